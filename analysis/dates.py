@@ -1,0 +1,96 @@
+"""Tolerant, vectorised date parsing for the forms street-office and 311 exports use.
+
+Recognised: ISO (``2024-03-01 08:00:00``), ``2024/3/1 8:00``, US short (``1/1/20 0:05``),
+US long with AM/PM (``01/01/2018 12:05:00 AM``), Chinese (``2024年3月1日 8时5分``), and Excel
+serial day numbers (``45352.33`` = days since 1899-12-30). Each format is tried on the whole
+column at once; the first format that parses a value wins for that value.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+# Tried in this order; day-first forms are deliberately absent (Chinese exports are Y/M/D,
+# US exports M/D/Y).
+_FORMATS = (
+    "ISO8601",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
+)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EXCEL_MIN, _EXCEL_MAX = 20000.0, 80000.0  # 1954 .. 2119: plausible serial day numbers
+_CHINESE = re.compile(
+    r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日?\s*(?:(\d{1,2})[时:点](?:(\d{1,2})分?)?(?::?(\d{1,2})秒?)?)?\s*$"
+)
+
+
+def _parse_chinese(values: pd.Series) -> pd.Series:
+    parts = values.str.extract(_CHINESE)
+    ok = parts[0].notna()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if ok.any():
+        p = parts[ok].fillna("0").astype(int)
+        out[ok] = pd.to_datetime(
+            {"year": p[0], "month": p[1], "day": p[2], "hour": p[3], "minute": p[4], "second": p[5]},
+            errors="coerce",
+        )
+    return out
+
+
+def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of date texts.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Texts (or numbers, for Excel serials); empty and NaN mean "no date".
+
+    Returns
+    -------
+    parsed : pandas.Series of datetime64[ns]
+        NaT where empty or unparseable.
+    bad : pandas.Series of bool
+        True where a non-empty value could not be parsed (to report, never to drop silently).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = pd.to_datetime(values).astype("datetime64[ns]")
+        return parsed, pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    todo = ~empty
+    for fmt in _FORMATS:
+        if not todo.any():
+            break
+        got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        got = got.dt.tz_localize(None) if getattr(got.dt, "tz", None) is not None else got
+        hit = got.notna()
+        if hit.any():
+            out[hit[hit].index] = got[hit].astype("datetime64[ns]")
+            todo[hit[hit].index] = False
+    if todo.any():
+        got = _parse_chinese(text[todo])
+        hit = got.notna()
+        out[hit[hit].index] = got[hit]
+        todo[hit[hit].index] = False
+    if todo.any():
+        num = pd.to_numeric(text[todo], errors="coerce")
+        serial = num.between(_EXCEL_MIN, _EXCEL_MAX)
+        if serial.any():
+            days = num[serial].to_numpy(dtype=float)
+            stamps = _EXCEL_EPOCH + pd.to_timedelta(np.round(days * 86400.0), unit="s")
+            out[serial[serial].index] = stamps
+            todo[serial[serial].index] = False
+    return out, todo

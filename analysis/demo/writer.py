@@ -1,0 +1,69 @@
+"""Writing the demo street to ``geodata/demo/`` with byte-identical output for a given seed."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.demo.geography import build_geography
+from analysis.demo.incidents import build_incidents, categories_table
+from analysis.demo.people import build_services, build_volunteers, build_workers
+
+SEED = 20261122
+DEMO_DIR = Path(__file__).resolve().parents[2] / "geodata" / "demo"
+FILES = ("street.geojson", "grids.geojson", "buildings.csv", "incidents.csv", "workers.csv",
+         "volunteers.csv", "services.csv", "categories.csv")
+
+
+def _round_coords(value, digits: int = 7):
+    if isinstance(value, (list, tuple)):
+        return [_round_coords(v, digits) for v in value]
+    return round(float(value), digits)
+
+
+def write_geojson(path: Path, properties: pd.DataFrame, geoms) -> None:
+    """A GeoJSON FeatureCollection (WGS-84, 7 decimals = 1 cm, so shared edges stay shared)."""
+    features = []
+    for props, geom in zip(properties.to_dict("records"), geoms):
+        mapped = json.loads(shapely.to_geojson(geom))
+        mapped["coordinates"] = _round_coords(mapped["coordinates"])
+        features.append({"type": "Feature", "properties": props, "geometry": mapped})
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> None:
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig" if bom else "utf-8")
+
+
+def build_demo(out_dir: Path | str = DEMO_DIR, seed: int = SEED) -> list[Path]:
+    """Generate the demo street into ``out_dir``; returns the files written.
+
+    The incident export is UTF-8 with a BOM and Chinese headers, as Excel writes it.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    geo = build_geography(rng)
+    households = geo.buildings.groupby("grid_id")["households"].sum()
+    grids = geo.grids.assign(households=geo.grids["grid_id"].map(households).fillna(0).astype(int))
+    grid_rows = grids[grids["level"] == "grid"].sort_values("households")
+    overloaded = grid_rows["grid_id"].tail(2).tolist()
+    unstaffed = grid_rows["grid_id"].iloc[len(grid_rows) // 3]
+    workers = build_workers(rng, grids, overloaded, unstaffed)
+    volunteers = build_volunteers(rng, geo.buildings)
+    services = build_services(rng, volunteers)
+    incidents = build_incidents(rng, geo.buildings, workers, overloaded)
+
+    write_geojson(out / "street.geojson", pd.DataFrame({"name": ["古城街道"], "code": ["430103007"]}), [geo.street])
+    write_geojson(out / "grids.geojson", geo.grids.drop(columns="geometry"), geo.grids["geometry"])
+    _csv(geo.buildings.drop(columns="grid_id"), out / "buildings.csv")
+    _csv(incidents, out / "incidents.csv", bom=True)
+    _csv(workers, out / "workers.csv")
+    _csv(volunteers, out / "volunteers.csv")
+    _csv(services, out / "services.csv")
+    _csv(categories_table(), out / "categories.csv")
+    return [out / name for name in FILES]

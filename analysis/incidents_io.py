@@ -1,0 +1,204 @@
+"""Incident tables -> the canonical incidents frame, once, at load.
+
+Validation rules (each broken rule is a line in the problem report):
+
+* ``incident_id`` empty -> row rejected (kept for review).
+* ``reported_at`` empty or unparseable -> row rejected.
+* the same id twice -> the last row in the file wins, earlier rows rejected.
+* ``due_at`` / ``closed_at`` unparseable -> kept as empty, warning.
+* closed before reported -> kept, warning (durations leave it out later).
+* coordinates that are not numbers, out of range, half given or in an unknown system -> the
+  coordinates are set aside (the address, if any, is used) and a warning is written.
+* every coordinate is converted to WGS-84 here, from the row's own ``coord_system`` column
+  when the file has one, else from the system the user chose for the file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.crs import CoordSystem, parse_coord_system, to_wgs84
+from analysis.dates import parse_datetimes
+from analysis.problems import ProblemReport, ReadError
+from analysis.schema import HANDLED_LEVELS, INCIDENT_FIELDS, INCIDENT_REQUIRED
+
+CANONICAL_COLUMNS = (*INCIDENT_FIELDS, "source_row")
+_DATE_FIELDS = ("reported_at", "due_at", "closed_at")
+_TEXT_FIELDS = ("incident_id", "category", "subcategory", "source", "status", "address",
+                "handler", "reporter_phone", "satisfaction", "reopened")
+_LEVEL_WORDS = {"网格": "grid", "社区": "community", "街道": "street", "部门": "department",
+                "职能部门": "department", "区直部门": "department", "市直部门": "department"}
+
+
+@dataclass
+class IncidentRead:
+    """The result of normalising an incident table.
+
+    Attributes
+    ----------
+    incidents : pandas.DataFrame
+        Canonical columns (``CANONICAL_COLUMNS``); lon/lat in WGS-84 degrees (NaN when absent);
+        ``coord_system`` is the system the row was given in; ``source_row`` the file row.
+    rejected : pandas.DataFrame
+        Rows not imported: ``source_row``, ``incident_id``, ``code``, ``raw`` (the row as JSON).
+    report : ProblemReport
+    """
+
+    incidents: pd.DataFrame
+    rejected: pd.DataFrame
+    report: ProblemReport
+
+
+def _check_mapping(table: pd.DataFrame, mapping: dict[str, str]) -> None:
+    report = ProblemReport()
+    for field in INCIDENT_REQUIRED:
+        if field not in mapping:
+            report.add(None, field, "", "missing_column", detail=field)
+    for field, header in mapping.items():
+        if header not in table.columns:
+            report.add(None, header, "", "mapped_column_absent", detail=header)
+    if "lon" in mapping and "lat" not in mapping or "lat" in mapping and "lon" not in mapping:
+        report.add(None, "lon/lat", "", "missing_column", detail="lat" if "lon" in mapping else "lon")
+    if "lon" not in mapping and "address" not in mapping:
+        report.add(None, "lon/lat", "", "missing_column", detail="lon/lat or address")
+    if len(report):
+        raise ReadError(report)
+
+
+def _report_rows(report, rows, column, values, code, severity, details=None) -> None:
+    for i, (row, value) in enumerate(zip(rows, values)):
+        report.add(int(row), column, value, code, severity, "" if details is None else details[i])
+
+
+def _coordinates(out: pd.DataFrame, table: pd.DataFrame, mapping: dict[str, str],
+                 default_system: CoordSystem, report: ProblemReport) -> None:
+    """Fill out.lon/out.lat (WGS-84) and out.coord_system; warn on every coordinate set aside."""
+    n = len(out)
+    out["lon"], out["lat"] = np.full(n, np.nan), np.full(n, np.nan)
+    out["coord_system"] = pd.Series([""] * n, index=out.index, dtype=object)
+    if "lon" not in mapping:
+        return
+    raw = {axis: table[mapping[axis]].astype(str).str.strip() for axis in ("lon", "lat")}
+    num = {axis: pd.to_numeric(raw[axis], errors="coerce") for axis in ("lon", "lat")}
+    usable = pd.Series(True, index=out.index)
+    for axis in ("lon", "lat"):
+        bad = (raw[axis] != "") & num[axis].isna()
+        _report_rows(report, out.loc[bad, "source_row"], mapping[axis], raw[axis][bad], "bad_number",
+                     "warning", list(raw[axis][bad]))
+        usable &= ~bad
+    both = num["lon"].notna() & num["lat"].notna()
+    half = (num["lon"].notna() ^ num["lat"].notna()) & usable
+    _report_rows(report, out.loc[half, "source_row"], mapping["lon"], raw["lon"][half] + "," + raw["lat"][half],
+                 "half_coordinate", "warning")
+    usable &= both
+    systems = pd.Series([default_system.label] * n, index=out.index, dtype=object)
+    if "coord_system" in mapping:
+        given = table[mapping["coord_system"]].astype(str).str.strip()
+        for text in given[given != ""].unique():
+            rows = given == text
+            try:
+                systems[rows] = parse_coord_system(text).label
+            except ValueError:
+                bad = rows & usable
+                _report_rows(report, out.loc[bad, "source_row"], mapping["coord_system"], given[bad],
+                             "bad_coord_system", "warning", [text] * int(bad.sum()))
+                usable &= ~rows
+    for label in systems[usable].unique():
+        rows = usable & (systems == label)
+        lon, lat = to_wgs84(num["lon"][rows].to_numpy(), num["lat"][rows].to_numpy(), label)
+        out.loc[rows, "lon"], out.loc[rows, "lat"] = lon, lat
+        out.loc[rows, "coord_system"] = label
+    bad = usable & ~(out["lon"].between(-180, 180) & out["lat"].between(-90, 90))
+    _report_rows(report, out.loc[bad, "source_row"], mapping["lon"], raw["lon"][bad] + "," + raw["lat"][bad],
+                 "coord_out_of_range", "warning")
+    out.loc[bad | ~usable, ["lon", "lat"]] = np.nan
+    out.loc[bad | ~usable, "coord_system"] = ""
+
+
+def _handled_level(values: pd.Series) -> pd.Series:
+    text = values.str.strip()
+    low = text.str.lower()
+    known = low.isin(HANDLED_LEVELS)
+    return pd.Series(np.where(known, low, text.map(_LEVEL_WORDS).fillna(text)), index=values.index)
+
+
+def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
+                        default_system: CoordSystem | str = "wgs84") -> IncidentRead:
+    """Turn a raw incident table (all text) into the canonical incidents frame.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`analysis.tables.read_table`.
+    mapping : dict
+        ``{canonical_field: header}`` (see :func:`analysis.schema.guess_mapping`).
+    default_system : CoordSystem or str
+        The coordinate system of rows that do not name their own.
+
+    Raises
+    ------
+    ReadError
+        A required column is missing or a mapped header is absent.
+    """
+    _check_mapping(table, mapping)
+    default_system = parse_coord_system(default_system)
+    report = ProblemReport()
+    table = table.reset_index(drop=True)
+    out = pd.DataFrame(index=table.index)
+    out["source_row"] = table.index.to_numpy() + 2
+    for field in _TEXT_FIELDS + ("handled_level",):
+        out[field] = table[mapping[field]].astype(str).str.strip() if field in mapping else ""
+    out["handled_level"] = _handled_level(out["handled_level"])
+    reject = pd.Series("", index=out.index, dtype=object)
+
+    missing = out["incident_id"] == ""
+    _report_rows(report, out.loc[missing, "source_row"], mapping["incident_id"], [""] * int(missing.sum()),
+                 "missing_id", "error")
+    reject[missing] = "missing_id"
+
+    for field in _DATE_FIELDS:
+        if field not in mapping:
+            out[field] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+            continue
+        parsed, bad = parse_datetimes(table[mapping[field]])
+        out[field] = parsed
+        raw = table[mapping[field]].astype(str)
+        if field == "reported_at":
+            bad &= reject == ""
+            empty = parsed.isna() & ~bad & (reject == "")
+            _report_rows(report, out.loc[empty, "source_row"], mapping[field], raw[empty], "missing_date", "error")
+            reject[empty] = "missing_date"
+            _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "error",
+                         list(raw[bad]))
+            reject[bad] = "bad_date"
+        else:
+            _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "warning",
+                         list(raw[bad]))
+
+    order = out["closed_at"] < out["reported_at"]
+    _report_rows(report, out.loc[order, "source_row"], mapping.get("closed_at", ""),
+                 out.loc[order, "closed_at"].astype(str), "closed_before_reported", "warning")
+
+    _coordinates(out, table, mapping, default_system, report)
+
+    keep = reject == ""
+    dup = keep & out["incident_id"].duplicated(keep="last") & (out["incident_id"] != "")
+    if dup.any():
+        last_row = out[keep].drop_duplicates("incident_id", keep="last").set_index("incident_id")["source_row"]
+        winners = out.loc[dup, "incident_id"].map(last_row)
+        _report_rows(report, out.loc[dup, "source_row"], mapping["incident_id"], out.loc[dup, "incident_id"],
+                     "duplicate_id", "error", [str(w) for w in winners])
+        reject[dup] = "duplicate_id"
+
+    bad_rows = reject != ""
+    rejected = pd.DataFrame({
+        "source_row": out.loc[bad_rows, "source_row"].to_numpy(),
+        "incident_id": out.loc[bad_rows, "incident_id"].to_numpy(),
+        "code": reject[bad_rows].to_numpy(),
+        "raw": [json.dumps(r, ensure_ascii=False) for r in table[bad_rows].to_dict("records")],
+    })
+    incidents = out.loc[~bad_rows, list(CANONICAL_COLUMNS)].reset_index(drop=True)
+    return IncidentRead(incidents, rejected, report)

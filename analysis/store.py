@@ -1,0 +1,367 @@
+"""The embedded store: one SQLite file under ``geodata/local/``, through SQLAlchemy.
+
+Zero set-up. Every import is one transaction (all or nothing) with a batch record. Incidents
+are upserted by ``incident_id``, so re-importing the same or an updated export updates status
+and closing times without duplicates. Boundary sets are stored as numbered versions, one of
+them current. The URL can point at PostgreSQL instead (``GRIDLENS_DB``); geometries are kept
+as WKT text so that nothing here needs a spatial extension.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+
+from analysis.schema import MATCH_METHODS
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "geodata" / "local" / "gridlens.sqlite"
+
+metadata = sa.MetaData()
+
+batches = sa.Table(
+    "batches", metadata,
+    sa.Column("batch_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("file_name", sa.String, nullable=False),
+    sa.Column("file_hash", sa.String, nullable=False),
+    sa.Column("imported_at", sa.String, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_imported", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("coord_system", sa.String, nullable=False, default=""),
+)
+
+_incident_text = ("category", "subcategory", "source", "status", "address", "coord_system",
+                  "handled_level", "handler", "reporter_phone", "satisfaction", "reopened",
+                  "grid_id", "building_id", "match_method")
+incidents = sa.Table(
+    "incidents", metadata,
+    sa.Column("incident_id", sa.String, primary_key=True),
+    sa.Column("reported_at", sa.String, nullable=False),
+    sa.Column("due_at", sa.String),
+    sa.Column("closed_at", sa.String),
+    *[sa.Column(name, sa.String, nullable=False, default="") for name in _incident_text],
+    sa.Column("lon", sa.Float),
+    sa.Column("lat", sa.Float),
+    sa.Column("match_score", sa.Float),
+    sa.Column("distance_m", sa.Float),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
+    sa.CheckConstraint("lon IS NULL OR lon BETWEEN -180 AND 180", name="lon_range"),
+    sa.CheckConstraint("lat IS NULL OR lat BETWEEN -90 AND 90", name="lat_range"),
+    sa.CheckConstraint("match_method IN ('', " + ", ".join(f"'{m}'" for m in MATCH_METHODS) + ")",
+                       name="known_match_method"),
+)
+INCIDENT_COLUMNS = tuple(c.name for c in incidents.columns)
+
+review = sa.Table(
+    "review", metadata,
+    sa.Column("review_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
+    sa.Column("incident_id", sa.String, nullable=False, default=""),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("reason", sa.String, nullable=False),
+    sa.Column("detail", sa.String, nullable=False, default=""),
+    sa.Column("raw", sa.String, nullable=False, default=""),
+)
+
+problems = sa.Table(
+    "problems", metadata,
+    sa.Column("problem_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
+    sa.Column("row", sa.Integer),
+    sa.Column("column", sa.String, nullable=False),
+    sa.Column("value", sa.String, nullable=False),
+    sa.Column("code", sa.String, nullable=False),
+    sa.Column("severity", sa.String, nullable=False),
+    sa.Column("detail", sa.String, nullable=False),
+)
+
+fixes = sa.Table(
+    "fixes", metadata,
+    sa.Column("incident_id", sa.String, primary_key=True),
+    sa.Column("grid_id", sa.String, nullable=False, default=""),
+    sa.Column("building_id", sa.String, nullable=False, default=""),
+    sa.Column("fixed_at", sa.String, nullable=False),
+)
+
+boundary_versions = sa.Table(
+    "boundary_versions", metadata,
+    sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("created_at", sa.String, nullable=False),
+    sa.Column("note", sa.String, nullable=False, default=""),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id")),
+    sa.Column("is_current", sa.Boolean, nullable=False, default=False),
+    sa.Column("street_wkt", sa.String, nullable=False, default=""),
+)
+
+grids = sa.Table(
+    "grids", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("boundary_versions.version_id"), primary_key=True),
+    sa.Column("grid_id", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("level", sa.String, nullable=False),
+    sa.Column("parent_id", sa.String, nullable=False, default=""),
+    sa.Column("community", sa.String, nullable=False, default=""),
+    sa.Column("households", sa.Float),
+    sa.Column("population", sa.Float),
+    sa.Column("wkt", sa.String, nullable=False),
+)
+
+buildings = sa.Table(
+    "buildings", metadata,
+    sa.Column("building_id", sa.String, primary_key=True),
+    sa.Column("address", sa.String, nullable=False),
+    sa.Column("aliases", sa.String, nullable=False, default=""),
+    sa.Column("community", sa.String, nullable=False, default=""),
+    sa.Column("households", sa.Integer, nullable=False, default=0),
+    sa.Column("population", sa.Integer, nullable=False, default=0),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+)
+
+workers = sa.Table(
+    "workers", metadata,
+    sa.Column("worker_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("role", sa.String, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+)
+volunteers = sa.Table(
+    "volunteers", metadata,
+    sa.Column("volunteer_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("team", sa.String, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+    sa.Column("lon", sa.Float), sa.Column("lat", sa.Float), sa.Column("active", sa.Boolean, nullable=False),
+)
+services = sa.Table(
+    "services", metadata,
+    sa.Column("service_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("volunteer_id", sa.String, nullable=False), sa.Column("date", sa.String, nullable=False),
+    sa.Column("hours", sa.Float, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+    sa.Column("activity", sa.String, nullable=False),
+)
+REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _iso(values: pd.Series) -> list:
+    """datetime64 -> 'YYYY-MM-DDTHH:MM:SS' text (None for NaT), vectorised."""
+    arr = values.to_numpy(dtype="datetime64[s]")
+    text = np.datetime_as_string(arr, unit="s").astype(object)
+    text[np.isnat(arr)] = None
+    return text.tolist()
+
+
+def _nullable(values: pd.Series) -> list:
+    arr = values.to_numpy(dtype=float)
+    out = arr.astype(object)
+    out[np.isnan(arr)] = None
+    return out.tolist()
+
+
+class Store:
+    """The project's store. ``Store()`` opens (and creates) the default SQLite file.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL; by default ``$GRIDLENS_DB`` or the file ``geodata/local/gridlens.sqlite``.
+    """
+
+    def __init__(self, url: str | None = None):
+        url = url or os.environ.get("GRIDLENS_DB") or f"sqlite:///{DEFAULT_PATH}"
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = sa.create_engine(url)
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self):
+        """One all-or-nothing unit of work (a SQLAlchemy connection inside BEGIN ... COMMIT)."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- batches, problems, review ---------------------------------------------------------
+    def add_batch(self, conn, kind: str, file_name: str, file_hash: str, rows_read: int,
+                  rows_imported: int, rows_rejected: int, coord_system: str = "") -> int:
+        """Insert a batch record inside ``conn``'s transaction; returns its id."""
+        result = conn.execute(batches.insert().values(
+            kind=kind, file_name=file_name, file_hash=file_hash, imported_at=_now(), rows_read=rows_read,
+            rows_imported=rows_imported, rows_rejected=rows_rejected, coord_system=coord_system))
+        return int(result.inserted_primary_key[0])
+
+    def add_problems(self, conn, batch_id: int, report) -> None:
+        """Store every line of a :class:`ProblemReport` under the batch."""
+        rows = [{"batch_id": batch_id, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
+                 "severity": p.severity, "detail": p.detail} for p in report.problems]
+        if rows:
+            conn.execute(problems.insert(), rows)
+
+    def add_review(self, conn, batch_id: int, rows: pd.DataFrame) -> None:
+        """Queue rows for review: incident_id, source_row, reason, detail, raw (any may be absent)."""
+        if rows.empty:
+            return
+        frame = rows.reindex(columns=["incident_id", "source_row", "reason", "detail", "raw"]).fillna("")
+        records = [{"batch_id": batch_id, "incident_id": str(r.incident_id), "reason": str(r.reason),
+                    "source_row": int(r.source_row) if str(r.source_row) != "" else None,
+                    "detail": str(r.detail), "raw": str(r.raw)} for r in frame.itertuples(index=False)]
+        conn.execute(review.insert(), records)
+
+    def batches(self) -> pd.DataFrame:
+        """All batch records, newest first."""
+        return pd.read_sql(sa.select(batches).order_by(batches.c.batch_id.desc()), self.engine)
+
+    def problems(self, batch_id: int) -> pd.DataFrame:
+        """The stored problem lines of one batch."""
+        return pd.read_sql(sa.select(problems).where(problems.c.batch_id == batch_id), self.engine)
+
+    def review_queue(self) -> pd.DataFrame:
+        """Rows awaiting review.
+
+        For an incident id: the entries of the latest batch that mentions it, unless a later
+        import placed it or a manual fix resolved it. Rejected rows without an id: once per
+        distinct raw row (re-importing the same file does not queue them twice).
+        """
+        frame = pd.read_sql(sa.select(review).order_by(review.c.review_id), self.engine)
+        stored = pd.read_sql(sa.select(incidents.c.incident_id, incidents.c.batch_id, incidents.c.match_method),
+                             self.engine).set_index("incident_id")
+        fixed = set(self.fixes()["incident_id"])
+        has_id = frame["incident_id"] != ""
+        with_id = frame[has_id & ~frame["incident_id"].isin(fixed)]
+        latest = with_id.groupby("incident_id")["batch_id"].transform("max")
+        with_id = with_id[with_id["batch_id"] == latest]
+        stored_batch = with_id["incident_id"].map(stored["batch_id"])
+        placed_later = stored_batch.notna() & (stored_batch > with_id["batch_id"])
+        with_id = with_id[~placed_later]
+        no_id = frame[~has_id].drop_duplicates("raw", keep="last")
+        return pd.concat([with_id, no_id]).sort_values("review_id").reset_index(drop=True)
+
+    # -- incidents -------------------------------------------------------------------------
+    def upsert_incidents(self, conn, frame: pd.DataFrame, batch_id: int) -> int:
+        """Insert or update incidents by id inside ``conn``'s transaction; returns rows written."""
+        if frame.empty:
+            return 0
+        f = frame
+        columns = {
+            "incident_id": f["incident_id"].astype(str).tolist(),
+            "reported_at": _iso(f["reported_at"]), "due_at": _iso(f["due_at"]), "closed_at": _iso(f["closed_at"]),
+            **{c: f[c].fillna("").astype(str).tolist() if c in f else [""] * len(f) for c in _incident_text},
+            "lon": _nullable(f["lon"]), "lat": _nullable(f["lat"]),
+            "match_score": _nullable(f["match_score"]), "distance_m": _nullable(f["distance_m"]),
+            "source_row": f["source_row"].astype(int).tolist(), "batch_id": [batch_id] * len(f),
+        }
+        names = list(INCIDENT_COLUMNS)
+        sql = (f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+               f"ON CONFLICT(incident_id) DO UPDATE SET "
+               + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id"))
+        if conn.dialect.name != "sqlite":
+            sql = sql.replace("?", "%s")
+        conn.exec_driver_sql(sql, list(zip(*(columns[n] for n in names))))
+        return len(f)
+
+    def incidents(self, where: sa.ColumnElement | None = None) -> pd.DataFrame:
+        """Stored incidents with times parsed (``reported_at``, ``due_at``, ``closed_at``)."""
+        q = sa.select(incidents) if where is None else sa.select(incidents).where(where)
+        frame = pd.read_sql(q, self.engine)
+        for column in ("reported_at", "due_at", "closed_at"):
+            frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+        return frame
+
+    def count_incidents(self) -> int:
+        """Number of stored incidents."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(incidents)).scalar_one())
+
+    def counts_by_method(self) -> pd.Series:
+        """Stored incidents per ``match_method`` ('' = unplaced)."""
+        q = sa.select(incidents.c.match_method, sa.func.count()).group_by(incidents.c.match_method)
+        with self.engine.connect() as conn:
+            return pd.Series(dict(conn.execute(q).all()), dtype=int)
+
+    # -- fixes -----------------------------------------------------------------------------
+    def save_fix(self, incident_id: str, grid_id: str = "", building_id: str = "") -> None:
+        """Store a user's placement of one incident and apply it to the stored incident now.
+
+        The fix is kept in its own table and re-applied by every later import of that id.
+        """
+        if not (grid_id or building_id):
+            raise ValueError("a fix needs a grid or a building")
+        with self.transaction() as conn:
+            conn.execute(sa.delete(fixes).where(fixes.c.incident_id == incident_id))
+            conn.execute(fixes.insert().values(incident_id=incident_id, grid_id=grid_id,
+                                               building_id=building_id, fixed_at=_now()))
+            if grid_id:
+                conn.execute(sa.update(incidents).where(incidents.c.incident_id == incident_id).values(
+                    grid_id=grid_id, building_id=building_id, match_method="manual", match_score=100.0))
+
+    def fixes(self) -> pd.DataFrame:
+        """All stored manual fixes."""
+        return pd.read_sql(sa.select(fixes), self.engine)
+
+    # -- boundaries ------------------------------------------------------------------------
+    def add_boundary_version(self, conn, name: str, layer: gpd.GeoDataFrame, batch_id: int | None,
+                             street=None, note: str = "", make_current: bool = True) -> int:
+        """Store a named set of grid polygons as a new version (inside ``conn``)."""
+        result = conn.execute(boundary_versions.insert().values(
+            name=name, created_at=_now(), note=note, batch_id=batch_id, is_current=False,
+            street_wkt="" if street is None else shapely.to_wkt(street, rounding_precision=7)))
+        version = int(result.inserted_primary_key[0])
+        rows = layer.drop(columns="geometry").assign(
+            version_id=version, wkt=shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=7))
+        rows = rows.reindex(columns=[c.name for c in grids.columns])
+        rows = rows.astype(object).where(rows.notna(), None)
+        conn.execute(grids.insert(), rows.to_dict("records"))
+        if make_current:
+            conn.execute(sa.update(boundary_versions).values(is_current=(boundary_versions.c.version_id == version)))
+        return version
+
+    def boundary_versions(self) -> pd.DataFrame:
+        """Stored boundary versions, newest first."""
+        q = sa.select(boundary_versions).order_by(boundary_versions.c.version_id.desc())
+        return pd.read_sql(q, self.engine)
+
+    def current_version(self) -> int | None:
+        """The id of the current boundary version (None when none is stored)."""
+        q = sa.select(boundary_versions.c.version_id).where(boundary_versions.c.is_current)
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar_one_or_none()
+
+    def grids(self, version: int | None = None) -> gpd.GeoDataFrame:
+        """The grid polygons of a version (default: current) as a canonical GeoDataFrame."""
+        version = self.current_version() if version is None else version
+        frame = pd.read_sql(sa.select(grids).where(grids.c.version_id == (version or -1)), self.engine)
+        geometry = shapely.from_wkt(frame.pop("wkt").to_numpy()) if len(frame) else []
+        return gpd.GeoDataFrame(frame.drop(columns="version_id"), geometry=list(geometry), crs=4326)
+
+    def street(self, version: int | None = None):
+        """The street boundary stored with a version (None when none was given)."""
+        version = self.current_version() if version is None else version
+        q = sa.select(boundary_versions.c.street_wkt).where(boundary_versions.c.version_id == (version or -1))
+        with self.engine.connect() as conn:
+            text = conn.execute(q).scalar_one_or_none()
+        return shapely.from_wkt(text) if text else None
+
+    # -- registers (buildings, workers, volunteers, services) -------------------------------
+    def replace_register(self, conn, name: str, frame: pd.DataFrame) -> int:
+        """Replace a register table wholesale with ``frame`` (inside ``conn``)."""
+        table = REGISTERS[name]
+        columns = [c.name for c in table.columns if c.name in frame.columns]
+        conn.execute(sa.delete(table))
+        rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+        if rows:
+            conn.execute(table.insert(), rows)
+        return len(rows)
+
+    def register(self, name: str) -> pd.DataFrame:
+        """A register table as a DataFrame."""
+        return pd.read_sql(sa.select(REGISTERS[name]), self.engine)
