@@ -14,7 +14,8 @@ pip          fast point-in-polygon assignment with snapping
 address      address normalisation and gazetteer matching
 geocode      incidents -> grids (coordinates, then addresses, then manual fixes)
 store        the embedded SQLite store (through SQLAlchemy)
+status       what the store holds (counts, revision token)
 importer     one transactional import: read -> geocode -> store
 demo         the generated demo street
-cli          ``python -m analysis assign|import|demo``
+cli          ``python -m analysis assign|import|demo|init``
 """

@@ -73,49 +73,54 @@ def _report_rows(report, rows, column, values, code, severity, details=None) -> 
         report.add(int(row), column, value, code, severity, "" if details is None else details[i])
 
 
-def _coordinates(out: pd.DataFrame, table: pd.DataFrame, mapping: dict[str, str],
-                 default_system: CoordSystem, report: ProblemReport) -> None:
-    """Fill out.lon/out.lat (WGS-84) and out.coord_system; warn on every coordinate set aside."""
-    n = len(out)
-    out["lon"], out["lat"] = np.full(n, np.nan), np.full(n, np.nan)
-    out["coord_system"] = pd.Series([""] * n, index=out.index, dtype=object)
+def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_system: CoordSystem,
+                         rows: pd.Series, report: ProblemReport) -> pd.DataFrame:
+    """Read the lon/lat (and per-row coordinate system) columns and convert them to WGS-84.
+
+    Returns a frame (index of ``table``) with ``lon``, ``lat`` (NaN where unusable) and
+    ``coord_system`` (the system the row was given in, '' where unusable); every value set
+    aside gets a warning naming its file row (``rows``).
+    """
+    n = len(table)
+    out = pd.DataFrame({"lon": np.full(n, np.nan), "lat": np.full(n, np.nan),
+                        "coord_system": pd.Series([""] * n, index=table.index, dtype=object)}, index=table.index)
     if "lon" not in mapping:
-        return
+        return out
     raw = {axis: table[mapping[axis]].astype(str).str.strip() for axis in ("lon", "lat")}
     num = {axis: pd.to_numeric(raw[axis], errors="coerce") for axis in ("lon", "lat")}
-    usable = pd.Series(True, index=out.index)
+    usable = pd.Series(True, index=table.index)
     for axis in ("lon", "lat"):
         bad = (raw[axis] != "") & num[axis].isna()
-        _report_rows(report, out.loc[bad, "source_row"], mapping[axis], raw[axis][bad], "bad_number",
-                     "warning", list(raw[axis][bad]))
+        _report_rows(report, rows[bad], mapping[axis], raw[axis][bad], "bad_number", "warning", list(raw[axis][bad]))
         usable &= ~bad
     both = num["lon"].notna() & num["lat"].notna()
     half = (num["lon"].notna() ^ num["lat"].notna()) & usable
-    _report_rows(report, out.loc[half, "source_row"], mapping["lon"], raw["lon"][half] + "," + raw["lat"][half],
+    _report_rows(report, rows[half], mapping["lon"], raw["lon"][half] + "," + raw["lat"][half],
                  "half_coordinate", "warning")
     usable &= both
-    systems = pd.Series([default_system.label] * n, index=out.index, dtype=object)
+    systems = pd.Series([default_system.label] * n, index=table.index, dtype=object)
     if "coord_system" in mapping:
         given = table[mapping["coord_system"]].astype(str).str.strip()
         for text in given[given != ""].unique():
-            rows = given == text
+            chosen = given == text
             try:
-                systems[rows] = parse_coord_system(text).label
+                systems[chosen] = parse_coord_system(text).label
             except ValueError:
-                bad = rows & usable
-                _report_rows(report, out.loc[bad, "source_row"], mapping["coord_system"], given[bad],
-                             "bad_coord_system", "warning", [text] * int(bad.sum()))
-                usable &= ~rows
+                bad = chosen & usable
+                _report_rows(report, rows[bad], mapping["coord_system"], given[bad], "bad_coord_system", "warning",
+                             [text] * int(bad.sum()))
+                usable &= ~chosen
     for label in systems[usable].unique():
-        rows = usable & (systems == label)
-        lon, lat = to_wgs84(num["lon"][rows].to_numpy(), num["lat"][rows].to_numpy(), label)
-        out.loc[rows, "lon"], out.loc[rows, "lat"] = lon, lat
-        out.loc[rows, "coord_system"] = label
+        chosen = usable & (systems == label)
+        lon, lat = to_wgs84(num["lon"][chosen].to_numpy(), num["lat"][chosen].to_numpy(), label)
+        out.loc[chosen, "lon"], out.loc[chosen, "lat"] = lon, lat
+        out.loc[chosen, "coord_system"] = label
     bad = usable & ~(out["lon"].between(-180, 180) & out["lat"].between(-90, 90))
-    _report_rows(report, out.loc[bad, "source_row"], mapping["lon"], raw["lon"][bad] + "," + raw["lat"][bad],
+    _report_rows(report, rows[bad], mapping["lon"], raw["lon"][bad] + "," + raw["lat"][bad],
                  "coord_out_of_range", "warning")
     out.loc[bad | ~usable, ["lon", "lat"]] = np.nan
     out.loc[bad | ~usable, "coord_system"] = ""
+    return out
 
 
 def _handled_level(values: pd.Series) -> pd.Series:
@@ -182,7 +187,8 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
     _report_rows(report, out.loc[order, "source_row"], mapping.get("closed_at", ""),
                  out.loc[order, "closed_at"].astype(str), "closed_before_reported", "warning")
 
-    _coordinates(out, table, mapping, default_system, report)
+    coords = coordinates_to_wgs84(table, mapping, default_system, out["source_row"], report)
+    out["lon"], out["lat"], out["coord_system"] = coords["lon"], coords["lat"], coords["coord_system"]
 
     keep = reject == ""
     dup = keep & out["incident_id"].duplicated(keep="last") & (out["incident_id"] != "")

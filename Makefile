@@ -1,0 +1,37 @@
+# GridLens: the two commands.  `make run` starts the dashboard on the demo street,
+# `make test` runs the whole suite.  Both create .venv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test bench demo clean-store
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	$(BIN)/python -m analysis init --if-empty
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/geocode.py --points 1000000 --polygons 1000
+	$(BIN)/python bench/import_csv.py --rows 1000000
+
+demo: $(VENV)/.runtime
+	$(BIN)/python -m analysis demo
+
+clean-store:
+	rm -f geodata/local/gridlens.sqlite

@@ -1,0 +1,181 @@
+"""Command line: ``python -m analysis {assign,import,demo,init} ...`` (``--help`` on each)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.boundaries import read_boundaries
+from analysis.crs import parse_coord_system
+from analysis.geocode import DEFAULT_TOLERANCE_M, grid_index
+from analysis.importer import import_boundaries, import_incidents, import_register
+from analysis.incidents_io import coordinates_to_wgs84
+from analysis.problems import ProblemReport, ReadError
+from analysis.schema import INCIDENT_FIELDS, guess_mapping
+from analysis.store import Store
+from analysis.tables import read_table
+
+REGISTER_KINDS = ("buildings", "workers", "volunteers", "services")
+
+
+class CliError(Exception):
+    """A user error: printed without a traceback, exit status 2."""
+
+
+def _coords(text: str) -> str:
+    try:
+        return parse_coord_system(text).label
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{err} (use wgs84, cgcs2000, gcj02, bd09 or EPSG:n)") from err
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items or []:
+        field, sep, header = item.partition("=")
+        if not sep:
+            raise CliError(f"--map takes field=header, got {item!r}")
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
+def assign(args: argparse.Namespace) -> int:
+    """Assign each row of an incident table to a grid; write id, grid_id, match_method, distance_m."""
+    grids, _ = read_boundaries(args.grids, coord_system=args.grids_coords,
+                               mapping={"grid_id": args.grid_id_col} if args.grid_id_col else None)
+    if args.level and "level" in grids and (grids["level"] == args.level).any():
+        grids = grids[grids["level"] == args.level]
+    table, report = read_table(args.incidents)
+    mapping = guess_mapping(list(table.columns), INCIDENT_FIELDS)
+    for field, given in (("incident_id", args.id_col), ("lon", args.lon_col), ("lat", args.lat_col)):
+        if given:
+            if given not in table.columns:
+                raise CliError(f"column {given!r} is not in {args.incidents} (columns: {', '.join(table.columns)})")
+            mapping[field] = given
+    if "lon" not in mapping or "lat" not in mapping:
+        raise CliError(f"no longitude/latitude columns recognised in {args.incidents}: pass --lon-col and --lat-col "
+                       f"(columns: {', '.join(table.columns)})")
+    rows = pd.Series(np.arange(len(table)) + 2, index=table.index)
+    coords = coordinates_to_wgs84(table, mapping, parse_coord_system(args.coords), rows, report)
+    index = grid_index(grids)
+    result = index.assign(coords["lon"].to_numpy(), coords["lat"].to_numpy(), args.tolerance)
+    ids = table[mapping["incident_id"]] if "incident_id" in mapping else rows.astype(str)
+    out = pd.DataFrame({
+        "id": ids.to_numpy(),
+        "grid_id": np.where(result.index >= 0, index.ids[np.maximum(result.index, 0)], ""),
+        "match_method": result.method,
+        "distance_m": result.distance_m,
+    })
+    out.to_csv(args.out, index=False, float_format="%.1f")
+    counts = out["match_method"].value_counts().to_dict()
+    print(f"{len(out)} rows -> {args.out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for problem in report.problems[:20]:
+        if problem.severity != "info":
+            print(f"  row {problem.row}: {problem.message('en')}", file=sys.stderr)
+    return 0
+
+
+def do_import(args: argparse.Namespace) -> int:
+    """Import a file into the store as one transaction."""
+    store = Store(args.db)
+    if args.kind == "incidents":
+        result = import_incidents(store, args.file, mapping=_pairs(args.map) or None,
+                                  coord_system=args.coords or "wgs84", tolerance_m=args.tolerance)
+    elif args.kind == "boundaries":
+        result = import_boundaries(store, args.file, coord_system=args.coords, mapping=_pairs(args.map) or None,
+                                   version_name=args.name, street_source=args.street)
+    else:
+        result = import_register(store, args.kind, args.file, coord_system=args.coords or "wgs84",
+                                 mapping=_pairs(args.map) or None)
+    print(f"batch {result.batch_id}: read {result.rows_read}, imported {result.rows_imported}, "
+          f"rejected {result.rows_rejected}, problems {len(result.report)}")
+    if result.by_method:
+        print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(result.by_method.items())))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Regenerate the demo street files."""
+    from analysis.demo import build_demo
+    for path in build_demo(args.out) if args.out else build_demo():
+        print(path)
+    return 0
+
+
+def init(args: argparse.Namespace) -> int:
+    """Load the demo street into the store (skipped when the store already holds incidents)."""
+    from analysis.demo.writer import DEMO_DIR
+    store = Store(args.db)
+    if args.if_empty and store.count_incidents() > 0:
+        print(f"store already holds {store.count_incidents()} incidents: {store.url}")
+        return 0
+    load_demo(store, DEMO_DIR)
+    print(f"demo street loaded: {store.count_incidents()} incidents in {store.url}")
+    return 0
+
+
+def load_demo(store: Store, demo_dir: Path) -> None:
+    """Import every demo file into ``store``: boundaries, registers, then incidents."""
+    import_boundaries(store, demo_dir / "grids.geojson", version_name="现行网格划分",
+                      street_source=demo_dir / "street.geojson")
+    for kind in REGISTER_KINDS:
+        import_register(store, kind, demo_dir / f"{kind}.csv")
+    import_incidents(store, demo_dir / "incidents.csv")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analysis``."""
+    p = argparse.ArgumentParser(prog="python -m analysis", description="GridLens 网格透视: data tools")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("assign", help="assign incident points to grid polygons, write a CSV")
+    a.add_argument("--grids", required=True, help="boundary file: GeoJSON, GeoPackage, Shapefile (.shp/.zip), KML")
+    a.add_argument("--incidents", required=True, help="incident table: CSV (UTF-8/GBK) or .xlsx")
+    a.add_argument("--out", required=True, help="output CSV: id, grid_id, match_method, distance_m")
+    a.add_argument("--id-col", help="incident id column (default: recognised, else the row number)")
+    a.add_argument("--lon-col", help="longitude column (default: recognised)")
+    a.add_argument("--lat-col", help="latitude column (default: recognised)")
+    a.add_argument("--grid-id-col", help="grid id property of the boundary file (default: recognised)")
+    a.add_argument("--coords", type=_coords, default="wgs84", help="system of the incident coordinates")
+    a.add_argument("--grids-coords", type=_coords, help="system of the boundaries (default: from the file)")
+    a.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE_M, help="snapping distance, metres")
+    a.add_argument("--level", default="grid", help="grid level to assign to when the layer has several")
+    a.set_defaults(func=assign)
+
+    i = sub.add_parser("import", help="import a file into the store (one transaction)")
+    i.add_argument("kind", choices=("incidents", "boundaries", *REGISTER_KINDS))
+    i.add_argument("file")
+    i.add_argument("--coords", type=_coords, help="coordinate system of the file")
+    i.add_argument("--map", action="append", metavar="FIELD=HEADER", help="column mapping, repeatable")
+    i.add_argument("--name", help="boundaries: version name")
+    i.add_argument("--street", help="boundaries: street boundary file, for the gap check")
+    i.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE_M, help="incidents: snapping metres")
+    i.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
+    i.set_defaults(func=do_import)
+
+    d = sub.add_parser("demo", help="regenerate geodata/demo/ from its seed")
+    d.add_argument("--out", help="folder (default geodata/demo)")
+    d.set_defaults(func=demo)
+
+    n = sub.add_parser("init", help="load the demo street into the store")
+    n.add_argument("--if-empty", action="store_true", help="do nothing when the store holds incidents")
+    n.add_argument("--db", help="SQLAlchemy URL")
+    n.set_defaults(func=init)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ReadError as err:
+        for problem in err.report.problems:
+            print(f"错误 / error: {problem.message('zh')} / {problem.message('en')}", file=sys.stderr)
+        return 2
+    except (CliError, LookupError, FileNotFoundError, ValueError) as err:
+        print(f"错误 / error: {err}", file=sys.stderr)
+        return 2

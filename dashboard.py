@@ -1,0 +1,13 @@
+"""GridLens 网格透视: the Streamlit entry point (``make run``).
+
+The pages live in ``pages/`` and each draws the shared sidebar (``ui.page.setup``: navigation
+with translated titles, language switch). Opening the root URL goes to the home page; the
+language given in the URL (``?lang=en``) is kept for the session.
+"""
+import streamlit as st
+
+from ui.i18n import lang
+from ui.page import PAGES
+
+lang()
+st.switch_page(PAGES[0][0])

@@ -1,0 +1,166 @@
+"""数据导入 Data import: upload, preview, map columns, import with progress, problems, review queue."""
+import hashlib
+
+import streamlit as st
+
+from analysis.problems import ReadError
+from ui import actions, loaders
+from ui.i18n import COLUMN_LABELS, REASON_LABELS, label, lang, t, translate_columns
+from ui.page import csv_bytes, setup
+from ui.widgets import coord_picker, method_table, problem_table, result_metrics
+
+setup("page_data")
+st.title(t("data_title"))
+st.caption(t("data_caption"))
+rev = loaders.revision()
+
+
+def show_read_error(err: ReadError) -> None:
+    st.error(t("import_failed") + "\n\n" + "\n".join(f"- {p.message(lang())}" for p in err.report.problems))
+
+
+def mapping_editor(headers: list[str], kind: str, token: str) -> dict[str, str]:
+    """One select box per canonical field, pre-filled with the recognised header."""
+    guessed = actions.guessed_mapping(headers, kind)
+    fields = actions.fields_for(kind)
+    st.markdown(f"**{t('mapping')}**")
+    options = [""] + headers
+    mapping, columns = {}, st.columns(4)
+    for i, field in enumerate(fields):
+        with columns[i % 4]:
+            chosen = st.selectbox(label(COLUMN_LABELS, field), options, index=options.index(guessed.get(field, "")),
+                                  format_func=lambda h: h or t("not_mapped"), key=f"map_{kind}_{field}_{token}")
+        if chosen:
+            mapping[field] = chosen
+    return mapping
+
+
+tab_inc, tab_bnd, tab_reg, tab_rev, tab_bat = st.tabs(
+    [t("tab_incidents"), t("tab_boundaries"), t("tab_registers"), t("tab_review"), t("tab_batches")])
+
+with tab_inc:
+    upload = st.file_uploader(t("upload_incidents"), type=["csv", "txt", "xlsx"], key="upload_incidents")
+    if upload is not None:
+        data = upload.getvalue()
+        token = hashlib.sha1(data).hexdigest()[:10]
+        try:
+            head, headers = actions.preview(data, upload.name)
+        except ReadError as err:
+            show_read_error(err)
+        else:
+            st.markdown(f"**{t('preview')}**")
+            st.dataframe(head, hide_index=True, width="stretch", height=260)
+            mapping = mapping_editor(headers, "incidents", token)
+            left, right = st.columns(2)
+            with left:
+                system = coord_picker(f"inc_crs_{token}")
+            with right:
+                tolerance = st.number_input(t("tolerance"), 0.0, 500.0, 30.0, 5.0, help=t("tolerance_help"),
+                                            key=f"inc_tol_{token}")
+            if st.button(t("do_import"), type="primary", key="do_import_incidents"):
+                try:
+                    st.session_state["last_incident_import"] = actions.import_incidents(
+                        data, upload.name, mapping, system, tolerance)
+                except ReadError as err:
+                    show_read_error(err)
+                except LookupError:
+                    st.error(t("import_failed") + " " + t("no_grids_yet"))
+    result = st.session_state.get("last_incident_import")
+    if result is not None:
+        st.success(t("import_done", read=f"{result.rows_read:,}", imported=f"{result.rows_imported:,}",
+                     rejected=f"{result.rows_rejected:,}"))
+        result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
+        st.subheader(t("geocode_summary"))
+        st.dataframe(method_table(result.by_method), hide_index=True)
+        problem_table(result.report, "dl_incident_problems")
+
+with tab_bnd:
+    upload = st.file_uploader(t("upload_boundaries"), type=["geojson", "json", "gpkg", "zip", "kml"],
+                              key="upload_boundaries")
+    street = st.file_uploader(t("upload_street"), type=["geojson", "json", "gpkg", "zip", "kml"], key="upload_street")
+    if upload is not None:
+        system = coord_picker("bnd_crs", allow_file=True)
+        name = st.text_input(t("version_name"), value=upload.name.rsplit(".", 1)[0], key="bnd_name")
+        if st.button(t("do_import"), type="primary", key="do_import_boundaries"):
+            try:
+                st.session_state["last_boundary_import"] = actions.import_boundaries(
+                    upload.getvalue(), upload.name, system, name,
+                    (street.getvalue(), street.name) if street is not None else None)
+            except ReadError as err:
+                show_read_error(err)
+    result = st.session_state.get("last_boundary_import")
+    if result is not None:
+        result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
+        problem_table(result.report, "dl_boundary_problems")
+
+with tab_reg:
+    kinds = ["buildings", "workers", "volunteers", "services"]
+    kind = st.radio(t("register_kind"), kinds, format_func=lambda k: t(f"kind_{k}"), horizontal=True, key="reg_kind")
+    upload = st.file_uploader(t("upload_register"), type=["csv", "txt", "xlsx"], key=f"upload_{kind}")
+    if upload is not None:
+        data = upload.getvalue()
+        token = hashlib.sha1(data).hexdigest()[:10]
+        try:
+            head, headers = actions.preview(data, upload.name)
+        except ReadError as err:
+            show_read_error(err)
+        else:
+            st.dataframe(head, hide_index=True, width="stretch", height=220)
+            mapping = mapping_editor(headers, kind, token)
+            system = coord_picker(f"reg_crs_{token}") if kind in ("buildings", "volunteers") else "wgs84"
+            if st.button(t("do_import"), type="primary", key="do_import_register"):
+                try:
+                    st.session_state["last_register_import"] = actions.import_register(
+                        kind, data, upload.name, system, mapping)
+                except ReadError as err:
+                    show_read_error(err)
+    result = st.session_state.get("last_register_import")
+    if result is not None:
+        result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
+        problem_table(result.report, "dl_register_problems")
+
+with tab_rev:
+    st.caption(t("review_caption"))
+    queue = loaders.review_queue(rev)
+    if queue.empty:
+        st.info(t("review_empty"))
+    else:
+        reasons = sorted(queue["reason"].unique())
+        chosen = st.multiselect(t("filter_reason"), reasons, default=reasons,
+                                format_func=lambda r: label(REASON_LABELS, r), key="review_reasons")
+        shown = queue[queue["reason"].isin(chosen)].assign(reason=lambda f: f["reason"].map(
+            lambda r: label(REASON_LABELS, r)))
+        shown = translate_columns(shown.drop(columns=["review_id", "batch_id"]))
+        st.dataframe(shown, hide_index=True, width="stretch", height=360)
+        st.download_button(t("download_csv"), csv_bytes(shown), file_name="review_queue.csv", mime="text/csv",
+                           key="dl_review")
+        st.subheader(t("fix_title"))
+        ids = [i for i in queue["incident_id"].unique() if i]
+        grids = loaders.grid_choices(rev)
+        buildings = loaders.building_choices(rev)
+        if ids and not grids.empty:
+            with st.form("fix_form"):
+                incident = st.selectbox(t("fix_incident"), ids, key="fix_incident")
+                grid_names = dict(zip(grids["grid_id"], grids["name"]))
+                grid = st.selectbox(t("fix_grid"), [""] + list(grid_names), key="fix_grid",
+                                    format_func=lambda g: f"{g} {grid_names[g]}" if g else t("fix_none"))
+                addresses = dict(zip(buildings["building_id"], buildings["address"]))
+                building = st.selectbox(t("fix_building"), [""] + list(addresses), key="fix_building",
+                                        format_func=lambda b: f"{b} {addresses[b]}" if b else t("fix_none"))
+                if st.form_submit_button(t("fix_save"), type="primary"):
+                    if not (grid or building):
+                        st.warning(t("fix_need_target"))
+                    else:
+                        actions.save_fix(incident, grid, building)
+                        st.session_state["fix_flash"] = t("fix_saved", id=incident,
+                                                          target=grid or addresses.get(building, building))
+                        st.rerun()
+        if "fix_flash" in st.session_state:
+            st.success(st.session_state.pop("fix_flash"))
+
+with tab_bat:
+    history = loaders.batches(rev)
+    if history.empty:
+        st.info(t("batches_empty"))
+    else:
+        st.dataframe(translate_columns(history.drop(columns=["file_hash"])), hide_index=True, width="stretch")

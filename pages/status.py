@@ -1,0 +1,39 @@
+"""数据概况 Data status: what the store holds, how incidents were placed, reports per month."""
+import plotly.express as px
+import streamlit as st
+
+from ui import loaders
+from ui.i18n import t
+from ui.page import setup
+from ui.widgets import method_table
+
+setup("page_status")
+st.title(t("status_title"))
+st.caption(t("status_caption"))
+rev = loaders.revision()
+info = loaders.summary(rev)
+
+if info["incidents"] == 0 and info["grids"] == 0:
+    st.info(t("empty_store"))
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric(t("m_incidents"), f"{info['incidents']:,}")
+cols[1].metric(t("m_grids"), f"{info['grids']:,}")
+cols[2].metric(t("m_buildings"), f"{info['buildings']:,}")
+cols[3].metric(t("m_households"), f"{info['households']:,}")
+cols[4].metric(t("m_review"), f"{info['review']:,}")
+period = f"{info['first'][:10]} — {info['last'][:10]}" if info["first"] else "—"
+st.markdown(f"**{t('m_version')}**：{info['version'] or '—'}　　**{t('m_period')}**：{period}")
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("by_method_title"))
+    st.dataframe(method_table(info["by_method"]), hide_index=True, width="stretch")
+with right:
+    st.subheader(t("monthly_title"))
+    monthly = loaders.monthly_counts(rev)
+    fig = px.bar(monthly, x="month", y="count", labels={"month": t("month"), "count": t("count_unit")})
+    fig.update_xaxes(type="category")
+    fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), height=340, font=dict(size=15))
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})

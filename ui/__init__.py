@@ -1,0 +1,1 @@
+"""Streamlit-aware glue shared by the pages: i18n, page setup, cached loaders, actions."""

@@ -1,0 +1,59 @@
+"""Widgets more than one page draws: the coordinate-system picker, result tables, downloads."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.problems import ProblemReport
+from ui.i18n import METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
+from ui.page import csv_bytes
+
+SYSTEMS = {"wgs84": ("WGS-84（GPS）", "WGS-84 (GPS)"), "cgcs2000": ("CGCS2000（国家2000）", "CGCS2000"),
+           "gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"), "bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+           "epsg": ("EPSG 代码…", "EPSG code…")}
+
+
+def coord_picker(key: str, allow_file: bool = False) -> str | None:
+    """A coordinate-system choice; returns wgs84/cgcs2000/gcj02/bd09/EPSG:n, or None for 'as the file says'."""
+    options = (["file"] if allow_file else []) + list(SYSTEMS)
+    names = {**SYSTEMS, "file": (t("coord_from_file"), t("coord_from_file"))}
+    choice = st.selectbox(t("coord_system"), options, key=key, help=t("coord_help"),
+                          format_func=lambda k: names[k][0 if lang() == "zh" else 1])
+    if choice == "file":
+        return None
+    if choice == "epsg":
+        code = st.number_input(t("epsg_code"), min_value=1000, max_value=999999, value=4547, step=1, key=f"{key}_epsg")
+        return f"EPSG:{int(code)}"
+    return choice
+
+
+def problem_table(report: ProblemReport, key: str) -> None:
+    """The problem report as a table with its download, or a note that there is none."""
+    st.subheader(t("problems"))
+    frame = report.to_frame(lang())
+    if frame.empty:
+        st.success(t("problems_none"))
+        return
+    frame["severity"] = frame["severity"].map(lambda s: label(SEVERITY_LABELS, s))
+    shown = translate_columns(frame.drop(columns="code"))
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    st.download_button(t("download_csv"), csv_bytes(shown), file_name="problems.csv", mime="text/csv", key=key)
+
+
+def result_metrics(rows_read: int, rows_imported: int, rows_rejected: int) -> None:
+    """Three metrics: rows read, imported, rejected."""
+    a, b, c = st.columns(3)
+    a.metric(t("rows_read"), f"{rows_read:,}")
+    b.metric(t("rows_imported"), f"{rows_imported:,}")
+    c.metric(t("rows_rejected"), f"{rows_rejected:,}")
+
+
+def method_table(by_method: dict[str, int]) -> pd.DataFrame:
+    """Counts by geocoding method with shares, labelled in the session's language."""
+    frame = pd.DataFrame({"method": list(by_method), "count": list(by_method.values())})
+    frame["method"] = frame["method"].replace("", "unplaced")
+    frame = frame.groupby("method", as_index=False)["count"].sum().sort_values("count", ascending=False)
+    total = frame["count"].sum()
+    frame["share"] = (frame["count"] / total).map("{:.1%}".format) if total else "—"
+    frame["method"] = frame["method"].map(lambda m: label(METHOD_LABELS, m))
+    return frame.rename(columns={"method": t("method"), "count": t("count"), "share": t("share")})
