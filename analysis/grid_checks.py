@@ -111,7 +111,7 @@ def _gaps(layer: gpd.GeoDataFrame, street, min_area_m2: float, report: ProblemRe
         holes = [shapely.Polygon(ring) for part in shapely.get_parts(union)
                  for ring in getattr(part, "interiors", [])]
         missing = shapely.union_all(holes) if holes else shapely.Polygon()
-    parts = [p for p in shapely.get_parts(missing) if p.geom_type == "Polygon"]
+    parts = [p for p in shapely.get_parts(missing) if p.geom_type == "Polygon" and not p.is_empty]
     if not parts:
         return
     metric, _ = to_metric(np.asarray(parts, dtype=object))

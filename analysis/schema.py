@@ -46,7 +46,7 @@ BUILDING_FIELDS: dict[str, tuple[str, ...]] = {
 BUILDING_REQUIRED = ("building_id", "address")
 
 GRID_FIELDS: dict[str, tuple[str, ...]] = {
-    "grid_id": ("网格编号", "网格编码", "编码", "编号", "grid_id", "code", "id"),
+    "grid_id": ("网格编号", "网格编码", "编码", "编号", "grid_id", "code"),
     "name": ("网格名称", "名称", "name"),
     "level": ("层级", "级别", "level"),
     "parent_id": ("上级编号", "上级编码", "parent_id", "parent"),

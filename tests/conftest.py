@@ -1,0 +1,42 @@
+"""Shared fixtures: the demo street in a temporary store, real data (skipped when absent)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import load_demo
+from analysis.demo.writer import DEMO_DIR
+from analysis.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A SQLite file holding the whole demo street (built once per test session)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    load_demo(Store(f"sqlite:///{path}"), DEMO_DIR)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db, tmp_path) -> Store:
+    """A private copy of the demo store that a test may change."""
+    copy = tmp_path / "store.sqlite"
+    shutil.copy(demo_db, copy)
+    return Store(f"sqlite:///{copy}")
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+
+
+@pytest.fixture
+def realdata() -> Path:
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is not present")
+    return REALDATA
