@@ -211,10 +211,12 @@ class Store:
         """Queue rows for review: incident_id, source_row, reason, detail, raw (any may be absent)."""
         if rows.empty:
             return
-        frame = rows.reindex(columns=["incident_id", "source_row", "reason", "detail", "raw"]).fillna("")
+        frame = rows.reindex(columns=["incident_id", "source_row", "reason", "detail", "raw"])
+        source_rows = pd.to_numeric(frame.pop("source_row"), errors="coerce")
+        frame = frame.astype(object).fillna("")
         records = [{"batch_id": batch_id, "incident_id": str(r.incident_id), "reason": str(r.reason),
-                    "source_row": int(r.source_row) if str(r.source_row) != "" else None,
-                    "detail": str(r.detail), "raw": str(r.raw)} for r in frame.itertuples(index=False)]
+                    "source_row": None if pd.isna(row) else int(row), "detail": str(r.detail), "raw": str(r.raw)}
+                   for r, row in zip(frame.itertuples(index=False), source_rows)]
         conn.execute(review.insert(), records)
 
     def batches(self) -> pd.DataFrame:
@@ -238,11 +240,11 @@ class Store:
         fixed = set(self.fixes()["incident_id"])
         has_id = frame["incident_id"] != ""
         with_id = frame[has_id & ~frame["incident_id"].isin(fixed)]
-        latest = with_id.groupby("incident_id")["batch_id"].transform("max")
-        with_id = with_id[with_id["batch_id"] == latest]
-        stored_batch = with_id["incident_id"].map(stored["batch_id"])
-        placed_later = stored_batch.notna() & (stored_batch > with_id["batch_id"])
-        with_id = with_id[~placed_later]
+        if len(with_id):
+            latest = with_id.groupby("incident_id")["batch_id"].transform("max")
+            with_id = with_id[with_id["batch_id"] == latest]
+            stored_batch = with_id["incident_id"].map(stored["batch_id"]).astype(float)
+            with_id = with_id[~(stored_batch > with_id["batch_id"])]   # placed by a later import
         no_id = frame[~has_id].drop_duplicates("raw", keep="last")
         return pd.concat([with_id, no_id]).sort_values("review_id").reset_index(drop=True)
 
@@ -338,14 +340,14 @@ class Store:
 
     def grids(self, version: int | None = None) -> gpd.GeoDataFrame:
         """The grid polygons of a version (default: current) as a canonical GeoDataFrame."""
-        version = self.current_version() if version is None else version
+        version = self.current_version() if version is None else int(version)
         frame = pd.read_sql(sa.select(grids).where(grids.c.version_id == (version or -1)), self.engine)
         geometry = shapely.from_wkt(frame.pop("wkt").to_numpy()) if len(frame) else []
         return gpd.GeoDataFrame(frame.drop(columns="version_id"), geometry=list(geometry), crs=4326)
 
     def street(self, version: int | None = None):
         """The street boundary stored with a version (None when none was given)."""
-        version = self.current_version() if version is None else version
+        version = self.current_version() if version is None else int(version)
         q = sa.select(boundary_versions.c.street_wkt).where(boundary_versions.c.version_id == (version or -1))
         with self.engine.connect() as conn:
             text = conn.execute(q).scalar_one_or_none()
