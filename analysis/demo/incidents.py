@@ -96,9 +96,9 @@ def build_incidents(rng: np.random.Generator, buildings: pd.DataFrame, workers: 
                     overloaded: list[str]) -> pd.DataFrame:
     """The incident export: Chinese headers, WGS-84/GCJ-02/address-only rows, bad rows mixed in."""
     days = pd.date_range(START, END.normalize(), freq="D")
-    doy = days.dayofyear.to_numpy()
+    doy = days.day_of_year.to_numpy()
     summer = np.exp(-(((doy - 200) / 45.0) ** 2))           # peak in July
-    weekday = np.where(days.dayofweek.to_numpy() >= 5, 0.7, 1.0)
+    weekday = np.where(days.day_of_week.to_numpy() >= 5, 0.7, 1.0)
     kinds = len(TAXONOMY)
     weights = np.array([t[3] for t in TAXONOMY], float)
     seasonal = np.array([t[4] for t in TAXONOMY], float)

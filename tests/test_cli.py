@@ -1,0 +1,70 @@
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.crs import wgs84_to_gcj02
+from tests.conftest import ROOT
+from tests.fixtures import at, four_grids
+
+
+@pytest.fixture
+def grids_file(tmp_path):
+    path = tmp_path / "grids.geojson"
+    four_grids().rename(columns={"grid_id": "code"}).to_file(path)
+    return path
+
+
+def test_assign_writes_one_row_per_input_row(tmp_path, grids_file):
+    inside, near, far = at(0.5, 0.5), at(2.2, 0.5), at(9, 9)
+    gx, gy = wgs84_to_gcj02(*at(1.5, 1.5))
+    rows = [("a", *inside), ("b", *near), ("c", *far), ("d", "", ""), ("e", "不详", "28.19"), ("a", *inside)]
+    pd.DataFrame(rows, columns=["case", "X", "Y"]).to_csv(tmp_path / "in.csv", index=False, encoding="gbk")
+    out = tmp_path / "out.csv"
+    assert main(["assign", "--grids", str(grids_file), "--incidents", str(tmp_path / "in.csv"), "--out", str(out),
+                 "--id-col", "case", "--lon-col", "X", "--lat-col", "Y", "--grid-id-col", "code"]) == 0
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(got.columns) == ["id", "grid_id", "match_method", "distance_m"]
+    assert got["id"].tolist() == ["a", "b", "c", "d", "e", "a"]
+    assert got["grid_id"].tolist() == ["C1G3", "C1G4", "", "", "", "C1G3"]
+    assert got["match_method"].tolist() == ["coordinates", "snapped", "outside", "missing", "missing", "coordinates"]
+    assert got["distance_m"][0] == "0.0" and 15 < float(got["distance_m"][1]) < 25 and got["distance_m"][3] == ""
+    # the same points given in GCJ-02 land in the same grid
+    pd.DataFrame({"id": ["g"], "lon": [gx], "lat": [gy]}).to_csv(tmp_path / "g.csv", index=False)
+    assert main(["assign", "--grids", str(grids_file), "--incidents", str(tmp_path / "g.csv"), "--out", str(out),
+                 "--coords", "gcj02", "--grid-id-col", "code"]) == 0
+    assert pd.read_csv(out)["grid_id"].tolist() == ["C1G2"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--lon-col", "nope"], "column 'nope' is not in"),
+    (["--grid-id-col", "nope"], "Mapped column 'nope' is not in the file"),
+])
+def test_assign_errors_are_clear_and_exit_2(tmp_path, grids_file, capsys, args, message):
+    pd.DataFrame({"id": ["a"], "lon": [1], "lat": [2]}).to_csv(tmp_path / "in.csv", index=False)
+    code = main(["assign", "--grids", str(grids_file), "--incidents", str(tmp_path / "in.csv"),
+                 "--out", str(tmp_path / "o.csv"), *args])
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_assign_without_coordinate_columns(tmp_path, grids_file, capsys):
+    pd.DataFrame({"id": ["a"], "where": ["x"]}).to_csv(tmp_path / "in.csv", index=False)
+    assert main(["assign", "--grids", str(grids_file), "--incidents", str(tmp_path / "in.csv"),
+                 "--out", str(tmp_path / "o.csv")]) == 2
+    assert "--lon-col" in capsys.readouterr().err
+
+
+def test_import_and_help_from_a_real_process(tmp_path, grids_file):
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "analysis", *a], cwd=ROOT, capture_output=True, text=True)
+    assert "assign" in run("--help").stdout and "--grid-id-col" in run("assign", "--help").stdout
+    done = run("import", "boundaries", str(grids_file), "--map", "grid_id=code", "--db", db)
+    assert done.returncode == 0 and "imported 4" in done.stdout
+    x, y = at(0.5, 1.5)
+    (tmp_path / "i.csv").write_text(f"事件编号,上报时间,经度,纬度\nE1,2026/3/1 8:00,{x},{y}\n", encoding="utf-8")
+    done = run("import", "incidents", str(tmp_path / "i.csv"), "--db", db)
+    assert done.returncode == 0 and "coordinates 1" in done.stdout
+    failed = run("import", "incidents", str(tmp_path / "nothing.csv"), "--db", db)
+    assert failed.returncode == 2 and "error" in failed.stderr

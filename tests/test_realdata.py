@@ -1,0 +1,45 @@
+"""Real 311 data (../shared/realdata): importers, mapping and assignment on files nobody here made."""
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.importer import import_boundaries, import_incidents
+from analysis.incidents_io import normalise_incidents
+from analysis.schema import INCIDENT_FIELDS, guess_mapping
+from analysis.tables import read_table
+
+pytestmark = pytest.mark.realdata
+
+
+def test_la_requests_agree_with_the_council_column(realdata, tmp_path):
+    out = tmp_path / "la.csv"
+    assert main(["assign", "--grids", str(realdata / "la/nc-boundary-2019-modified.json"),
+                 "--incidents", str(realdata / "la/requests.csv"), "--out", str(out), "--grid-id-col", "nc_id"]) == 0
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    truth = pd.read_csv(realdata / "la/requests.csv", dtype=str, keep_default_na=False)
+    assert len(got) == len(truth) == 10000
+    inside = got["match_method"] == "coordinates"
+    assert inside.sum() == 9850                      # the points that fall in a council (README: 9,850)
+    agreement = (got.loc[inside, "grid_id"] == truth.loc[inside, "nc"].str.replace(r"\.0$", "", regex=True)).mean()
+    print(f"LA: {agreement:.4%} of {inside.sum()} points agree with the nc column")
+    assert agreement >= 0.99
+
+
+def test_la_2018_bad_rows_are_reported(realdata):
+    table, _ = read_table(realdata / "la/2018_mini.csv")
+    read = normalise_incidents(table, guess_mapping(list(table.columns), INCIDENT_FIELDS))
+    assert len(read.incidents) == 10000
+    assert read.report.count(code="closed_before_reported") == 13       # README: 13 rows close before they open
+    assert read.incidents["lon"].isna().sum() == 1102                    # README: 1,102 without coordinates
+
+
+def test_boston_import_end_to_end(realdata, tmp_path):
+    from analysis.store import Store
+    store = Store(f"sqlite:///{tmp_path / 'boston.sqlite'}")
+    import_boundaries(store, realdata / "boston/boston.geojson", mapping={"grid_id": "name"})
+    result = import_incidents(store, realdata / "boston/filtered_2019.csv")
+    assert result.rows_read == 8928
+    placed = result.by_method.get("coordinates", 0) + result.by_method.get("snapped", 0)
+    assert placed / result.rows_imported > 0.99                          # README: 99.8% fall inside one
+    stored = store.incidents()
+    assert stored["due_at"].notna().mean() > 0.5 and stored["closed_at"].notna().any()
