@@ -49,14 +49,14 @@ with tab_inc:
             show_read_error(err)
         else:
             st.markdown(f"**{t('preview')}**")
-            st.dataframe(head, hide_index=True, width="stretch", height=260)
+            st.dataframe(head, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(head)))
             mapping = mapping_editor(headers, "incidents", token)
             left, right = st.columns(2)
             with left:
                 system = coord_picker(f"inc_crs_{token}")
             with right:
-                tolerance = st.number_input(t("tolerance"), 0.0, 500.0, 30.0, 5.0, help=t("tolerance_help"),
-                                            key=f"inc_tol_{token}")
+                tolerance = st.number_input(t("tolerance"), 0.0, 500.0, 30.0, 5.0, format="%.0f",
+                                            help=t("tolerance_help"), key=f"inc_tol_{token}")
             if st.button(t("do_import"), type="primary", key="do_import_incidents"):
                 try:
                     st.session_state["last_incident_import"] = actions.import_incidents(
@@ -72,6 +72,11 @@ with tab_inc:
         result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
         st.subheader(t("geocode_summary"))
         st.dataframe(method_table(result.by_method), hide_index=True)
+        if not result.review.empty:
+            unplaced = result.review.assign(reason=result.review["reason"].map(lambda r: label(REASON_LABELS, r)))
+            st.download_button(t("download_unplaced", n=f"{len(unplaced):,}"),
+                               csv_bytes(translate_columns(unplaced)), file_name="unplaced_rows.csv",
+                               mime="text/csv", key="dl_unplaced")
         problem_table(result.report, "dl_incident_problems")
 
 with tab_bnd:
@@ -105,7 +110,7 @@ with tab_reg:
         except ReadError as err:
             show_read_error(err)
         else:
-            st.dataframe(head, hide_index=True, width="stretch", height=220)
+            st.dataframe(head, hide_index=True, width="stretch", height=min(220, 38 + 35 * len(head)))
             mapping = mapping_editor(headers, kind, token)
             system = coord_picker(f"reg_crs_{token}") if kind in ("buildings", "volunteers") else "wgs84"
             if st.button(t("do_import"), type="primary", key="do_import_register"):

@@ -24,7 +24,7 @@ cols[2].metric(t("m_buildings"), f"{info['buildings']:,}")
 cols[3].metric(t("m_households"), f"{info['households']:,}")
 cols[4].metric(t("m_review"), f"{info['review']:,}")
 period = f"{info['first'][:10]} — {info['last'][:10]}" if info["first"] else "—"
-st.markdown(f"**{t('m_version')}**：{info['version'] or '—'}　　**{t('m_period')}**：{period}")
+st.markdown(f"**{t('m_version')}**{t('colon')}{info['version'] or '—'}　　**{t('m_period')}**{t('colon')}{period}")
 
 left, right = st.columns([2, 3])
 with left:

@@ -77,6 +77,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "problems_none": ("没有发现问题。", "No problems found."),
     "download_csv": ("下载 CSV", "Download CSV"),
     "geocode_summary": ("落格结果", "Geocoding summary"),
+    "download_unplaced": ("下载未落格与拒收的 {n} 行（CSV）", "Download the {n} unplaced or rejected rows (CSV)"),
+    "colon": ("：", ": "),
     "method": ("方式", "Method"),
     "count": ("数量", "Count"),
     "share": ("占比", "Share"),

@@ -1,0 +1,98 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, no internet.
+
+Opens every page in Chinese and English at 1920x1080 and 1280x720, saves screenshots under
+``test-artifacts/`` (kept by CI as artefacts, and looked at), checks that nothing on the page
+failed and that nothing was fetched from outside this machine; then uploads a real CSV on the
+data page, imports it and checks the store.
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, chromium, dashboard
+from tests.conftest import ROOT
+from ui.page import PAGES
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")]
+ARTIFACTS = ROOT / "test-artifacts"
+SIZES = [(1920, 1080), (1280, 720)]
+
+
+def settle(page, selector: str) -> None:
+    page.wait_for_selector(selector, timeout=45000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=45000)
+    page.wait_for_timeout(1500)
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("browser") / "store.sqlite"
+    shutil.copy(demo_db, copy)
+    with dashboard(f"sqlite:///{copy}") as base:
+        yield base, f"sqlite:///{copy}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as context:
+        yield context
+
+
+def test_every_page_in_both_languages_and_sizes(server, browser):
+    base, _ = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None)
+    expected = {"status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import")}
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        for lang_index, lang in enumerate(("zh", "en")):
+            for script, _, _ in PAGES:
+                name = Path(script).stem
+                page.goto(f"{base}/{name}?lang={lang}")
+                settle(page, "h1")
+                assert page.locator("h1").first.inner_text() == expected[name][lang_index]
+                assert page.locator("[data-testid='stException']").count() == 0
+                links = page.locator("[data-testid='stSidebar'] a").all_inner_texts()
+                assert len(links) == len(PAGES)
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}x{height}.png"))
+    assert outside == []
+
+
+def test_navigation_by_the_sidebar(server, browser):
+    base, _ = server
+    page = browser.new_page()
+    page.goto(base)
+    settle(page, "[data-testid='stMetric']")
+    page.locator("[data-testid='stSidebar'] a", has_text="数据导入").click()
+    settle(page, "[data-testid='stTab']")
+    assert page.url.endswith("/data") and page.locator("h1").first.inner_text() == "数据导入"
+
+
+def test_upload_and_import_an_incident_file(server, browser, tmp_path):
+    base, url = server
+    from analysis.store import Store
+    before = Store(url).count_incidents()
+    csv = tmp_path / "新事件.csv"
+    csv.write_text("事件编号,上报时间,事件大类,经度,纬度,事发地址\n"
+                   "NEW-1,2026/11/20 9:00,市容环境,112.9750,28.1900,\n"
+                   "NEW-2,2026/11/20 9:30,设施维修,,,菜市场旁边\n", encoding="gbk")
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{base}/data")
+    settle(page, "[data-testid='stTab']")
+    page.locator("[data-testid='stFileUploaderDropzone'] input[type=file]").first.set_input_files(str(csv))
+    settle(page, "text=列映射")
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_selector("text=导入完成", timeout=60000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "data-import-result-zh-1920x1080.png"), full_page=True)
+    store = Store(url)
+    assert store.count_incidents() == before + 2
+    placed = store.incidents().set_index("incident_id")
+    assert placed.loc["NEW-1", "match_method"] == "coordinates" and placed.loc["NEW-2", "grid_id"] == ""
+    assert "NEW-2" in set(store.review_queue()["incident_id"])

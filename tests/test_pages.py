@@ -1,0 +1,91 @@
+"""AppTest of every page: runs it against a real store and drives its main widgets."""
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 60
+
+
+def page(path: str, store, monkeypatch) -> AppTest:
+    """Start the app at its entry point (as a browser does) against ``store``, then open ``path``."""
+    monkeypatch.setenv("GRIDLENS_DB", store.url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_status_page_shows_the_stores_counts(demo_store, monkeypatch):
+    at = page("pages/status.py", demo_store, monkeypatch)
+    assert at.title[0].value == "数据概况"
+    assert metric(at, "事件数") == f"{demo_store.count_incidents():,}"
+    assert metric(at, "网格数") == "60"
+    assert metric(at, "待核查") == f"{len(demo_store.review_queue()):,}"
+    methods = at.dataframe[0].value
+    assert methods.iloc[:, 1].sum() == demo_store.count_incidents()
+    at.sidebar.radio(key="lang_radio").set_value("en").run()
+    assert at.title[0].value == "What is in the store"
+    assert metric(at, "Incidents") == f"{demo_store.count_incidents():,}"
+    assert "By coordinates" in set(at.dataframe[0].value.iloc[:, 0])
+
+
+def test_status_page_on_an_empty_store_says_what_to_do(empty_store, monkeypatch):
+    at = page("pages/status.py", empty_store, monkeypatch)
+    assert "数据库中还没有数据" in at.info[0].value and not at.metric
+
+
+def test_data_page_review_queue_filter_and_fix(demo_store, monkeypatch):
+    at = page("pages/data.py", demo_store, monkeypatch)
+    assert [t.label for t in at.tabs] == ["事件台账", "网格边界", "楼栋与人员", "待核查队列", "导入记录"]
+    queue = demo_store.review_queue()
+    table = at.dataframe[0].value
+    assert len(table) == len(queue) and "原因" in table.columns
+    at.multiselect(key="review_reasons").set_value(["missing_id"]).run()
+    assert len(at.dataframe[0].value) == (queue["reason"] == "missing_id").sum()
+    # place the first queued incident by hand
+    incident = at.selectbox(key="fix_incident").value
+    grid = at.selectbox(key="fix_grid").options[3]
+    at.selectbox(key="fix_grid").select_index(3)
+    submit = [b for b in at.button if b.label == "保存修正"][0]
+    submit.click().run()
+    assert not at.exception
+    fixes = demo_store.fixes()
+    assert fixes["incident_id"].tolist() == [incident]
+    assert grid.startswith(fixes["grid_id"].iloc[0])
+    assert incident not in set(demo_store.review_queue()["incident_id"])
+    assert any("已保存" in s.value for s in at.success)
+
+
+def test_data_page_history_and_language(demo_store, monkeypatch):
+    at = page("pages/data.py", demo_store, monkeypatch)
+    history = at.dataframe[-1].value
+    assert len(history) == len(demo_store.batches()) and "文件" in history.columns
+    at.sidebar.radio(key="lang_radio").set_value("en").run()
+    assert [t.label for t in at.tabs][:2] == ["Incidents", "Boundaries"]
+    assert "File" in at.dataframe[-1].value.columns
+
+
+def test_data_page_fix_needs_a_target(demo_store, monkeypatch):
+    at = page("pages/data.py", demo_store, monkeypatch)
+    [b for b in at.button if b.label == "保存修正"][0].click().run()
+    assert any("请选择网格或楼栋" in w.value for w in at.warning)
+    assert demo_store.fixes().empty
+
+
+def test_dashboard_entry_goes_to_the_home_page(demo_store, monkeypatch):
+    monkeypatch.setenv("GRIDLENS_DB", demo_store.url)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert at.title and at.title[0].value == "数据概况"
