@@ -3,7 +3,8 @@
 Recognised: ISO (``2024-03-01 08:00:00``), ``2024/3/1 8:00``, US short (``1/1/20 0:05``),
 US long with AM/PM (``01/01/2018 12:05:00 AM``), Chinese (``2024年3月1日 8时5分``), and Excel
 serial day numbers (``45352.33`` = days since 1899-12-30). Each format is tried on the whole
-column at once; the first format that parses a value wins for that value.
+column at once, most likely first (judged on a sample of the column); the first format that
+parses a value wins for that value.
 """
 from __future__ import annotations
 
@@ -34,6 +35,19 @@ _EXCEL_MIN, _EXCEL_MAX = 20000.0, 80000.0  # 1954 .. 2119: plausible serial day 
 _CHINESE = re.compile(
     r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日?\s*(?:(\d{1,2})[时:点](?:(\d{1,2})分?)?(?::?(\d{1,2})秒?)?)?\s*$"
 )
+
+
+_SAMPLE = 200
+
+
+def _likely_formats(text: pd.Series) -> list[str]:
+    """The formats ordered by how many of a sample of values they parse (ties keep list order)."""
+    sample = text.dropna()
+    sample = sample[sample != ""].head(_SAMPLE)
+    if sample.empty:
+        return list(_FORMATS)
+    hits = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in _FORMATS}
+    return sorted(_FORMATS, key=lambda fmt: -hits[fmt])
 
 
 def _parse_chinese(values: pd.Series) -> pd.Series:
@@ -71,7 +85,7 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     empty = text.isna() | (text == "")
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     todo = ~empty
-    for fmt in _FORMATS:
+    for fmt in _likely_formats(text):
         if not todo.any():
             break
         got = pd.to_datetime(text[todo], format=fmt, errors="coerce")

@@ -101,26 +101,30 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
     if gazetteer is not None and buildings is not None and want_address.any():
         building_grid = pd.Series(assign_buildings(buildings, index, tolerance_m).to_numpy(),
                                   index=buildings["building_id"].astype(str))
-        matched = gazetteer.match_many(out["address"][want_address])
-        for i, (bid, how, sc, closest) in zip(np.flatnonzero(want_address), matched.itertuples(index=False)):
-            if how == "unmatched":
-                reason[i] = reason[i] or "address_unmatched"
-                detail[i] = detail[i] or (closest or "—")
-                continue
-            if not building_grid.get(bid, ""):
-                reason[i] = reason[i] or "address_unmatched"
-                detail[i] = detail[i] or f"{closest} (outside every grid)"
-                continue
-            if reason[i] == "outside":  # the coordinates were wrong: say so, then trust the address
-                report.add(int(rows[i]), "lon/lat", f"{out['lon'].iat[i]:.6f},{out['lat'].iat[i]:.6f}",
-                           "outside", "warning", detail[i])
-            if how == "address_fuzzy":
-                report.add(int(rows[i]), "address", out["address"].iat[i], "address_fuzzy", "warning", closest)
-            grid[i], method[i], score[i], building[i] = building_grid[bid], how, sc, bid
-            reason[i], detail[i] = "", ""
-    elif want_address.any():
-        for i in np.flatnonzero(want_address & ~outside):
-            reason[i], detail[i] = "address_unmatched", "—"
+        rows_a = np.flatnonzero(want_address)
+        matched = gazetteer.match_many(out["address"].iloc[rows_a])
+        how = matched["method"].to_numpy(dtype=object)
+        bid = matched["building_id"].to_numpy(dtype=object)
+        closest = matched["closest"].to_numpy(dtype=object)
+        target = building_grid.reindex(bid).fillna("").to_numpy(dtype=object)
+        unmatched = how == "unmatched"
+        no_grid = ~unmatched & (target == "")
+        for flag, text in ((unmatched, np.where(closest == "", "—", closest)),
+                           (no_grid, closest + " (outside every grid)")):
+            pick = rows_a[flag]
+            detail[pick] = np.where(reason[pick] == "", text[flag], detail[pick])
+            reason[pick] = np.where(reason[pick] == "", "address_unmatched", reason[pick])
+        placed = ~unmatched & ~no_grid
+        where = rows_a[placed]
+        # the coordinates were wrong where the address placed an "outside" point: say so
+        for i in where[reason[where] == "outside"]:
+            report.add(int(rows[i]), "lon/lat", f"{out['lon'].iat[i]:.6f},{out['lat'].iat[i]:.6f}", "outside",
+                       "warning", detail[i])
+        for i, text in zip(rows_a[placed & (how == "address_fuzzy")], closest[placed & (how == "address_fuzzy")]):
+            report.add(int(rows[i]), "address", out["address"].iat[i], "address_fuzzy", "warning", text)
+        grid[where], method[where], building[where] = target[placed], how[placed], bid[placed]
+        score[where] = matched["score"].to_numpy(dtype=float)[placed]
+        reason[where], detail[where] = "", ""
     no_location = (method == "missing") & (reason == "")
     reason[no_location] = "no_location"
     if fixes is not None and len(fixes):

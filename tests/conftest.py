@@ -18,7 +18,9 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 def demo_db(tmp_path_factory) -> Path:
     """A SQLite file holding the whole demo street (built once per test session)."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    load_demo(Store(f"sqlite:///{path}"), DEMO_DIR)
+    store = Store(f"sqlite:///{path}")
+    load_demo(store, DEMO_DIR)
+    store.engine.dispose()  # closing the last connection checkpoints the WAL into the file we copy
     return path
 
 
