@@ -15,6 +15,7 @@ address      address normalisation and gazetteer matching
 geocode      incidents -> grids (coordinates, then addresses, then manual fixes)
 store        the embedded SQLite store (through SQLAlchemy)
 status       what the store holds (counts, revision token)
+settings     the settings registry (snapping tolerance, address cut-off, prefixes)
 importer     one transactional import: read -> geocode -> store
 demo         the generated demo street
 cli          ``python -m analysis assign|import|demo|init``

@@ -10,11 +10,12 @@ import pandas as pd
 
 from analysis.boundaries import read_boundaries
 from analysis.crs import parse_coord_system
-from analysis.geocode import DEFAULT_TOLERANCE_M, grid_index
+from analysis.geocode import grid_index
 from analysis.importer import import_boundaries, import_incidents, import_register
 from analysis.incidents_io import coordinates_to_wgs84
 from analysis.problems import ProblemReport, ReadError
 from analysis.schema import INCIDENT_FIELDS, guess_mapping
+from analysis.settings import load_settings
 from analysis.store import Store
 from analysis.tables import read_table
 
@@ -61,7 +62,8 @@ def assign(args: argparse.Namespace) -> int:
     rows = pd.Series(np.arange(len(table)) + 2, index=table.index)
     coords = coordinates_to_wgs84(table, mapping, parse_coord_system(args.coords), rows, report)
     index = grid_index(grids)
-    result = index.assign(coords["lon"].to_numpy(), coords["lat"].to_numpy(), args.tolerance)
+    tolerance = load_settings()["snap_tolerance_m"] if args.tolerance is None else args.tolerance
+    result = index.assign(coords["lon"].to_numpy(), coords["lat"].to_numpy(), tolerance)
     ids = table[mapping["incident_id"]] if "incident_id" in mapping else rows.astype(str)
     out = pd.DataFrame({
         "id": ids.to_numpy(),
@@ -141,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--grid-id-col", help="grid id property of the boundary file (default: recognised)")
     a.add_argument("--coords", type=_coords, default="wgs84", help="system of the incident coordinates")
     a.add_argument("--grids-coords", type=_coords, help="system of the boundaries (default: from the file)")
-    a.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE_M, help="snapping distance, metres")
+    a.add_argument("--tolerance", type=float, help="snapping distance, metres (default: setting snap_tolerance_m)")
     a.add_argument("--level", default="grid", help="grid level to assign to when the layer has several")
     a.set_defaults(func=assign)
 
@@ -152,7 +154,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--map", action="append", metavar="FIELD=HEADER", help="column mapping, repeatable")
     i.add_argument("--name", help="boundaries: version name")
     i.add_argument("--street", help="boundaries: street boundary file, for the gap check")
-    i.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE_M, help="incidents: snapping metres")
+    i.add_argument("--tolerance", type=float, help="incidents: snapping metres (default: snap_tolerance_m)")
     i.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
     i.set_defaults(func=do_import)
 

@@ -23,8 +23,9 @@ import pandas as pd
 from analysis.address import Gazetteer
 from analysis.pip import GridIndex
 from analysis.problems import ProblemReport
+from analysis.settings import REGISTRY
 
-DEFAULT_TOLERANCE_M = 30.0
+DEFAULT_TOLERANCE_M = float(REGISTRY["snap_tolerance_m"].default)
 GEOCODE_COLUMNS = ("grid_id", "building_id", "match_method", "match_score", "distance_m")
 
 

@@ -21,12 +21,12 @@ from analysis.geocode import geocode_incidents, grid_index
 from analysis.grid_checks import check_grids
 from analysis.incidents_io import normalise_incidents
 from analysis.problems import ProblemReport, ReadError
+from analysis.settings import load_settings
 from analysis.schema import BUILDING_FIELDS, BUILDING_REQUIRED, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
 from analysis.store import Store
 from analysis.tables import read_table
 
 Progress = Callable[[float, str], None]
-ADMIN_PREFIX_SETTING = ("湖南省", "长沙市", "天心区", "古城街道")
 
 
 @dataclass
@@ -53,16 +53,24 @@ def _noop(fraction: float, message: str) -> None:
     return None
 
 
-def gazetteer_for(store: Store, prefixes: tuple[str, ...] = ADMIN_PREFIX_SETTING) -> tuple[Gazetteer | None, pd.DataFrame]:
-    """The address gazetteer over the stored buildings (None when there are none)."""
+def gazetteer_for(store: Store, settings: dict | None = None) -> tuple[Gazetteer | None, pd.DataFrame]:
+    """The address gazetteer over the stored buildings (None when there are none).
+
+    Uses the ``admin_prefixes`` and ``address_cutoff`` settings.
+    """
+    settings = settings or load_settings()
     buildings = store.register("buildings")
-    return (Gazetteer(buildings, prefixes) if len(buildings) else None), buildings
+    if buildings.empty:
+        return None, buildings
+    return Gazetteer(buildings, tuple(settings["admin_prefixes"]), settings["address_cutoff"]), buildings
 
 
 def import_incidents(store: Store, source: str | Path | bytes, name: str | None = None,
                      mapping: dict[str, str] | None = None, coord_system: str = "wgs84",
-                     tolerance_m: float = 30.0, progress: Progress = _noop) -> ImportResult:
+                     tolerance_m: float | None = None, progress: Progress = _noop) -> ImportResult:
     """Import an incident export: read, normalise, geocode onto the current grids, upsert.
+
+    ``tolerance_m`` defaults to the ``snap_tolerance_m`` setting.
 
     Raises
     ------
@@ -82,7 +90,9 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     if grids.empty:
         raise LookupError("no grid boundaries in the store: import boundaries first")
     progress(0.5, "geocode")
-    gazetteer, buildings = gazetteer_for(store)
+    settings = load_settings()
+    tolerance_m = settings["snap_tolerance_m"] if tolerance_m is None else tolerance_m
+    gazetteer, buildings = gazetteer_for(store, settings)
     geocoded = geocode_incidents(read.incidents, grid_index(grids), gazetteer, buildings, store.fixes(), tolerance_m)
     report.extend(geocoded.report)
     rejected = read.rejected.rename(columns={"code": "reason"}).assign(detail="")

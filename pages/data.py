@@ -55,7 +55,7 @@ with tab_inc:
             with left:
                 system = coord_picker(f"inc_crs_{token}")
             with right:
-                tolerance = st.number_input(t("tolerance"), 0.0, 500.0, 30.0, 5.0, format="%.0f",
+                tolerance = st.number_input(t("tolerance"), 0.0, 500.0, actions.default_tolerance(), 5.0, format="%.0f",
                                             help=t("tolerance_help"), key=f"inc_tol_{token}")
             if st.button(t("do_import"), type="primary", key="do_import_incidents"):
                 try:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis import importer
 from analysis.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
+from analysis.settings import load_settings
 from analysis.tables import read_table
 from ui.i18n import t
 from ui.loaders import store
@@ -20,6 +21,11 @@ def preview(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
     """The first 20 rows of an uploaded table and all its headers (raises ReadError)."""
     table, _ = read_table(data, name)
     return table.head(20), list(table.columns)
+
+
+def default_tolerance() -> float:
+    """The ``snap_tolerance_m`` setting, in metres."""
+    return float(load_settings()["snap_tolerance_m"])
 
 
 def _aliases(kind: str) -> dict[str, tuple[str, ...]]:
