@@ -10,11 +10,12 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from analysis.crs import CoordSystem, parse_coord_system
-from analysis.geometry import convert_geometries
+from analysis.geometry import areas_m2, convert_geometries
 from analysis.problems import ProblemReport, ReadError
 from analysis.schema import GRID_FIELDS, guess_mapping
 
@@ -61,6 +62,12 @@ def _read(path: Path, name: str, report: ProblemReport) -> gpd.GeoDataFrame:
         report.add(None, "", name, "empty_file")
         raise ReadError(report)
     return layer
+
+
+def boundary_table(grids: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The grids without geometry, plus ``area_m2`` (square metres, rounded): for previews."""
+    table = pd.DataFrame(grids.drop(columns="geometry"))
+    return table.assign(area_m2=np.round(areas_m2(grids.geometry.to_numpy())).astype(int))
 
 
 def read_boundaries(source: str | Path | bytes, name: str | None = None,

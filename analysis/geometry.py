@@ -50,3 +50,11 @@ def point_text(geom) -> str:
     """'lon,lat' of a representative point, 5 decimals (about 1 m)."""
     p = geom.representative_point()
     return f"{p.x:.5f},{p.y:.5f}"
+
+
+def areas_m2(geoms) -> np.ndarray:
+    """Area of each WGS-84 polygon in square metres (local UTM)."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return np.zeros(0)
+    return shapely.area(to_metric(geoms)[0])

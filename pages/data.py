@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis.problems import ReadError
 from ui import actions, loaders
-from ui.i18n import COLUMN_LABELS, REASON_LABELS, label, lang, t, translate_columns
+from ui.i18n import COLUMN_LABELS, LEVEL_LABELS, REASON_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes, setup
 from ui.widgets import coord_picker, method_table, problem_table, result_metrics
 
@@ -85,6 +85,18 @@ with tab_bnd:
     street = st.file_uploader(t("upload_street"), type=["geojson", "json", "gpkg", "zip", "kml"], key="upload_street")
     if upload is not None:
         system = coord_picker("bnd_crs", allow_file=True)
+        try:
+            table, checks = actions.preview_boundaries(upload.getvalue(), upload.name, system)
+        except ReadError as err:
+            show_read_error(err)
+            st.stop()
+        st.markdown(f"**{t('boundary_preview', n=len(table))}**")
+        table = table.assign(level=table["level"].map(lambda v: label(LEVEL_LABELS, v)))
+        table = table.astype(object).where(table.notna(), "—")
+        st.dataframe(translate_columns(table), hide_index=True, width="stretch",
+                     height=min(300, 38 + 35 * len(table)))
+        if checks.count(severity="warning") + checks.count(severity="error"):
+            st.warning(t("boundary_checks", n=checks.count(severity="warning") + checks.count(severity="error")))
         name = st.text_input(t("version_name"), value=upload.name.rsplit(".", 1)[0], key="bnd_name")
         if st.button(t("do_import"), type="primary", key="do_import_boundaries"):
             try:

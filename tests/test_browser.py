@@ -96,3 +96,22 @@ def test_upload_and_import_an_incident_file(server, browser, tmp_path):
     placed = store.incidents().set_index("incident_id")
     assert placed.loc["NEW-1", "match_method"] == "coordinates" and placed.loc["NEW-2", "grid_id"] == ""
     assert "NEW-2" in set(store.review_queue()["incident_id"])
+
+
+def test_upload_boundaries_preview_and_import(server, browser):
+    base, url = server
+    from analysis.demo.writer import DEMO_DIR
+    from analysis.store import Store
+    versions = len(Store(url).boundary_versions())
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{base}/data")
+    settle(page, "[data-testid='stTab']")
+    page.get_by_role("tab", name="网格边界").click()
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="上传网格边界")
+    uploader.locator("input[type=file]").set_input_files(str(DEMO_DIR / "grids.geojson"))
+    settle(page, "text=文件中的 85 个网格")
+    page.screenshot(path=str(ARTIFACTS / "data-boundary-preview-zh-1280x720.png"))
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_selector("text=问题报告", timeout=60000)
+    assert len(Store(url).boundary_versions()) == versions + 1

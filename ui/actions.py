@@ -6,6 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import importer
+from analysis.boundaries import boundary_table, read_boundaries
+from analysis.grid_checks import check_grids
+from analysis.problems import ProblemReport
 from analysis.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
 from analysis.settings import load_settings
 from analysis.tables import read_table
@@ -21,6 +24,15 @@ def preview(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
     """The first 20 rows of an uploaded table and all its headers (raises ReadError)."""
     table, _ = read_table(data, name)
     return table.head(20), list(table.columns)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def preview_boundaries(data: bytes, name: str, coord_system: str | None) -> tuple[pd.DataFrame, ProblemReport]:
+    """The grids an uploaded layer holds (with areas) and what the checks found (raises ReadError)."""
+    grids, report = read_boundaries(data, name, coord_system)
+    checked = check_grids(grids)
+    report.extend(checked.report)
+    return boundary_table(checked.grids), report
 
 
 def default_tolerance() -> float:

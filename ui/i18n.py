@@ -60,6 +60,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "tolerance": ("吸附距离（米）", "Snapping distance (m)"),
     "tolerance_help": ("网格外此距离内的点归入最近网格并标记", "Points this close outside a grid are snapped to it and flagged"),
     "version_name": ("版本名称", "Version name"),
+    "boundary_preview": ("文件中的 {n} 个网格（面积按平方米）", "{n} grids in the file (areas in square metres)"),
+    "boundary_checks": ("检查发现 {n} 个问题，导入后的问题报告中逐条列出。", "The checks found {n} problems; the report after "
+                        "import lists each one."),
     "do_import": ("导入", "Import"),
     "importing": ("正在导入…", "Importing…"),
     "stage_read": ("读取文件", "Reading the file"),
@@ -133,7 +136,12 @@ COLUMN_LABELS = {
     "imported_at": ("导入时间", "Imported at"), "rows_read": ("读取行数", "Rows read"),
     "rows_imported": ("导入行数", "Imported"), "rows_rejected": ("拒收行数", "Rejected"),
     "raw": ("原始内容", "Raw row"), "review_id": ("序号", "No."),
+    "grid_id": ("网格编号", "Grid code"), "name": ("名称", "Name"), "level": ("层级", "Level"),
+    "parent_id": ("上级编号", "Parent code"), "community": ("社区", "Community"), "households": ("户数", "Households"),
+    "population": ("人口", "Population"), "area_m2": ("面积（平方米）", "Area (m²)"),
 }
+
+LEVEL_LABELS = {"community": ("社区", "Community"), "grid": ("网格", "Grid"), "micro": ("微网格", "Micro-grid")}
 
 SEVERITY_LABELS = {"error": ("拒收", "Rejected"), "warning": ("警告", "Warning"), "info": ("提示", "Note")}
 
