@@ -1,70 +1,37 @@
 """数据导入 Data import: upload, preview, map columns, import with progress, problems, review queue."""
-import hashlib
-
 import streamlit as st
 
 from analysis.problems import ReadError
 from ui import actions, loaders
-from ui.i18n import COLUMN_LABELS, LEVEL_LABELS, REASON_LABELS, label, lang, t, translate_columns
+from ui.i18n import LEVEL_LABELS, REASON_LABELS, label, t, translate_columns
 from ui.page import csv_bytes, setup
-from ui.widgets import coord_picker, method_table, problem_table, result_metrics
+from ui.widgets import coord_picker, method_table, problem_table, result_metrics, show_read_error, table_upload
 
 setup("page_data")
 st.title(t("data_title"))
 st.caption(t("data_caption"))
 rev = loaders.revision()
 
-
-def show_read_error(err: ReadError) -> None:
-    st.error(t("import_failed") + "\n\n" + "\n".join(f"- {p.message(lang())}" for p in err.report.problems))
-
-
-def mapping_editor(headers: list[str], kind: str, token: str) -> dict[str, str]:
-    """One select box per canonical field, pre-filled with the recognised header."""
-    guessed = actions.guessed_mapping(headers, kind)
-    fields = actions.fields_for(kind)
-    st.markdown(f"**{t('mapping')}**")
-    options = [""] + headers
-    mapping, columns = {}, st.columns(4)
-    for i, field in enumerate(fields):
-        with columns[i % 4]:
-            chosen = st.selectbox(label(COLUMN_LABELS, field), options, index=options.index(guessed.get(field, "")),
-                                  format_func=lambda h: h or t("not_mapped"), key=f"map_{kind}_{field}_{token}")
-        if chosen:
-            mapping[field] = chosen
-    return mapping
-
-
 tab_inc, tab_bnd, tab_reg, tab_rev, tab_bat = st.tabs(
     [t("tab_incidents"), t("tab_boundaries"), t("tab_registers"), t("tab_review"), t("tab_batches")])
 
 with tab_inc:
-    upload = st.file_uploader(t("upload_incidents"), type=["csv", "txt", "xlsx"], key="upload_incidents")
+    upload = table_upload(t("upload_incidents"), "incidents", "upload_incidents")
     if upload is not None:
-        data = upload.getvalue()
-        token = hashlib.sha1(data).hexdigest()[:10]
-        try:
-            head, headers = actions.preview(data, upload.name)
-        except ReadError as err:
-            show_read_error(err)
-        else:
-            st.markdown(f"**{t('preview')}**")
-            st.dataframe(head, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(head)))
-            mapping = mapping_editor(headers, "incidents", token)
-            left, right = st.columns(2)
-            with left:
-                system = coord_picker(f"inc_crs_{token}")
-            with right:
-                tolerance = st.number_input(t("tolerance"), 0.0, 500.0, actions.default_tolerance(), 5.0, format="%.0f",
-                                            help=t("tolerance_help"), key=f"inc_tol_{token}")
-            if st.button(t("do_import"), type="primary", key="do_import_incidents"):
-                try:
-                    st.session_state["last_incident_import"] = actions.import_incidents(
-                        data, upload.name, mapping, system, tolerance)
-                except ReadError as err:
-                    show_read_error(err)
-                except LookupError:
-                    st.error(t("import_failed") + " " + t("no_grids_yet"))
+        left, right = st.columns(2)
+        with left:
+            system = coord_picker(f"inc_crs_{upload.token}")
+        with right:
+            tolerance = st.number_input(t("tolerance"), 0.0, 500.0, actions.default_tolerance(), 5.0, format="%.0f",
+                                        help=t("tolerance_help"), key=f"inc_tol_{upload.token}")
+        if st.button(t("do_import"), type="primary", key="do_import_incidents"):
+            try:
+                st.session_state["last_incident_import"] = actions.import_incidents(
+                    upload.data, upload.name, upload.mapping, system, tolerance)
+            except ReadError as err:
+                show_read_error(err)
+            except LookupError:
+                st.error(t("import_failed") + " " + t("no_grids_yet"))
     result = st.session_state.get("last_incident_import")
     if result is not None:
         st.success(t("import_done", read=f"{result.rows_read:,}", imported=f"{result.rows_imported:,}",
@@ -113,24 +80,15 @@ with tab_bnd:
 with tab_reg:
     kinds = ["buildings", "workers", "volunteers", "services"]
     kind = st.radio(t("register_kind"), kinds, format_func=lambda k: t(f"kind_{k}"), horizontal=True, key="reg_kind")
-    upload = st.file_uploader(t("upload_register"), type=["csv", "txt", "xlsx"], key=f"upload_{kind}")
+    upload = table_upload(t("upload_register"), kind, f"upload_{kind}")
     if upload is not None:
-        data = upload.getvalue()
-        token = hashlib.sha1(data).hexdigest()[:10]
-        try:
-            head, headers = actions.preview(data, upload.name)
-        except ReadError as err:
-            show_read_error(err)
-        else:
-            st.dataframe(head, hide_index=True, width="stretch", height=min(220, 38 + 35 * len(head)))
-            mapping = mapping_editor(headers, kind, token)
-            system = coord_picker(f"reg_crs_{token}") if kind in ("buildings", "volunteers") else "wgs84"
-            if st.button(t("do_import"), type="primary", key="do_import_register"):
-                try:
-                    st.session_state["last_register_import"] = actions.import_register(
-                        kind, data, upload.name, system, mapping)
-                except ReadError as err:
-                    show_read_error(err)
+        system = coord_picker(f"reg_crs_{upload.token}") if kind in ("buildings", "volunteers") else "wgs84"
+        if st.button(t("do_import"), type="primary", key="do_import_register"):
+            try:
+                st.session_state["last_register_import"] = actions.import_register(
+                    kind, upload.data, upload.name, system, upload.mapping)
+            except ReadError as err:
+                show_read_error(err)
     result = st.session_state.get("last_register_import")
     if result is not None:
         result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)

@@ -1,11 +1,15 @@
 """Widgets more than one page draws: the coordinate-system picker, result tables, downloads."""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
-from analysis.problems import ProblemReport
-from ui.i18n import METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
+from analysis.problems import ProblemReport, ReadError
+from ui import actions
+from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes
 
 SYSTEMS = {"wgs84": ("WGS-84（GPS）", "WGS-84 (GPS)"), "cgcs2000": ("CGCS2000（国家2000）", "CGCS2000"),
@@ -57,3 +61,53 @@ def method_table(by_method: dict[str, int]) -> pd.DataFrame:
     frame["share"] = (frame["count"] / total).map("{:.1%}".format) if total else "—"
     frame["method"] = frame["method"].map(lambda m: label(METHOD_LABELS, m))
     return frame.rename(columns={"method": t("method"), "count": t("count"), "share": t("share")})
+
+
+def show_read_error(err: ReadError) -> None:
+    """Why a file could not be read or imported, one line per problem."""
+    st.error(t("import_failed") + "\n\n" + "\n".join(f"- {p.message(lang())}" for p in err.report.problems))
+
+
+def mapping_editor(headers: list[str], kind: str, token: str) -> dict[str, str]:
+    """One select box per canonical field, pre-filled with the recognised header."""
+    guessed = actions.guessed_mapping(headers, kind)
+    st.markdown(f"**{t('mapping')}**")
+    options = [""] + headers
+    mapping, columns = {}, st.columns(4)
+    for i, field in enumerate(actions.fields_for(kind)):
+        with columns[i % 4]:
+            chosen = st.selectbox(label(COLUMN_LABELS, field), options, index=options.index(guessed.get(field, "")),
+                                  format_func=lambda h: h or t("not_mapped"), key=f"map_{kind}_{field}_{token}")
+        if chosen:
+            mapping[field] = chosen
+    return mapping
+
+
+@dataclass
+class UploadedTable:
+    """An uploaded table ready to import: its bytes, file name, a short content hash, the mapping."""
+
+    data: bytes
+    name: str
+    token: str
+    mapping: dict[str, str]
+
+
+def table_upload(upload_label: str, kind: str, key: str) -> UploadedTable | None:
+    """File uploader, preview of the first rows and the editable column mapping.
+
+    Returns None until a readable table is uploaded (a read error is shown in the page).
+    """
+    upload = st.file_uploader(upload_label, type=["csv", "txt", "xlsx"], key=key)
+    if upload is None:
+        return None
+    data = upload.getvalue()
+    token = hashlib.sha1(data).hexdigest()[:10]
+    try:
+        head, headers = actions.preview(data, upload.name)
+    except ReadError as err:
+        show_read_error(err)
+        return None
+    st.markdown(f"**{t('preview')}**")
+    st.dataframe(head, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(head)))
+    return UploadedTable(data, upload.name, token, mapping_editor(headers, kind, token))
