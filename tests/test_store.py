@@ -50,21 +50,37 @@ def test_failed_import_leaves_the_store_unchanged(store):
     before = snapshot(store)
     with pytest.raises(ReadError):
         import_incidents(store, b"id,foo\n1,2\n", "bad.csv")          # fails in validation
-    # a failure in the middle of the write: the batch row and E2 are inserted, then E3 breaks a constraint
+    # a failure in the middle of the write: the batch row and E2 are inserted, then E3 breaks NOT NULL
     from analysis.incidents_io import normalise_incidents
     from analysis.schema import INCIDENT_FIELDS, guess_mapping
     from analysis.tables import read_table
     table, _ = read_table(export([("E2", "2026/3/1 8:00", "", x, y, "", ""), ("E3", "2026/3/1 8:00", "", x, y, "", "")]),
                           "c.csv")
     frame = normalise_incidents(table, guess_mapping(list(table.columns), INCIDENT_FIELDS)).incidents
-    frame = frame.assign(grid_id="C1G3", building_id="", match_method=["coordinates", "guessed"], match_score=100.0,
+    frame = frame.assign(grid_id="C1G3", building_id="", match_method="coordinates", match_score=100.0,
                          distance_m=0.0)
+    frame.loc[1, "reported_at"] = pd.NaT
     with pytest.raises(sa.exc.IntegrityError):
         with store.transaction() as conn:
             batch = store.add_batch(conn, "incidents", "c.csv", "h", 2, 2, 0)
             store.upsert_incidents(conn, frame, batch)
     assert snapshot(store) == before
     assert store.incidents()["incident_id"].tolist() == ["E1"]
+
+
+def test_invalid_rows_are_refused_before_anything_is_written(store):
+    from analysis.incidents_io import normalise_incidents
+    from analysis.schema import INCIDENT_FIELDS, guess_mapping
+    from analysis.tables import read_table
+    x, y = at(0.5, 0.5)
+    table, _ = read_table(export([("E7", "2026/3/1 8:00", "", x, y, "", "")]), "d.csv")
+    frame = normalise_incidents(table, guess_mapping(list(table.columns), INCIDENT_FIELDS)).incidents
+    frame = frame.assign(grid_id="", building_id="", match_method="guessed", match_score=1.0, distance_m=0.0)
+    before = snapshot(store)
+    with pytest.raises(ValueError, match="E7: unknown match_method"):
+        with store.transaction() as conn:
+            store.upsert_incidents(conn, frame, store.add_batch(conn, "incidents", "d.csv", "h", 1, 1, 0))
+    assert snapshot(store) == before
 
 
 def test_a_fix_survives_reimport(store):
