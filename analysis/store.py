@@ -148,6 +148,10 @@ services = sa.Table(
 REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}
 
 
+_ROWS_PER_STATEMENT = 50
+_MAX_PARAMS = 32766  # SQLite's limit on parameters in one statement (since 3.32)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """Foreign keys on; a 128 MB page cache so that a million-row import does not spill.
 
@@ -300,19 +304,28 @@ class Store:
         rows = np.empty((len(f), len(names)), dtype=object)
         for j, name in enumerate(names):
             rows[:, j] = columns[name]
-        sql = (f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-               f"ON CONFLICT(incident_id) DO UPDATE SET "
-               + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id"))
-        if conn.dialect.name != "sqlite":
-            sql = sql.replace("?", "%s")
+        # many rows per statement: SQLite's per-statement overhead, not the data, dominated
+        per = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // len(names)))
+        full = len(rows) // per * per
         cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction: lists bind without copying
         try:
-            cursor.executemany(sql, rows.tolist())
+            for batch_rows, count in ((rows[:full].reshape(-1, per * len(names)), per),
+                                      (rows[full:].reshape(-1, (len(rows) - full) * len(names)), len(rows) - full)):
+                if count and len(batch_rows):
+                    cursor.executemany(self._upsert_sql(conn, names, count), batch_rows.tolist())
         except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
-            raise sa.exc.DBAPIError.instance(sql, None, err, conn.dialect.dbapi.Error) from err
+            raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
         finally:
             cursor.close()
         return len(f)
+
+    @staticmethod
+    def _upsert_sql(conn, names: list[str], rows: int) -> str:
+        """INSERT of ``rows`` rows at once that updates every column of an existing id."""
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        values = ", ".join(["(" + ", ".join([mark] * len(names)) + ")"] * rows)
+        return (f"INSERT INTO incidents ({', '.join(names)}) VALUES {values} ON CONFLICT(incident_id) DO UPDATE SET "
+                + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id"))
 
     def incidents(self, where: sa.ColumnElement | None = None) -> pd.DataFrame:
         """Stored incidents with times parsed (``reported_at``, ``due_at``, ``closed_at``)."""
