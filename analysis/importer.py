@@ -16,10 +16,10 @@ import pandas as pd
 
 from analysis.address import Gazetteer
 from analysis.boundaries import read_boundaries, read_layer
-from analysis.crs import parse_coord_system, to_wgs84
+from analysis.crs import parse_coord_system
 from analysis.geocode import geocode_incidents, grid_index
 from analysis.grid_checks import check_grids
-from analysis.incidents_io import normalise_incidents
+from analysis.incidents_io import coordinates_to_wgs84, normalise_incidents
 from analysis.problems import ProblemReport, ReadError
 from analysis.settings import load_settings
 from analysis.schema import BUILDING_FIELDS, BUILDING_REQUIRED, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
@@ -134,26 +134,12 @@ def import_boundaries(store: Store, source: str | Path | bytes, name: str | None
     return ImportResult(batch, len(layer), len(checked.grids), len(checked.rejected), report, version_id=version)
 
 
-def _coordinates(frame: pd.DataFrame, coord_system: str, report: ProblemReport, required: bool) -> pd.Series:
-    """Convert lon/lat text columns to WGS-84 floats in place; returns the rows to keep."""
-    lon = pd.to_numeric(frame["lon"], errors="coerce") if "lon" in frame else pd.Series(np.nan, index=frame.index)
-    lat = pd.to_numeric(frame["lat"], errors="coerce") if "lat" in frame else pd.Series(np.nan, index=frame.index)
-    x, y = to_wgs84(lon.to_numpy(), lat.to_numpy(), coord_system)
-    frame["lon"], frame["lat"] = x, y
-    bad = ~(np.isfinite(x) & np.isfinite(y))
-    raw = frame.get("raw_lon", pd.Series("", index=frame.index))
-    for i in np.flatnonzero(bad & (raw != "").to_numpy() if len(raw) else bad):
-        report.add(int(frame["source_row"].iat[i]), "lon/lat", raw.iat[i], "bad_number",
-                   "error" if required else "warning", raw.iat[i])
-    return pd.Series(~bad if required else np.ones(len(frame), bool), index=frame.index)
-
-
 def import_register(store: Store, kind: str, source: str | Path | bytes, name: str | None = None,
                     coord_system: str = "wgs84", mapping: dict[str, str] | None = None) -> ImportResult:
     """Replace a register (buildings, workers, volunteers or services) from a table.
 
     Buildings need an id, an address and coordinates; a building row without usable coordinates
-    is rejected and reported. Volunteers may lack a location (kept, warned).
+    is rejected and reported. Volunteers may lack a location (kept; unreadable values warned).
     """
     data, name = _load(source, name)
     table, report = read_table(data, name)
@@ -169,8 +155,12 @@ def import_register(store: Store, kind: str, source: str | Path | bytes, name: s
     frame["source_row"] = np.arange(len(frame)) + 2
     keep = pd.Series(True, index=frame.index)
     if "lon" in frame:
-        frame["raw_lon"] = table[mapping["lon"]].astype(str) + "," + table[mapping.get("lat", mapping["lon"])].astype(str)
-        keep = _coordinates(frame, coord_system, report, required=(kind == "buildings"))
+        coords = coordinates_to_wgs84(table, mapping, parse_coord_system(coord_system), frame["source_row"], report)
+        frame["lon"], frame["lat"] = coords["lon"], coords["lat"]
+        if kind == "buildings":  # a building without a point cannot place anything: rejected, reported
+            keep = frame["lon"].notna()
+            for row in frame.loc[~keep, "source_row"]:
+                report.add(int(row), "lon/lat", "", "missing_coordinates")
     for column in ("households", "population", "hours"):
         if column in frame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0)

@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_date": ("无法识别的日期「{detail}」", "Unrecognised date '{detail}'"),
     "missing_date": ("缺少上报时间", "Report time is empty"),
     "closed_before_reported": ("办结时间早于上报时间", "Closed before it was reported"),
+    "missing_coordinates": ("缺少可用坐标，未导入", "No usable coordinates: not imported"),
     "no_location": ("既没有坐标也没有地址", "Neither coordinates nor an address"),
     "snapped": ("位于网格外 {detail} 米，已归入最近的网格", "{detail} m outside every grid: snapped to the nearest"),
     "outside": ("不在任何网格内，距最近网格 {detail} 米", "Outside every grid, {detail} m from the nearest"),

@@ -5,7 +5,8 @@ from analysis.problems import ReadError
 from ui import actions, loaders
 from ui.i18n import LEVEL_LABELS, REASON_LABELS, label, t, translate_columns
 from ui.page import csv_bytes, setup
-from ui.widgets import coord_picker, method_table, problem_table, result_metrics, show_read_error, table_upload
+from ui.widgets import (coord_picker, import_outcome, method_table, problem_table, result_metrics, show_read_error,
+                        table_upload)
 
 setup("page_data")
 st.title(t("data_title"))
@@ -72,10 +73,7 @@ with tab_bnd:
                     (street.getvalue(), street.name) if street is not None else None)
             except ReadError as err:
                 show_read_error(err)
-    result = st.session_state.get("last_boundary_import")
-    if result is not None:
-        result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
-        problem_table(result.report, "dl_boundary_problems")
+    import_outcome(st.session_state.get("last_boundary_import"), "boundary")
 
 with tab_reg:
     kinds = ["buildings", "workers", "volunteers", "services"]
@@ -89,10 +87,7 @@ with tab_reg:
                     kind, upload.data, upload.name, system, upload.mapping)
             except ReadError as err:
                 show_read_error(err)
-    result = st.session_state.get("last_register_import")
-    if result is not None:
-        result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
-        problem_table(result.report, "dl_register_problems")
+    import_outcome(st.session_state.get("last_register_import"), "register")
 
 with tab_rev:
     st.caption(t("review_caption"))

@@ -130,3 +130,12 @@ def test_register_rejects_buildings_without_coordinates(store):
     assert (result.rows_imported, result.rows_rejected) == (1, 1)
     assert result.report.count(code="bad_number") == 1
     assert store.register("buildings")["building_id"].tolist() == ["B1"]
+
+
+def test_register_keeps_volunteers_without_a_location(store):
+    data = "志愿者编号,姓名,队伍,网格编号,经度,纬度,在册\nV1,王芳,巾帼志愿队,C1G1,,,是\nV2,李强,青年志愿队,C1G2,112.97,28.19,否\n"
+    result = import_register(store, "volunteers", data.encode(), "v.csv")
+    assert (result.rows_imported, result.rows_rejected) == (2, 0)
+    assert result.report.count(severity="warning") == 0        # an empty location is not an error
+    volunteers = store.register("volunteers").set_index("volunteer_id")
+    assert pd.isna(volunteers.loc["V1", "lon"]) and volunteers["active"].tolist() == [True, False]

@@ -52,6 +52,14 @@ def result_metrics(rows_read: int, rows_imported: int, rows_rejected: int) -> No
     c.metric(t("rows_rejected"), f"{rows_rejected:,}")
 
 
+def import_outcome(result, key: str) -> None:
+    """Counts and the problem report of the last import of one kind (nothing before the first)."""
+    if result is None:
+        return
+    result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
+    problem_table(result.report, f"dl_{key}_problems")
+
+
 def method_table(by_method: dict[str, int]) -> pd.DataFrame:
     """Counts by geocoding method with shares, labelled in the session's language."""
     frame = pd.DataFrame({"method": list(by_method), "count": list(by_method.values())})
