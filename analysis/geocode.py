@@ -95,8 +95,8 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
         report.add(int(rows[i]), "lon/lat", f"{out['lon'].iat[i]:.6f},{out['lat'].iat[i]:.6f}", "snapped",
                    "warning", f"{distance[i]:.1f}")
     outside = method == "outside"
-    for i in np.flatnonzero(outside):
-        reason[i], detail[i] = "outside", f"{distance[i]:.0f}"
+    reason[outside] = "outside"
+    detail[outside] = [f"{d:.0f}" for d in distance[outside]]
     has_address = out["address"].fillna("").astype(str).str.strip().to_numpy() != ""
     want_address = (outside | (method == "missing")) & has_address
     if gazetteer is not None and buildings is not None and want_address.any():
@@ -131,12 +131,11 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
     if fixes is not None and len(fixes):
         _apply_fixes(out, fixes, grid, method, score, building, reason, detail, buildings, index, tolerance_m)
     for i in np.flatnonzero(reason != ""):
-        code = "address_unmatched" if reason[i] == "address_unmatched" else reason[i]
-        report.add(int(rows[i]), "address" if code == "address_unmatched" else "lon/lat",
-                   out["address"].iat[i] if code == "address_unmatched" else "", code, "warning", detail[i])
-    method[reason != ""] = ""
+        on_address = reason[i] == "address_unmatched"
+        report.add(int(rows[i]), "address" if on_address else "lon/lat", out["address"].iat[i] if on_address else "",
+                   reason[i], "warning", detail[i])
+    method[reason != ""] = ""  # unplaced: no method, the reason is in the review queue
     out["grid_id"], out["building_id"], out["match_method"] = grid, building, method
-    out.loc[out["match_method"].isin(["missing", "outside"]), "match_method"] = ""
     out["match_score"], out["distance_m"] = score, distance
     out.loc[reason != "", "match_score"] = np.nan
     review = pd.DataFrame({"incident_id": out["incident_id"].to_numpy()[reason != ""],

@@ -8,6 +8,9 @@ from ui.page import csv_bytes, setup
 from ui.widgets import (coord_picker, import_outcome, method_table, problem_table, result_metrics, show_read_error,
                         table_upload)
 
+# rejected rows (no id, bad date, duplicate) are corrected in the source file; these can be placed by hand
+PLACEABLE = ("outside", "address_unmatched", "no_location")
+
 setup("page_data")
 st.title(t("data_title"))
 st.caption(t("data_caption"))
@@ -105,12 +108,16 @@ with tab_rev:
         st.download_button(t("download_csv"), csv_bytes(shown), file_name="review_queue.csv", mime="text/csv",
                            key="dl_review")
         st.subheader(t("fix_title"))
-        ids = [i for i in queue["incident_id"].unique() if i]
+        placeable = queue[queue["reason"].isin(PLACEABLE) & (queue["incident_id"] != "")]
+        why = dict(zip(placeable["incident_id"], placeable["reason"].map(lambda r: label(REASON_LABELS, r))
+                       + " " + placeable["detail"]))
+        ids = list(why)
         grids = loaders.grid_choices(rev)
         buildings = loaders.building_choices(rev)
         if ids and not grids.empty:
             with st.form("fix_form"):
-                incident = st.selectbox(t("fix_incident"), ids, key="fix_incident")
+                incident = st.selectbox(t("fix_incident"), ids, key="fix_incident",
+                                        format_func=lambda i: f"{i} · {why[i]}")
                 grid_names = dict(zip(grids["grid_id"], grids["name"]))
                 grid = st.selectbox(t("fix_grid"), [""] + list(grid_names), key="fix_grid",
                                     format_func=lambda g: f"{g} {grid_names[g]}" if g else t("fix_none"))

@@ -54,6 +54,9 @@ def test_data_page_review_queue_filter_and_fix(demo_store, monkeypatch):
     assert len(at.dataframe[0].value) == (queue["reason"] == "missing_id").sum()
     # place the first queued incident by hand
     incident = at.selectbox(key="fix_incident").value
+    placeable = queue[queue["reason"].isin(["outside", "address_unmatched", "no_location"])]["incident_id"]
+    assert incident in set(placeable)                                   # only rows a grid can fix are offered
+    assert len(at.selectbox(key="fix_incident").options) == placeable.nunique()
     grid = at.selectbox(key="fix_grid").options[3]
     at.selectbox(key="fix_grid").select_index(3)
     submit = [b for b in at.button if b.label == "保存修正"][0]
