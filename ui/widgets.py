@@ -68,6 +68,7 @@ def method_table(by_method: dict[str, int]) -> pd.DataFrame:
     total = frame["count"].sum()
     frame["share"] = (frame["count"] / total).map("{:.1%}".format) if total else "—"
     frame["method"] = frame["method"].map(lambda m: label(METHOD_LABELS, m))
+    frame["count"] = frame["count"].map("{:,}".format)
     return frame.rename(columns={"method": t("method"), "count": t("count"), "share": t("share")})
 
 
