@@ -82,7 +82,9 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
     report = ProblemReport()
     n = len(out)
     rows = out["source_row"].to_numpy() if "source_row" in out else np.arange(n) + 2
-    res = index.assign(out["lon"].to_numpy(float), out["lat"].to_numpy(float), tolerance_m)
+    lon, lat = out["lon"].to_numpy(float), out["lat"].to_numpy(float)
+    address = out["address"].fillna("").astype(str).to_numpy(dtype=object)
+    res = index.assign(lon, lat, tolerance_m)
     grid = np.where(res.index >= 0, index.ids[np.maximum(res.index, 0)], "").astype(object)
     method = res.method.copy()
     score = np.where(method == "coordinates", 100.0, np.where(method == "snapped",
@@ -92,18 +94,17 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
     reason = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
     for i in np.flatnonzero(method == "snapped"):
-        report.add(int(rows[i]), "lon/lat", f"{out['lon'].iat[i]:.6f},{out['lat'].iat[i]:.6f}", "snapped",
-                   "warning", f"{distance[i]:.1f}")
+        report.add(int(rows[i]), "lon/lat", f"{lon[i]:.6f},{lat[i]:.6f}", "snapped", "warning", f"{distance[i]:.1f}")
     outside = method == "outside"
     reason[outside] = "outside"
     detail[outside] = [f"{d:.0f}" for d in distance[outside]]
-    has_address = out["address"].fillna("").astype(str).str.strip().to_numpy() != ""
+    has_address = np.char.strip(address.astype(str)) != ""
     want_address = (outside | (method == "missing")) & has_address
     if gazetteer is not None and buildings is not None and want_address.any():
         building_grid = pd.Series(assign_buildings(buildings, index, tolerance_m).to_numpy(),
                                   index=buildings["building_id"].astype(str))
         rows_a = np.flatnonzero(want_address)
-        matched = gazetteer.match_many(out["address"].iloc[rows_a])
+        matched = gazetteer.match_many(pd.Series(address[rows_a]))
         how = matched["method"].to_numpy(dtype=object)
         bid = matched["building_id"].to_numpy(dtype=object)
         closest = matched["closest"].to_numpy(dtype=object)
@@ -119,10 +120,9 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
         where = rows_a[placed]
         # the coordinates were wrong where the address placed an "outside" point: say so
         for i in where[reason[where] == "outside"]:
-            report.add(int(rows[i]), "lon/lat", f"{out['lon'].iat[i]:.6f},{out['lat'].iat[i]:.6f}", "outside",
-                       "warning", detail[i])
+            report.add(int(rows[i]), "lon/lat", f"{lon[i]:.6f},{lat[i]:.6f}", "outside", "warning", detail[i])
         for i, text in zip(rows_a[placed & (how == "address_fuzzy")], closest[placed & (how == "address_fuzzy")]):
-            report.add(int(rows[i]), "address", out["address"].iat[i], "address_fuzzy", "warning", text)
+            report.add(int(rows[i]), "address", address[i], "address_fuzzy", "warning", text)
         grid[where], method[where], building[where] = target[placed], how[placed], bid[placed]
         score[where] = matched["score"].to_numpy(dtype=float)[placed]
         reason[where], detail[where] = "", ""
@@ -132,7 +132,7 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
         _apply_fixes(out, fixes, grid, method, score, building, reason, detail, buildings, index, tolerance_m)
     for i in np.flatnonzero(reason != ""):
         on_address = reason[i] == "address_unmatched"
-        report.add(int(rows[i]), "address" if on_address else "lon/lat", out["address"].iat[i] if on_address else "",
+        report.add(int(rows[i]), "address" if on_address else "lon/lat", address[i] if on_address else "",
                    reason[i], "warning", detail[i])
     method[reason != ""] = ""  # unplaced: no method, the reason is in the review queue
     out["grid_id"], out["building_id"], out["match_method"] = grid, building, method

@@ -9,6 +9,7 @@ as WKT text so that nothing here needs a spatial extension.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -149,7 +150,13 @@ REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteer
 
 
 _ROWS_PER_STATEMENT = 50
+_CHUNK_ROWS = 100_000
 _MAX_PARAMS = 32766  # SQLite's limit on parameters in one statement (since 3.32)
+
+
+def _execute_all(cursor, statements: list) -> None:
+    for sql, parameters in statements:
+        cursor.executemany(sql, parameters)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -217,7 +224,9 @@ class Store:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine = sa.create_engine(url)
+        # the incident writer thread uses the connection while this thread prepares rows
+        connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+        self.engine = sa.create_engine(url, connect_args=connect_args)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
@@ -291,7 +300,29 @@ class Store:
         if frame.empty:
             return 0
         _validate(frame)
-        f = frame
+        names = list(INCIDENT_COLUMNS)
+        per = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // len(names)))
+        cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction
+        # SQLite runs each statement without the GIL: while one chunk is written by a single
+        # writer thread, the next is prepared here. Only the writer touches the connection.
+        with ThreadPoolExecutor(1) as writer:
+            pending = None
+            try:
+                for start in range(0, len(frame), _CHUNK_ROWS):
+                    statements = self._statements(conn, frame.iloc[start:start + _CHUNK_ROWS], names, per, batch_id)
+                    if pending is not None:
+                        pending.result()
+                    pending = writer.submit(_execute_all, cursor, statements)
+                if pending is not None:
+                    pending.result()
+            except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
+                raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
+            finally:
+                cursor.close()
+        return len(frame)
+
+    def _statements(self, conn, f: pd.DataFrame, names: list[str], per: int, batch_id: int) -> list:
+        """(sql, parameter lists) pairs writing the rows of ``f``, ``per`` rows a statement."""
         columns = {
             "incident_id": _text(f, "incident_id"),
             "reported_at": _iso(f["reported_at"]), "due_at": _iso(f["due_at"]), "closed_at": _iso(f["closed_at"]),
@@ -300,24 +331,16 @@ class Store:
             "match_score": _nullable(f["match_score"]), "distance_m": _nullable(f["distance_m"]),
             "source_row": f["source_row"].to_numpy(dtype=object), "batch_id": np.full(len(f), batch_id, dtype=object),
         }
-        names = list(INCIDENT_COLUMNS)
         rows = np.empty((len(f), len(names)), dtype=object)
         for j, name in enumerate(names):
             rows[:, j] = columns[name]
-        # many rows per statement: SQLite's per-statement overhead, not the data, dominated
-        per = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // len(names)))
         full = len(rows) // per * per
-        cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction: lists bind without copying
-        try:
-            for batch_rows, count in ((rows[:full].reshape(-1, per * len(names)), per),
-                                      (rows[full:].reshape(-1, (len(rows) - full) * len(names)), len(rows) - full)):
-                if count and len(batch_rows):
-                    cursor.executemany(self._upsert_sql(conn, names, count), batch_rows.tolist())
-        except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
-            raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
-        finally:
-            cursor.close()
-        return len(f)
+        statements = []
+        if full:
+            statements.append((self._upsert_sql(conn, names, per), rows[:full].reshape(-1, per * len(names)).tolist()))
+        if len(rows) > full:
+            statements.append((self._upsert_sql(conn, names, len(rows) - full), [rows[full:].reshape(-1).tolist()]))
+        return statements
 
     @staticmethod
     def _upsert_sql(conn, names: list[str], rows: int) -> str:
