@@ -24,6 +24,7 @@ run: $(VENV)/.runtime
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
 test: $(VENV)/.dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev

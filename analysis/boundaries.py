@@ -100,7 +100,7 @@ def read_boundaries(source: str | Path | bytes, name: str | None = None,
             raise ReadError(report)
         mapping["grid_id"] = label
         report.add(None, label, "", "id_from_name", "info", detail=label)
-    for field, column in mapping.items():
+    for column in mapping.values():
         if column not in layer.columns:
             report.add(None, column, "", "mapped_column_absent", detail=column)
             raise ReadError(report)

@@ -13,7 +13,7 @@ from analysis.crs import parse_coord_system
 from analysis.geocode import grid_index
 from analysis.importer import import_boundaries, import_incidents, import_register
 from analysis.incidents_io import coordinates_to_wgs84
-from analysis.problems import ProblemReport, ReadError
+from analysis.problems import ReadError
 from analysis.schema import INCIDENT_FIELDS, guess_mapping
 from analysis.settings import load_settings
 from analysis.store import Store

@@ -57,7 +57,7 @@ def _check_mapping(table: pd.DataFrame, mapping: dict[str, str]) -> None:
     for field in INCIDENT_REQUIRED:
         if field not in mapping:
             report.add(None, field, "", "missing_column", detail=field)
-    for field, header in mapping.items():
+    for header in mapping.values():
         if header not in table.columns:
             report.add(None, header, "", "mapped_column_absent", detail=header)
     if "lon" in mapping and "lat" not in mapping or "lat" in mapping and "lon" not in mapping:

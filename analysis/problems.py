@@ -100,7 +100,7 @@ class ProblemReport:
         self.problems.append(Problem(row, str(column), "" if value is None else str(value),
                                      code, severity, str(detail)))
 
-    def extend(self, other: "ProblemReport") -> None:
+    def extend(self, other: ProblemReport) -> None:
         """Append every problem of ``other``."""
         self.problems.extend(other.problems)
 

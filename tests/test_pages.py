@@ -1,5 +1,4 @@
 """AppTest of every page: runs it against a real store and drives its main widgets."""
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 

@@ -1,4 +1,3 @@
-import io
 
 import pandas as pd
 import pytest
@@ -28,7 +27,7 @@ def test_excel(tmp_path):
 
 
 def test_semicolon_separated():
-    table, _ = read_table("id;lon;lat\n1;112.9;28.1\n".encode(), "x.csv")
+    table, _ = read_table(b"id;lon;lat\n1;112.9;28.1\n", "x.csv")
     assert list(table.columns) == ["id", "lon", "lat"]
 
 

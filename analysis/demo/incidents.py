@@ -12,7 +12,6 @@ import pandas as pd
 
 from analysis.crs import wgs84_to_gcj02
 from analysis.demo.geography import ADMIN_PREFIXES, MARKET
-from analysis.demo.people import person_names
 
 START = pd.Timestamp("2025-11-16")
 END = pd.Timestamp("2026-11-15 23:59:59")
@@ -99,7 +98,6 @@ def build_incidents(rng: np.random.Generator, buildings: pd.DataFrame, workers: 
     doy = days.day_of_year.to_numpy()
     summer = np.exp(-(((doy - 200) / 45.0) ** 2))           # peak in July
     weekday = np.where(days.day_of_week.to_numpy() >= 5, 0.7, 1.0)
-    kinds = len(TAXONOMY)
     weights = np.array([t[3] for t in TAXONOMY], float)
     seasonal = np.array([t[4] for t in TAXONOMY], float)
     rate = weekday[:, None] * weights[None, :] * (1 + (seasonal[None, :] - 1) * summer[:, None])
