@@ -98,12 +98,11 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     rejected = read.rejected.rename(columns={"code": "reason"}).assign(detail="")
     review_rows = pd.concat([rejected, geocoded.review], ignore_index=True)
     progress(0.75, "write")
-    with store.transaction() as conn:
-        batch = store.add_batch(conn, "incidents", name, hashlib.sha256(data).hexdigest(), len(table),
-                                len(read.incidents), len(read.rejected), parse_coord_system(coord_system).label)
-        store.upsert_incidents(conn, geocoded.incidents, batch)
-        store.add_review(conn, batch, review_rows)
-        store.add_problems(conn, batch, report)
+    batch = store.write_incident_batch(
+        {"kind": "incidents", "file_name": name, "file_hash": hashlib.sha256(data).hexdigest(),
+         "rows_read": len(table), "rows_imported": len(read.incidents), "rows_rejected": len(read.rejected),
+         "coord_system": parse_coord_system(coord_system).label},
+        geocoded.incidents, review_rows, report)
     progress(1.0, "done")
     methods = geocoded.incidents["match_method"].replace("", "unplaced").value_counts().to_dict()
     return ImportResult(batch, len(table), len(read.incidents), len(read.rejected), report, methods, review_rows)

@@ -9,14 +9,17 @@ as WKT text so that nothing here needs a spatial extension.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
+import adbc_driver_sqlite.dbapi as adbc_sqlite
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 import sqlalchemy as sa
 
@@ -150,13 +153,7 @@ REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteer
 
 
 _ROWS_PER_STATEMENT = 50
-_CHUNK_ROWS = 100_000
 _MAX_PARAMS = 32766  # SQLite's limit on parameters in one statement (since 3.32)
-
-
-def _execute_all(cursor, statements: list) -> None:
-    for sql, parameters in statements:
-        cursor.executemany(sql, parameters)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -175,26 +172,41 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-def _iso(values: pd.Series) -> np.ndarray:
-    """datetime64 -> 'YYYY-MM-DDTHH:MM:SS' text (None for NaT), vectorised."""
-    arr = values.to_numpy(dtype="datetime64[s]")
-    text = np.datetime_as_string(arr, unit="s").astype(object)
-    text[np.isnat(arr)] = None
-    return text
+def _timestamps(values: pd.Series) -> pa.Array:
+    """datetime64 -> 'YYYY-MM-DD HH:MM:SS' text, null for NaT (the form SQLite's date functions use)."""
+    return pc.cast(pa.array(values.to_numpy(dtype="datetime64[s]")), pa.string())
 
 
-def _nullable(values: pd.Series) -> np.ndarray:
-    arr = values.to_numpy(dtype=float)
-    out = arr.astype(object)
-    out[np.isnan(arr)] = None
-    return out
-
-
-def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+def _strings(frame: pd.DataFrame, column: str) -> pa.Array:
     if column not in frame:
-        return np.full(len(frame), "", dtype=object)
-    values = frame[column].to_numpy(dtype=object, na_value="")
-    return values if frame[column].dtype != object else np.where(pd.isna(values), "", values).astype(object)
+        return pa.array([""] * len(frame), type=pa.string())
+    return pa.array(frame[column].fillna("").astype(str), type=pa.string())
+
+
+def incident_table(frame: pd.DataFrame, batch_id: int) -> pa.Table:
+    """The incidents as an Arrow table with the store's columns (text, NULL for missing numbers)."""
+    def floats(column: str) -> pa.Array:
+        return pa.array(frame[column].to_numpy(dtype=float), type=pa.float64(), from_pandas=True)
+
+    columns = {
+        "incident_id": _strings(frame, "incident_id"),
+        "reported_at": _timestamps(frame["reported_at"]), "due_at": _timestamps(frame["due_at"]),
+        "closed_at": _timestamps(frame["closed_at"]),
+        **{c: _strings(frame, c) for c in _incident_text},
+        "lon": floats("lon"), "lat": floats("lat"), "match_score": floats("match_score"),
+        "distance_m": floats("distance_m"),
+        "source_row": pa.array(frame["source_row"].to_numpy(dtype=np.int64)),
+        "batch_id": pa.array(np.full(len(frame), batch_id, dtype=np.int64)),
+    }
+    return pa.table({name: columns[name] for name in INCIDENT_COLUMNS})
+
+
+def _python_values(column: pa.ChunkedArray) -> np.ndarray:
+    """An Arrow column as Python objects for a DBAPI driver: None for nulls."""
+    values = column.to_numpy(zero_copy_only=False).astype(object)
+    if column.null_count:
+        values[column.is_null().to_numpy(zero_copy_only=False)] = None
+    return values
 
 
 def _validate(frame: pd.DataFrame) -> None:
@@ -224,18 +236,30 @@ class Store:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        # the incident writer thread uses the connection while this thread prepares rows
-        connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-        self.engine = sa.create_engine(url, connect_args=connect_args)
+        self.engine = sa.create_engine(url)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
 
     @contextmanager
-    def transaction(self):
-        """One all-or-nothing unit of work (a SQLAlchemy connection inside BEGIN ... COMMIT)."""
-        with self.engine.begin() as conn:
-            yield conn
+    def transaction(self, attach: dict[str, Path] | None = None):
+        """One all-or-nothing unit of work (a SQLAlchemy connection inside BEGIN ... COMMIT).
+
+        ``attach`` names SQLite files to attach, read-only in spirit, for the duration (SQLite
+        attaches only outside a transaction, so they are attached before it begins).
+        """
+        attach = attach or {}
+        with self.engine.connect() as conn:
+            for alias, path in attach.items():
+                conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+            conn.commit()
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                for alias in attach:
+                    conn.exec_driver_sql(f"DETACH DATABASE {alias}")
+                conn.commit()
 
     # -- batches, problems, review ---------------------------------------------------------
     def add_batch(self, conn, kind: str, file_name: str, file_hash: str, rows_read: int,
@@ -296,51 +320,66 @@ class Store:
 
     # -- incidents -------------------------------------------------------------------------
     def upsert_incidents(self, conn, frame: pd.DataFrame, batch_id: int) -> int:
-        """Insert or update incidents by id inside ``conn``'s transaction; returns rows written."""
+        """Insert or update incidents by id inside ``conn``'s transaction; returns rows written.
+
+        Works on any database SQLAlchemy reaches; :meth:`write_incident_batch` is the fast path
+        that imports use on SQLite.
+        """
         if frame.empty:
             return 0
         _validate(frame)
-        names = list(INCIDENT_COLUMNS)
+        table = incident_table(frame, batch_id)
+        names = table.column_names
+        columns = [_python_values(column) for column in table.columns]
+        rows = np.empty((len(frame), len(names)), dtype=object)
+        for j, values in enumerate(columns):
+            rows[:, j] = values
         per = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // len(names)))
-        cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction
-        # SQLite runs each statement without the GIL: while one chunk is written by a single
-        # writer thread, the next is prepared here. Only the writer touches the connection.
-        with ThreadPoolExecutor(1) as writer:
-            pending = None
-            try:
-                for start in range(0, len(frame), _CHUNK_ROWS):
-                    statements = self._statements(conn, frame.iloc[start:start + _CHUNK_ROWS], names, per, batch_id)
-                    if pending is not None:
-                        pending.result()
-                    pending = writer.submit(_execute_all, cursor, statements)
-                if pending is not None:
-                    pending.result()
-            except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
-                raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
-            finally:
-                cursor.close()
+        full = len(rows) // per * per
+        cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction: lists bind without copying
+        try:
+            if full:
+                cursor.executemany(self._upsert_sql(conn, names, per), rows[:full].reshape(-1, per * len(names)).tolist())
+            if len(rows) > full:
+                cursor.execute(self._upsert_sql(conn, names, len(rows) - full), rows[full:].reshape(-1).tolist())
+        except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
+            raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
+        finally:
+            cursor.close()
         return len(frame)
 
-    def _statements(self, conn, f: pd.DataFrame, names: list[str], per: int, batch_id: int) -> list:
-        """(sql, parameter lists) pairs writing the rows of ``f``, ``per`` rows a statement."""
-        columns = {
-            "incident_id": _text(f, "incident_id"),
-            "reported_at": _iso(f["reported_at"]), "due_at": _iso(f["due_at"]), "closed_at": _iso(f["closed_at"]),
-            **{c: _text(f, c) for c in _incident_text},
-            "lon": _nullable(f["lon"]), "lat": _nullable(f["lat"]),
-            "match_score": _nullable(f["match_score"]), "distance_m": _nullable(f["distance_m"]),
-            "source_row": f["source_row"].to_numpy(dtype=object), "batch_id": np.full(len(f), batch_id, dtype=object),
-        }
-        rows = np.empty((len(f), len(names)), dtype=object)
-        for j, name in enumerate(names):
-            rows[:, j] = columns[name]
-        full = len(rows) // per * per
-        statements = []
-        if full:
-            statements.append((self._upsert_sql(conn, names, per), rows[:full].reshape(-1, per * len(names)).tolist()))
-        if len(rows) > full:
-            statements.append((self._upsert_sql(conn, names, len(rows) - full), [rows[full:].reshape(-1).tolist()]))
-        return statements
+    def write_incident_batch(self, batch: dict, frame: pd.DataFrame, review_rows: pd.DataFrame, report) -> int:
+        """Write one incident import as a single transaction; returns the batch id.
+
+        ``batch`` holds :meth:`add_batch`'s keyword arguments. On SQLite the rows are first
+        written by Arrow's ADBC driver into a staging file (C code, no per-value Python work),
+        which the transaction attaches and upserts from in one statement; elsewhere rows go
+        through :meth:`upsert_incidents`. Either way the store changes only in the transaction.
+        """
+        if self.engine.dialect.name != "sqlite" or frame.empty:
+            with self.transaction() as conn:
+                batch_id = self.add_batch(conn, **batch)
+                self.upsert_incidents(conn, frame, batch_id)
+                self.add_review(conn, batch_id, review_rows)
+                self.add_problems(conn, batch_id, report)
+            return batch_id
+        _validate(frame)
+        with tempfile.TemporaryDirectory(prefix="gridlens-staging-") as folder:
+            staging = Path(folder) / "staging.sqlite"
+            with adbc_sqlite.connect(str(staging)) as bulk, bulk.cursor() as cursor:
+                cursor.adbc_ingest("incidents", incident_table(frame, batch_id=0), mode="create")
+                bulk.commit()
+            with self.transaction(attach={"staging": staging}) as conn:
+                batch_id = self.add_batch(conn, **batch)
+                names = [n for n in INCIDENT_COLUMNS if n != "batch_id"]
+                conn.exec_driver_sql(
+                    f"INSERT INTO incidents ({', '.join(names)}, batch_id) SELECT {', '.join(names)}, ? "
+                    f"FROM staging.incidents WHERE true ON CONFLICT(incident_id) DO UPDATE SET "
+                    + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n != "incident_id"),
+                    (batch_id,))
+                self.add_review(conn, batch_id, review_rows)
+                self.add_problems(conn, batch_id, report)
+        return batch_id
 
     @staticmethod
     def _upsert_sql(conn, names: list[str], rows: int) -> str:
