@@ -78,7 +78,7 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
         ``incidents`` with ``GEOCODE_COLUMNS``; ``review`` rows: incident_id, source_row, reason,
         detail; ``report`` with a warning per snapped, outside, fuzzy or unmatched row.
     """
-    out = incidents.copy()
+    out = incidents.copy(deep=False)  # only new columns are set: the caller's frame is not changed
     report = ProblemReport()
     n = len(out)
     rows = out["source_row"].to_numpy() if "source_row" in out else np.arange(n) + 2
@@ -98,7 +98,7 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
     outside = method == "outside"
     reason[outside] = "outside"
     detail[outside] = [f"{d:.0f}" for d in distance[outside]]
-    has_address = np.char.strip(address.astype(str)) != ""
+    has_address = (out["address"].fillna("").astype(str).str.strip() != "").to_numpy()
     want_address = (outside | (method == "missing")) & has_address
     if gazetteer is not None and buildings is not None and want_address.any():
         building_grid = pd.Series(assign_buildings(buildings, index, tolerance_m).to_numpy(),

@@ -95,3 +95,18 @@ def test_handled_level_words():
                 lv=["网格", "社区", "街道", "职能部门"])
     read = normalise_incidents(raw, {**MAPPING, "handled_level": "lv"})
     assert read.incidents["handled_level"].tolist() == ["grid", "community", "street", "department"]
+
+
+def test_to_numbers_agrees_with_pandas():
+    from analysis.incidents_io import to_numbers
+    text = pd.Series(["112.97", "-28", "+1.5e3", ".5", "7.", "", "不详", "1,5", "0x10", "nan", "inf", "28.19.1"])
+    expected = pd.to_numeric(text.where(~text.isin(["nan", "inf"]), "x"), errors="coerce")
+    pd.testing.assert_series_equal(to_numbers(text), expected, check_names=False)
+
+
+def test_a_rejected_last_row_does_not_drop_an_earlier_good_one():
+    raw = table(id=["A", "A"], t=["2026/3/1 8:00", "坏日期"], x=["112.97", "112.97"], y=["28.19", "28.19"],
+                addr=["", ""])
+    read = normalise_incidents(raw, MAPPING)
+    assert read.incidents["incident_id"].tolist() == ["A"]          # the good row is kept
+    assert dict(zip(read.rejected["source_row"], read.rejected["code"])) == {3: "bad_date"}
