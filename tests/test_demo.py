@@ -64,3 +64,11 @@ def test_messy_addresses_mostly_match():
     gazetteer = Gazetteer(pd.read_csv(DEMO_DIR / "buildings.csv", dtype=str, keep_default_na=False), ADMIN_PREFIXES)
     matched = gazetteer.match_many(only_address["事发地址"])["method"] != "unmatched"
     assert 0.85 < matched.mean() < 1.0
+
+
+def test_the_demo_division_is_a_clean_coverage():
+    from analysis.boundaries import read_boundaries, read_layer
+    from analysis.grid_checks import check_grids
+    grids, _ = read_boundaries(DEMO_DIR / "grids.geojson")
+    street = read_layer(DEMO_DIR / "street.geojson").geometry.union_all()
+    assert len(check_grids(grids, street).report) == 0     # no gap, overlap, bad code or invalid polygon
