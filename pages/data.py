@@ -5,7 +5,7 @@ from analysis.problems import ReadError
 from ui import actions, loaders
 from ui.i18n import LEVEL_LABELS, REASON_LABELS, label, t, translate_columns
 from ui.page import csv_bytes, setup
-from ui.widgets import (coord_picker, import_outcome, method_table, problem_table, result_metrics, show_read_error,
+from ui.widgets import (coord_picker, import_outcome, problem_table, result_metrics, show_methods, show_read_error,
                         table_upload)
 
 # rejected rows (no id, bad date, duplicate) are corrected in the source file; these can be placed by hand
@@ -42,7 +42,7 @@ with tab_inc:
                      rejected=f"{result.rows_rejected:,}"))
         result_metrics(result.rows_read, result.rows_imported, result.rows_rejected)
         st.subheader(t("geocode_summary"))
-        st.dataframe(method_table(result.by_method), hide_index=True)
+        show_methods(result.by_method)
         if not result.review.empty:
             unplaced = result.review.assign(reason=result.review["reason"].map(lambda r: label(REASON_LABELS, r)))
             st.download_button(t("download_unplaced", n=f"{len(unplaced):,}"),

@@ -5,7 +5,7 @@ import streamlit as st
 from ui import loaders
 from ui.i18n import t
 from ui.page import setup
-from ui.widgets import method_table
+from ui.widgets import show_methods
 
 setup("page_status")
 st.title(t("status_title"))
@@ -29,7 +29,7 @@ st.markdown(f"**{t('m_version')}**{t('colon')}{info['version'] or '—'}　　**
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("by_method_title"))
-    st.dataframe(method_table(info["by_method"]), hide_index=True, width="stretch")
+    show_methods(info["by_method"])
 with right:
     st.subheader(t("monthly_title"))
     monthly = loaders.monthly_counts(rev)

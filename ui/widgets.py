@@ -68,8 +68,13 @@ def method_table(by_method: dict[str, int]) -> pd.DataFrame:
     total = frame["count"].sum()
     frame["share"] = (frame["count"] / total).map("{:.1%}".format) if total else "—"
     frame["method"] = frame["method"].map(lambda m: label(METHOD_LABELS, m))
-    frame["count"] = frame["count"].map("{:,}".format)
     return frame.rename(columns={"method": t("method"), "count": t("count"), "share": t("share")})
+
+
+def show_methods(by_method: dict[str, int]) -> None:
+    """The geocoding summary table (counts right-aligned with thousands separators)."""
+    st.dataframe(method_table(by_method), hide_index=True, width="stretch",
+                 column_config={t("count"): st.column_config.NumberColumn(format="localized")})
 
 
 def show_read_error(err: ReadError) -> None:
