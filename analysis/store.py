@@ -9,6 +9,7 @@ as WKT text so that nothing here needs a spatial extension.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime
@@ -154,6 +155,14 @@ REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteer
 
 _ROWS_PER_STATEMENT = 50
 _MAX_PARAMS = 32766  # SQLite's limit on parameters in one statement (since 3.32)
+
+
+def _scratch_folder(nbytes: int) -> str | None:
+    """/dev/shm (memory) when it exists and has room for twice ``nbytes``, else the temp folder."""
+    shm = "/dev/shm"
+    if os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2 * nbytes:
+        return shm
+    return None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -364,14 +373,14 @@ class Store:
                 self.add_problems(conn, batch_id, report)
             return batch_id
         _validate(frame)
-        scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # in memory where the OS offers it
-        with tempfile.TemporaryDirectory(prefix="gridlens-staging-", dir=scratch) as folder:
+        table = incident_table(frame, batch_id=0)
+        with tempfile.TemporaryDirectory(prefix="gridlens-staging-", dir=_scratch_folder(table.nbytes)) as folder:
             staging = Path(folder) / "staging.sqlite"
             with adbc_sqlite.connect(str(staging), autocommit=True) as bulk, bulk.cursor() as cursor:
                 for pragma in ("journal_mode=OFF", "synchronous=OFF"):  # a scratch file: no journal, no fsync
                     cursor.execute(f"PRAGMA {pragma}")
                     cursor.fetchall()
-                cursor.adbc_ingest("incidents", incident_table(frame, batch_id=0), mode="create")
+                cursor.adbc_ingest("incidents", table, mode="create")
             with self.transaction(attach={"staging": staging}) as conn:
                 batch_id = self.add_batch(conn, **batch)
                 names = [n for n in INCIDENT_COLUMNS if n != "batch_id"]

@@ -184,3 +184,12 @@ def test_failed_bulk_write_leaves_the_store_unchanged(store):
     assert store.incidents().set_index("incident_id").loc["E1", "status"] == "处置中"
     import_incidents(store, export([("E4", "2026/3/1 8:00", "", x, y, "", "")]), "b.csv")   # nothing left attached
     assert store.count_incidents() == 2
+
+
+def test_staging_goes_to_memory_only_when_there_is_room():
+    import os
+
+    from analysis.store import _scratch_folder
+    assert _scratch_folder(10**18) is None                        # never more than the RAM disk holds
+    if os.access("/dev/shm", os.W_OK):
+        assert _scratch_folder(1000) == "/dev/shm"
