@@ -50,9 +50,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "crs_assumed": ("文件未声明坐标系，按 {detail} 读取", "The file names no coordinate system: read as {detail}"),
 }
 
-SEVERITIES = ("error", "warning", "info")
-
-
 @dataclass(frozen=True)
 class Problem:
     """One problem found while reading.

@@ -67,7 +67,6 @@ PEOPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
                  "activity": ("服务内容", "活动", "activity")},
 }
 
-GRID_LEVELS = ("community", "grid", "micro")
 HANDLED_LEVELS = ("grid", "community", "street", "department")
 MATCH_METHODS = ("coordinates", "snapped", "address_exact", "address_fuzzy", "manual")
 

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.crs import metric_transformer
 
 CENTRE = (112.975, 28.190)
 DISTRICT_CODE = "430103"  # 天心区
@@ -185,10 +184,3 @@ def _buildings(rng, pts, households, population, grids: pd.DataFrame) -> pd.Data
     return frame[["building_id", "address", "aliases", "community", "grid_id", "households", "population",
                   "lon", "lat"]]
 
-
-def metres_between(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Straight-line distance in metres (local UTM)."""
-    t = metric_transformer(*CENTRE)
-    x1, y1 = t.transform(lon1, lat1)
-    x2, y2 = t.transform(lon2, lat2)
-    return np.hypot(np.asarray(x1) - x2, np.asarray(y1) - y2)
