@@ -29,6 +29,24 @@ REGISTRY: dict[str, Setting] = {
     "admin_prefixes": Setting(["湖南省", "长沙市", "天心区", "古城街道"],
                               "province, city, district and street names stripped from the start of an "
                               "address before matching"),
+    "rate_basis": Setting("due", "denominator of closure and on-time closure rates: 'due' = cases whose deadline "
+                                 "falls in the period (应结案数, the GB/T 30428 usage), 'reported' = cases reported "
+                                 "in the period"),
+    "household_norms": Setting({"grid": [300, 500], "estate": [500, 700], "micro": [50, 100]},
+                               "households per grid that the division aims at, [min, max] by grid type: 'grid' for "
+                               "mixed old neighbourhoods, 'estate' for property-managed estates, 'micro' for "
+                               "micro-grids"),
+    "community_types": Setting({"西湖桥社区": "estate"},
+                               "community name -> grid type of its grids (a key of household_norms); communities "
+                               "not listed use 'grid'"),
+    "trend_weeks": Setting(12, "weeks: the weekly trend and the density playback cover at least this many weeks "
+                               "ending with the chosen period"),
+    "min_cases_for_rate": Setting(5, "cases: a grid's rate is compared between periods only when at least this "
+                                     "many cases are due in each"),
+    "hotspot_cell_m": Setting(100.0, "metres: side of the square cells on which hotspots (Getis-Ord Gi*) are "
+                                     "computed"),
+    "map_points_max": Setting(3000, "incidents: individual incidents are drawn (clustered) only when the filters "
+                                    "leave at most this many; otherwise density alone"),
 }
 
 

@@ -409,6 +409,36 @@ class Store:
             frame[column] = pd.to_datetime(frame[column], format="ISO8601")
         return frame
 
+    def incident_columns(self, columns: tuple[str, ...], categorical: tuple[str, ...] = (),
+                         times: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Every stored incident, some columns only, read through Arrow (fast on a million rows).
+
+        ``categorical`` columns come back as pandas categoricals, ``times`` as datetime64[s]
+        (NaT where empty). On SQLite the rows are read by Arrow's ADBC driver; elsewhere through
+        SQLAlchemy.
+        """
+        query = f"SELECT {', '.join(columns)} FROM incidents"
+        if self.engine.dialect.name == "sqlite":
+            with adbc_sqlite.connect(str(self.engine.url.database)) as conn, conn.cursor() as cursor:
+                cursor.execute(query)
+                table = cursor.fetch_arrow_table()
+        else:
+            table = pa.Table.from_pandas(pd.read_sql(sa.text(query), self.engine), preserve_index=False)
+        out = {}
+        for name in columns:
+            column = table.column(name)
+            if name in times:
+                text = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+                column = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+            elif name in categorical:
+                column = pc.dictionary_encode(pc.fill_null(column, ""))
+            out[name] = column
+        frame = pa.table(out).to_pandas()
+        for name in columns:
+            if name not in times and name not in categorical and frame[name].dtype != float:
+                frame[name] = frame[name].fillna("").astype(object)
+        return frame
+
     def count_incidents(self) -> int:
         """Number of stored incidents."""
         with self.engine.connect() as conn:

@@ -1,0 +1,89 @@
+"""Incident density rendered on the server as small PNG images (the map's heat layer).
+
+A map carrying every incident as a point is tens of megabytes at a million incidents; an image
+of the density is a few kilobytes whatever their number. Method: count incidents on a regular
+raster of square cells (``cell_m`` metres, at most ``max_side`` cells a side), smooth with a
+Gaussian kernel of ``bandwidth_m`` metres, scale by a common maximum (so frames of a playback
+are comparable), colour from transparent yellow to opaque dark red.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy.ndimage import gaussian_filter
+
+M_PER_DEG_LAT = 110_574.0
+M_PER_DEG_LON_EQUATOR = 111_320.0
+# colour ramp (YlOrRd): value in [0, 1] -> RGB, alpha rising with the value
+RAMP_AT = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+RAMP_RGB = np.array([[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]], float)
+MAX_ALPHA = 0.78
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A lon/lat raster: ``nx`` x ``ny`` cells of ``dx`` x ``dy`` degrees from (``x0``, ``y0``)."""
+
+    x0: float
+    y0: float
+    dx: float
+    dy: float
+    nx: int
+    ny: int
+
+    @property
+    def bounds(self) -> list[list[float]]:
+        """[[south, west], [north, east]]: the image's corners as Leaflet wants them."""
+        return [[self.y0, self.x0], [self.y0 + self.ny * self.dy, self.x0 + self.nx * self.dx]]
+
+    def counts(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Incidents per cell, north row first (image order)."""
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        grid, _, _ = np.histogram2d(lat[ok], lon[ok], bins=[self.ny, self.nx],
+                                    range=[[self.y0, self.y0 + self.ny * self.dy], [self.x0, self.x0 + self.nx * self.dx]])
+        return grid[::-1]
+
+
+def raster_for(bounds: tuple[float, float, float, float], cell_m: float = 20.0, max_side: int = 400,
+               margin_m: float = 100.0) -> Raster:
+    """A raster covering ``bounds`` (xmin, ymin, xmax, ymax degrees) plus ``margin_m`` around.
+
+    Cells are ``cell_m`` metres square, grown when the area would need more than ``max_side``
+    cells on a side.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    m_per_deg_lon = M_PER_DEG_LON_EQUATOR * np.cos(np.radians((ymin + ymax) / 2))
+    width_m = (xmax - xmin) * m_per_deg_lon + 2 * margin_m
+    height_m = (ymax - ymin) * M_PER_DEG_LAT + 2 * margin_m
+    cell_m = max(cell_m, max(width_m, height_m) / max_side)
+    nx, ny = max(1, int(np.ceil(width_m / cell_m))), max(1, int(np.ceil(height_m / cell_m)))
+    dx, dy = cell_m / m_per_deg_lon, cell_m / M_PER_DEG_LAT
+    return Raster(xmin - margin_m / m_per_deg_lon, ymin - margin_m / M_PER_DEG_LAT, dx, dy, nx, ny)
+
+
+def smoothed(raster: Raster, lon: np.ndarray, lat: np.ndarray, bandwidth_m: float = 60.0) -> np.ndarray:
+    """Kernel density (incidents per cell, Gaussian kernel of ``bandwidth_m`` metres)."""
+    cell_m = raster.dy * M_PER_DEG_LAT
+    return gaussian_filter(raster.counts(lon, lat), sigma=bandwidth_m / cell_m, mode="constant")
+
+
+def scale_max(surfaces: list[np.ndarray]) -> float:
+    """A common top of the colour scale: the largest 99.5th percentile of the surfaces' positive cells."""
+    tops = [np.percentile(s[s > 0], 99.5) for s in surfaces if (s > 0).any()]
+    return float(max(tops)) if tops else 1.0
+
+
+def to_png(surface: np.ndarray, vmax: float) -> bytes:
+    """The surface coloured on the ramp (0 transparent, ``vmax`` and above fully coloured) as PNG."""
+    value = np.clip(surface / vmax, 0.0, 1.0) if vmax > 0 else np.zeros_like(surface)
+    rgba = np.empty(value.shape + (4,), dtype=np.uint8)
+    for channel in range(3):
+        rgba[..., channel] = np.interp(value, RAMP_AT, RAMP_RGB[:, channel]).astype(np.uint8)
+    alpha = np.where(value < 0.02, 0.0, MAX_ALPHA * np.sqrt(value))
+    rgba[..., 3] = (alpha * 255).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(out, format="PNG", optimize=True)
+    return out.getvalue()
