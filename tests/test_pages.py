@@ -90,4 +90,4 @@ def test_dashboard_entry_goes_to_the_home_page(demo_store, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception
-    assert at.title and at.title[0].value == "数据概况"
+    assert at.title and at.title[0].value == "总览"

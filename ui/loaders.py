@@ -6,6 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis import status
+from analysis.dataset import Dataset, load_dataset
+from analysis.filters import from_query
+from analysis.grid_card import GridCard, grid_card
+from analysis.grid_stats import grid_measures
+from analysis.map_view import MapData, map_data
+from analysis.overview import attention, kpis, weekly_trend
+from analysis.periods import Period, week_starts
+from analysis.resolution import PeriodFlags, period_flags
+from analysis.settings import load_settings
 from analysis.store import Store
 
 
@@ -58,3 +67,70 @@ def grid_choices(rev: str) -> pd.DataFrame:
 def building_choices(rev: str) -> pd.DataFrame:
     """building_id and address of every stored building."""
     return store().register("buildings")[["building_id", "address"]]
+
+
+@st.cache_data(show_spinner=False)
+def versions(rev: str) -> pd.DataFrame:
+    """Stored boundary versions (version_id, name, is_current), newest first."""
+    return store().boundary_versions()[["version_id", "name", "is_current"]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def dataset(rev: str, version: int) -> Dataset:
+    """The store's data attributed to boundary ``version`` at revision ``rev`` (shared, not copied)."""
+    return load_dataset(store(), version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp, basis: str) -> PeriodFlags:
+    """Per-incident facts about the period ``[start, end)`` (see :func:`analysis.resolution.period_flags`)."""
+    return period_flags(dataset(rev, version).incidents, Period(start, end), basis)
+
+
+@st.cache_data(show_spinner=False)
+def filter_options(rev: str, version: int) -> dict:
+    """What the shared filters offer: communities, grids (id -> name, community), kinds, sources."""
+    ds = dataset(rev, version)
+    incidents = ds.incidents
+    kinds = incidents[["category", "subcategory"]].astype(str).drop_duplicates()
+    return {"communities": sorted(c for c in ds.grids["community"].unique() if c),
+            "grids": ds.grids[["grid_id", "name", "community"]].to_dict("records"),
+            "categories": sorted(c for c in incidents["category"].cat.categories if c),
+            "subcategories": kinds[kinds["subcategory"] != ""].sort_values(["category", "subcategory"])
+            .to_dict("records"),
+            "sources": sorted(c for c in incidents["source"].cat.categories if c)}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def overview(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> dict:
+    """The overview's figures for filters ``query`` over ``[start, end)``: kpis, attention, trend."""
+    settings = load_settings()
+    ds, filters, period = dataset(rev, version), from_query(dict(query)), Period(start, end)
+    before = period.previous()
+    now = flags(rev, version, start, end, settings["rate_basis"])
+    previous = flags(rev, version, before.start, before.end, settings["rate_basis"])
+    mask = filters.incident_mask(ds.incidents)
+    lists = attention(grid_measures(ds, now, mask, settings), grid_measures(ds, previous, mask, settings),
+                      filters.grid_mask(ds.grids), int(settings["min_cases_for_rate"]))
+    return {"kpis": kpis(ds, filters, now, previous), "attention": lists,
+            "trend": weekly_trend(ds.incidents, mask, week_starts(period, int(settings["trend_weeks"])))}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_numbers(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> MapData:
+    """The map's numbers (:func:`analysis.map_view.map_data`) for filters ``query`` over ``[start, end)``."""
+    settings = load_settings()
+    period = Period(start, end)
+    return map_data(dataset(rev, version), from_query(dict(query)), flags(rev, version, start, end,
+                    settings["rate_basis"]), week_starts(period, int(settings["trend_weeks"])), settings)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def card(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, grid_id: str) -> GridCard:
+    """The grid card of ``grid_id`` under filters ``query`` (the grid filter aside)."""
+    settings = load_settings()
+    ds, filters = dataset(rev, version), from_query(dict(query))
+    numbers = map_numbers(rev, version, query, start, end)
+    mask = filters.without_place().incident_mask(ds.incidents)
+    return grid_card(ds, grid_id, numbers.table, flags(rev, version, start, end, settings["rate_basis"]), mask,
+                     week_starts(Period(start, end), int(settings["trend_weeks"])))

@@ -1,4 +1,4 @@
-"""Page setup shared by every page: config, navigation, language switch; CSV downloads."""
+"""Page setup shared by every page: config, navigation, language and projector switches; CSV downloads."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,21 +6,33 @@ from pathlib import Path
 import streamlit as st
 
 from ui.i18n import LANGUAGES, lang, t
+from ui.theme import apply_css, presenting
 
 ICON = Path(__file__).resolve().parents[1] / "static" / "gridlens-icon.png"
 
 # Every page: script, title key, icon. The sidebar lists them in this order; the first is home.
-PAGES = (("pages/status.py", "page_status", ":material/monitoring:"),
+PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
+         ("pages/map.py", "page_map", ":material/map:"),
+         ("pages/status.py", "page_status", ":material/monitoring:"),
          ("pages/data.py", "page_data", ":material/upload_file:"))
 
 
+def _switch(key: str, value) -> None:
+    """Keep a sidebar switch's value in the session and the URL (on_change of its widget)."""
+    st.session_state[key] = value
+    st.query_params[key] = value if key == "lang" else ("1" if value else "0")
+
+
 def setup(title_key: str) -> None:
-    """Configure the page, draw the sidebar (navigation, language switch); call first on every page.
+    """Configure the page, draw the sidebar (navigation, language, projector mode); call first on every page.
 
     Pages are discovered from ``pages/`` (so a bookmarked URL opens its page even on a fresh
-    server) and the sidebar lists them with translated titles.
+    server) and the sidebar lists them with translated titles. Projector mode folds the sidebar.
     """
-    st.set_page_config(page_title=f"{t(title_key)} · {t('app_title')}", page_icon=str(ICON), layout="wide")
+    present = presenting()
+    st.set_page_config(page_title=f"{t(title_key)} · {t('app_title')}", page_icon=str(ICON), layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
+    apply_css()
     current = lang()
     with st.sidebar:
         st.markdown(f"### {t('app_title')}")
@@ -28,12 +40,14 @@ def setup(title_key: str) -> None:
         for script, key, icon in PAGES:
             st.page_link(script, label=t(key), icon=icon)
         st.divider()
-        choice = st.radio(t("language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
-                          format_func=LANGUAGES.get, horizontal=True, key="lang_radio")
-    if choice != current:
-        st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
-        st.rerun()
+        st.radio(t("language"), list(LANGUAGES), index=list(LANGUAGES).index(current), format_func=LANGUAGES.get,
+                 horizontal=True, key="lang_radio", on_change=lambda: _switch("lang", st.session_state["lang_radio"]))
+        st.toggle(t("present"), value=present, key="present_toggle",
+                  on_change=lambda: _switch("present", st.session_state["present_toggle"]))
+    if current != "zh" or "lang" in st.query_params:
+        st.query_params["lang"] = current
+    if present:
+        st.query_params["present"] = "1"
 
 
 def csv_bytes(frame) -> bytes:

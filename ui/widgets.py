@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -125,3 +126,19 @@ def table_upload(upload_label: str, kind: str, key: str) -> UploadedTable | None
     st.markdown(f"**{t('preview')}**")
     st.dataframe(head, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(head)))
     return UploadedTable(data, upload.name, token, mapping_editor(headers, kind, token))
+
+
+def excel_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as an .xlsx workbook (one sheet)."""
+    out = io.BytesIO()
+    frame.to_excel(out, index=False, engine="openpyxl")
+    return out.getvalue()
+
+
+def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV and Excel downloads of a table as shown (headers in the session's language)."""
+    left, right = st.columns(2)
+    left.download_button(t("download_csv"), csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+                         key=f"{key}_csv", width="stretch")
+    right.download_button(t("download_xlsx"), excel_bytes(frame), file_name=f"{stem}.xlsx", key=f"{key}_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")

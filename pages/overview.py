@@ -1,0 +1,73 @@
+"""总览 Overview: headline figures against the previous period, grids needing attention, weekly trend."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import formats, loaders
+from ui.filters import period_caption, scope_text, set_filters, sidebar
+from ui.i18n import t
+from ui.page import setup
+from ui.theme import style_figure
+from ui.widgets import downloads
+
+setup("page_overview")
+st.title(t("overview_title"))
+view = sidebar()
+if view is None:
+    st.stop()
+if view.dataset.anchor is None:
+    st.info(t("no_incidents"))
+    st.stop()
+st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+numbers = loaders.overview(*view.key)
+
+rows = [st.columns(4), st.columns(4)]
+for i, kpi in enumerate(numbers["kpis"]):
+    rows[i // 4][i % 4].metric(
+        t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
+        delta_color="normal" if kpi.better == "up" else "inverse", help=t(f"help_{kpi.key}"), border=True)
+figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],
+                        t("kpi_col_value"): [formats.value(k.kind, k.value) for k in numbers["kpis"]],
+                        t("kpi_col_previous"): [formats.value(k.kind, k.previous) for k in numbers["kpis"]],
+                        t("kpi_col_change"): [formats.change(k.kind, k.change) or formats.DASH
+                                              for k in numbers["kpis"]]})
+
+st.subheader(t("attention_title"))
+st.caption(t("attention_caption"))
+TABLES = {"load": ("top_load", {"reported": "col_reported", "per_100_households": "col_per100"}),
+          "overdue": ("top_overdue", {"overdue": "col_overdue", "backlog": "col_backlog"}),
+          "falling": ("top_falling", {"on_time_rate": "col_on_time", "on_time_before": "col_on_time_before",
+                                      "change": "col_change"})}
+for column, (name, (title, shown)) in zip(st.columns(3), TABLES.items()):
+    with column:
+        st.markdown(f"**{t(title)}**")
+        table = numbers["attention"][name]
+        if table.empty:
+            st.info(t("none_to_show"))
+            continue
+        display = table[["name", *shown]].rename(columns={"name": t("col_grid"), **{k: t(v) for k, v in shown.items()}})
+        for rate_col in ("on_time_rate", "on_time_before"):
+            if rate_col in shown:
+                display[t(shown[rate_col])] = table[rate_col].map(formats.percent)
+        if "change" in shown:
+            display[t("col_change")] = (table["change"] * 100).round(1)
+        if "per_100_households" in shown:
+            display[t("col_per100")] = table["per_100_households"].round(1)
+        event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
+                             selection_mode="single-row", key=f"attention_{name}")
+        if event.selection.rows:
+            chosen = table.iloc[event.selection.rows[0]]
+            set_filters(grid=chosen["grid_id"], community=chosen["community"])
+            st.session_state.pop(f"attention_{name}", None)
+            st.switch_page("pages/map.py")
+
+st.subheader(t("trend_title"))
+trend = numbers["trend"]
+fig = go.Figure([go.Bar(x=trend["week"], y=trend["reported"], name=t("trend_reported"), marker_color="#d94801"),
+                 go.Scatter(x=trend["week"], y=trend["closed"], name=t("trend_closed"), mode="lines+markers",
+                            line=dict(color="#1b7837", width=3))])
+fig.update_layout(xaxis_title=t("trend_week"), yaxis_title=t("trend_count"), xaxis_tickformat="%m-%d")
+st.plotly_chart(style_figure(fig), width="stretch", config={"displaylogo": False}, key="overview_trend")
+
+st.markdown(f"**{t('download_kpis')}**")
+downloads(figures, "overview", "dl_overview")

@@ -1,0 +1,167 @@
+"""The shared filters in the sidebar: one set for every analysis page, kept across pages and in the URL.
+
+The filters live in ``st.session_state["filters"]`` (an :class:`analysis.filters.Filters`), not in
+the widgets: Streamlit forgets a widget's value on a page that does not draw it, so each run seeds
+the widgets from the stored filters, reads them back, stores the result and writes it into the
+URL (``?period=month&community=…``). A fresh session starts from the URL, so a link reopens a view.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import streamlit as st
+
+from analysis.dataset import Dataset
+from analysis.filters import STATUSES, Filters, from_query, to_query
+from analysis.periods import PRESETS, Period
+from analysis.settings import load_settings
+from ui import loaders
+from ui.i18n import lang, t
+
+STATE = "filters"
+KEYS = {"period": "f_period", "range": "f_range", "community": "f_community", "grid": "f_grid",
+        "categories": "f_categories", "subcategories": "f_subcategories", "sources": "f_sources",
+        "status": "f_status", "version": "f_version"}
+KEEP_PARAMS = ("lang", "present")
+
+
+@dataclass
+class View:
+    """What an analysis page works on: the filters, the data of their boundary version, the period."""
+
+    filters: Filters
+    dataset: Dataset
+    period: Period
+    rev: str
+    version: int
+    settings: dict
+
+    @property
+    def query(self) -> tuple[tuple[str, str], ...]:
+        """The filters as sorted URL pairs: a small hashable key for the cached loaders."""
+        return tuple(sorted(to_query(self.filters).items()))
+
+    @property
+    def key(self) -> tuple:
+        """Arguments every cached page loader starts with: revision, version, filters, period."""
+        return self.rev, self.version, self.query, self.period.start, self.period.end
+
+    def flags(self, period: Period | None = None):
+        """:func:`analysis.resolution.period_flags` of ``period`` (default: the chosen one), cached."""
+        period = period or self.period
+        return loaders.flags(self.rev, self.version, period.start, period.end, self.settings["rate_basis"])
+
+
+def current() -> Filters:
+    """The session's filters (from the URL on the session's first page)."""
+    if STATE not in st.session_state:
+        st.session_state[STATE] = from_query(st.query_params.to_dict())
+    return st.session_state[STATE]
+
+
+def set_filters(**changes) -> None:
+    """Change some filters from code (a button, a table click); the widgets follow on the next run."""
+    st.session_state[STATE] = replace(current(), **changes)
+    for name in changes:
+        st.session_state.pop(KEYS.get(name, ""), None)
+    if "period" in changes or "first" in changes:
+        st.session_state.pop(KEYS["range"], None)
+
+
+def _seed(name: str, value) -> str:
+    key = KEYS[name]
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def _all(label: str) -> str:
+    return label or t("all")
+
+
+def sidebar() -> View | None:
+    """Draw the filters in the sidebar and return the page's :class:`View` (None when there are no grids)."""
+    filters = current()
+    rev = loaders.revision()
+    versions = loaders.versions(rev)
+    if versions.empty:
+        st.info(t("no_boundaries"))
+        return None
+    ids = versions["version_id"].astype(int).tolist()
+    names = dict(zip(ids, versions["name"]))
+    current_id = int(versions.loc[versions["is_current"].astype(bool), "version_id"].iloc[0])
+    if filters.version and filters.version not in ids:
+        filters = replace(filters, version=0)
+    with st.sidebar:
+        st.markdown(f"**{t('filters')}**")
+        version = st.selectbox(t("f_version"), ids, key=_seed("version", filters.version or current_id),
+                               format_func=lambda v: t("version_current", name=names[v]) if v == current_id
+                               else names[v])
+    ds = loaders.dataset(rev, version)
+    options = loaders.filter_options(rev, version)
+    anchor = ds.anchor if ds.anchor is not None else pd.Timestamp.now()
+    with st.sidebar:
+        period = st.selectbox(t("f_period"), PRESETS, key=_seed("period", filters.period),
+                              format_func=lambda p: t(f"period_{p}"))
+        first, last = filters.first, filters.last
+        if period == "custom":
+            default = filters.resolve(anchor) if filters.period == "custom" else Filters().resolve(anchor)
+            chosen = st.date_input(t("f_range"), key=_seed("range", (default.start.date(), default.last_day().date())),
+                                   format="YYYY-MM-DD")
+            if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
+                first, last = chosen[0].isoformat(), chosen[1].isoformat()
+        communities = [""] + options["communities"]
+        if filters.community not in communities:
+            filters = replace(filters, community="", grid="")
+        community = st.selectbox(t("f_community"), communities, key=_seed("community", filters.community),
+                                 format_func=_all)
+        grids = [g for g in options["grids"] if not community or g["community"] == community]
+        grid_names = {g["grid_id"]: g["name"] for g in grids}
+        grid_options = [""] + list(grid_names)
+        if st.session_state.get(KEYS["grid"], filters.grid) not in grid_options:
+            st.session_state[KEYS["grid"]] = ""
+        grid = st.selectbox(t("f_grid"), grid_options, key=_seed("grid", filters.grid),
+                            format_func=lambda g: grid_names.get(g, "") or t("all"))
+        categories = st.multiselect(t("f_categories"), options["categories"], placeholder=t("all_multi"),
+                                    key=_seed("categories", [c for c in filters.categories
+                                                             if c in options["categories"]]))
+        subs = [s["subcategory"] for s in options["subcategories"] if not categories or s["category"] in categories]
+        if any(s not in subs for s in st.session_state.get(KEYS["subcategories"], [])):
+            st.session_state[KEYS["subcategories"]] = [s for s in st.session_state[KEYS["subcategories"]] if s in subs]
+        subcategories = st.multiselect(t("f_subcategories"), subs, placeholder=t("all_multi"),
+                                       key=_seed("subcategories", [s for s in filters.subcategories if s in subs]))
+        sources = st.multiselect(t("f_sources"), options["sources"], placeholder=t("all_multi"),
+                                 key=_seed("sources", [s for s in filters.sources if s in options["sources"]]))
+        status = st.radio(t("f_status"), STATUSES, key=_seed("status", filters.status), horizontal=True,
+                          format_func=lambda s: t(f"status_{s}"))
+    chosen = Filters(period=period, first=first if period == "custom" else "", last=last if period == "custom" else "",
+                     community=community, grid=grid, categories=tuple(categories), subcategories=tuple(subcategories),
+                     sources=tuple(sources), status=status, version=0 if version == current_id else version)
+    st.session_state[STATE] = chosen
+    kept = {k: st.query_params[k] for k in KEEP_PARAMS if k in st.query_params}
+    st.query_params.from_dict({**kept, **to_query(chosen)})
+    return View(chosen, ds, chosen.resolve(anchor), rev, version, load_settings())
+
+
+def scope_text(view: View) -> str:
+    """The filters' place and kinds in words (for captions and reports)."""
+    f = view.filters
+    parts = [f.community] if f.community else []
+    if f.grid:
+        names = dict(zip(view.dataset.grids["grid_id"], view.dataset.grids["name"]))
+        parts.append(names.get(f.grid, f.grid))
+    parts += list(f.categories) + list(f.subcategories) + list(f.sources)
+    if f.status != "all":
+        parts.append(t(f"status_{f.status}"))
+    separator = "、" if lang() == "zh" else ", "
+    return separator.join(parts) or t("whole_street")
+
+
+def period_caption(view: View) -> str:
+    """The period line under a page title: the dates, the previous period, and how recent the data is."""
+    p, q = view.period, view.period.previous()
+    anchor = view.dataset.anchor
+    return t("period_line", label=t(f"period_{view.filters.period}"), first=p.start.date(), last=p.last_day().date(),
+             days=p.days, pfirst=q.start.date(), plast=q.last_day().date(),
+             anchor=anchor.strftime("%Y-%m-%d %H:%M") if anchor is not None else "—")

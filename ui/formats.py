@@ -1,0 +1,43 @@
+"""Numbers as the pages print them, in the session's language: "—" for nothing to measure."""
+from __future__ import annotations
+
+import math
+
+from ui.i18n import t
+
+DASH = "—"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def count(value) -> str:
+    """1234 -> '1,234'."""
+    return DASH if _missing(value) else f"{value:,.0f}"
+
+
+def percent(value) -> str:
+    """0.9588 -> '95.9%'."""
+    return DASH if _missing(value) else f"{value:.1%}"
+
+
+def days(value) -> str:
+    """1.353 -> '1.4 天' / '1.4 days'."""
+    return DASH if _missing(value) else f"{value:.1f} {t('unit_days')}"
+
+
+def value(kind: str, number) -> str:
+    """A figure of kind ``count``, ``rate`` or ``days``."""
+    return {"count": count, "rate": percent, "days": days}[kind](number)
+
+
+def change(kind: str, difference) -> str | None:
+    """The change against the previous period: '+12', '-2.1 个百分点', '+0.3 天'; None when unknown."""
+    if _missing(difference):
+        return None
+    if kind == "rate":
+        return f"{difference * 100:+.1f} {t('unit_points')}"
+    if kind == "days":
+        return f"{difference:+.1f} {t('unit_days')}"
+    return f"{difference:+,.0f}"

@@ -1,0 +1,90 @@
+"""The map page's figure: the map's numbers dressed in the session's language, built once per view."""
+from __future__ import annotations
+
+import copy
+import html
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.maps import MEASURE_KINDS, MapSpec, build_map, classify
+from ui import formats, loaders
+from ui.filters import View
+from ui.i18n import lang, t
+from ui.theme import presenting
+
+LAYER_KEYS = ("legend_title", "layer_grids", "layer_density", "layer_hotspots", "layer_points", "layer_names",
+              "layer_communities", "no_data", "below", "within", "above", "hot_99", "hot_95", "hot_90", "play", "pause")
+
+
+def measure_text(measure: str, values: pd.Series) -> pd.Series:
+    """A measure's values as the tooltip and tables print them."""
+    kind = MEASURE_KINDS[measure]
+    if kind == "rate":
+        return values.map(formats.percent)
+    if kind == "norm":
+        return values.map(lambda v: t(v))
+    if measure in ("reported", "backlog", "overdue"):
+        return values.map(formats.count)
+    return values.map(lambda v: formats.DASH if pd.isna(v) else f"{v:.1f}")
+
+
+def _popups(points: pd.DataFrame) -> pd.Series:
+    def one(row) -> str:
+        kind = "·".join(x for x in (str(row.category), str(row.subcategory)) if x) or formats.DASH
+        phone = f"<br>{t('col_phone')}{t('colon')}{row.reporter_phone}" if row.reporter_phone else ""
+        return (f"<b>{html.escape(kind)}</b><br>{t('col_incident')}{t('colon')}{html.escape(str(row.incident_id))}"
+                f"<br>{t('col_reported_at')}{t('colon')}{row.reported_at:%Y-%m-%d %H:%M}"
+                f"<br>{t('f_status')}{t('colon')}{html.escape(str(row.status) or formats.DASH)}{phone}")
+    return pd.Series([one(r) for r in points.itertuples(index=False)], index=points.index, dtype=object)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _figure(key: tuple, measure: str, basemap: str, language: str, present: bool) -> folium.Map:
+    rev, version, query, start, end = key
+    numbers = loaders.map_numbers(*key)
+    ds = loaders.dataset(rev, version)
+    table = numbers.table
+    values = measure_text(measure, table[measure])
+    grids = ds.grids[["grid_id", "name", "geometry"]].assign(
+        in_scope=table["in_scope"].to_numpy(),
+        tooltip=[t("tooltip", name=html.escape(n), code=c, measure=t(f"m_{measure}"), value=v,
+                   households=formats.count(h))
+                 for n, c, v, h in zip(table["name"], table["grid_id"], values, table["households"])])
+    last = (end - pd.Timedelta(days=1)).date()
+    text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
+    text["legend_title"] = f"{t(f'm_{measure}')}<br><small>{start.date()} — {last}</small>"
+    frames = [(f"{t('frame_period')} {start:%m-%d}—{last:%m-%d}", numbers.density[0][1])]
+    frames += [(t("frame_week", first=label), png) for label, png in numbers.density[1:]]
+    points = None
+    if numbers.points is not None and len(numbers.points):
+        points = numbers.points[["lon", "lat"]].assign(popup=_popups(numbers.points))
+    selected = dict(query).get("grid", "")
+    spec = MapSpec(grids, classify(table[measure], MEASURE_KINDS[measure]), text, ds.communities, ds.street,
+                   frames, numbers.bounds, numbers.hotspots, points, selected, basemap,
+                   label_px=17 if present else 13, show_names=len(grids) <= 200)
+    return build_map(spec)
+
+
+def figure(view: View, measure: str, basemap: str) -> folium.Map:
+    """The folium map of ``view`` coloured by ``measure`` on ``basemap``.
+
+    The map is built once per view and language; each run gets a deep copy (10 ms on the demo),
+    because ``st_folium`` changes the map it renders. A copy keeps the elements' ids, so the
+    component sees the same map and keeps its zoom across reruns.
+    """
+    return copy.deepcopy(_figure(view.key, measure, basemap, lang(), presenting()))
+
+
+def show(fmap: folium.Map, key: str, height: int, returned: list[str]) -> dict:
+    """Draw a folium map with ``st_folium`` at ``height`` pixels, returning only ``returned`` objects.
+
+    streamlit-folium 0.27.4 under Streamlit 1.67 reports a frame height of 0 from its render path
+    (its own ``setFrameHeight(height)`` is never reached), which leaves the map's frame 0 px high.
+    The frame's height is therefore set here with CSS on a keyed container around it.
+    """
+    st.html(f"<style>.st-key-{key}_box iframe {{height: {height}px !important;}}</style>")
+    with st.container(key=f"{key}_box"):
+        return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned) or {}
