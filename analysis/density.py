@@ -21,6 +21,7 @@ M_PER_DEG_LON_EQUATOR = 111_320.0
 RAMP_AT = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
 RAMP_RGB = np.array([[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]], float)
 MAX_ALPHA = 0.78
+LEVELS = 32
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,24 @@ def scale_max(surfaces: list[np.ndarray]) -> float:
     return float(max(tops)) if tops else 1.0
 
 
-def to_png(surface: np.ndarray, vmax: float) -> bytes:
-    """The surface coloured on the ramp (0 transparent, ``vmax`` and above fully coloured) as PNG."""
+def palette(levels: int = LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """RGB (levels x 3) and alpha (levels) of each colour level; level 0 is fully transparent."""
+    value = np.linspace(0.0, 1.0, levels)
+    rgb = np.column_stack([np.interp(value, RAMP_AT, RAMP_RGB[:, c]) for c in range(3)]).astype(np.uint8)
+    alpha = (MAX_ALPHA * np.sqrt(value) * 255).astype(np.uint8)
+    alpha[0] = 0
+    return rgb, alpha
+
+
+def to_png(surface: np.ndarray, vmax: float, levels: int = LEVELS) -> bytes:
+    """The surface coloured on the ramp as a palette PNG: ``levels`` steps, 0 transparent, ``vmax`` and above
+    the darkest. A few dozen steps read the same as a continuous ramp and compress far better.
+    """
     value = np.clip(surface / vmax, 0.0, 1.0) if vmax > 0 else np.zeros_like(surface)
-    rgba = np.empty(value.shape + (4,), dtype=np.uint8)
-    for channel in range(3):
-        rgba[..., channel] = np.interp(value, RAMP_AT, RAMP_RGB[:, channel]).astype(np.uint8)
-    alpha = np.where(value < 0.02, 0.0, MAX_ALPHA * np.sqrt(value))
-    rgba[..., 3] = (alpha * 255).astype(np.uint8)
+    index = np.round(value * (levels - 1)).astype(np.uint8)
+    rgb, alpha = palette(levels)
+    image = Image.fromarray(index, "P")
+    image.putpalette(rgb.ravel().tolist())
     out = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", transparency=alpha.tobytes())
     return out.getvalue()

@@ -62,7 +62,7 @@ def period_for(preset: str, anchor: pd.Timestamp, first=None, last=None) -> Peri
     day = pd.Timestamp(anchor).normalize()
     end = day + DAY
     if preset == "week":
-        return Period(day - pd.Timedelta(days=day.dayofweek), end)
+        return Period(day - pd.Timedelta(days=day.day_of_week), end)
     if preset == "4weeks":
         return Period(end - pd.Timedelta(days=28), end)
     if preset == "month":
@@ -83,7 +83,7 @@ def week_starts(period: Period, min_weeks: int) -> pd.DatetimeIndex:
     The last week is the one holding the period's last day; earlier weeks are added before the
     period when it spans fewer than ``min_weeks`` weeks.
     """
-    last_monday = period.last_day() - pd.Timedelta(days=period.last_day().dayofweek)
-    first_monday = period.start - pd.Timedelta(days=period.start.dayofweek)
+    last_monday = period.last_day() - pd.Timedelta(days=period.last_day().day_of_week)
+    first_monday = period.start - pd.Timedelta(days=period.start.day_of_week)
     weeks = max(int((last_monday - first_monday) / pd.Timedelta(weeks=1)) + 1, min_weeks)
     return pd.date_range(end=last_monday, periods=weeks, freq="7D")

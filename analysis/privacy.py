@@ -11,9 +11,11 @@ _DIGITS = re.compile(r"\D")
 def mask_phone(phone: str) -> str:
     """'13812341234' -> '138****1234': the first 3 and last 4 digits of 11 or more; shorter -> '****' + last 2.
 
-    Empty stays empty.
+    A leading country code 86 (``+86 138…``) is dropped first. Empty stays empty.
     """
     digits = _DIGITS.sub("", str(phone or ""))
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
     if not digits:
         return ""
     if len(digits) >= 11:

@@ -103,10 +103,13 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due") ->
         days[~closed_in] = np.nan
         backlog = (reported_at < end) & ~closed_by_end
         overdue = backlog & (due_at < end)
-    level = incidents["handled_level"].astype(object).fillna("").to_numpy()
-    level_known = closed_in & (level != "")
+    levels = Groups.of(incidents["handled_level"].fillna(""))    # compare the few categories, not every row
+    names = levels.labels.astype(str)
+    valid = levels.codes >= 0
+    level_known = closed_in & valid & (names != "")[levels.codes]
+    in_grid = closed_in & valid & (names == "grid")[levels.codes]
     return PeriodFlags(period, reported, due, closed, on_time, closed_in, days, backlog, overdue, level_known,
-                       level_known & (level == "grid"), bad_close)
+                       in_grid, bad_close)
 
 
 def count(flag: np.ndarray, mask: np.ndarray | None = None, groups: Groups | None = None):

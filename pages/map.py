@@ -14,7 +14,7 @@ from ui.widgets import downloads
 
 setup("page_map")
 st.title(t("map_title"))
-view = sidebar()
+view = sidebar("page_map")
 if view is None:
     st.stop()
 st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
@@ -23,19 +23,18 @@ if absent:
     st.error(t("assets_missing", files=", ".join(absent)))
     st.stop()
 
-left, right = st.columns([1, 1])
-measure = left.selectbox(t("measure"), list(MEASURE_KINDS), key="map_measure", format_func=lambda m: t(f"m_{m}"))
-basemap = right.selectbox(t("basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: t(f"basemap_{b}"),
-                          help=t("basemap_help"))
 numbers = loaders.map_numbers(*view.key)
-
 map_col, card_col = st.columns([2.1, 1])
+with card_col:
+    measure = st.selectbox(t("measure"), list(MEASURE_KINDS), key="map_measure", format_func=lambda m: t(f"m_{m}"))
+    basemap = st.selectbox(t("basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: t(f"basemap_{b}"),
+                           help=t("basemap_help"))
 with map_col:
-    st.caption(t("map_caption"))
     result = show(figure(view, measure, basemap), "grid_map", 760 if presenting() else 640, ["last_active_drawing"])
     clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
     if clicked.get("grid_id"):
         st.session_state["map_clicked"] = clicked["grid_id"]
+    st.caption(t("map_caption"))
     st.caption(t("hotspot_note", cell=view.settings["hotspot_cell_m"], n=len(numbers.hotspots)))
     limit = int(view.settings["map_points_max"])
     if numbers.points is not None:

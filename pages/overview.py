@@ -12,7 +12,7 @@ from ui.widgets import downloads
 
 setup("page_overview")
 st.title(t("overview_title"))
-view = sidebar()
+view = sidebar("page_overview")
 if view is None:
     st.stop()
 if view.dataset.anchor is None:
@@ -23,9 +23,11 @@ numbers = loaders.overview(*view.key)
 
 rows = [st.columns(4), st.columns(4)]
 for i, kpi in enumerate(numbers["kpis"]):
+    still = formats.flat(kpi.kind, kpi.change)
     rows[i // 4][i % 4].metric(
         t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
-        delta_color="normal" if kpi.better == "up" else "inverse", help=t(f"help_{kpi.key}"), border=True)
+        delta_color="off" if still else "normal" if kpi.better == "up" else "inverse",
+        delta_arrow="off" if still else "auto", help=t(f"help_{kpi.key}"), border=True)
 figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],
                         t("kpi_col_value"): [formats.value(k.kind, k.value) for k in numbers["kpis"]],
                         t("kpi_col_previous"): [formats.value(k.kind, k.previous) for k in numbers["kpis"]],

@@ -47,7 +47,8 @@ def test_every_page_in_both_languages_and_sizes(server, browser):
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
             else None)
-    expected = {"status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import")}
+    expected = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "status": ("数据概况", "What is in the store"),
+                "data": ("数据导入", "Data import")}
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         for lang_index, lang in enumerate(("zh", "en")):
@@ -59,8 +60,69 @@ def test_every_page_in_both_languages_and_sizes(server, browser):
                 assert page.locator("[data-testid='stException']").count() == 0
                 links = page.locator("[data-testid='stSidebar'] a").all_inner_texts()
                 assert len(links) == len(PAGES)
+                if name == "map":
+                    assert drawn_grids(page) == 60
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}x{height}.png"))
     assert outside == []
+
+
+def map_frame(page):
+    """The st_folium frame, once Leaflet has drawn into it."""
+    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=45000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=45000)
+    return frame
+
+
+def drawn_grids(page) -> int:
+    """How many grid polygons Leaflet drew (interactive paths: the grids; hotspots and outlines are not)."""
+    frame = map_frame(page)
+    page.wait_for_timeout(500)
+    return frame.locator("path.leaflet-interactive").count()
+
+
+def test_the_map_draws_offline_and_a_click_opens_the_grid_card(server, browser):
+    base, _ = server
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{base}/map")
+    settle(page, "h1")
+    frame = map_frame(page)
+    assert drawn_grids(page) == 60
+    assert frame.locator(".gl-legend").inner_text().startswith("事件数")
+    assert frame.locator(".leaflet-control-layers").count() == 1 and frame.locator(".gl-player").count() == 1
+    box = frame.locator("path.leaflet-interactive").nth(40).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    card_title = "[data-testid='stMainBlockContainer'] h3"
+    page.wait_for_selector(card_title, timeout=30000)
+    settle(page, card_title)
+    card = page.locator(card_title).first.inner_text()
+    assert card.endswith("网格"), card
+    assert page.get_by_text("户数", exact=True).count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "map-card-zh-1920x1080.png"))
+    frame.locator(".gl-play").click()                                  # weekly playback runs in the browser
+    page.wait_for_timeout(2200)
+    assert "起一周" in frame.locator(".gl-label").inner_text()
+    assert outside == []
+
+
+def test_projector_mode_at_1280x720(server, browser):
+    base, _ = server
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for name, lang in (("overview", "zh"), ("map", "zh"), ("overview", "en")):
+        page.goto(f"{base}/{name}?present=1&lang={lang}")
+        settle(page, "h1")
+        if name == "map":
+            map_frame(page)
+            page.wait_for_timeout(1000)
+        size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+        assert size == "20px"
+        assert page.locator("[data-testid='stSidebar']").get_attribute("data-collapsed") == "true"
+        page.screenshot(path=str(ARTIFACTS / f"{name}-present-{lang}-1280x720.png"))
 
 
 def test_navigation_by_the_sidebar(server, browser):
@@ -68,6 +130,7 @@ def test_navigation_by_the_sidebar(server, browser):
     page = browser.new_page()
     page.goto(base)
     settle(page, "[data-testid='stMetric']")
+    assert page.locator("h1").first.inner_text() == "总览"
     page.locator("[data-testid='stSidebar'] a", has_text="数据导入").click()
     settle(page, "[data-testid='stTab']")
     assert page.url.endswith("/data") and page.locator("h1").first.inner_text() == "数据导入"

@@ -91,3 +91,101 @@ def test_dashboard_entry_goes_to_the_home_page(demo_store, monkeypatch):
     at.run()
     assert not at.exception
     assert at.title and at.title[0].value == "总览"
+
+
+def figures_for(store, **filters):
+    """The overview's KPIs computed straight from the analysis functions (what the page must show)."""
+    from analysis import resolution as r
+    from analysis.dataset import load_dataset
+    from analysis.filters import Filters
+    from analysis.overview import kpis
+    ds = load_dataset(store)
+    chosen = Filters(**filters)
+    period = chosen.resolve(ds.anchor)
+    return {k.key: k for k in kpis(ds, chosen, r.period_flags(ds.incidents, period),
+                                   r.period_flags(ds.incidents, period.previous()))}
+
+
+def test_overview_follows_the_community_filter_and_the_language(demo_store, monkeypatch):
+    at = page("pages/overview.py", demo_store, monkeypatch)
+    assert at.title[0].value == "总览"
+    street = figures_for(demo_store)
+    assert metric(at, "上报事件") == f"{street['reported'].value:,.0f}"
+    assert metric(at, "按期结案率") == f"{street['on_time_rate'].value:.1%}"
+    at.selectbox(key="f_community").set_value("天心阁社区").run()
+    assert not at.exception
+    community = figures_for(demo_store, community="天心阁社区")
+    assert community["reported"].value < street["reported"].value
+    assert metric(at, "上报事件") == f"{community['reported'].value:,.0f}"
+    assert metric(at, "超期未办结") == f"{community['overdue'].value:,.0f}"
+    assert at.query_params["community"] == "天心阁社区"
+    at.sidebar.radio(key="lang_radio").set_value("en").run()
+    assert at.title[0].value == "Overview" and metric(at, "Incidents reported") == f"{community['reported'].value:,.0f}"
+    assert "Most incidents" in [m.value.strip("*") for m in at.markdown]
+
+
+def test_filters_come_from_the_url_and_survive_switching_pages(demo_store, monkeypatch):
+    monkeypatch.setenv("GRIDLENS_DB", demo_store.url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)   # a shared link to the root URL
+    at.query_params["period"] = "week"
+    at.query_params["community"] = "碧湘社区"
+    at.query_params["categories"] = "市容环境,设施维修"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="f_period").value == "week" and at.selectbox(key="f_community").value == "碧湘社区"
+    assert at.multiselect(key="f_categories").value == ["市容环境", "设施维修"]
+    expected = figures_for(demo_store, period="week", community="碧湘社区", categories=("市容环境", "设施维修"))
+    assert metric(at, "上报事件") == f"{expected['reported'].value:,.0f}"
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert at.selectbox(key="f_community").value == "碧湘社区" and at.selectbox(key="f_period").value == "week"
+    assert at.query_params["categories"] == "市容环境,设施维修"
+
+
+def test_projector_mode_is_kept_in_the_url(demo_store, monkeypatch):
+    at = page("pages/overview.py", demo_store, monkeypatch)
+    at.sidebar.toggle(key="present_toggle").set_value(True).run()
+    assert at.query_params["present"] == "1"
+    assert any("html {font-size: 20px;}" in h.proto.body for h in at.get("html"))
+
+
+def test_a_row_of_the_attention_tables_opens_the_grid_on_the_map(demo_store, monkeypatch):
+    at = page("pages/overview.py", demo_store, monkeypatch)
+    first = at.dataframe[0].value.iloc[0]
+    at.session_state["attention_load"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "地图"
+    grids = demo_store.grids()
+    chosen = grids[(grids["level"] == "grid") & (grids["name"] == first.iloc[0])]
+    assert at.selectbox(key="f_grid").value == chosen["grid_id"].iloc[0]
+    assert at.subheader[0].value == first.iloc[0]                      # its card opened beside the map
+
+
+def test_map_page_measures_and_grid_card(demo_store, monkeypatch):
+    at = page("pages/map.py", demo_store, monkeypatch)
+    assert at.title[0].value == "地图" and "点击地图上的网格" in at.info[0].value
+    for measure in at.selectbox(key="map_measure").options[::3]:
+        at.selectbox(key="map_measure").set_value(measure).run()
+        assert not at.exception
+    at.selectbox(key="map_basemap").set_value("amap").run()
+    assert not at.exception
+    grid = "430103007006005"
+    at.session_state["map_clicked"] = grid
+    at.run()
+    households = demo_store.register("buildings")
+    assert at.subheader[0].value == "天心阁第5网格"
+    from analysis.dataset import load_dataset
+    expected = load_dataset(demo_store).grids.set_index("grid_id").loc[grid, "households"]
+    assert metric(at, "户数") == f"{expected:,.0f}" and len(households)
+    assert "****" in at.dataframe[0].value["联系电话"].str.cat()        # personal data masked
+    [b for b in at.button if b.label.startswith("只看这个网格")][0].click().run()
+    assert at.selectbox(key="f_grid").value == grid and at.selectbox(key="f_community").value == "天心阁社区"
+
+
+def test_analysis_pages_on_an_empty_store_say_what_to_do(empty_store, monkeypatch):
+    for path in ("pages/overview.py", "pages/map.py"):
+        at = page(path, empty_store, monkeypatch)
+        assert "还没有网格边界" in at.info[0].value and not at.metric

@@ -24,6 +24,7 @@ KEYS = {"period": "f_period", "range": "f_range", "community": "f_community", "g
         "categories": "f_categories", "subcategories": "f_subcategories", "sources": "f_sources",
         "status": "f_status", "version": "f_version"}
 KEEP_PARAMS = ("lang", "present")
+PAGE, DRAWING = "filters_page", "filters_drawing"   # the page that last drew the filters, the one drawing now
 
 
 @dataclass
@@ -70,8 +71,9 @@ def set_filters(**changes) -> None:
 
 
 def _seed(name: str, value) -> str:
+    """The widget key of filter ``name``, given ``value`` first when the widget has none (or is new to this page)."""
     key = KEYS[name]
-    if key not in st.session_state:
+    if key not in st.session_state or st.session_state.get(PAGE) != st.session_state.get(DRAWING):
         st.session_state[key] = value
     return key
 
@@ -80,9 +82,14 @@ def _all(label: str) -> str:
     return label or t("all")
 
 
-def sidebar() -> View | None:
-    """Draw the filters in the sidebar and return the page's :class:`View` (None when there are no grids)."""
+def sidebar(page: str) -> View | None:
+    """Draw the filters in the sidebar and return the page's :class:`View` (None when there are no grids).
+
+    ``page`` names the page drawing them: on a page other than the last one, every widget starts
+    from the stored filters (Streamlit treats the same key on another page as a new widget).
+    """
     filters = current()
+    st.session_state[DRAWING] = page
     rev = loaders.revision()
     versions = loaders.versions(rev)
     if versions.empty:
@@ -139,6 +146,7 @@ def sidebar() -> View | None:
                      community=community, grid=grid, categories=tuple(categories), subcategories=tuple(subcategories),
                      sources=tuple(sources), status=status, version=0 if version == current_id else version)
     st.session_state[STATE] = chosen
+    st.session_state[PAGE] = page
     kept = {k: st.query_params[k] for k in KEEP_PARAMS if k in st.query_params}
     st.query_params.from_dict({**kept, **to_query(chosen)})
     return View(chosen, ds, chosen.resolve(anchor), rev, version, load_settings())

@@ -32,12 +32,24 @@ def value(kind: str, number) -> str:
     return {"count": count, "rate": percent, "days": days}[kind](number)
 
 
+def _shown(kind: str, difference: float) -> float:
+    """The change as printed: percentage points with one decimal for rates, one decimal for days, whole counts."""
+    return round(difference * 100, 1) if kind == "rate" else round(difference, 1 if kind == "days" else 0)
+
+
+def flat(kind: str, difference) -> bool:
+    """True when there is no change to colour: unknown, or zero once rounded as printed."""
+    return _missing(difference) or _shown(kind, difference) == 0
+
+
 def change(kind: str, difference) -> str | None:
     """The change against the previous period: '+12', '-2.1 个百分点', '+0.3 天'; None when unknown."""
     if _missing(difference):
         return None
+    shown = _shown(kind, difference)
+    sign = "±" if shown == 0 else "+" if shown > 0 else "-"
     if kind == "rate":
-        return f"{difference * 100:+.1f} {t('unit_points')}"
+        return f"{sign}{abs(shown):.1f} {t('unit_points')}"
     if kind == "days":
-        return f"{difference:+.1f} {t('unit_days')}"
-    return f"{difference:+,.0f}"
+        return f"{sign}{abs(shown):.1f} {t('unit_days')}"
+    return f"{sign}{abs(shown):,.0f}"

@@ -18,7 +18,7 @@ html {font-size: 20px;}
 [data-testid="stMetric"] {border: 2px solid #222222 !important;}
 [data-testid="stMetricValue"] {font-size: 2.4rem; font-weight: 800;}
 [data-testid="stMetricLabel"] p {font-size: 1.05rem; font-weight: 700;}
-[data-testid="stCaptionContainer"] p {color: #222222 !important; font-size: 0.95rem;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #222222 !important;}
 h1 {font-size: 2.2rem !important;}
 .block-container {padding-top: 2.2rem; max-width: 100%;}
 """

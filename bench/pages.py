@@ -1,0 +1,162 @@
+"""Benchmark: the overview's and the map's computations after a filter change, on a synthetic street.
+
+    python bench/pages.py --incidents 1000000 --grids 1000
+
+Builds a synthetic street (``bench/synthetic.py``), then changes the filters from the whole
+street over the last 4 weeks to one community over the last 4 weeks, and times, cold (no cache):
+
+* ``overview_s``: period facts for the period and the one before, the 8 KPIs, per-grid measures
+  twice, the attention lists and the weekly trend (what the overview page computes);
+* ``map_s``: period facts, the map's numbers (per-grid measures, 13 density images, hotspots,
+  incidents), the folium map and its HTML (what the map page computes and sends);
+* ``map_bytes``: the size of that HTML.
+
+``overview_cached_s`` is the overview with the period facts already computed, as the page has
+them after its first view of a period (a community, grid or kind change).
+
+Baselines measured in the same run: the same 8 KPIs and per-grid counts written as plain
+pandas operations over the frame (``pandas_overview_s``), and folium's ``HeatMap`` of every
+incident of the year (``heatmap_s``, ``heatmap_bytes``), the usual way to map incidents.
+Each figure is the median of ``--repeat`` runs. The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import folium
+from folium.plugins import HeatMap
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis import resolution as r  # noqa: E402
+from analysis.filters import Filters  # noqa: E402
+from analysis.grid_stats import grid_measures  # noqa: E402
+from analysis.map_view import map_data  # noqa: E402
+from analysis.maps import MEASURE_KINDS, MapSpec, build_map, classify, map_html  # noqa: E402
+from analysis.overview import attention, kpis, weekly_trend  # noqa: E402
+from analysis.periods import week_starts  # noqa: E402
+from analysis.settings import load_settings  # noqa: E402
+from bench.synthetic import synthetic_dataset  # noqa: E402
+from ui.labels.map import TEXT as MAP_TEXT  # noqa: E402
+
+
+def timed(fn, repeat: int):
+    """Median seconds of ``repeat`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def overview(ds, filters: Filters, settings: dict, facts=None):
+    """The overview's numbers; ``facts`` = the two periods' flags when already computed (the page caches them)."""
+    period = filters.resolve(ds.anchor)
+    now, before = facts or (r.period_flags(ds.incidents, period, settings["rate_basis"]),
+                            r.period_flags(ds.incidents, period.previous(), settings["rate_basis"]))
+    mask = filters.incident_mask(ds.incidents)
+    figures = kpis(ds, filters, now, before)
+    lists = attention(grid_measures(ds, now, mask, settings), grid_measures(ds, before, mask, settings),
+                      filters.grid_mask(ds.grids), int(settings["min_cases_for_rate"]))
+    trend = weekly_trend(ds.incidents, mask, week_starts(period, int(settings["trend_weeks"])))
+    return figures, lists, trend
+
+
+def pandas_overview(ds, filters: Filters):
+    """The same headline figures and per-grid counts as plain pandas column operations (the baseline)."""
+    period = filters.resolve(ds.anchor)
+    f = ds.incidents[filters.incident_mask(ds.incidents)]
+    out = {}
+    for p in (period, period.previous()):
+        reported = f[(f["reported_at"] >= p.start) & (f["reported_at"] < p.end)]
+        due = f[(f["due_at"] >= p.start) & (f["due_at"] < p.end)]
+        closed = due[due["closed_at"] < p.end]
+        closed_in = f[(f["closed_at"] >= p.start) & (f["closed_at"] < p.end) & (f["closed_at"] >= f["reported_at"])]
+        backlog = f[(f["reported_at"] < p.end) & ~(f["closed_at"] < p.end)]
+        out[p] = {"reported": len(reported), "closure": len(closed) / max(len(due), 1),
+                  "on_time": (closed["closed_at"] <= closed["due_at"]).sum() / max(len(due), 1),
+                  "median": ((closed_in["closed_at"] - closed_in["reported_at"]).dt.total_seconds() / 86400).median(),
+                  "backlog": len(backlog), "overdue": (backlog["due_at"] < p.end).sum(),
+                  "per_grid": reported.groupby("grid_id", observed=False).size(),
+                  "per_grid_due": due.groupby("grid_id", observed=False).size()}
+    return out
+
+
+def map_page(ds, filters: Filters, settings: dict, measure: str = "reported") -> str:
+    period = filters.resolve(ds.anchor)
+    flags = r.period_flags(ds.incidents, period, settings["rate_basis"])
+    numbers = map_data(ds, filters, flags, week_starts(period, int(settings["trend_weeks"])), settings)
+    text = {k: v[1] for k, v in MAP_TEXT.items()}
+    table = numbers.table
+    grids = ds.grids[["grid_id", "name", "geometry"]].assign(
+        in_scope=table["in_scope"].to_numpy(),
+        tooltip=[f"{n} ({c})<br>{text['m_' + measure]}: {v:,.0f}<br>Households: {h:,.0f}"
+                 for n, c, v, h in zip(table["name"], table["grid_id"], table[measure], table["households"])])
+    text["legend_title"] = text["m_" + measure]
+    points = None if numbers.points is None else numbers.points[["lon", "lat"]].assign(popup=numbers.points["category"])
+    spec = MapSpec(grids, classify(table[measure], MEASURE_KINDS[measure]), text, ds.communities, ds.street,
+                   numbers.density, numbers.bounds, numbers.hotspots, points, filters.grid, "none",
+                   show_names=len(grids) <= 200)
+    return map_html(build_map(spec))
+
+
+def heatmap_page(ds) -> str:
+    """folium's HeatMap of every incident (the baseline the map's density replaces)."""
+    centre = [float(ds.incidents["lat"].mean()), float(ds.incidents["lon"].mean())]
+    fmap = folium.Map(location=centre, zoom_start=13, tiles=None)
+    located = ds.incidents[["lat", "lon"]].dropna().round(6)
+    HeatMap(located.to_numpy().tolist(), radius=8).add_to(fmap)
+    return fmap.get_root().render()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--grids", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+
+    start = time.perf_counter()
+    ds = synthetic_dataset(args.incidents, args.grids)
+    print(f"synthetic street: {len(ds.incidents):,} incidents, {len(ds.grids):,} grids, "
+          f"{ds.communities.shape[0]} communities, built in {time.perf_counter() - start:.1f} s")
+    community = sorted(ds.grids["community"].unique())[1]
+    before, after = Filters(period="4weeks"), Filters(period="4weeks", community=community)
+    overview(ds, before, settings)   # the page as it was before the change
+    chosen = int(after.incident_mask(ds.incidents).sum())
+    print(f"filter change: whole street -> {community} ({chosen:,} incidents), last 4 weeks")
+
+    overview_s, _ = timed(lambda: overview(ds, after, settings), args.repeat)
+    period = after.resolve(ds.anchor)
+    facts = (r.period_flags(ds.incidents, period), r.period_flags(ds.incidents, period.previous()))
+    cached_s, _ = timed(lambda: overview(ds, after, settings, facts), args.repeat)
+    pandas_s, _ = timed(lambda: pandas_overview(ds, after), args.repeat)
+    map_s, html = timed(lambda: map_page(ds, after, settings), args.repeat)
+    map_bytes = len(html.encode("utf-8"))
+    street_s, street_html = timed(lambda: map_page(ds, before, settings), args.repeat)
+    heat_s, heat_html = timed(lambda: heatmap_page(ds), 1)
+    heat_bytes = len(heat_html.encode("utf-8"))
+
+    print(f"overview: {overview_s:.3f} s cold, {cached_s:.3f} s with the period facts cached (a place or kind change); "
+          f"plain pandas, same figures on the filtered rows: {pandas_s:.3f} s (ratio {overview_s / pandas_s:.2f} cold, "
+          f"{cached_s / pandas_s:.2f} cached)")
+    print(f"map, one community: {map_s:.3f} s, {map_bytes:,} bytes")
+    print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes")
+    print(f"folium HeatMap of all {args.incidents:,} incidents: {heat_s:.1f} s, {heat_bytes:,} bytes "
+          f"(map is {heat_bytes / map_bytes:.0f}x smaller)")
+    print(json.dumps({"incidents": len(ds.incidents), "grids": len(ds.grids), "overview_s": round(overview_s, 3),
+                      "overview_cached_s": round(cached_s, 3), "pandas_overview_s": round(pandas_s, 3), "map_s": round(map_s, 3), "map_bytes": map_bytes,
+                      "street_map_s": round(street_s, 3), "heatmap_s": round(heat_s, 2),
+                      "heatmap_bytes": heat_bytes}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
