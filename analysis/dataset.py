@@ -27,8 +27,8 @@ from analysis.settings import load_settings
 from analysis.store import Store
 
 INCIDENT_READ = ("incident_id", "reported_at", "due_at", "closed_at", "category", "subcategory", "source",
-                 "status", "address", "handled_level", "handler", "reporter_phone", "grid_id", "building_id",
-                 "match_method", "lon", "lat")
+                 "status", "address", "handled_level", "handler", "reporter_phone", "reopened", "grid_id",
+                 "building_id", "match_method", "lon", "lat")
 CATEGORICAL = ("category", "subcategory", "source", "status", "handled_level", "match_method")
 TIMES = ("reported_at", "due_at", "closed_at")
 
@@ -98,6 +98,28 @@ def incident_locations(incidents: pd.DataFrame, buildings: pd.DataFrame) -> tupl
         has = at["lon"].notna().to_numpy()
         lon[has], lat[has] = at["lon"].to_numpy()[has], at["lat"].to_numpy()[has]
     return lon, lat
+
+
+def with_deadlines(incidents: pd.DataFrame, days: dict[str, float]) -> pd.DataFrame:
+    """Give a case without a deadline its category's default one, marked ``due_assumed``; ``reopened`` as int.
+
+    ``days`` maps a 小类 or 大类 to days after the report ('*' for any other); the 小类 wins.
+    """
+    out = incidents.copy(deep=False)
+    missing = out["due_at"].isna().to_numpy() & out["reported_at"].notna().to_numpy()
+    out["due_assumed"] = missing
+    if missing.any():
+        fallback = float(days.get("*", 7))
+        sub = out["subcategory"].astype(object).map(days) if "subcategory" in out else pd.Series(np.nan, out.index)
+        cat = out["category"].astype(object).map(days) if "category" in out else pd.Series(np.nan, out.index)
+        wait = sub.fillna(cat).fillna(fallback).to_numpy(dtype=float)
+        due = out["due_at"].to_numpy(dtype="datetime64[s]").copy()
+        reported = out["reported_at"].to_numpy(dtype="datetime64[s]")
+        due[missing] = reported[missing] + (wait[missing] * 86400).astype("timedelta64[s]")
+        out["due_at"] = due
+    reopened = out["reopened"] if "reopened" in out else pd.Series(0, index=out.index)
+    out["reopened"] = pd.to_numeric(reopened, errors="coerce").fillna(0).astype(int)
+    return out
 
 
 def division_attributes(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, workers: pd.DataFrame,
@@ -174,6 +196,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
     services = services.assign(grid_id=services["grid_id"].where(services["grid_id"].isin(ids), ""),
                                date=pd.to_datetime(services["date"], errors="coerce"))
 
+    incidents = with_deadlines(incidents, load_settings()["category_deadline_days"])
     lon, lat = incident_locations(incidents, buildings)
     grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].fillna("").astype(str).to_numpy(dtype=object),
                    tolerance_m)

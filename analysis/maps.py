@@ -93,6 +93,16 @@ def classify(values, kind: str) -> Classes:
 
 
 @dataclass
+class PointLayer:
+    """Points drawn as small circles, one colour per row: ``lon``, ``lat``, ``colour``, ``tooltip`` (HTML)."""
+
+    name: str
+    points: pd.DataFrame
+    radius: float = 4.0
+    show: bool = True
+
+
+@dataclass
 class MapSpec:
     """Everything a map shows, labels already in the user's language.
 
@@ -119,6 +129,8 @@ class MapSpec:
         ``none`` (no tiles: outlines only), ``osm`` (WGS-84 tiles) or ``amap`` (GCJ-02 tiles).
     label_px : int
         Font size of grid names and the legend, in pixels.
+    point_layers : list of PointLayer
+        More points to draw above the grids (e.g. covered and uncovered households).
     """
 
     grids: object
@@ -134,6 +146,7 @@ class MapSpec:
     basemap: str = "none"
     label_px: int = 13
     show_names: bool = True
+    point_layers: list[PointLayer] = field(default_factory=list)
 
 
 class _Shift:
@@ -378,6 +391,20 @@ def _grid_layer(spec: MapSpec, shift: _Shift) -> folium.GeoJson:
                                                         style=f"font-size:{spec.label_px}px;"))
 
 
+def _point_layer(layer: PointLayer, shift: _Shift) -> folium.GeoJson:
+    """One GeoJSON layer of circle markers (compact: a few dozen bytes a point)."""
+    lon, lat = shift.points(layer.points["lon"], layer.points["lat"])
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"c": c, "t": tip},
+         "geometry": {"type": "Point", "coordinates": [round(float(x), DECIMALS), round(float(y), DECIMALS)]}}
+        for x, y, c, tip in zip(lon, lat, layer.points["colour"], layer.points["tooltip"])]}
+    return folium.GeoJson(data, name=layer.name, show=layer.show,
+                          marker=folium.CircleMarker(radius=layer.radius, fill=True, weight=1),
+                          style_function=lambda f: {"fillColor": f["properties"]["c"], "color": "#222222",
+                                                    "fillOpacity": 0.9, "weight": 0.8},
+                          tooltip=folium.GeoJsonTooltip(fields=["t"], labels=False))
+
+
 def _outline(data: dict, name: str, weight: float, dash: str | None = None) -> folium.GeoJson:
     return folium.GeoJson(data, name=name, interactive=False, control=False,
                           style_function=lambda _: {"fill": False, "color": "#1a1a1a", "weight": weight,
@@ -448,6 +475,9 @@ def build_map(spec: MapSpec) -> folium.Map:
             folium.GeoJson(data, interactive=False, control=False,
                            style_function=lambda _: {"fill": False, "color": "#0b3d91", "weight": 5}).add_to(fmap)
             xmin, ymin, xmax, ymax = shapely.total_bounds(shift.geoms(chosen.geometry.to_numpy()))
+
+    for layer in spec.point_layers:
+        _point_layer(layer, shift).add_to(fmap)
 
     if spec.points is not None and len(spec.points):
         lon, lat = shift.points(spec.points["lon"], spec.points["lat"])

@@ -45,6 +45,18 @@ REGISTRY: dict[str, Setting] = {
                                      "many cases are due in each"),
     "hotspot_cell_m": Setting(100.0, "metres: side of the square cells on which hotspots (Getis-Ord Gi*) are "
                                      "computed"),
+    "fulltime_roles": Setting(["专职网格员", "full-time"], "worker roles counted as full-time grid workers (the "
+                                                          "denominator of per-worker load)"),
+    "workload_weights": Setting({"incidents_per_worker_week": 0.4, "households_per_worker": 0.3,
+                                 "backlog_per_worker": 0.3},
+                                "weights of the workload index: each part is divided by its street median "
+                                "(1.0 = a typical grid) and the weighted mean is the index"),
+    "category_deadline_days": Setting({"市容环境": 1, "设施维修": 5, "安全隐患": 2, "矛盾纠纷": 7, "社会治安": 3,
+                                       "特殊群体服务": 5, "物业问题": 7, "*": 7},
+                                      "days: the deadline of a case that has none, by 小类 or 大类 ('*' for any "
+                                      "other); such cases are marked as having an assumed deadline"),
+    "active_days": Setting(90, "days: a volunteer who served within this many days before the data's end is active"),
+    "walk_radius_m": Setting(300.0, "metres, straight line: a household this close to an active volunteer is covered"),
     "map_points_max": Setting(3000, "incidents: individual incidents are drawn (clustered) only when the filters "
                                     "leave at most this many; otherwise density alone"),
 }

@@ -9,7 +9,8 @@ street over the last 4 weeks to one community over the last 4 weeks, and times, 
   twice, the attention lists and the weekly trend (what the overview page computes);
 * ``map_s``: period facts, the map's numbers (per-grid measures, 13 density images, hotspots,
   incidents), the folium map and its HTML (what the map page computes and sends);
-* ``map_bytes``: the size of that HTML.
+* ``map_bytes``: the size of that HTML;
+* ``workload_s``, ``resolution_s``, ``coverage_s``: what the 工作量, 办结 and 志愿者 pages compute.
 
 ``overview_cached_s`` is the overview with the period facts already computed, as the page has
 them after its first view of a period (a community, grid or kind change).
@@ -38,7 +39,9 @@ from analysis.filters import Filters  # noqa: E402
 from analysis.grid_stats import grid_measures  # noqa: E402
 from analysis.map_view import map_data  # noqa: E402
 from analysis.maps import MEASURE_KINDS, MapSpec, build_map, classify, map_html  # noqa: E402
+from analysis import coverage, resolution_tables as rt  # noqa: E402
 from analysis.overview import attention, kpis, weekly_trend  # noqa: E402
+from analysis.workload import workload_table  # noqa: E402
 from analysis.periods import week_starts  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from bench.synthetic import synthetic_dataset  # noqa: E402
@@ -66,6 +69,30 @@ def overview(ds, filters: Filters, settings: dict, facts=None):
                       filters.grid_mask(ds.grids), int(settings["min_cases_for_rate"]))
     trend = weekly_trend(ds.incidents, mask, week_starts(period, int(settings["trend_weeks"])))
     return figures, lists, trend
+
+
+def workload_page(ds, filters: Filters, settings: dict):
+    period = filters.resolve(ds.anchor)
+    flags = r.period_flags(ds.incidents, period, settings["rate_basis"])
+    return workload_table(ds, flags, filters.without_place().incident_mask(ds.incidents), settings)
+
+
+def resolution_page(ds, filters: Filters, settings: dict):
+    period = filters.resolve(ds.anchor)
+    incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
+    flags = r.period_flags(incidents, period, settings["rate_basis"])
+    names = dict(zip(ds.grids["grid_id"], ds.grids["name"]))
+    return (rt.rates_by(incidents, flags, mask, r.Groups.of(incidents["grid_id"])),
+            rt.rates_by(incidents, flags, mask, r.Groups.of(incidents["subcategory"])),
+            rt.weekly_rates(incidents, mask, week_starts(period, int(settings["trend_weeks"]))),
+            rt.category_grid_on_time(incidents, flags, mask, names), rt.backlog_by_age(incidents, flags, mask),
+            rt.overdue_list(incidents, flags, mask, names), rt.handled_levels(incidents, flags, mask))
+
+
+def coverage_page(ds, filters: Filters, settings: dict):
+    months = filters.resolve(ds.anchor).days / 30.44
+    return (coverage.coverage_table(ds, settings, months), coverage.recruiting_sites(ds, settings, 10),
+            coverage.monthly_services(ds))
 
 
 def pandas_overview(ds, filters: Filters):
@@ -141,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     map_s, html = timed(lambda: map_page(ds, after, settings), args.repeat)
     map_bytes = len(html.encode("utf-8"))
     street_s, street_html = timed(lambda: map_page(ds, before, settings), args.repeat)
+    workload_s, _ = timed(lambda: workload_page(ds, after, settings), args.repeat)
+    resolution_s, _ = timed(lambda: resolution_page(ds, after, settings), args.repeat)
+    coverage_s, _ = timed(lambda: coverage_page(ds, after, settings), args.repeat)
     heat_s, heat_html = timed(lambda: heatmap_page(ds), 1)
     heat_bytes = len(heat_html.encode("utf-8"))
 
@@ -149,11 +179,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{cached_s / pandas_s:.2f} cached)")
     print(f"map, one community: {map_s:.3f} s, {map_bytes:,} bytes")
     print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes")
+    print(f"workload {workload_s:.3f} s, resolution {resolution_s:.3f} s, volunteers {coverage_s:.3f} s "
+          f"({len(ds.buildings):,} buildings, {len(ds.volunteers):,} volunteers)")
     print(f"folium HeatMap of all {args.incidents:,} incidents: {heat_s:.1f} s, {heat_bytes:,} bytes "
           f"(map is {heat_bytes / map_bytes:.0f}x smaller)")
     print(json.dumps({"incidents": len(ds.incidents), "grids": len(ds.grids), "overview_s": round(overview_s, 3),
                       "overview_cached_s": round(cached_s, 3), "pandas_overview_s": round(pandas_s, 3), "map_s": round(map_s, 3), "map_bytes": map_bytes,
-                      "street_map_s": round(street_s, 3), "heatmap_s": round(heat_s, 2),
+                      "street_map_s": round(street_s, 3), "workload_s": round(workload_s, 3),
+                      "resolution_s": round(resolution_s, 3), "coverage_s": round(coverage_s, 3), "heatmap_s": round(heat_s, 2),
                       "heatmap_bytes": heat_bytes}))
     return 0
 

@@ -47,8 +47,9 @@ def test_every_page_in_both_languages_and_sizes(server, browser):
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
             else None)
-    expected = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "status": ("数据概况", "What is in the store"),
-                "data": ("数据导入", "Data import")}
+    expected = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "workload": ("工作量", "Workload"),
+                "resolution": ("办结", "Resolution"), "coverage": ("志愿者", "Volunteers"),
+                "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import")}
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         for lang_index, lang in enumerate(("zh", "en")):

@@ -189,3 +189,41 @@ def test_analysis_pages_on_an_empty_store_say_what_to_do(empty_store, monkeypatc
     for path in ("pages/overview.py", "pages/map.py"):
         at = page(path, empty_store, monkeypatch)
         assert "还没有网格边界" in at.info[0].value and not at.metric
+
+
+def test_workload_page_ranks_grids_and_a_row_sets_the_grid_filter(demo_store, monkeypatch):
+    at = page("pages/workload.py", demo_store, monkeypatch)
+    assert at.title[0].value == "工作量" and "碧湘第23网格" in at.warning[0].value   # the demo's unstaffed grid
+    table = at.dataframe[0].value
+    assert len(table) == 60 and table["工作量指数"].iloc[0] == table["工作量指数"].max()
+    first = table["网格"].iloc[0]
+    at.session_state["wl_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    grids = demo_store.grids()
+    assert at.selectbox(key="f_grid").value == grids.loc[grids["name"] == first, "grid_id"].iloc[0]
+    at.sidebar.radio(key="lang_radio").set_value("en").run()
+    assert at.title[0].value == "Workload" and "Workload index" in at.dataframe[0].value.columns
+
+
+def test_resolution_page_groups_and_notes_bad_data(demo_store, monkeypatch):
+    at = page("pages/resolution.py", demo_store, monkeypatch)
+    assert at.title[0].value == "办结" and "办结时间早于上报时间" in at.info[0].value
+    by_grid = at.dataframe[0].value
+    assert "按期结案率" in by_grid.columns and by_grid["分组"].str.endswith("网格").all()
+    at.segmented_control(key="res_by").set_value("category").run()
+    categories = set(at.dataframe[0].value["分组"])
+    assert categories <= {"市容环境", "设施维修", "安全隐患", "矛盾纠纷", "社会治安", "特殊群体服务", "物业问题", ""}
+    overdue = at.dataframe[-1].value
+    assert len(overdue) > 0 and overdue["联系电话"].str.contains(r"^\d{3}\*{4}\d{4}$|^$").all()
+
+
+def test_volunteer_page_radius_changes_coverage(demo_store, monkeypatch):
+    at = page("pages/coverage.py", demo_store, monkeypatch)
+    assert at.title[0].value == "志愿者"
+    wide = float(metric(at, "全街道覆盖住户").rstrip("%"))
+    at.slider(key="cov_radius").set_value(100).run()
+    assert not at.exception
+    narrow = float(metric(at, "全街道覆盖住户").rstrip("%"))
+    assert narrow < wide
+    sites = at.dataframe[0].value
+    assert len(sites) == 10 and sites["新增覆盖（户）"].is_monotonic_decreasing

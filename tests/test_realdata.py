@@ -43,3 +43,26 @@ def test_boston_import_end_to_end(realdata, tmp_path):
     assert placed / result.rows_imported > 0.99                          # README: 99.8% fall inside one
     stored = store.incidents()
     assert stored["due_at"].notna().mean() > 0.5 and stored["closed_at"].notna().any()
+
+
+def test_boston_on_time_flag_agrees_with_our_definition(realdata):
+    """Definition: a case with a deadline (sla_target_dt) is late when it closed after it, or is still open
+    past it at the export's time (its latest closing); otherwise on time. Cases without a deadline are
+    left out (all 3,508 are ONTIME in the file: nothing to be late for)."""
+    from analysis import resolution as r
+    from analysis.periods import Period
+    table, _ = read_table(realdata / "boston/filtered_2019.csv")
+    mapping = guess_mapping(list(table.columns), INCIDENT_FIELDS)
+    assert (mapping["due_at"], mapping["closed_at"]) == ("sla_target_dt", "closed_dt")
+    cases = normalise_incidents(table, mapping).incidents.assign(handled_level="")
+    exported = cases["closed_at"].max() + pd.Timedelta(seconds=1)
+    everything = Period(cases["reported_at"].min().normalize(), exported)
+    flags = r.period_flags(cases, everything)
+    late = (flags.closed & ~flags.on_time) | flags.overdue
+    given = table.set_index(mapping["incident_id"])["on_time"].reindex(cases["incident_id"]).to_numpy()
+    has_deadline = flags.due
+    agreement = (late[has_deadline] == (given[has_deadline] == "OVERDUE")).mean()
+    print(f"Boston: {has_deadline.sum()} cases with a deadline, {agreement:.2%} agree with on_time; "
+          f"on-time closure rate {r.on_time_closure_rate(flags):.1%}")
+    assert has_deadline.sum() == 5420 and agreement >= 0.99
+    assert set(given[~has_deadline]) == {"ONTIME"}

@@ -11,11 +11,13 @@ from analysis.filters import from_query
 from analysis.grid_card import GridCard, grid_card
 from analysis.grid_stats import grid_measures
 from analysis.map_view import MapData, map_data
+from analysis import coverage as cover, resolution_tables as rt
 from analysis.overview import attention, kpis, weekly_trend
 from analysis.periods import Period, week_starts
-from analysis.resolution import PeriodFlags, period_flags
+from analysis.resolution import Groups, PeriodFlags, period_flags
 from analysis.settings import load_settings
 from analysis.store import Store
+from analysis.workload import workload_table
 
 
 @st.cache_resource
@@ -134,3 +136,53 @@ def card(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Time
     mask = filters.without_place().incident_mask(ds.incidents)
     return grid_card(ds, grid_id, numbers.table, flags(rev, version, start, end, settings["rate_basis"]), mask,
                      week_starts(Period(start, end), int(settings["trend_weeks"])))
+
+
+def _scope(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp):
+    ds, filters = dataset(rev, version), from_query(dict(query))
+    settings = load_settings()
+    return ds, filters, flags(rev, version, start, end, settings["rate_basis"]), settings
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def workload(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """:func:`analysis.workload.workload_table` for the filters (every grid; ``in_scope`` marks the place)."""
+    ds, filters, now, settings = _scope(rev, version, query, start, end)
+    table = workload_table(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
+    return table.assign(in_scope=filters.grid_mask(ds.grids))
+
+
+GROUPINGS = ("grid_id", "community", "category", "subcategory", "handler")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def resolution(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, by: str) -> dict:
+    """The resolution page's tables (:mod:`analysis.resolution_tables`) for the filters, grouped ``by``."""
+    ds, filters, now, settings = _scope(rev, version, query, start, end)
+    incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
+    names = dict(zip(ds.grids["grid_id"], ds.grids["name"]))
+    table = rt.rates_by(incidents, now, mask, Groups.of(incidents[by]))
+    if by == "grid_id":
+        table["group"] = table["group"].map(names)
+    return {"by": table, "weekly": rt.weekly_rates(incidents, mask, week_starts(Period(start, end),
+                                                                                 int(settings["trend_weeks"]))),
+            "category_grid": rt.category_grid_on_time(incidents, now, mask, names),
+            "ages": rt.backlog_by_age(incidents, now, mask), "overdue": rt.overdue_list(incidents, now, mask, names),
+            "levels": rt.handled_levels(incidents, now, mask), "quality": rt.data_quality(incidents, now, mask),
+            "slowest": rt.rates_by(incidents, now, mask, Groups.of(incidents["subcategory"]))
+            .sort_values("p90_days", ascending=False).head(10)}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def coverage(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict:
+    """The volunteer page's tables (:mod:`analysis.coverage`) with a walking radius of ``radius_m`` metres."""
+    ds, filters, _, settings = _scope(rev, version, query, start, end)
+    settings = {**settings, "walk_radius_m": float(radius_m)}
+    months = (end - start) / pd.Timedelta(days=30.44)
+    active = cover.active_volunteers(ds, int(settings["active_days"]))
+    covered = cover.covered_buildings(ds, active, float(radius_m))
+    return {"grids": cover.coverage_table(ds, settings, months).assign(in_scope=filters.grid_mask(ds.grids)),
+            "sites": cover.recruiting_sites(ds, settings, 10), "monthly": cover.monthly_services(ds),
+            "buildings": ds.buildings[["building_id", "address", "grid_id", "households", "lon", "lat"]]
+            .assign(covered=covered),
+            "volunteers": ds.volunteers.assign(active=active.to_numpy())}

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.maps import MEASURE_KINDS, MapSpec, build_map, classify
+from analysis.maps import MEASURE_KINDS, MapSpec, PointLayer, build_map, classify
 from ui import formats, loaders
 from ui.filters import View
 from ui.i18n import lang, t
@@ -88,3 +88,38 @@ def show(fmap: folium.Map, key: str, height: int, returned: list[str]) -> dict:
     st.html(f"<style>.st-key-{key}_box iframe {{height: {height}px !important;}}</style>")
     with st.container(key=f"{key}_box"):
         return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned) or {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coverage_figure(key: tuple, radius_m: float, basemap: str, language: str, present: bool) -> folium.Map:
+    rev, version, query, start, end = key
+    numbers = loaders.coverage(*key, radius_m)
+    ds = loaders.dataset(rev, version)
+    table = numbers["grids"]
+    grids = ds.grids[["grid_id", "name", "geometry"]].assign(
+        in_scope=table["in_scope"].to_numpy(),
+        tooltip=[t("tooltip", name=html.escape(n), code=c, measure=t("m_coverage"), value=formats.percent(v),
+                   households=formats.count(h))
+                 for n, c, v, h in zip(table["name"], table["grid_id"], table["coverage"], table["households"])])
+    b = numbers["buildings"]
+    tip = b["address"].map(html.escape) + "<br>" + t("card_households") + t("colon") + b["households"].astype(str)
+    vols = numbers["volunteers"]
+    vols = vols[vols["active"] & pd.to_numeric(vols["lon"], errors="coerce").notna()]
+    sites = numbers["sites"]
+    layers = [
+        PointLayer(t("layer_covered"), b[b["covered"]].assign(colour="#41ab5d", tooltip=tip[b["covered"]]), 3, False),
+        PointLayer(t("layer_uncovered"), b[~b["covered"]].assign(colour="#e31a1c", tooltip=tip[~b["covered"]]), 4),
+        PointLayer(t("layer_volunteers"), vols.assign(colour="#2171b5", tooltip=vols["team"].astype(str)), 4),
+        PointLayer(t("layer_sites"), sites.assign(colour="#fd8d3c", tooltip=sites["address"].map(html.escape) + "<br>+"
+                                                  + sites["gain"].map("{:.0f}".format) + " " + t("card_households")),
+                   9)]
+    text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
+    text["legend_title"] = f"{t('m_coverage')}<br><small>{t('radius')} {radius_m:.0f}</small>"
+    spec = MapSpec(grids, classify(table["coverage"], "rate"), text, ds.communities, ds.street, basemap=basemap,
+                   label_px=17 if present else 13, show_names=len(grids) <= 200, point_layers=layers)
+    return build_map(spec)
+
+
+def coverage_figure(view: View, radius_m: float, basemap: str) -> folium.Map:
+    """The coverage map of ``view`` at a walking radius of ``radius_m`` metres (a fresh copy, see :func:`figure`)."""
+    return copy.deepcopy(_coverage_figure(view.key, radius_m, basemap, lang(), presenting()))

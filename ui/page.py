@@ -13,6 +13,9 @@ ICON = Path(__file__).resolve().parents[1] / "static" / "gridlens-icon.png"
 # Every page: script, title key, icon. The sidebar lists them in this order; the first is home.
 PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
          ("pages/map.py", "page_map", ":material/map:"),
+         ("pages/workload.py", "page_workload", ":material/groups:"),
+         ("pages/resolution.py", "page_resolution", ":material/task_alt:"),
+         ("pages/coverage.py", "page_coverage", ":material/volunteer_activism:"),
          ("pages/status.py", "page_status", ":material/monitoring:"),
          ("pages/data.py", "page_data", ":material/upload_file:"))
 

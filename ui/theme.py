@@ -50,3 +50,8 @@ def style_figure(fig, height: int = 360):
     fig.update_xaxes(showgrid=False, linecolor="#444444")
     fig.update_yaxes(gridcolor="#e3e3e3", linecolor="#444444")
     return fig
+
+
+def chart_config(name: str) -> dict:
+    """Plotly's toolbar for a chart: no logo, and a PNG download (twice the size) made in the browser."""
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from analysis.maps import classify
 from analysis.problems import ProblemReport, ReadError
 from ui import actions
 from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
@@ -142,3 +143,20 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
                          key=f"{key}_csv", width="stretch")
     right.download_button(t("download_xlsx"), excel_bytes(frame), file_name=f"{stem}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+
+
+def _text_on(colour: str) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#ffffff" if 0.299 * red + 0.587 * green + 0.114 * blue < 140 else "#111111"
+
+
+def coloured(frame: pd.DataFrame, columns: dict[str, tuple[pd.Series, str]]):
+    """A Styler colouring each named column by the map's classes of its values (``{column: (values, kind)}``).
+
+    ``kind`` is a :func:`analysis.maps.classify` kind: ``bad``, ``good``, ``rate`` or ``norm``.
+    """
+    styler = frame.style.format(precision=1, na_rep="—")
+    for column, (values, kind) in columns.items():
+        styles = [f"background-color: {c}; color: {_text_on(c)}" for c in classify(values, kind).colours]
+        styler = styler.apply(lambda _, css=styles: css, subset=[column])
+    return styler

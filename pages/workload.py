@@ -1,0 +1,87 @@
+"""工作量 Workload: each grid's load per full-time worker, the workload index, households against the norm."""
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import formats, loaders
+from ui.filters import period_caption, scope_text, set_filters, sidebar
+from ui.i18n import t
+from ui.page import setup
+from ui.theme import chart_config, style_figure
+from ui.widgets import coloured, downloads
+
+setup("page_workload")
+st.title(t("workload_title"))
+view = sidebar("page_workload")
+if view is None:
+    st.stop()
+st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+st.caption(t("workload_caption") + " " + t("chart_png"))
+table = loaders.workload(*view.key)
+shown = table[table["in_scope"]]
+
+no_worker = shown[shown["no_worker"]]
+if len(no_worker):
+    st.warning(t("wl_no_worker", n=len(no_worker), names="、".join(no_worker["name"])))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("wl_ranked"))
+    top = shown.dropna(subset=["workload_index"]).nlargest(20, "workload_index")
+    fig = px.bar(top, x="workload_index", y="name", orientation="h", color="norm_position",
+                 color_discrete_map={"below": "#6baed6", "within": "#969696", "above": "#e6550d"},
+                 labels={"workload_index": t("col_index"), "name": "", "norm_position": t("m_norm_position")})
+    fig.for_each_trace(lambda tr: tr.update(name=t(tr.name)))
+    fig.add_vline(x=1.0, line_dash="dot", line_color="#333333")
+    fig.update_yaxes(autorange="reversed")
+    st.plotly_chart(style_figure(fig, 520), width="stretch", config=chart_config("workload_index"), key="wl_rank")
+with right:
+    st.subheader(t("wl_scatter"))
+    points = shown.dropna(subset=["households_per_worker", "on_time_rate"])
+    named = set(points.nlargest(4, "households_per_worker")["grid_id"]) | set(points.nsmallest(4, "on_time_rate")["grid_id"])
+    fig = px.scatter(points, x="households_per_worker", y="on_time_rate", size="reported", hover_name="name",
+                     labels={"households_per_worker": t("col_hh_worker"), "on_time_rate": t("col_on_time_rate"),
+                             "reported": t("m_reported")})
+    for row in points[points["grid_id"].isin(named)].itertuples():
+        fig.add_annotation(x=row.households_per_worker, y=row.on_time_rate, text=row.name, showarrow=True,
+                           arrowhead=0, ax=20, ay=-22)
+    fig.update_yaxes(tickformat=".0%")
+    st.plotly_chart(style_figure(fig, 520), width="stretch", config=chart_config("households_vs_on_time"),
+                    key="wl_scatter")
+
+st.subheader(t("wl_norm"))
+fig = go.Figure(go.Bar(x=shown["name"], y=shown["households"], marker_color=[
+    {"below": "#6baed6", "within": "#969696", "above": "#e6550d"}[p] for p in shown["norm_position"]]))
+lo, hi = shown["norm_min"], shown["norm_max"]
+if len(shown) and lo.nunique() == 1 and hi.nunique() == 1:
+    fig.add_hrect(y0=lo.iloc[0], y1=hi.iloc[0], fillcolor="#31a354", opacity=0.15, line_width=0,
+                  annotation_text=t("norm_band"), annotation_position="top left")
+else:
+    fig.add_scatter(x=shown["name"], y=hi, mode="markers", marker_symbol="line-ew-open", marker_size=14,
+                    marker_color="#31a354", name=t("norm_band"))
+    fig.add_scatter(x=shown["name"], y=lo, mode="markers", marker_symbol="line-ew-open", marker_size=14,
+                    marker_color="#31a354", showlegend=False)
+fig.update_layout(xaxis_title="", yaxis_title=t("col_households"), showlegend=False)
+st.plotly_chart(style_figure(fig, 360), width="stretch", config=chart_config("households_norm"), key="wl_norm")
+
+st.subheader(t("wl_table"))
+columns = {"name": "col_grid", "community": "col_community", "workload_index": "col_index", "fulltime": "col_fulltime",
+           "incidents_per_week": "col_per_week", "incidents_per_worker_week": "col_per_worker_week",
+           "households_per_worker": "col_hh_worker", "population_per_worker": "col_pop_worker",
+           "backlog_per_worker": "col_backlog_worker", "households": "col_households", "on_time_rate": "col_on_time_rate"}
+ordered = shown.sort_values("workload_index", ascending=False)
+display = ordered[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
+display[t("col_norm")] = [f"{t(p)}（{lo:.0f}–{hi:.0f}）" for p, lo, hi in
+                          zip(ordered["norm_position"], ordered["norm_min"], ordered["norm_max"])]
+display[t("col_on_time_rate")] = ordered["on_time_rate"].map(formats.percent).to_numpy()
+styled = coloured(display, {t("col_index"): (ordered["workload_index"], "bad"),
+                            t("col_norm"): (ordered["norm_position"], "norm"),
+                            t("col_on_time_rate"): (ordered["on_time_rate"], "rate")})
+event = st.dataframe(styled, hide_index=True, width="stretch", height=420, on_select="rerun",
+                     selection_mode="single-row", key="wl_table")
+if event.selection.rows:
+    chosen = ordered.iloc[event.selection.rows[0]]
+    set_filters(grid=chosen["grid_id"], community=chosen["community"])
+    st.session_state.pop("wl_table", None)
+    st.rerun()
+downloads(display, "workload", "dl_workload")
