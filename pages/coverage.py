@@ -73,4 +73,6 @@ fig = px.bar(monthly, x="month", y="services", color="team",
              labels={"month": t("col_month"), "services": t("col_services"), "team": t("col_team")})
 fig.update_xaxes(type="category")
 st.plotly_chart(style_figure(fig, 360), width="stretch", config=chart_config("services_by_team"), key="cov_monthly")
+downloads(monthly.rename(columns={"month": t("col_month"), "team": t("col_team"), "services": t("col_services"),
+                                  "hours": t("col_hours_month")}), "services_by_team", "dl_monthly")
 st.caption(t("chart_png"))

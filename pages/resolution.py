@@ -17,7 +17,7 @@ COLUMNS = {"group": "col_group", "reported": "m_reported", "due": "col_due", "cl
            "overdue": "col_overdue_n", "within_grid": "col_within"}
 
 
-def shown(table, key: str):
+def shown(table):
     """A rates table with translated headers and percentages."""
     out = table[list(COLUMNS)].copy()
     for column in RATES:
@@ -54,7 +54,7 @@ st.plotly_chart(style_figure(fig, 380), width="stretch", config=chart_config("we
 st.caption(t("chart_png"))
 
 st.subheader(t("res_table", by=t(f"by_{by}")))
-table = shown(tables["by"].sort_values("due", ascending=False), "by")
+table = shown(tables["by"].sort_values("due", ascending=False))
 st.dataframe(table, hide_index=True, width="stretch", height=380)
 downloads(table, f"resolution_by_{by}", "dl_res_by")
 
@@ -70,6 +70,8 @@ with left:
         fig.update_layout(coloraxis_colorbar_tickformat=".0%")
         st.plotly_chart(style_figure(fig, 420), width="stretch", config=chart_config("on_time_category_grid"),
                         key="res_matrix")
+        downloads(matrix.map(formats.percent).reset_index().rename(columns={"category": t("col_category")}),
+                  "on_time_category_grid", "dl_matrix")
 with right:
     st.subheader(t("res_slowest"))
     slow = tables["slowest"]
@@ -77,6 +79,7 @@ with right:
                  hover_data={"median_days": ":.1f"})
     fig.update_yaxes(autorange="reversed")
     st.plotly_chart(style_figure(fig, 420), width="stretch", config=chart_config("slowest"), key="res_slowest")
+    downloads(shown(slow), "slowest_subcategories", "dl_slowest")
 
 left, right = st.columns(2)
 with left:
@@ -86,12 +89,17 @@ with left:
                      go.Bar(x=ages["bucket"], y=ages["overdue"], name=t("col_overdue_n"), marker_color="#cb181d")])
     fig.update_layout(barmode="overlay", xaxis_title=t("col_bucket"), yaxis_title=t("trend_count"))
     st.plotly_chart(style_figure(fig, 340), width="stretch", config=chart_config("backlog_age"), key="res_ages")
+    downloads(ages.rename(columns={"bucket": t("col_bucket"), "open": t("col_open"), "overdue": t("col_overdue_n")}),
+              "backlog_by_age", "dl_ages")
 with right:
     st.subheader(t("res_levels"))
     levels = tables["levels"]
     fig = go.Figure(go.Funnel(y=[t(f"level_{lvl}") for lvl in levels["level"]], x=levels["closed"],
                               textinfo="value+percent total", marker_color="#3182bd"))
     st.plotly_chart(style_figure(fig, 340), width="stretch", config=chart_config("handled_levels"), key="res_levels")
+    downloads(levels.assign(level=[t(f"level_{lvl}") for lvl in levels["level"]], share=levels["share"].map(
+        formats.percent)).rename(columns={"level": t("col_level"), "closed": t("col_closed"), "share": t("col_share")}),
+        "handled_levels", "dl_levels")
 
 st.subheader(t("res_overdue"))
 overdue = tables["overdue"]

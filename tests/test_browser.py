@@ -179,3 +179,22 @@ def test_upload_boundaries_preview_and_import(server, browser):
     page.get_by_role("button", name="导入").click()
     page.wait_for_selector("text=问题报告", timeout=60000)
     assert len(Store(url).boundary_versions()) == versions + 1
+
+
+def test_a_chart_downloads_as_png_made_in_the_browser(server, browser, tmp_path):
+    base, _ = server
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{base}/resolution")
+    settle(page, "[data-testid='stPlotlyChart']")
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.hover()
+    with page.expect_download(timeout=30000) as event:
+        chart.locator(".modebar-btn[data-title='Download plot as a PNG']").click()
+    path = tmp_path / event.value.suggested_filename
+    event.value.save_as(path)
+    assert path.name == "weekly_resolution.png" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 20_000 and outside == []

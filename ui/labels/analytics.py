@@ -15,7 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wl_scatter": ("每名网格员户数与按期结案率", "Households per worker against on-time rate"),
     "wl_norm": ("各网格户数与标准区间", "Households per grid against the norm"),
     "wl_table": ("各网格工作量（点击一行设为网格筛选）", "Workload per grid (click a row to filter to that grid)"),
-    "wl_no_worker": ("{n} 个网格没有专职网格员：{names}", "{n} grids have no full-time worker: {names}"),
+    "wl_no_worker": ("{n} 个网格没有专职网格员：{names}", "Grids without a full-time worker ({n}): {names}"),
     "col_index": ("工作量指数", "Workload index"),
     "col_fulltime": ("专职网格员（人）", "Full-time workers"),
     "col_per_week": ("周事件量（件/周）", "Incidents per week"),
