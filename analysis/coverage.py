@@ -49,8 +49,8 @@ def covered_buildings(ds: Dataset, active: pd.Series, radius_m: float) -> np.nda
 def coverage_table(ds: Dataset, settings: dict, period_months: float) -> pd.DataFrame:
     """One row per grid: volunteers, active, per 100 households, services and hours per month, coverage.
 
-    ``period_months`` converts the services of the period (``ds.services`` filtered by the caller
-    beforehand is not needed: services are counted over the whole register's last ``period_months``).
+    Services and hours per month are averaged over the last ``period_months`` months (at least one)
+    before the data's end.
     """
     active = active_volunteers(ds, int(settings["active_days"]))
     covered = covered_buildings(ds, active, float(settings["walk_radius_m"]))

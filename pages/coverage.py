@@ -5,19 +5,13 @@ import streamlit as st
 from analysis.map_assets import missing
 from analysis.maps import BASEMAPS
 from ui import formats, loaders
-from ui.filters import period_caption, scope_text, sidebar
+from ui.filters import analysis_page
 from ui.i18n import t
 from ui.map_figure import coverage_figure, show
-from ui.page import setup
 from ui.theme import chart_config, presenting, style_figure
 from ui.widgets import coloured, downloads
 
-setup("page_coverage")
-st.title(t("coverage_title"))
-view = sidebar("page_coverage")
-if view is None:
-    st.stop()
-st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+view = analysis_page("page_coverage", "coverage_title")
 st.caption(t("coverage_caption", days=view.settings["active_days"]))
 left, right = st.columns(2)
 radius = left.slider(t("radius"), 100, 800, int(view.settings["walk_radius_m"]), 50, key="cov_radius")

@@ -5,19 +5,13 @@ import streamlit as st
 from analysis.map_assets import missing
 from analysis.maps import BASEMAPS, MEASURE_KINDS
 from ui import formats, loaders
-from ui.filters import period_caption, scope_text, set_filters, sidebar
+from ui.filters import analysis_page, set_filters
 from ui.i18n import t, translate_columns
 from ui.map_figure import figure, measure_text, show
-from ui.page import setup
 from ui.theme import presenting, style_figure
 from ui.widgets import downloads
 
-setup("page_map")
-st.title(t("map_title"))
-view = sidebar("page_map")
-if view is None:
-    st.stop()
-st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+view = analysis_page("page_map", "map_title")
 absent = missing()
 if absent:
     st.error(t("assets_missing", files=", ".join(absent)))

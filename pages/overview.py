@@ -4,21 +4,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats, loaders
-from ui.filters import period_caption, scope_text, set_filters, sidebar
+from ui.filters import analysis_page, set_filters
 from ui.i18n import t
-from ui.page import setup
 from ui.theme import style_figure
 from ui.widgets import downloads
 
-setup("page_overview")
-st.title(t("overview_title"))
-view = sidebar("page_overview")
-if view is None:
-    st.stop()
+view = analysis_page("page_overview", "overview_title")
 if view.dataset.anchor is None:
     st.info(t("no_incidents"))
     st.stop()
-st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
 numbers = loaders.overview(*view.key)
 
 rows = [st.columns(4), st.columns(4)]

@@ -4,9 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats, loaders
-from ui.filters import period_caption, scope_text, sidebar
+from ui.filters import analysis_page
 from ui.i18n import t
-from ui.page import setup
 from ui.theme import chart_config, style_figure
 from ui.widgets import downloads
 
@@ -26,12 +25,7 @@ def shown(table):
     return out.rename(columns={k: t(v) for k, v in COLUMNS.items()})
 
 
-setup("page_resolution")
-st.title(t("resolution_title"))
-view = sidebar("page_resolution")
-if view is None:
-    st.stop()
-st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+view = analysis_page("page_resolution", "resolution_title")
 by = st.segmented_control(t("res_by"), loaders.GROUPINGS, default="grid_id", key="res_by",
                           format_func=lambda g: t(f"by_{g}")) or "grid_id"
 tables = loaders.resolution(*view.key, by)

@@ -4,18 +4,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats, loaders
-from ui.filters import period_caption, scope_text, set_filters, sidebar
+from ui.filters import analysis_page, set_filters
 from ui.i18n import t
-from ui.page import setup
 from ui.theme import chart_config, style_figure
 from ui.widgets import coloured, downloads
 
-setup("page_workload")
-st.title(t("workload_title"))
-view = sidebar("page_workload")
-if view is None:
-    st.stop()
-st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+view = analysis_page("page_workload", "workload_title")
 st.caption(t("workload_caption") + " " + t("chart_png"))
 table = loaders.workload(*view.key)
 shown = table[table["in_scope"]]

@@ -20,6 +20,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 SIZES = [(1920, 1080), (1280, 720)]
 
 
+def requests_out(page) -> list[str]:
+    """Every request the page makes beyond this machine (the list fills as the page runs)."""
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None)
+    return outside
+
+
 def settle(page, selector: str) -> None:
     page.wait_for_selector(selector, timeout=45000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=45000)
@@ -44,9 +52,7 @@ def test_every_page_in_both_languages_and_sizes(server, browser):
     base, _ = server
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page()
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else None)
+    outside = requests_out(page)
     expected = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "workload": ("工作量", "Workload"),
                 "resolution": ("办结", "Resolution"), "coverage": ("志愿者", "Volunteers"),
                 "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import")}
@@ -85,9 +91,7 @@ def drawn_grids(page) -> int:
 def test_the_map_draws_offline_and_a_click_opens_the_grid_card(server, browser):
     base, _ = server
     page = browser.new_page()
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else None)
+    outside = requests_out(page)
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{base}/map")
     settle(page, "h1")
@@ -185,9 +189,7 @@ def test_upload_boundaries_preview_and_import(server, browser):
 def test_a_chart_downloads_as_png_made_in_the_browser(server, browser, tmp_path):
     base, _ = server
     page = browser.new_page()
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else None)
+    outside = requests_out(page)
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{base}/resolution")
     settle(page, "[data-testid='stPlotlyChart']")

@@ -18,6 +18,7 @@ from analysis.periods import PRESETS, Period
 from analysis.settings import load_settings
 from ui import loaders
 from ui.i18n import lang, t
+from ui.page import setup
 
 STATE = "filters"
 KEYS = {"period": "f_period", "range": "f_range", "community": "f_community", "grid": "f_grid",
@@ -173,3 +174,15 @@ def period_caption(view: View) -> str:
     return t("period_line", label=t(f"period_{view.filters.period}"), first=p.start.date(), last=p.last_day().date(),
              days=p.days, pfirst=q.start.date(), plast=q.last_day().date(),
              anchor=anchor.strftime("%Y-%m-%d %H:%M") if anchor is not None else "—")
+
+
+def analysis_page(page: str, title: str) -> View:
+    """Start an analysis page: set-up, title, the shared filters and the period line; stops the page when
+    the store has no grids yet (the sidebar then says what to do)."""
+    setup(page)
+    st.title(t(title))
+    view = sidebar(page)
+    if view is None:
+        st.stop()
+    st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+    return view
