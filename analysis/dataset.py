@@ -68,6 +68,11 @@ class Dataset:
     version_id: int | None = None
 
     @property
+    def grid_names(self) -> dict[str, str]:
+        """Each grid's name by its ``grid_id``."""
+        return dict(zip(self.grids["grid_id"], self.grids["name"]))
+
+    @property
     def grid_codes(self) -> np.ndarray:
         """Position of each incident's grid in ``grids`` (-1 when in none)."""
         return self.incidents["grid_id"].cat.codes.to_numpy()

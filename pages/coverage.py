@@ -41,7 +41,7 @@ with side:
     if sites.empty:
         st.success(t("cov_sites_none"))
     else:
-        names = dict(zip(view.dataset.grids["grid_id"], view.dataset.grids["name"]))
+        names = view.dataset.grid_names
         listed = sites.assign(grid=sites["grid_id"].map(names), covered_after=sites["covered_after"].map(formats.percent))
         listed = listed[["address", "grid", "gain", "covered_after"]].rename(columns={
             "address": t("col_address"), "grid": t("col_grid"), "gain": t("col_gain"),

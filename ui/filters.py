@@ -158,7 +158,7 @@ def scope_text(view: View) -> str:
     f = view.filters
     parts = [f.community] if f.community else []
     if f.grid:
-        names = dict(zip(view.dataset.grids["grid_id"], view.dataset.grids["name"]))
+        names = view.dataset.grid_names
         parts.append(names.get(f.grid, f.grid))
     parts += list(f.categories) + list(f.subcategories) + list(f.sources)
     if f.status != "all":

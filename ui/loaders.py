@@ -160,7 +160,7 @@ def resolution(rev: str, version: int, query: tuple, start: pd.Timestamp, end: p
     """The resolution page's tables (:mod:`analysis.resolution_tables`) for the filters, grouped ``by``."""
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
-    names = dict(zip(ds.grids["grid_id"], ds.grids["name"]))
+    names = ds.grid_names
     table = rt.rates_by(incidents, now, mask, Groups.of(incidents[by]))
     if by == "grid_id":
         table["group"] = table["group"].map(names)
