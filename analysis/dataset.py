@@ -108,11 +108,14 @@ def incident_locations(incidents: pd.DataFrame, buildings: pd.DataFrame) -> tupl
 def with_deadlines(incidents: pd.DataFrame, days: dict[str, float]) -> pd.DataFrame:
     """Give a case without a deadline its category's default one, marked ``due_assumed``; ``reopened`` as int.
 
+    Idempotent: a frame that went through it once keeps its ``due_assumed`` marks.
+
     ``days`` maps a 小类 or 大类 to days after the report ('*' for any other); the 小类 wins.
     """
     out = incidents.copy(deep=False)
     missing = out["due_at"].isna().to_numpy() & out["reported_at"].notna().to_numpy()
-    out["due_assumed"] = missing
+    assumed = out["due_assumed"].to_numpy(bool) if "due_assumed" in out else False   # given on an earlier pass
+    out["due_assumed"] = missing | assumed
     if missing.any():
         fallback = float(days.get("*", 7))
         sub = out["subcategory"].astype(object).map(days) if "subcategory" in out else pd.Series(np.nan, out.index)
@@ -203,7 +206,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
 
     incidents = with_deadlines(incidents, load_settings()["category_deadline_days"])
     lon, lat = incident_locations(incidents, buildings)
-    grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].fillna("").astype(str).to_numpy(dtype=object),
+    grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
                    tolerance_m)
     frame = incidents.assign(lon=lon, lat=lat)
     frame["grid_id"] = pd.Categorical(np.where(grid == "", None, grid), categories=ids)
@@ -218,6 +221,18 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
     street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
                    anchor, version_id)
+
+
+def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street=None) -> Dataset:
+    """The same data attributed to another division ``layer`` (a plan): :func:`build_dataset` again.
+
+    Incidents are where ``ds`` put them (a building's point when placed by address); one with no
+    location keeps its grid when that grid exists in ``layer``. Rows keep their order, so period
+    flags computed on ``ds.incidents`` apply to the result unchanged.
+    """
+    return build_dataset(ds.incidents.drop(columns="community"), layer, ds.street if street is None else street,
+                         ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services,
+                         version_id=None, now=ds.anchor)
 
 
 def _empty_if_none(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:

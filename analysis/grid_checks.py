@@ -17,7 +17,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from analysis.geometry import point_text, polygonal, to_metric
+from analysis.division_measures import gap_parts, overlap_pairs
+from analysis.geometry import point_text, polygonal
 from analysis.problems import ProblemReport
 
 DEFAULT_MIN_AREA_M2 = 1.0
@@ -89,33 +90,12 @@ def check_grids(grids: gpd.GeoDataFrame, street=None, min_area_m2: float = DEFAU
 
 
 def _overlaps(layer: gpd.GeoDataFrame, min_area_m2: float, report: ProblemReport) -> None:
-    geoms = layer.geometry.to_numpy()
-    metric, _ = to_metric(geoms)
-    left, right = shapely.STRtree(metric).query(metric, predicate="intersects")
-    pairs = left < right
-    for a, b in zip(left[pairs], right[pairs]):
-        shared = shapely.intersection(metric[a], metric[b])
-        area = shared.area
-        if area >= min_area_m2:
-            where = point_text(shapely.intersection(geoms[a], geoms[b]))
-            row_a = int(layer["feature"].iloc[a])
-            report.add(row_a, "geometry", layer["grid_id"].iloc[a], "overlap", "warning",
-                       f"{layer['grid_id'].iloc[b]}: {area:,.0f} m² @ {where}")
+    for a, b, area, shared in overlap_pairs(layer.geometry.to_numpy(), min_area_m2):
+        report.add(int(layer["feature"].iloc[a]), "geometry", layer["grid_id"].iloc[a], "overlap", "warning",
+                   f"{layer['grid_id'].iloc[b]}: {area:,.0f} m² @ {point_text(shared)}")
 
 
 def _gaps(layer: gpd.GeoDataFrame, street, min_area_m2: float, report: ProblemReport) -> None:
-    union = shapely.union_all(layer.geometry.to_numpy())
-    if street is not None:
-        missing = shapely.difference(street, union)
-    else:
-        holes = [shapely.Polygon(ring) for part in shapely.get_parts(union)
-                 for ring in getattr(part, "interiors", [])]
-        missing = shapely.union_all(holes) if holes else shapely.Polygon()
-    parts = [p for p in shapely.get_parts(missing) if p.geom_type == "Polygon" and not p.is_empty]
-    if not parts:
-        return
-    metric, _ = to_metric(np.asarray(parts, dtype=object))
-    for part, projected in zip(parts, metric):
-        if projected.area >= min_area_m2:
-            report.add(None, "geometry", "", "gap", "warning",
-                       f"{layer['level'].iloc[0]} {projected.area:,.0f} m² @ {point_text(part)}")
+    for part, area in gap_parts(layer.geometry.to_numpy(), street, min_area_m2):
+        report.add(None, "geometry", "", "gap", "warning",
+                   f"{layer['level'].iloc[0]} {area:,.0f} m² @ {point_text(part)}")

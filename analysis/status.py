@@ -9,14 +9,16 @@ from analysis.store import Store
 
 
 def revision(store: Store) -> str:
-    """A token that changes whenever an import or a manual fix changes the store.
+    """A token that changes whenever an import, a manual fix or a new boundary version changes the store.
 
-    Formula: ``"{newest batch id}-{number of fixes}-{newest fix time}"``.
+    Formula: ``"{newest batch id}-{number of fixes}-{newest fix time}-{newest boundary version id}"``
+    (a plan made current adds a version without a batch).
     """
     with store.engine.connect() as conn:
         batch = conn.execute(sa.select(sa.func.max(tables.batches.c.batch_id))).scalar() or 0
         fixes, latest = conn.execute(sa.select(sa.func.count(), sa.func.max(tables.fixes.c.fixed_at))).one()
-    return f"{batch}-{fixes}-{latest or ''}"
+        version = conn.execute(sa.select(sa.func.max(tables.boundary_versions.c.version_id))).scalar() or 0
+    return f"{batch}-{fixes}-{latest or ''}-{version}"
 
 
 def summarise(store: Store) -> dict:

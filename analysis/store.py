@@ -105,7 +105,10 @@ boundary_versions = sa.Table(
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id")),
     sa.Column("is_current", sa.Boolean, nullable=False, default=False),
     sa.Column("street_wkt", sa.String, nullable=False, default=""),
+    sa.Column("effective_from", sa.String, nullable=False, default=""),
 )
+# columns added after a table was first released: (table, column, SQL type and default)
+ADDED_COLUMNS = (("boundary_versions", "effective_from", "VARCHAR NOT NULL DEFAULT ''"),)
 
 grids = sa.Table(
     "grids", metadata,
@@ -149,6 +152,22 @@ services = sa.Table(
     sa.Column("volunteer_id", sa.String, nullable=False), sa.Column("date", sa.String, nullable=False),
     sa.Column("hours", sa.Float, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
     sa.Column("activity", sa.String, nullable=False),
+)
+plans = sa.Table(
+    "plans", metadata,
+    sa.Column("plan_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String, nullable=False), sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("author", sa.String, nullable=False, default=""), sa.Column("note", sa.String, nullable=False, default=""),
+    sa.Column("created_at", sa.String, nullable=False), sa.Column("base_version", sa.Integer),
+    sa.Column("locked", sa.String, nullable=False, default="[]"),
+    sa.UniqueConstraint("name", "revision"),
+)
+plan_grids = sa.Table(
+    "plan_grids", metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("grid_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("level", sa.String, nullable=False), sa.Column("parent_id", sa.String, nullable=False, default=""),
+    sa.Column("community", sa.String, nullable=False, default=""), sa.Column("wkt", sa.String, nullable=False),
 )
 REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}
 
@@ -249,6 +268,15 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a store made before a column was added up to date (``ADDED_COLUMNS``)."""
+        inspector = sa.inspect(self.engine)
+        with self.engine.begin() as conn:
+            for table, column, sql_type in ADDED_COLUMNS:
+                if column not in {c["name"] for c in inspector.get_columns(table)}:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
     @contextmanager
     def transaction(self, attach: dict[str, Path] | None = None):
@@ -472,10 +500,14 @@ class Store:
 
     # -- boundaries ------------------------------------------------------------------------
     def add_boundary_version(self, conn, name: str, layer: gpd.GeoDataFrame, batch_id: int | None,
-                             street=None, note: str = "", make_current: bool = True) -> int:
-        """Store a named set of grid polygons as a new version (inside ``conn``)."""
+                             street=None, note: str = "", make_current: bool = True, effective_from: str = "") -> int:
+        """Store a named set of grid polygons as a new version (inside ``conn``).
+
+        ``effective_from`` is the day (ISO date) the division takes effect ('' when not stated).
+        """
         result = conn.execute(boundary_versions.insert().values(
             name=name, created_at=_now(), note=note, batch_id=batch_id, is_current=False,
+            effective_from=effective_from,
             street_wkt="" if street is None else shapely.to_wkt(street, rounding_precision=7)))
         version = int(result.inserted_primary_key[0])
         rows = layer.drop(columns="geometry").assign(

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -45,17 +44,8 @@ from analysis.workload import workload_table  # noqa: E402
 from analysis.periods import week_starts  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from bench.synthetic import synthetic_dataset  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from ui.labels.map import TEXT as MAP_TEXT  # noqa: E402
-
-
-def timed(fn, repeat: int):
-    """Median seconds of ``repeat`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def overview(ds, filters: Filters, settings: dict, facts=None):

@@ -1,0 +1,92 @@
+"""Benchmark: the redraw workbench's what-if and suggestion on the demo street.
+
+    python bench/redraw.py
+
+Loads the bundled demo street (60 grids, 2,500 buildings, 30,005 incidents) into a temporary
+store, then times (median of ``--repeat`` runs):
+
+* ``whatif_s``: move 20 buildings from one grid to its neighbour (the edit), then every grid's
+  and the street's figures of the new division (:func:`analysis.whatif.division_figures`),
+  what the page does after each edit;
+* ``suggest_s``: a 60-grid suggestion (:func:`analysis.suggest.suggest`, 6 seeds per piece).
+
+Baselines measured in the same run: ``whatif_store_s``, the same figures got the plain way
+(save the edited division as a boundary version, load the dataset for it from the store,
+compute the workload table), and ``suggest_one_seed_s``, the suggestion with a single seed
+(no choice among proposals). The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis import resolution as r  # noqa: E402
+from analysis import whatif as w  # noqa: E402
+from analysis.cli import load_demo  # noqa: E402
+from analysis.dataset import load_dataset  # noqa: E402
+from analysis.demo.writer import DEMO_DIR  # noqa: E402
+from analysis.division import division_from_layer, move_buildings  # noqa: E402
+from analysis.settings import load_settings  # noqa: E402
+from analysis.store import Store  # noqa: E402
+from analysis.suggest import suggest  # noqa: E402
+from analysis.workload import workload_table  # noqa: E402
+from bench.timing import timed  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    settings = load_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")
+        load_demo(store, DEMO_DIR)
+        ds = load_dataset(store)
+        space = w.workspace(ds, division_from_layer(store.grids(), store.street()), settings)
+        flags, div, b, cells = space.flags, space.division, space.buildings, space.cells
+        source = div.grids["grid_id"].iloc[0]
+        target = div.grids["grid_id"].iloc[1]
+        chosen = np.zeros(len(b), dtype=bool)
+        chosen[np.flatnonzero((b["grid_id"] == source).to_numpy())[:20]] = True
+        print(f"demo: {len(div.grids)} grids, {len(b):,} buildings, {len(ds.incidents):,} incidents; "
+              f"moving {chosen.sum()} buildings {source} -> {target}")
+
+        def whatif():
+            edited = move_buildings(div, cells, b["lon"], b["lat"], chosen, target)
+            return w.division_figures(ds, flags, edited, settings)
+
+        def whatif_store():
+            edited = move_buildings(div, cells, b["lon"], b["lat"], chosen, target)
+            with store.transaction() as conn:
+                version = store.add_boundary_version(conn, "bench", edited.layer(), None, div.street,
+                                                     make_current=False)
+            again = load_dataset(store, version)
+            return workload_table(again, r.period_flags(again.incidents, flags.period, settings["rate_basis"]),
+                                  None, settings)
+
+        whatif_s, figures = timed(whatif, args.repeat)
+        whatif_store_s, _ = timed(whatif_store, args.repeat)
+        print(f"whatif: {whatif_s:.3f} s (store round trip {whatif_store_s:.3f} s); households "
+              f"{source} {figures.grids.set_index('grid_id').loc[source, 'households']:.0f}")
+
+        suggest_s, proposal = timed(lambda: suggest(div, b, settings, n_grids=60), 1)
+        one_seed_s, _ = timed(lambda: suggest(div, b, settings, n_grids=60, seeds=1), 1)
+        street = w.division_figures(ds, flags, proposal.division, settings).street
+        print(f"suggest: {suggest_s:.2f} s for {len(proposal.division.grids)} grids (one seed {one_seed_s:.2f} s); "
+              f"households CV {street['households_cv']:.3f}, outside the norm {street['outside_norm']:.0f}")
+    print(json.dumps({"whatif_s": round(whatif_s, 3), "whatif_store_s": round(whatif_store_s, 3),
+                      "whatif_ratio": round(whatif_s / whatif_store_s, 3),
+                      "suggest_s": round(suggest_s, 2), "suggest_one_seed_s": round(one_seed_s, 2),
+                      "suggest_grids": int(len(proposal.division.grids)),
+                      "suggest_outside_norm": int(street["outside_norm"])}))
+
+
+if __name__ == "__main__":
+    main()
