@@ -78,8 +78,10 @@ def figure(view: View, measure: str, basemap: str) -> folium.Map:
     return copy.deepcopy(_figure(view.key, measure, basemap, lang(), presenting()))
 
 
-def show(fmap: folium.Map, key: str, height: int, returned: list[str]) -> dict:
+def show(fmap: folium.Map, key: str, height: int, returned: list[str], extra=None) -> dict:
     """Draw a folium map with ``st_folium`` at ``height`` pixels, returning only ``returned`` objects.
+
+    ``extra`` is a feature group drawn on the map without reloading it (the map keeps its zoom).
 
     streamlit-folium 0.27.4 under Streamlit 1.67 reports a frame height of 0 from its render path
     (its own ``setFrameHeight(height)`` is never reached), which leaves the map's frame 0 px high.
@@ -87,7 +89,8 @@ def show(fmap: folium.Map, key: str, height: int, returned: list[str]) -> dict:
     """
     st.html(f"<style>.st-key-{key}_box iframe {{height: {height}px !important;}}</style>")
     with st.container(key=f"{key}_box"):
-        return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned) or {}
+        return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned,
+                         feature_group_to_add=extra) or {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

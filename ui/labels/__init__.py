@@ -1,5 +1,5 @@
 """Every label of the interface, one module per area, merged into one table: key -> (Chinese, English)."""
-from ui.labels import analytics, common, data, map as map_labels, overview
+from ui.labels import analytics, common, data, map as map_labels, overview, redraw
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -12,4 +12,4 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return merged
 
 
-TEXT = _merge(common.TEXT, data.TEXT, overview.TEXT, map_labels.TEXT, analytics.TEXT)
+TEXT = _merge(common.TEXT, data.TEXT, overview.TEXT, map_labels.TEXT, analytics.TEXT, redraw.TEXT)

@@ -1,0 +1,79 @@
+"""The workbench's tables as shown: labels in the session's language, units in the headers, changes marked."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ui import formats
+from ui.i18n import t
+
+CHANGED_BACKGROUND = "background-color: #fde0ef"   # the map's magenta, light
+# figure -> (label key, how it prints)
+GRID_FIGURES = {"households": ("col_households", "count"), "population": ("rd_col_population", "count"),
+                "incidents": ("rd_col_incidents", "count"), "incidents_per_week": ("col_per_week", "one"),
+                "workload_index": ("col_index", "two"), "backlog": ("rd_col_backlog", "count"),
+                "volunteers": ("rd_col_volunteers", "count"), "on_time_rate": ("col_on_time_rate", "rate"),
+                "compactness": ("rd_col_compactness", "two")}
+STREET_FIGURES = {"grids": "count", "households_cv": "two", "households_max_min": "one", "workload_cv": "two",
+                  "workload_max_min": "one", "outside_norm": "count", "not_contiguous": "count",
+                  "compactness_mean": "two", "compactness_min": "two", "gap_m2": "count", "overlap_m2": "count",
+                  "buildings_unplaced": "count"}
+
+
+def _text(value, kind: str) -> str:
+    if kind == "rate":
+        return formats.percent(value)
+    if kind == "count":
+        return formats.count(value)
+    if pd.isna(value):
+        return formats.DASH
+    return f"{value:,.{1 if kind == 'one' else 2}f}"
+
+
+def grid_table(comparison: pd.DataFrame) -> tuple[pd.DataFrame, object]:
+    """Each grid before and after (from :func:`analysis.whatif.compare`): the frame to download and its
+    Styler, changed, added and removed rows shaded."""
+    out = pd.DataFrame({t("rd_col_status"): comparison["status"].map(lambda s: t(f"rd_status_{s}")),
+                        t("col_grid"): comparison["name"], t("rd_col_code"): comparison["grid_id"],
+                        t("col_community"): comparison["community"]})
+    for figure, (key, kind) in GRID_FIGURES.items():
+        out[f"{t(key)}·{t('rd_before')}"] = comparison[f"{figure}_before"].map(lambda v, k=kind: _text(v, k))
+        out[f"{t(key)}·{t('rd_after')}"] = comparison[f"{figure}_after"].map(lambda v, k=kind: _text(v, k))
+    out[t("rd_col_parts")] = comparison["parts_after"].map(formats.count)
+    out[t("col_norm")] = comparison["norm_position"].map(lambda p: t(p) if isinstance(p, str) else formats.DASH)
+    out[t("rd_col_locked")] = comparison["locked"].map(lambda x: "🔒" if x else "")
+    marked = (comparison["status"] != "same").to_numpy()
+    styler = out.style.apply(lambda row: [CHANGED_BACKGROUND if marked[row.name] else ""] * len(row), axis=1)
+    return out, styler
+
+
+def street_table(street: pd.DataFrame) -> pd.DataFrame:
+    """The street's figures (:func:`analysis.whatif.street_comparison`) with labels and the change."""
+    rows = []
+    for figure, kind in STREET_FIGURES.items():
+        before, after = street.loc[figure, "before"], street.loc[figure, "after"]
+        change = after - before
+        rows.append({t("rd_col_figure"): t(f"rd_s_{figure}"), t("rd_before"): _text(before, kind),
+                     t("rd_after"): _text(after, kind),
+                     t("rd_col_change"): "" if pd.isna(change) or change == 0 else
+                     ("+" if change > 0 else "") + _text(change, kind)})
+    return pd.DataFrame(rows)
+
+
+def report_table(report: pd.DataFrame) -> pd.DataFrame:
+    """The suggestion's report per piece of ground, labelled."""
+    return pd.DataFrame({
+        t("col_community"): report["community"], t("rd_col_piece"): report["piece"],
+        t("rd_col_buildings"): report["buildings"], t("col_households"): report["households"].map(formats.count),
+        t("rd_col_grids"): report["grids"], t("rd_col_target"): report["target"].map(formats.count),
+        t("rd_col_band"): report["epsilon"].map(lambda e: f"±{e:.0%}"),
+        t("col_norm"): [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(report["norm_min"], report["norm_max"])],
+        t("rd_col_below"): report["below"], t("rd_col_above"): report["above"],
+        t("rd_col_miss"): report["worst_miss"].map(formats.count)})
+
+
+def plan_table(plans: pd.DataFrame) -> pd.DataFrame:
+    """Saved plan revisions, labelled."""
+    return pd.DataFrame({t("rd_plan_name"): plans["name"], t("rd_col_revision"): plans["revision"],
+                         t("rd_plan_author"): plans["author"], t("rd_plan_note"): plans["note"],
+                         t("rd_col_saved_at"): plans["created_at"].str[:16], t("rd_col_grids"): plans["grids"],
+                         t("rd_col_base"): plans["base_version"]})
