@@ -131,6 +131,9 @@ class MapSpec:
         Font size of grid names and the legend, in pixels.
     point_layers : list of PointLayer
         More points to draw above the grids (e.g. covered and uncovered households).
+    extra_layers : list of folium layers
+        More layers drawn above everything else and listed in the layer control (e.g. outlines of
+        changed grids); they must be added here, before the control is made, not to the map after.
     """
 
     grids: object
@@ -147,6 +150,7 @@ class MapSpec:
     label_px: int = 13
     show_names: bool = True
     point_layers: list[PointLayer] = field(default_factory=list)
+    extra_layers: list = field(default_factory=list)
 
 
 class _Shift:
@@ -478,6 +482,8 @@ def build_map(spec: MapSpec) -> folium.Map:
 
     for layer in spec.point_layers:
         _point_layer(layer, shift).add_to(fmap)
+    for layer in spec.extra_layers:
+        layer.add_to(fmap)
 
     if spec.points is not None and len(spec.points):
         lon, lat = shift.points(spec.points["lon"], spec.points["lat"])

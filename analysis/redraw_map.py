@@ -9,7 +9,9 @@ buildings as points) it adds:
   new grid, or a lasso round buildings) and line (a cut for a split);
 * every grid as an editable outline in the toolbar's edit layer, carrying its ``grid_id``:
   after "edit layers" and "save", streamlit-folium returns every feature of that layer, so the
-  edited outlines come back with their ids (:func:`read_drawings`).
+  edited outlines come back with their ids (:func:`read_drawings`). A grid in several pieces is
+  left out: Leaflet.draw 1.0.4 fails on multi-polygons (and then edits nothing); such a grid is
+  reshaped by giving areas or moving buildings.
 
 Coordinates are rounded to 6 decimals (~0.1 m) both here and by Leaflet's ``toGeoJSON``, so an
 outline that was not touched comes back equal to the one sent.
@@ -17,7 +19,7 @@ outline that was not touched comes back equal to the one sent.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import numpy as np
@@ -66,14 +68,15 @@ def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text
 
     ``text`` holds the layer names ``layer_changed`` and ``layer_locked``.
     """
-    fmap = build_map(spec)
+    outlines = []
     if changed:
-        _outlines(spec.grids, changed, text["layer_changed"], CHANGED_COLOUR, 5, None).add_to(fmap)
+        outlines.append(_outlines(spec.grids, changed, text["layer_changed"], CHANGED_COLOUR, 5, None))
     if locked:
-        _outlines(spec.grids, locked, text["layer_locked"], "#000000", 3.5, "3 6").add_to(fmap)
+        outlines.append(_outlines(spec.grids, locked, text["layer_locked"], "#000000", 3.5, "3 6"))
+    fmap = build_map(replace(spec, extra_layers=[*spec.extra_layers, *outlines]))
     if editable:
         group = folium.FeatureGroup(name="edit", control=False).add_to(fmap)
-        grids = spec.grids
+        grids = spec.grids[spec.grids.geometry.geom_type == "Polygon"]   # Leaflet.draw cannot edit multi-polygons
         fmap.add_child(EditableGrids(group, feature_collection(
             pd.DataFrame({"grid_id": grids["grid_id"].to_numpy()}), grids.geometry.to_numpy())))
         draw = Draw(feature_group=group, show_geometry_on_click=False, position="topleft",

@@ -55,7 +55,8 @@ def test_every_page_in_both_languages_and_sizes(server, browser):
     outside = requests_out(page)
     expected = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "workload": ("工作量", "Workload"),
                 "resolution": ("办结", "Resolution"), "coverage": ("志愿者", "Volunteers"),
-                "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import")}
+                "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import"),
+                "redraw": ("网格调整：新划分会带来什么", "Redraw grids: what a new division would do")}
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         for lang_index, lang in enumerate(("zh", "en")):
@@ -67,7 +68,7 @@ def test_every_page_in_both_languages_and_sizes(server, browser):
                 assert page.locator("[data-testid='stException']").count() == 0
                 links = page.locator("[data-testid='stSidebar'] a").all_inner_texts()
                 assert len(links) == len(PAGES)
-                if name == "map":
+                if name in ("map", "redraw"):
                     assert drawn_grids(page) == 60
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}x{height}.png"))
     assert outside == []
@@ -201,3 +202,71 @@ def test_a_chart_downloads_as_png_made_in_the_browser(server, browser, tmp_path)
     event.value.save_as(path)
     assert path.name == "weekly_resolution.png" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 20_000 and outside == []
+
+
+def wait_for_rerun(page) -> None:
+    """Let Streamlit notice the action, run the script and draw the result."""
+    page.wait_for_timeout(1200)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+    page.wait_for_timeout(1200)
+
+
+def test_redraw_lasso_move_undo_reshape_and_save_a_plan(server, browser):
+    """Draw a rectangle round buildings, move them, see the figures change, undo; drag a grid's
+    vertex; save the result as a plan and find it in the store."""
+    from analysis.plans import list_plans
+    from analysis.store import Store
+    base, db_url = server
+    page = browser.new_page()
+    outside = requests_out(page)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{base}/redraw")
+    settle(page, "h1")
+    frame = map_frame(page)
+    deltas = page.locator("[data-testid='stMetricDelta']")
+    assert deltas.count() == 0                                          # nothing changed yet
+    frame.locator("a.leaflet-draw-draw-rectangle").click()
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
+    x, y = box["x"] + box["width"] * 0.40, box["y"] + box["height"] * 0.25
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 50, steps=5)
+    page.mouse.up()
+    wait_for_rerun(page)
+    page.get_by_text("圈选其中的楼栋").click()
+    page.get_by_role("button", name="执行").click()
+    wait_for_rerun(page)
+    assert "已加入选择" in page.locator("[data-testid='stAlert']").first.inner_text()
+    assert map_frame(page).locator("path.leaflet-interactive").count() > 60   # the red selection is drawn
+    page.get_by_role("button", name="移到目标网格").click()
+    wait_for_rerun(page)
+    assert "栋楼移到" in page.locator("[data-testid='stAlert']").first.inner_text()
+    assert deltas.count() > 0                                           # the street's figures moved
+    page.screenshot(path=str(ARTIFACTS / "redraw-moved-zh-1920x1080.png"))
+    page.get_by_role("button", name="↶ 撤销").click()
+    wait_for_rerun(page)
+    assert "已撤销" in page.locator("[data-testid='stAlert']").first.inner_text()
+    assert deltas.count() == 0
+    frame = map_frame(page)
+    frame.locator("a.leaflet-draw-edit-edit").click()
+    handle = frame.locator(".leaflet-editing-icon").nth(200)
+    handle.wait_for(timeout=30000)
+    spot = handle.bounding_box()
+    page.mouse.move(spot["x"] + 5, spot["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(spot["x"] + 45, spot["y"] + 35, steps=6)
+    page.mouse.up()
+    frame.locator(".leaflet-draw-actions a", has_text="Save").first.click()
+    wait_for_rerun(page)
+    assert "改画 1 个网格边界" in page.locator("[data-testid='stAlert']").first.inner_text()
+    page.get_by_role("tab", name="方案").click()
+    page.get_by_label("方案名称").fill("浏览器测试方案")
+    page.get_by_label("作者").fill("测试员")
+    page.get_by_role("button", name="保存", exact=True).click()
+    wait_for_rerun(page)
+    assert "已保存方案「浏览器测试方案」" in page.locator("[data-testid='stAlert']").first.inner_text()
+    plans = list_plans(Store(db_url))
+    assert plans["name"].tolist() == ["浏览器测试方案"] and plans["author"].tolist() == ["测试员"]
+    assert errors == [] and outside == []
