@@ -17,6 +17,8 @@ from ui.i18n import t
 from ui.redraw_tables import grid_table, plan_table, report_table, street_table
 from ui.widgets import downloads
 
+STREET_TABLE_PX = 36 * 13 + 4   # every street figure without scrolling
+
 setup("page_redraw")
 st.title(t("rd_title"))
 st.caption(t("rd_caption"))
@@ -148,7 +150,7 @@ with tab_edit:
                     delta=None if value == old else (f"{value - old:+.0f}" if kind == "count" else
                                                      f"{value - old:+.2f}"),
                     delta_color="off" if figure == "grids" else "inverse")
-    st.dataframe(street_table(street), hide_index=True, width="stretch")
+    st.dataframe(street_table(street), hide_index=True, width="stretch", height=STREET_TABLE_PX)
     st.subheader(t("rd_grids", n=len(changed)))
     frame, styled = grid_table(compare(before, after, changed))
     st.dataframe(styled, hide_index=True, width="stretch", height=420)
@@ -157,11 +159,12 @@ with tab_edit:
 # -- suggestion --------------------------------------------------------------------------------
 with tab_suggest:
     st.caption(t("rd_suggest_help"))
-    mode = st.radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
-                    horizontal=True, key="rd_suggest_mode")
-    count = st.number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
-                            disabled=mode != "count", key="rd_suggest_count")
-    seeds = st.slider(t("rd_suggest_seeds"), 1, 12, 6, key="rd_suggest_seeds")
+    knobs = st.columns([3, 2, 3])
+    mode = knobs[0].radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
+                          horizontal=True, key="rd_suggest_mode")
+    count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
+                                  disabled=mode != "count", key="rd_suggest_count")
+    seeds = knobs[2].slider(t("rd_suggest_seeds"), 1, 12, 6, key="rd_suggest_seeds")
     if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run"):
         with st.status(t("rd_suggesting"), expanded=True) as status:
             bar = st.progress(0.0)
@@ -177,7 +180,8 @@ with tab_suggest:
             t("rd_meets_norm") if misses == 0 else t("rd_misses_norm", worst=f"{misses:.0f}"))
         st.dataframe(report_table(proposal.report), hide_index=True, width="stretch")
         suggested = rs.figures(proposal.division)
-        st.dataframe(street_table(street_comparison(after, suggested)), hide_index=True, width="stretch")
+        st.dataframe(street_table(street_comparison(after, suggested), (t("rd_this_edit"), t("rd_proposal"))),
+                     hide_index=True, width="stretch", height=STREET_TABLE_PX)
         show(rs.division_map(proposal.division, False), "rd_proposal_map", 520, [])
         if st.button(t("rd_take"), type="primary", key="rd_take"):
             rs.edit(t("rd_did_suggest"), lambda _division, new: new, proposal.division)
@@ -247,7 +251,9 @@ with tab_plans:
         with maps[1]:
             st.caption(option_names[second])
             show(rs.division_map(b, False, edits.changed_grids(a, b)), "rd_compare_map_b", 440, [])
-        st.dataframe(street_table(street_comparison(fa, fb)), hide_index=True, width="stretch")
-        frame, styled = grid_table(compare(fa, fb, edits.changed_grids(a, b)))
+        headers = (t("rd_compare_a"), t("rd_compare_b"))
+        st.dataframe(street_table(street_comparison(fa, fb), headers), hide_index=True, width="stretch",
+                     height=STREET_TABLE_PX)
+        frame, styled = grid_table(compare(fa, fb, edits.changed_grids(a, b)), headers)
         st.dataframe(styled, hide_index=True, width="stretch", height=360)
         downloads(frame, "plan_comparison", "dl_compare")

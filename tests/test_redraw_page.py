@@ -94,6 +94,9 @@ def test_suggestion_can_be_taken_and_saved_as_a_plan(demo_store, monkeypatch):
     assert not at.exception, at.exception
     assert demo_store.current_version() != old and len(demo_store.boundary_versions()) == 2
     assert (grid_rows(at)["状态"] == "未变").all()                  # the workbench starts again from it
+    at.switch_page("pages/workload.py").run()
+    versions = next(s for s in at.sidebar.selectbox if s.label == "网格版本").options
+    assert len(versions) == 2 and any("起）（现行）" in v for v in versions)   # the adopted plan, with its date
 
 
 def test_english_labels_and_export(demo_store, monkeypatch):

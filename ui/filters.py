@@ -97,7 +97,8 @@ def sidebar(page: str) -> View | None:
         st.info(t("no_boundaries"))
         return None
     ids = versions["version_id"].astype(int).tolist()
-    names = dict(zip(ids, versions["name"]))
+    names = {v: n if not since else t("version_since", name=n, date=since)
+             for v, n, since in zip(ids, versions["name"], versions["effective_from"])}
     current_id = int(versions.loc[versions["is_current"].astype(bool), "version_id"].iloc[0])
     if filters.version and filters.version not in ids:
         filters = replace(filters, version=0)

@@ -73,8 +73,8 @@ def building_choices(rev: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def versions(rev: str) -> pd.DataFrame:
-    """Stored boundary versions (version_id, name, is_current), newest first."""
-    return store().boundary_versions()[["version_id", "name", "is_current"]]
+    """Stored boundary versions (version_id, name, is_current, effective_from), newest first."""
+    return store().boundary_versions()[["version_id", "name", "is_current", "effective_from"]]
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)

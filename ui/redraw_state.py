@@ -167,13 +167,17 @@ def _tooltips(grids: pd.DataFrame) -> list[str]:
 
 
 def division_map(division: Division, editable: bool, changed: set[str] | None = None) -> folium.Map:
-    """A map of ``division`` coloured by the household norm (see :mod:`analysis.redraw_map`)."""
+    """A map of ``division`` coloured by the household norm (see :mod:`analysis.redraw_map`).
+
+    Buildings are shown on the editable map; on the others they start hidden (the layer control
+    shows them), so that the grid lines read clearly.
+    """
     table = figures(division).grids
     grids = division.grids.merge(table[["grid_id", "households", "norm_position", "workload_index"]], on="grid_id")
     grids = grids.assign(tooltip=_tooltips(grids), in_scope=True)
     b = space().buildings
     tip = b["address"].map(html.escape) + "<br>" + t("card_households") + t("colon") + b["households"].astype(str)
-    layers = [PointLayer(t("rd_layer_buildings"), b.assign(colour="#737373", tooltip=tip), 2.5)]
+    layers = [PointLayer(t("rd_layer_buildings"), b.assign(colour="#737373", tooltip=tip), 2.5, show=editable)]
     text = {k: t(k) for k in ("layer_grids", "layer_density", "layer_hotspots", "layer_points", "layer_names",
                               "layer_communities", "no_data", "below", "within", "above", "hot_99", "hot_95",
                               "hot_90", "play", "pause")}

@@ -29,15 +29,16 @@ def _text(value, kind: str) -> str:
     return f"{value:,.{1 if kind == 'one' else 2}f}"
 
 
-def grid_table(comparison: pd.DataFrame) -> tuple[pd.DataFrame, object]:
+def grid_table(comparison: pd.DataFrame, names: tuple[str, str] | None = None) -> tuple[pd.DataFrame, object]:
     """Each grid before and after (from :func:`analysis.whatif.compare`): the frame to download and its
-    Styler, changed, added and removed rows shaded."""
+    Styler, changed, added and removed rows shaded. ``names`` replace "before"/"after" in the headers."""
+    first, second = names or (t("rd_before"), t("rd_after"))
     out = pd.DataFrame({t("rd_col_status"): comparison["status"].map(lambda s: t(f"rd_status_{s}")),
                         t("col_grid"): comparison["name"], t("rd_col_code"): comparison["grid_id"],
                         t("col_community"): comparison["community"]})
     for figure, (key, kind) in GRID_FIGURES.items():
-        out[f"{t(key)}·{t('rd_before')}"] = comparison[f"{figure}_before"].map(lambda v, k=kind: _text(v, k))
-        out[f"{t(key)}·{t('rd_after')}"] = comparison[f"{figure}_after"].map(lambda v, k=kind: _text(v, k))
+        out[f"{t(key)}·{first}"] = comparison[f"{figure}_before"].map(lambda v, k=kind: _text(v, k))
+        out[f"{t(key)}·{second}"] = comparison[f"{figure}_after"].map(lambda v, k=kind: _text(v, k))
     out[t("rd_col_parts")] = comparison["parts_after"].map(formats.count)
     out[t("col_norm")] = comparison["norm_position"].map(lambda p: t(p) if isinstance(p, str) else formats.DASH)
     out[t("rd_col_locked")] = comparison["locked"].map(lambda x: "🔒" if x else "")
@@ -46,14 +47,14 @@ def grid_table(comparison: pd.DataFrame) -> tuple[pd.DataFrame, object]:
     return out, styler
 
 
-def street_table(street: pd.DataFrame) -> pd.DataFrame:
+def street_table(street: pd.DataFrame, names: tuple[str, str] | None = None) -> pd.DataFrame:
     """The street's figures (:func:`analysis.whatif.street_comparison`) with labels and the change."""
+    first, second = names or (t("rd_before"), t("rd_after"))
     rows = []
     for figure, kind in STREET_FIGURES.items():
         before, after = street.loc[figure, "before"], street.loc[figure, "after"]
         change = after - before
-        rows.append({t("rd_col_figure"): t(f"rd_s_{figure}"), t("rd_before"): _text(before, kind),
-                     t("rd_after"): _text(after, kind),
+        rows.append({t("rd_col_figure"): t(f"rd_s_{figure}"), first: _text(before, kind), second: _text(after, kind),
                      t("rd_col_change"): "" if pd.isna(change) or change == 0 else
                      ("+" if change > 0 else "") + _text(change, kind)})
     return pd.DataFrame(rows)

@@ -28,6 +28,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_closed": ("已办结", "Closed"),
     "f_version": ("网格版本", "Boundary version"),
     "version_current": ("{name}（现行）", "{name} (current)"),
+    "version_since": ("{name}（{date} 起）", "{name} (from {date})"),
     "all": ("全部", "All"),
     "all_multi": ("不限（全部）", "Any (all)"),
     "reset_filters": ("清除筛选", "Clear filters"),

@@ -20,7 +20,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_undo_done": ("已撤销：{what}", "Undone: {what}"),
     "rd_redo_done": ("已重做：{what}", "Redone: {what}"),
     "rd_started_from": ("起点：{start}；已做 {n} 步（最多可撤销 {depth} 步）",
-                        "Started from {start}; {n} edits made (up to {depth} can be undone)"),
+                        "Start: {start}; {n} edits made (up to {depth} can be undone)"),
     "rd_done": ("已完成：{what}", "Done: {what}"),
     "rd_tab_edit": ("调整与影响", "Edit and impact"),
     "rd_tab_suggest": ("建议划分", "Suggest a division"),
@@ -150,6 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_col_below": ("低于标准（个）", "Below the norm"),
     "rd_col_above": ("高于标准（个）", "Above the norm"),
     "rd_col_miss": ("最大差距（户）", "Worst miss (households)"),
+    "rd_proposal": ("建议划分", "Suggestion"),
     "rd_take": ("采用建议，继续调整", "Take it and keep editing"),
     # plans
     "rd_save": ("保存为方案", "Save as a plan"),
