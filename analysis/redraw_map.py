@@ -54,6 +54,27 @@ class EditableGrids(MacroElement):
         self.group, self.data = group, json.dumps(data, ensure_ascii=False)
 
 
+class DrawText(MacroElement):
+    """Replaces Leaflet.draw's English texts (``L.drawLocal``) with ``text``, a nested dict of the
+    same shape holding the strings to change; added before the toolbar, which reads them when made."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function merge(target, source) {
+            for (var key in source) {
+                if (typeof source[key] === "object") { merge(target[key], source[key]); }
+                else { target[key] = source[key]; }
+            }
+        })(L.drawLocal, {{ this.text }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: dict):
+        super().__init__()
+        self._name = "DrawText"
+        self.text = json.dumps(text, ensure_ascii=False)
+
+
 def _outlines(grids, ids, name: str, colour: str, weight: float, dash: str | None) -> folium.GeoJson:
     chosen = grids[grids["grid_id"].isin(ids)]
     data = feature_collection(pd.DataFrame({"grid_id": chosen["grid_id"].to_numpy()}), chosen.geometry.to_numpy())
@@ -63,10 +84,11 @@ def _outlines(grids, ids, name: str, colour: str, weight: float, dash: str | Non
 
 
 def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text: dict[str, str],
-                        editable: bool = True) -> folium.Map:
+                        editable: bool = True, draw_text: dict | None = None) -> folium.Map:
     """The map of ``spec`` with changed and locked grids outlined and, if ``editable``, the draw tools.
 
-    ``text`` holds the layer names ``layer_changed`` and ``layer_locked``.
+    ``text`` holds the layer names ``layer_changed`` and ``layer_locked``; ``draw_text`` the draw
+    toolbar's texts in the user's language (see :class:`DrawText`).
     """
     outlines = []
     if changed:
@@ -87,6 +109,8 @@ def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text
                                   "circle": False, "marker": False, "circlemarker": False},
                     edit_options={"remove": False})
         localise(draw)
+        if draw_text:
+            fmap.add_child(DrawText(draw_text))
         draw.add_to(fmap)
     return fmap
 

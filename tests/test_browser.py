@@ -229,6 +229,7 @@ def test_redraw_lasso_move_undo_reshape_and_save_a_plan(server, browser):
     frame = map_frame(page)
     deltas = page.locator("[data-testid='stMetricDelta']")
     assert deltas.count() == 0                                          # nothing changed yet
+    assert frame.locator("a.leaflet-draw-draw-polygon").get_attribute("title") == "画多边形"
     frame.locator("a.leaflet-draw-draw-rectangle").click()
     box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
     x, y = box["x"] + box["width"] * 0.40, box["y"] + box["height"] * 0.25
@@ -260,7 +261,7 @@ def test_redraw_lasso_move_undo_reshape_and_save_a_plan(server, browser):
     page.mouse.down()
     page.mouse.move(spot["x"] + 45, spot["y"] + 35, steps=6)
     page.mouse.up()
-    frame.locator(".leaflet-draw-actions a", has_text="Save").first.click()
+    frame.locator(".leaflet-draw-actions a", has_text="保存").first.click()           # the toolbar speaks Chinese
     wait_for_rerun(page)
     assert "改画 1 个网格边界" in page.locator("[data-testid='stAlert']").first.inner_text()
     page.get_by_role("tab", name="方案").click()

@@ -186,7 +186,26 @@ def division_map(division: Division, editable: bool, changed: set[str] | None = 
                    basemap="none", label_px=17 if presenting() else 13, point_layers=layers)
     return build_workbench_map(spec, changed or set(), set(division.locked),
                                {"layer_changed": t("rd_layer_changed"), "layer_locked": t("rd_layer_locked")},
-                               editable)
+                               editable, draw_text())
+
+
+def draw_text() -> dict:
+    """The draw toolbar's texts in the session's language (the shape of Leaflet.draw's ``L.drawLocal``)."""
+    def pair(key: str) -> dict:
+        return {"title": t(f"dr_{key}_title"), "text": t(f"dr_{key}")}
+    return {"draw": {"toolbar": {"actions": pair("cancel"), "finish": pair("finish"), "undo": pair("undo"),
+                                 "buttons": {"polyline": t("dr_polyline"), "polygon": t("dr_polygon"),
+                                             "rectangle": t("dr_rectangle")}},
+                     "handlers": {"polygon": {"tooltip": {"start": t("dr_poly_start"), "cont": t("dr_poly_cont"),
+                                                          "end": t("dr_poly_end")}},
+                                  "polyline": {"error": t("dr_line_error"),
+                                               "tooltip": {"start": t("dr_line_start"), "cont": t("dr_line_cont"),
+                                                           "end": t("dr_line_end")}},
+                                  "rectangle": {"tooltip": {"start": t("dr_rect_start")}},
+                                  "simpleshape": {"tooltip": {"end": t("dr_rect_end")}}}},
+            "edit": {"toolbar": {"actions": {"save": pair("save"), "cancel": pair("edit_cancel")},
+                                 "buttons": {"edit": t("dr_edit"), "editDisabled": t("dr_edit_disabled")}},
+                     "handlers": {"edit": {"tooltip": {"text": t("dr_edit_tip"), "subtext": t("dr_edit_subtip")}}}}}
 
 
 def editor_map() -> folium.Map:

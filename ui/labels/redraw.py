@@ -26,10 +26,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_tab_suggest": ("建议划分", "Suggest a division"),
     "rd_tab_plans": ("方案", "Plans"),
     "rd_map_help": ("左上角工具：画多边形或矩形（划给网格、新建网格、圈选楼栋），画线（切分网格），"
-                    "“编辑图层”可直接拖动网格边界，拖好后点“保存”。点击楼栋圆点可选中或取消。"
+                    "“编辑网格边界”按钮可直接拖动网格顶点，拖好后点“保存”。点击楼栋圆点可选中或取消。"
                     "洋红粗线＝已调整的网格，黑色虚线＝已锁定。",
                     "Tools at the top left: draw a polygon or rectangle (give to a grid, make a new grid, or lasso "
-                    "buildings), draw a line (split a grid); “Edit layers” lets you drag grid outlines, then "
+                    "buildings), draw a line (split a grid); “Edit grid outlines” lets you drag their corners, then "
                     "“Save”. Click a building dot to select or unselect it. Thick magenta = changed grids, black "
                     "dotted = locked."),
     "rd_layer_buildings": ("楼栋", "Buildings"),
@@ -186,4 +186,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_compare_b": ("方案乙", "Plan B"),
     "rd_compare_show": ("显示比较", "Show the comparison"),
     "rd_this_edit": ("本次调整（未保存）", "This edit (unsaved)"),
+    # the map's draw toolbar (Leaflet.draw)
+    "dr_cancel": ("取消", "Cancel"),
+    "dr_cancel_title": ("取消绘制", "Cancel drawing"),
+    "dr_finish": ("完成", "Finish"),
+    "dr_finish_title": ("完成绘制", "Finish drawing"),
+    "dr_undo": ("删除上一点", "Delete last point"),
+    "dr_undo_title": ("删除最后画的一点", "Delete the last point drawn"),
+    "dr_polyline": ("画线（切分网格）", "Draw a line (to split a grid)"),
+    "dr_polygon": ("画多边形", "Draw a polygon"),
+    "dr_rectangle": ("画矩形", "Draw a rectangle"),
+    "dr_poly_start": ("点击开始画", "Click to start drawing."),
+    "dr_poly_cont": ("继续点击添加顶点", "Click to continue drawing."),
+    "dr_poly_end": ("点击第一个点闭合图形", "Click the first point to close the shape."),
+    "dr_line_error": ("<strong>错误：</strong>边不能交叉！", "<strong>Error:</strong> edges cannot cross!"),
+    "dr_line_start": ("点击开始画线", "Click to start the line."),
+    "dr_line_cont": ("继续点击添加折点", "Click to continue the line."),
+    "dr_line_end": ("点击最后一点结束", "Click the last point to finish."),
+    "dr_rect_start": ("按住并拖动画矩形", "Press and drag to draw a rectangle."),
+    "dr_rect_end": ("松开鼠标完成", "Release the mouse to finish."),
+    "dr_save": ("保存", "Save"),
+    "dr_save_title": ("保存对网格边界的修改", "Save the outline changes"),
+    "dr_edit_cancel": ("取消", "Cancel"),
+    "dr_edit_cancel_title": ("取消编辑，放弃修改", "Cancel editing, discard the changes"),
+    "dr_edit": ("编辑网格边界", "Edit grid outlines"),
+    "dr_edit_disabled": ("没有可编辑的网格", "No grid to edit"),
+    "dr_edit_tip": ("拖动顶点修改网格边界", "Drag the handles to change grid outlines."),
+    "dr_edit_subtip": ("点“取消”放弃修改", "Click cancel to discard the changes."),
 }
