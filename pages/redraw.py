@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis import division as edits
 from analysis import plans as plan_store
-from analysis.plan_export import FORMATS, export_bytes
+from analysis.plan_export import FORMATS
 from analysis.settings import load_settings
 from analysis.suggest import suggest
 from analysis.whatif import compare, street_comparison
@@ -232,7 +232,7 @@ with tab_plans:
     fmt = st.radio(t("rd_export_format"), list(FORMATS), format_func=lambda f: t(f"rd_fmt_{f}"), horizontal=True,
                    key="rd_export_format")
     stem = f"grids_{dt.date.today():%Y%m%d}"
-    st.download_button(t("rd_export_button"), export_bytes(bench.current, fmt, stem, after.grids),
+    st.download_button(t("rd_export_button"), rs.export_file(fmt, stem),
                        file_name=f"{stem}{FORMATS[fmt]}", key="rd_export_button")
 
     st.subheader(t("rd_compare"))

@@ -22,6 +22,7 @@ from analysis import whatif as w
 from analysis.division import Division, EditError, changed_grids, division_from_layer, reshape
 from analysis.edit_history import History
 from analysis.maps import MapSpec, PointLayer, classify
+from analysis.plan_export import export_bytes
 from analysis.redraw_map import Drawings, build_workbench_map, nearest_point, read_drawings
 from analysis.settings import load_settings
 from analysis.suggest import Suggestion
@@ -47,6 +48,7 @@ class Workbench:
     seen: dict = field(default_factory=dict)       # the map's last drawings and click, handled once
     figures: dict = field(default_factory=dict)    # id(division) -> Figures
     maps: dict = field(default_factory=dict)       # (serial, language, projector) -> folium.Map
+    exports: dict = field(default_factory=dict)    # (serial, format) -> file contents
     proposal: Suggestion | None = None
     message: tuple[str, str] | None = None         # (kind, text) shown once
 
@@ -215,6 +217,15 @@ def editor_map() -> folium.Map:
     if key not in bench.maps:
         bench.maps = {key: division_map(bench.current, True, changed_grids(bench.start, bench.current))}
     return copy.deepcopy(bench.maps[key])
+
+
+def export_file(fmt: str, stem: str) -> bytes:
+    """The current division as a file in ``fmt`` (written once per edit and format, not on every rerun)."""
+    bench = st.session_state[KEY]
+    key = (bench.serial, fmt)
+    if key not in bench.exports:
+        bench.exports = {key: export_bytes(bench.current, fmt, stem, figures(bench.current).grids)}
+    return bench.exports[key]
 
 
 def selection_layer() -> folium.FeatureGroup:
