@@ -27,11 +27,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_tab_plans": ("方案", "Plans"),
     "rd_map_help": ("左上角工具：画多边形或矩形（划给网格、新建网格、圈选楼栋），画线（切分网格），"
                     "“编辑网格边界”按钮可直接拖动网格顶点，拖好后点“保存”。点击楼栋圆点可选中或取消。"
-                    "洋红粗线＝已调整的网格，黑色虚线＝已锁定。",
+                    "分成几块的网格不能拖动顶点，请用“划给网格”或移动楼栋调整。洋红粗线＝已调整的网格，黑色虚线＝已锁定。",
                     "Tools at the top left: draw a polygon or rectangle (give to a grid, make a new grid, or lasso "
                     "buildings), draw a line (split a grid); “Edit grid outlines” lets you drag their corners, then "
-                    "“Save”. Click a building dot to select or unselect it. Thick magenta = changed grids, black "
-                    "dotted = locked."),
+                    "“Save”. Click a building dot to select or unselect it. A grid in several pieces cannot be dragged: "
+                    "give areas or move buildings instead. Thick magenta = changed grids, black dotted = locked."),
     "rd_layer_buildings": ("楼栋", "Buildings"),
     "rd_layer_selected": ("已选楼栋", "Selected buildings"),
     "rd_layer_changed": ("已调整的网格", "Changed grids"),
