@@ -8,12 +8,13 @@ store, then times (median of ``--repeat`` runs):
 * ``whatif_s``: move 20 buildings from one grid to its neighbour (the edit), then every grid's
   and the street's figures of the new division (:func:`analysis.whatif.division_figures`),
   what the page does after each edit;
-* ``suggest_s``: a 60-grid suggestion (:func:`analysis.suggest.suggest`, 6 seeds per piece).
+* ``suggest_s``: a 60-grid suggestion (:func:`analysis.suggest.suggest`: 4 seeds per piece,
+  then 600 ReCom steps evening out the workload).
 
 Baselines measured in the same run: ``whatif_store_s``, the same figures got the plain way
 (save the edited division as a boundary version, load the dataset for it from the store,
-compute the workload table), and ``suggest_one_seed_s``, the suggestion with a single seed
-(no choice among proposals). The last line is one JSON object.
+compute the workload table), and ``suggest_no_evening_s``, the suggestion without the ReCom
+steps, with the workload CV each reaches. The last line is one JSON object.
 """
 from __future__ import annotations
 
@@ -77,15 +78,20 @@ def main() -> None:
               f"{source} {figures.grids.set_index('grid_id').loc[source, 'households']:.0f}")
 
         suggest_s, proposal = timed(lambda: suggest(div, b, settings, n_grids=60), 1)
-        one_seed_s, _ = timed(lambda: suggest(div, b, settings, n_grids=60, seeds=1), 1)
+        plain_s, plain = timed(lambda: suggest(div, b, settings, n_grids=60, steps=0), 1)
         street = w.division_figures(ds, flags, proposal.division, settings).street
-        print(f"suggest: {suggest_s:.2f} s for {len(proposal.division.grids)} grids (one seed {one_seed_s:.2f} s); "
-              f"households CV {street['households_cv']:.3f}, outside the norm {street['outside_norm']:.0f}")
+        plain_street = w.division_figures(ds, flags, plain.division, settings).street
+        print(f"suggest: {suggest_s:.2f} s for {len(proposal.division.grids)} grids, households CV "
+              f"{street['households_cv']:.3f}, workload CV {street['workload_cv']:.3f}, outside the norm "
+              f"{street['outside_norm']:.0f}; without evening out: {plain_s:.2f} s, workload CV "
+              f"{plain_street['workload_cv']:.3f}")
     print(json.dumps({"whatif_s": round(whatif_s, 3), "whatif_store_s": round(whatif_store_s, 3),
                       "whatif_ratio": round(whatif_s / whatif_store_s, 3),
-                      "suggest_s": round(suggest_s, 2), "suggest_one_seed_s": round(one_seed_s, 2),
+                      "suggest_s": round(suggest_s, 2), "suggest_no_evening_s": round(plain_s, 2),
                       "suggest_grids": int(len(proposal.division.grids)),
-                      "suggest_outside_norm": int(street["outside_norm"])}))
+                      "suggest_outside_norm": int(street["outside_norm"]),
+                      "suggest_workload_cv": round(street["workload_cv"], 3),
+                      "suggest_no_evening_workload_cv": round(plain_street["workload_cv"], 3)}))
 
 
 if __name__ == "__main__":

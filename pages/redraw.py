@@ -159,17 +159,20 @@ with tab_edit:
 # -- suggestion --------------------------------------------------------------------------------
 with tab_suggest:
     st.caption(t("rd_suggest_help"))
-    knobs = st.columns([3, 2, 3])
+    knobs = st.columns([3, 2, 2, 2])
     mode = knobs[0].radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
                           horizontal=True, key="rd_suggest_mode")
     count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
                                   disabled=mode != "count", key="rd_suggest_count")
-    seeds = knobs[2].slider(t("rd_suggest_seeds"), 1, 12, 6, key="rd_suggest_seeds")
+    seeds = knobs[2].slider(t("rd_suggest_seeds"), 1, 12, 4, key="rd_suggest_seeds")
+    steps = knobs[3].select_slider(t("rd_suggest_steps"), [0, 300, 600, 1200, 2400], value=600,
+                                   key="rd_suggest_steps")
     if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run"):
         with st.status(t("rd_suggesting"), expanded=True) as status:
             bar = st.progress(0.0)
             bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),
                                      n_grids=int(count) if mode == "count" else None, seeds=int(seeds),
+                                     steps=int(steps),
                                      progress=lambda done, total: bar.progress(done / total,
                                                                                t("rd_pieces", done=done, total=total)))
             status.update(label=t("rd_suggested", n=len(bench.proposal.division.grids)), state="complete")

@@ -79,8 +79,10 @@ def demo(demo_db):
 
 def test_suggestion_meets_the_norm_on_the_demo_street(demo):
     ds, flags, div, buildings = demo
-    proposal = suggest(div, buildings, SETTINGS, seeds=2)
+    proposal = suggest(div, buildings, SETTINGS, seeds=2, steps=300)
     figures = w.division_figures(ds, flags, proposal.division, SETTINGS)
+    plain = w.division_figures(ds, flags, suggest(div, buildings, SETTINGS, seeds=2, steps=0).division, SETTINGS)
+    assert figures.street["workload_cv"] < plain.street["workload_cv"]    # the ReCom steps even out the load
     assert figures.street["outside_norm"] == 0                       # the demo's division has 35
     assert figures.street["not_contiguous"] == 0
     assert figures.street["gap_m2"] == 0 and figures.street["overlap_m2"] == 0
@@ -98,7 +100,7 @@ def test_suggestion_meets_the_norm_on_the_demo_street(demo):
 def test_suggestion_leaves_locked_grids_alone_and_reports_misses(demo):
     ds, flags, div, buildings = demo
     keep = list(div.grids["grid_id"][:3])
-    proposal = suggest(with_locks(div, keep), buildings, SETTINGS, n_grids=40, seeds=1)
+    proposal = suggest(with_locks(div, keep), buildings, SETTINGS, n_grids=40, seeds=1, steps=100)
     out = proposal.division
     assert len(out.grids) == 40
     for grid_id in keep:

@@ -124,17 +124,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_col_parts": ("地块数", "Pieces"),
     "rd_col_locked": ("锁定", "Locked"),
     # suggestion
-    "rd_suggest_help": ("在社区界线内、锁定网格之外，把楼栋划成连片的网格，使户数落在标准区间内，并在多个候选中选工作量最均衡、"
-                        "形状最规整的一个（GerryChain 随机生成树切分）。结果可采用后继续手工调整。",
+    "rd_suggest_help": ("在社区界线内、锁定网格之外，把楼栋划成连片的网格，使户数落在标准区间内；先在多个候选中选形状最规整、"
+                        "工作量最均衡的一个，再反复“合并相邻两格、重新切分”（ReCom），在户数不出标准的前提下拉平各格事件量"
+                        "（GerryChain）。结果可采用后继续手工调整。",
                         "Divides the buildings outside locked grids, inside community lines, into contiguous grids "
-                        "whose households fall within the norm, and keeps, among several candidates, the one with the "
-                        "most even workload and the most compact shapes (GerryChain spanning-tree cuts). Take it and "
-                        "keep editing."),
+                        "whose households fall within the norm: the most compact and even of several candidates, then "
+                        "repeated “merge two neighbours, cut again” steps (ReCom) that even out incidents while "
+                        "households stay within the norm (GerryChain). Take it and keep editing."),
     "rd_suggest_mode": ("依据", "Based on"),
     "rd_mode_norm": ("户数标准（自动定网格数）", "the household norm (grid count follows)"),
     "rd_mode_count": ("指定网格总数", "a total number of grids"),
     "rd_suggest_count": ("网格总数（含锁定的）", "Number of grids (locked ones included)"),
     "rd_suggest_seeds": ("每块区域尝试的候选数", "Candidates tried per piece of ground"),
+    "rd_suggest_steps": ("均衡工作量的调整步数（每块区域）", "Steps evening out workload (per piece)"),
     "rd_suggest_run": ("生成建议", "Suggest"),
     "rd_suggesting": ("正在生成建议划分…", "Suggesting a division…"),
     "rd_pieces": ("已完成 {done}/{total} 块区域", "{done} of {total} pieces done"),
