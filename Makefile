@@ -21,8 +21,8 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-$(ASSETS): analysis/map_assets.py | $(VENV)/.runtime
-	$(BIN)/python -m analysis.map_assets
+$(ASSETS): analysis/maps/assets.py | $(VENV)/.runtime
+	$(BIN)/python -m analysis.maps.assets
 	touch $@
 
 run: $(VENV)/.runtime $(ASSETS)

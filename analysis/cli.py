@@ -8,16 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.boundaries import read_boundaries
-from analysis.crs import parse_coord_system
-from analysis.geocode import grid_index
-from analysis.importer import import_boundaries, import_incidents, import_register
-from analysis.incidents_io import coordinates_to_wgs84
-from analysis.problems import ReadError
-from analysis.schema import INCIDENT_FIELDS, guess_mapping
+from analysis.geo.crs import parse_coord_system
+from analysis.ingest.boundaries import read_boundaries
+from analysis.ingest.geocode import grid_index
+from analysis.ingest.importer import import_boundaries, import_incidents, import_register
+from analysis.ingest.incidents import coordinates_to_wgs84
+from analysis.ingest.problems import ReadError
+from analysis.ingest.schema import INCIDENT_FIELDS, guess_mapping
+from analysis.ingest.tables import read_table
 from analysis.settings import load_settings
-from analysis.store import Store
-from analysis.tables import read_table
+from analysis.store.database import Store
 
 REGISTER_KINDS = ("buildings", "workers", "volunteers", "services")
 

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SETTINGS_PATH = Path(__file__).resolve().parents[1] / "geodata" / "local" / "settings.json"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SETTINGS_PATH = PROJECT_ROOT / "geodata" / "local" / "settings.json"
 
 
 @dataclass(frozen=True)

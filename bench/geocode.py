@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from analysis.pip import GridIndex  # noqa: E402
+from analysis.geo.point_in_polygon import GridIndex  # noqa: E402
 
 X0, Y0, SPAN = 112.90, 28.10, 0.10
 

@@ -25,8 +25,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
-from analysis.importer import import_boundaries, import_incidents, import_register  # noqa: E402
-from analysis.store import Store  # noqa: E402
+from analysis.ingest.importer import import_boundaries, import_incidents, import_register  # noqa: E402
+from analysis.store.database import Store  # noqa: E402
 
 
 def synthetic_export(rows: int, path: Path, seed: int = 1) -> None:

@@ -33,15 +33,16 @@ from folium.plugins import HeatMap
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import resolution as r  # noqa: E402
-from analysis.filters import Filters  # noqa: E402
-from analysis.grid_stats import grid_measures  # noqa: E402
-from analysis.map_view import map_data  # noqa: E402
-from analysis.maps import MEASURE_KINDS, MapSpec, build_map, classify, map_html  # noqa: E402
-from analysis import coverage, resolution_tables as rt  # noqa: E402
-from analysis.overview import attention, kpis, weekly_trend  # noqa: E402
-from analysis.workload import workload_table  # noqa: E402
-from analysis.periods import week_starts  # noqa: E402
+from analysis.maps.build import MEASURE_KINDS, MapSpec, build_map, classify, map_html  # noqa: E402
+from analysis.maps.view import map_data  # noqa: E402
+from analysis.metrics import coverage  # noqa: E402
+from analysis.metrics import resolution as r  # noqa: E402
+from analysis.metrics import resolution_tables as rt  # noqa: E402
+from analysis.metrics.filters import Filters  # noqa: E402
+from analysis.metrics.grid_stats import grid_measures  # noqa: E402
+from analysis.metrics.overview import attention, kpis, weekly_trend  # noqa: E402
+from analysis.metrics.periods import week_starts  # noqa: E402
+from analysis.metrics.workload import workload_table  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from bench.synthetic import synthetic_dataset  # noqa: E402
 from bench.timing import timed  # noqa: E402

@@ -6,9 +6,9 @@ Loads the bundled demo street (60 grids, 2,500 buildings, 30,005 incidents) into
 store, then times (median of ``--repeat`` runs):
 
 * ``whatif_s``: move 20 buildings from one grid to its neighbour (the edit), then every grid's
-  and the street's figures of the new division (:func:`analysis.whatif.division_figures`),
+  and the street's figures of the new division (:func:`analysis.division.whatif.division_figures`),
   what the page does after each edit;
-* ``suggest_s``: a 60-grid suggestion (:func:`analysis.suggest.suggest`: 4 seeds per piece,
+* ``suggest_s``: a 60-grid suggestion (:func:`analysis.division.suggest.suggest`: 4 seeds per piece,
   then 600 ReCom steps evening out the workload).
 
 Baselines measured in the same run: ``whatif_store_s``, the same figures got the plain way
@@ -28,16 +28,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import resolution as r  # noqa: E402
-from analysis import whatif as w  # noqa: E402
 from analysis.cli import load_demo  # noqa: E402
-from analysis.dataset import load_dataset  # noqa: E402
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
-from analysis.division import division_from_layer, move_buildings  # noqa: E402
+from analysis.division import whatif as w  # noqa: E402
+from analysis.division.edits import division_from_layer, move_buildings  # noqa: E402
+from analysis.division.suggest import suggest  # noqa: E402
+from analysis.metrics import resolution as r  # noqa: E402
+from analysis.metrics.dataset import load_dataset  # noqa: E402
+from analysis.metrics.workload import workload_table  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
-from analysis.store import Store  # noqa: E402
-from analysis.suggest import suggest  # noqa: E402
-from analysis.workload import workload_table  # noqa: E402
+from analysis.store.database import Store  # noqa: E402
 from bench.timing import timed  # noqa: E402
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.dataset import Dataset, build_dataset
 from analysis.demo.incidents import TAXONOMY
+from analysis.metrics.dataset import Dataset, build_dataset
 
 ORIGIN = (112.90, 28.10)
 M_PER_DEG = (98_000.0, 110_900.0)   # metres per degree of longitude, latitude near 28 N

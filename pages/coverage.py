@@ -2,8 +2,8 @@
 import plotly.express as px
 import streamlit as st
 
-from analysis.map_assets import missing
-from analysis.maps import BASEMAPS
+from analysis.maps.assets import missing
+from analysis.maps.build import BASEMAPS
 from ui import formats, loaders
 from ui.filters import analysis_page
 from ui.i18n import t

@@ -1,12 +1,19 @@
 """数据导入 Data import: upload, preview, map columns, import with progress, problems, review queue."""
 import streamlit as st
 
-from analysis.problems import ReadError
+from analysis.ingest.problems import ReadError
 from ui import actions, loaders
 from ui.i18n import LEVEL_LABELS, REASON_LABELS, label, t, translate_columns
 from ui.page import csv_bytes, setup
-from ui.widgets import (coord_picker, import_outcome, problem_table, result_metrics, show_methods, show_read_error,
-                        table_upload)
+from ui.widgets import (
+    coord_picker,
+    import_outcome,
+    problem_table,
+    result_metrics,
+    show_methods,
+    show_read_error,
+    table_upload,
+)
 
 # rejected rows (no id, bad date, duplicate) are corrected in the source file; these can be placed by hand
 PLACEABLE = ("outside", "address_unmatched", "no_location")

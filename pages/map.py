@@ -2,8 +2,8 @@
 import plotly.express as px
 import streamlit as st
 
-from analysis.map_assets import missing
-from analysis.maps import BASEMAPS, MEASURE_KINDS
+from analysis.maps.assets import missing
+from analysis.maps.build import BASEMAPS, MEASURE_KINDS
 from ui import formats, loaders
 from ui.filters import analysis_page, set_filters
 from ui.i18n import t, translate_columns

@@ -3,17 +3,17 @@ import datetime as dt
 
 import streamlit as st
 
-from analysis import division as edits
-from analysis import plans as plan_store
-from analysis.plan_export import FORMATS
+from analysis.division import edits
+from analysis.division import plans as plan_store
+from analysis.division.export import FORMATS
+from analysis.division.suggest import suggest
+from analysis.division.whatif import compare, street_comparison
 from analysis.settings import load_settings
-from analysis.suggest import suggest
-from analysis.whatif import compare, street_comparison
 from ui import loaders
 from ui import redraw_state as rs
+from ui.i18n import t
 from ui.map_figure import show
 from ui.page import setup
-from ui.i18n import t
 from ui.redraw_tables import grid_table, plan_table, report_table, street_table
 from ui.widgets import downloads
 

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.cli import load_demo
 from analysis.demo.writer import DEMO_DIR
-from analysis.store import Store
+from analysis.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -42,3 +42,15 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is not present")
     return REALDATA
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    """A store whose only boundary version is the four-grid drawing of :mod:`tests.fixtures`."""
+    from analysis.ingest.importer import import_boundaries
+    from tests.fixtures import four_grids
+    s = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    path = tmp_path / "grids.geojson"
+    four_grids().to_file(path)
+    import_boundaries(s, path, version_name="v1")
+    return s

@@ -1,4 +1,5 @@
-"""Small hand-made geometry with known answers, drawn in units of 0.001 degrees near Changsha.
+"""Small hand-made data with known answers: geometry drawn in units of 0.001 degrees near Changsha,
+a little street with known figures, exports and store snapshots.
 
       y
       2 +-------+-------+
@@ -104,3 +105,55 @@ def small_street():
     services = pd.DataFrame({"volunteer_id": ["V1", "V1", "V2"], "date": ["2026-03-03", "2026-03-07", "2026-02-25"],
                              "hours": [2.0, 1.0, 3.0], "grid_id": ["G1", "G1", "G3"], "activity": ["助老服务"] * 3})
     return grids, incidents, buildings, workers, volunteers, services
+
+
+def small_dataset(change=None):
+    """:func:`small_street` as a :class:`~analysis.metrics.Dataset`; ``change`` may edit the incidents first."""
+    from analysis.metrics import build_dataset
+    grids, incidents, buildings, workers, volunteers, services = small_street()
+    if change:
+        incidents = change(incidents)
+    return build_dataset(incidents, grids, None, buildings, workers, volunteers, services, tolerance_m=30)
+
+
+def small_division():
+    """The small street for the what-if: its dataset (clock at 2026-12-01), the what-if period's facts, its division."""
+    import pandas as pd
+
+    from analysis.division import whatif
+    from analysis.division.edits import division_from_layer
+    from analysis.metrics import build_dataset
+    from analysis.metrics import resolution as r
+    from analysis.settings import load_settings
+    grids, incidents, buildings, workers, volunteers, services = small_street()
+    ds = build_dataset(incidents, grids, None, buildings, workers, volunteers, services, tolerance_m=30,
+                       now=pd.Timestamp("2026-12-01"))
+    flags = r.period_flags(ds.incidents, whatif.whatif_period(ds.anchor), load_settings()["rate_basis"])
+    return ds, flags, division_from_layer(grids)
+
+
+EXPORT_HEAD = "事件编号,上报时间,事件状态,经度,纬度,事发地址,办结时间\n"
+
+
+def export(rows) -> bytes:
+    """A small incident export (UTF-8 with BOM) with the columns of ``EXPORT_HEAD``, one tuple per row."""
+    return (EXPORT_HEAD + "".join(",".join(map(str, r)) + "\n" for r in rows)).encode("utf-8-sig")
+
+
+def snapshot(store) -> dict:
+    """Row counts of the tables an import writes."""
+    import sqlalchemy as sa
+    with store.engine.connect() as conn:
+        return {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                for t in ("batches", "incidents", "review", "problems", "grids")}
+
+
+PLANTED_STREET = shapely.box(X0, Y0, X0 + 0.02, Y0 + 0.02)   # about 2 km x 2.2 km
+
+
+def uniform_and_cluster(rng, n_uniform=2000, n_cluster=400, where=(0.005, 0.015)):
+    """Points spread evenly over :data:`PLANTED_STREET` plus a tight cluster at ``where`` (degrees from X0, Y0)."""
+    import numpy as np
+    lon = np.r_[rng.uniform(X0, X0 + 0.02, n_uniform), rng.normal(X0 + where[0], 0.0004, n_cluster)]
+    lat = np.r_[rng.uniform(Y0, Y0 + 0.02, n_uniform), rng.normal(Y0 + where[1], 0.0004, n_cluster)]
+    return lon, lat

@@ -1,35 +1,106 @@
-"""House rules a test can check: analysis/ never imports streamlit; pages never open files."""
+"""House rules a test can check: the layout of analysis/, who may import what, pages never open files."""
+from __future__ import annotations
+
 import ast
 from pathlib import Path
 
 from tests.conftest import ROOT
 
+# The packages of analysis/ and the packages each may import (besides itself, settings and its own
+# standard library): a one-way flow, so a package never imports one that imports it.
+LAYERS: dict[str, set[str]] = {
+    "geo": set(),
+    "sanitise": set(),
+    "store": set(),
+    "ingest": {"geo", "sanitise", "store"},
+    "metrics": {"geo", "sanitise", "store"},
+    "maps": {"geo", "sanitise", "metrics"},
+    "division": {"geo", "sanitise", "store", "metrics", "maps"},
+    "demo": {"geo"},
+}
+TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py", "settings.py"}
+SOURCES = ("analysis", "ui", "pages", "tests", "bench")
 
-def imports(path: Path) -> set[str]:
+
+def python_files() -> list[Path]:
+    return [p for folder in SOURCES for p in (ROOT / folder).rglob("*.py")] + [ROOT / "dashboard.py"]
+
+
+def imported_modules(path: Path, runtime_only: bool = False) -> set[str]:
+    """Every module ``path`` imports (dotted, as written); ``runtime_only`` skips ``if TYPE_CHECKING:`` blocks."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    if runtime_only:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skipped |= {id(n) for child in node.body for n in ast.walk(child)}
     names = set()
     for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
     return names
 
 
 def test_analysis_never_imports_streamlit():
-    offenders = [p for p in (ROOT / "analysis").rglob("*.py") if {"streamlit", "ui"} & imports(p)]
+    offenders = [p for p in (ROOT / "analysis").rglob("*.py")
+                 if {m.split(".")[0] for m in imported_modules(p)} & {"streamlit", "ui"}]
+    assert offenders == []
+
+
+def test_analysis_has_only_its_entry_points_outside_the_packages():
+    loose = {p.name for p in (ROOT / "analysis").glob("*.py")} - TOP_LEVEL
+    packages = {p.name for p in (ROOT / "analysis").iterdir() if (p / "__init__.py").exists()}
+    assert loose == set() and packages == set(LAYERS)
+
+
+def test_packages_import_only_the_layers_below_them():
+    for package, allowed in LAYERS.items():
+        for path in (ROOT / "analysis" / package).rglob("*.py"):
+            used = {m.split(".")[1] for m in imported_modules(path, runtime_only=True)
+                    if m.startswith("analysis.") and m.count(".") >= 1}
+            assert used <= allowed | {package, "settings"}, f"{path.relative_to(ROOT)} imports {used - allowed}"
+
+
+def test_no_private_name_is_imported_across_modules():
+    """Neither ``from analysis.x import _name`` nor ``module._name`` on a module of ours."""
+    offenders = []
+    for path in python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours = set()   # local names bound to modules or packages of ours
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("analysis", "ui"):
+                offenders += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}" for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__")]
+                ours |= {a.asname or a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                ours |= {a.asname or a.name for a in node.names if a.name.split(".")[0] in ("analysis", "ui")}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ours
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                offenders.append(f"{path.relative_to(ROOT)}: {node.value.id}.{node.attr}")
     assert offenders == []
 
 
 def test_pages_do_no_file_io_or_geometry():
-    banned = {"geopandas", "shapely", "sqlalchemy", "pyogrio", "analysis.store"}
+    banned = {"geopandas", "shapely", "sqlalchemy", "pyogrio"}
     for page in (ROOT / "pages").glob("*.py"):
         text = page.read_text(encoding="utf-8")
-        assert not (imports(page) & {"geopandas", "shapely", "sqlalchemy", "pyogrio"}), page
+        used = imported_modules(page)
+        assert not {m.split(".")[0] for m in used} & banned, page
+        assert not any(m.startswith("analysis.store") for m in used), page
         assert "open(" not in text and "read_csv(" not in text and "read_file(" not in text, page
-        assert not any(f"import {b}" in text or f"from {b}" in text for b in banned), page
 
 
 def test_every_page_is_listed_in_the_navigation():
     from ui.page import PAGES
     assert sorted(p for p, _, _ in PAGES) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_tests_mirror_the_packages():
+    """Each package of analysis/ has a folder of tests with the same name."""
+    assert set(LAYERS) <= {p.name for p in (ROOT / "tests").iterdir() if p.is_dir()}

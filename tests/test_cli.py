@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.crs import wgs84_to_gcj02
+from analysis.geo.crs import wgs84_to_gcj02
 from tests.conftest import ROOT
 from tests.fixtures import at, four_grids
 

@@ -3,10 +3,10 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.importer import import_boundaries, import_incidents
-from analysis.incidents_io import normalise_incidents
-from analysis.schema import INCIDENT_FIELDS, guess_mapping
-from analysis.tables import read_table
+from analysis.ingest.importer import import_boundaries, import_incidents
+from analysis.ingest.incidents import normalise_incidents
+from analysis.ingest.schema import INCIDENT_FIELDS, guess_mapping
+from analysis.ingest.tables import read_table
 
 pytestmark = pytest.mark.realdata
 
@@ -34,7 +34,7 @@ def test_la_2018_bad_rows_are_reported(realdata):
 
 
 def test_boston_import_end_to_end(realdata, tmp_path):
-    from analysis.store import Store
+    from analysis.store.database import Store
     store = Store(f"sqlite:///{tmp_path / 'boston.sqlite'}")
     import_boundaries(store, realdata / "boston/boston.geojson", mapping={"grid_id": "name"})
     result = import_incidents(store, realdata / "boston/filtered_2019.csv")
@@ -49,8 +49,8 @@ def test_boston_on_time_flag_agrees_with_our_definition(realdata):
     """Definition: a case with a deadline (sla_target_dt) is late when it closed after it, or is still open
     past it at the export's time (its latest closing); otherwise on time. Cases without a deadline are
     left out (all 3,508 are ONTIME in the file: nothing to be late for)."""
-    from analysis import resolution as r
-    from analysis.periods import Period
+    from analysis.metrics import resolution as r
+    from analysis.metrics.periods import Period
     table, _ = read_table(realdata / "boston/filtered_2019.csv")
     mapping = guess_mapping(list(table.columns), INCIDENT_FIELDS)
     assert (mapping["due_at"], mapping["closed_at"]) == ("sla_target_dt", "closed_dt")
@@ -76,18 +76,19 @@ def test_la_council_districts_measured_and_exported(realdata):
     import pandas as pd
     import shapely
 
-    from analysis import division_measures as dm
-    from analysis.boundaries import read_boundaries
-    from analysis.division import division_from_layer
-    from analysis.geometry import areas_m2
-    from analysis.plan_export import FORMATS, export_bytes
+    from analysis.division import measures as dm
+    from analysis.division.edits import division_from_layer
+    from analysis.division.export import FORMATS, export_bytes
+    from analysis.geo import tiling
+    from analysis.geo.geometry import areas_m2
+    from analysis.ingest.boundaries import read_boundaries
 
     grids, _ = read_boundaries(realdata / "la/la-city-council-districts-2012.json")
     geoms = grids.geometry.to_numpy()
     assert len(grids) == 15 and (dm.part_counts(geoms) == 1).all()
     compactness = dm.compactness(geoms)
     assert 0.05 < compactness.min() < 0.15 and compactness.max() < 0.5
-    overlap = sum(area for *_, area, _ in dm.overlap_pairs(geoms, 1.0))
+    overlap = sum(area for *_, area, _ in tiling.overlap_pairs(geoms, 1.0))
     assert 0 < overlap < 1e-4 * areas_m2(geoms).sum()
     division = division_from_layer(grids.assign(community="Los Angeles"))
     for fmt, suffix in FORMATS.items():

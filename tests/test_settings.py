@@ -33,8 +33,8 @@ def test_bad_settings_file_is_a_clear_error(tmp_path, text, message):
 
 
 def test_tolerance_setting_reaches_the_import(tmp_path, monkeypatch):
-    from analysis.importer import import_boundaries, import_incidents
-    from analysis.store import Store
+    from analysis.ingest.importer import import_boundaries, import_incidents
+    from analysis.store.database import Store
     from tests.fixtures import at, four_grids
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     four_grids().to_file(tmp_path / "g.geojson")

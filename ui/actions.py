@@ -1,17 +1,17 @@
-"""Writes the pages trigger (imports, manual fixes): thin wrappers over ``analysis.importer``
+"""Writes the pages trigger (imports, manual fixes): thin wrappers over ``analysis.ingest.importer``
 that report progress in the page and clear the cached loaders afterwards."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from analysis import importer
-from analysis.boundaries import boundary_table, read_boundaries
-from analysis.grid_checks import check_grids
-from analysis.problems import ProblemReport
-from analysis.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
+from analysis.ingest import importer
+from analysis.ingest.boundaries import boundary_table, read_boundaries
+from analysis.ingest.grid_checks import check_grids
+from analysis.ingest.problems import ProblemReport
+from analysis.ingest.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
+from analysis.ingest.tables import read_table
 from analysis.settings import load_settings
-from analysis.tables import read_table
 from ui.i18n import t
 from ui.loaders import store
 

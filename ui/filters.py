@@ -1,6 +1,6 @@
 """The shared filters in the sidebar: one set for every analysis page, kept across pages and in the URL.
 
-The filters live in ``st.session_state["filters"]`` (an :class:`analysis.filters.Filters`), not in
+The filters live in ``st.session_state["filters"]`` (an :class:`analysis.metrics.filters.Filters`), not in
 the widgets: Streamlit forgets a widget's value on a page that does not draw it, so each run seeds
 the widgets from the stored filters, reads them back, stores the result and writes it into the
 URL (``?period=month&community=…``). A fresh session starts from the URL, so a link reopens a view.
@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from analysis.dataset import Dataset
-from analysis.filters import STATUSES, Filters, from_query, to_query
-from analysis.periods import PRESETS, Period
+from analysis.metrics.dataset import Dataset
+from analysis.metrics.filters import STATUSES, Filters, from_query, to_query
+from analysis.metrics.periods import PRESETS, Period
 from analysis.settings import load_settings
 from ui import loaders
 from ui.i18n import lang, t
@@ -50,7 +50,7 @@ class View:
         return self.rev, self.version, self.query, self.period.start, self.period.end
 
     def flags(self, period: Period | None = None):
-        """:func:`analysis.resolution.period_flags` of ``period`` (default: the chosen one), cached."""
+        """:func:`analysis.metrics.resolution.period_flags` of ``period`` (default: the chosen one), cached."""
         period = period or self.period
         return loaders.flags(self.rev, self.version, period.start, period.end, self.settings["rate_basis"])
 

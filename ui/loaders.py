@@ -5,19 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import status
-from analysis.dataset import Dataset, load_dataset
-from analysis.filters import from_query
-from analysis.grid_card import GridCard, grid_card
-from analysis.grid_stats import grid_measures
-from analysis.map_view import MapData, map_data
-from analysis import coverage as cover, resolution_tables as rt
-from analysis.overview import attention, kpis, weekly_trend
-from analysis.periods import Period, week_starts
-from analysis.resolution import Groups, PeriodFlags, period_flags
+from analysis.maps.view import MapData, map_data
+from analysis.metrics import coverage as cover
+from analysis.metrics import resolution_tables as rt
+from analysis.metrics.dataset import Dataset, load_dataset
+from analysis.metrics.filters import from_query
+from analysis.metrics.grid_card import GridCard, grid_card
+from analysis.metrics.grid_stats import grid_measures
+from analysis.metrics.overview import attention, kpis, weekly_trend
+from analysis.metrics.periods import Period, week_starts
+from analysis.metrics.resolution import Groups, PeriodFlags, period_flags
+from analysis.metrics.workload import workload_table
 from analysis.settings import load_settings
-from analysis.store import Store
-from analysis.workload import workload_table
+from analysis.store import status
+from analysis.store.database import Store
 
 
 @st.cache_resource
@@ -33,7 +34,7 @@ def revision() -> str:
 
 @st.cache_data(show_spinner=False)
 def summary(rev: str) -> dict:
-    """The store's summary (see :func:`analysis.status.summarise`) at revision ``rev``."""
+    """The store's summary (see :func:`analysis.store.status.summarise`) at revision ``rev``."""
     return status.summarise(store())
 
 
@@ -85,7 +86,7 @@ def dataset(rev: str, version: int) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp, basis: str) -> PeriodFlags:
-    """Per-incident facts about the period ``[start, end)`` (see :func:`analysis.resolution.period_flags`)."""
+    """Per-incident facts about the period ``[start, end)`` (see :func:`analysis.metrics.resolution.period_flags`)."""
     return period_flags(dataset(rev, version).incidents, Period(start, end), basis)
 
 
@@ -120,7 +121,7 @@ def overview(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def map_numbers(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> MapData:
-    """The map's numbers (:func:`analysis.map_view.map_data`) for filters ``query`` over ``[start, end)``."""
+    """The map's numbers (:func:`analysis.maps.view.map_data`) for filters ``query`` over ``[start, end)``."""
     settings = load_settings()
     period = Period(start, end)
     return map_data(dataset(rev, version), from_query(dict(query)), flags(rev, version, start, end,
@@ -146,7 +147,7 @@ def _scope(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Ti
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def workload(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """:func:`analysis.workload.workload_table` for the filters (every grid; ``in_scope`` marks the place)."""
+    """:func:`analysis.metrics.workload.workload_table` for the filters (every grid; ``in_scope`` marks the place)."""
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     table = workload_table(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
     return table.assign(in_scope=filters.grid_mask(ds.grids))
@@ -157,7 +158,7 @@ GROUPINGS = ("grid_id", "community", "category", "subcategory", "handler")
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def resolution(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, by: str) -> dict:
-    """The resolution page's tables (:mod:`analysis.resolution_tables`) for the filters, grouped ``by``."""
+    """The resolution page's tables (:mod:`analysis.metrics.resolution_tables`) for the filters, grouped ``by``."""
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
     names = ds.grid_names
@@ -175,7 +176,7 @@ def resolution(rev: str, version: int, query: tuple, start: pd.Timestamp, end: p
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def coverage(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict:
-    """The volunteer page's tables (:mod:`analysis.coverage`) with a walking radius of ``radius_m`` metres."""
+    """The volunteer page's tables (:mod:`analysis.metrics.coverage`) with a walking radius of ``radius_m`` metres."""
     ds, filters, _, settings = _scope(rev, version, query, start, end)
     settings = {**settings, "walk_radius_m": float(radius_m)}
     months = (end - start) / pd.Timedelta(days=30.44)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.maps import MEASURE_KINDS, MapSpec, PointLayer, build_map, classify
+from analysis.maps.build import MEASURE_KINDS, MapSpec, PointLayer, build_map, classify
 from ui import formats, loaders
 from ui.filters import View
 from ui.i18n import lang, t

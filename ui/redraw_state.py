@@ -3,7 +3,7 @@
 One :class:`Workbench` per browser session (``st.session_state``), started from the store's
 current division or a saved plan. Every edit goes through :func:`edit`, which records it in the
 history (undo/redo), re-keys the map so that it is drawn afresh, and turns an
-:class:`~analysis.division.EditError` into a message in the session's language.
+:class:`~analysis.division.edits.EditError` into a message in the session's language.
 """
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from analysis import plans as plan_store
-from analysis import whatif as w
-from analysis.division import Division, EditError, changed_grids, division_from_layer, reshape
-from analysis.edit_history import History
-from analysis.maps import MapSpec, PointLayer, classify
-from analysis.plan_export import export_bytes
-from analysis.redraw_map import Drawings, build_workbench_map, nearest_point, read_drawings
+from analysis.division import plans as plan_store
+from analysis.division import whatif as w
+from analysis.division.edits import Division, EditError, changed_grids, division_from_layer, reshape
+from analysis.division.export import export_bytes
+from analysis.division.history import History
+from analysis.division.suggest import Suggestion
+from analysis.maps.build import MapSpec, PointLayer, classify
+from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
 from analysis.settings import load_settings
-from analysis.suggest import Suggestion
 from ui import formats, loaders
 from ui.i18n import lang, t
 from ui.theme import presenting
@@ -169,7 +169,7 @@ def _tooltips(grids: pd.DataFrame) -> list[str]:
 
 
 def division_map(division: Division, editable: bool, changed: set[str] | None = None) -> folium.Map:
-    """A map of ``division`` coloured by the household norm (see :mod:`analysis.redraw_map`).
+    """A map of ``division`` coloured by the household norm (see :mod:`analysis.maps.workbench`).
 
     Buildings are shown on the editable map; on the others they start hidden (the layer control
     shows them), so that the grid lines read clearly.

@@ -30,7 +30,7 @@ def _text(value, kind: str) -> str:
 
 
 def grid_table(comparison: pd.DataFrame, names: tuple[str, str] | None = None) -> tuple[pd.DataFrame, object]:
-    """Each grid before and after (from :func:`analysis.whatif.compare`): the frame to download and its
+    """Each grid before and after (from :func:`analysis.division.whatif.compare`): the frame to download and its
     Styler, changed, added and removed rows shaded. ``names`` replace "before"/"after" in the headers."""
     first, second = names or (t("rd_before"), t("rd_after"))
     out = pd.DataFrame({t("rd_col_status"): comparison["status"].map(lambda s: t(f"rd_status_{s}")),
@@ -48,7 +48,7 @@ def grid_table(comparison: pd.DataFrame, names: tuple[str, str] | None = None) -
 
 
 def street_table(street: pd.DataFrame, names: tuple[str, str] | None = None) -> pd.DataFrame:
-    """The street's figures (:func:`analysis.whatif.street_comparison`) with labels and the change."""
+    """The street's figures (:func:`analysis.division.whatif.street_comparison`) with labels and the change."""
     first, second = names or (t("rd_before"), t("rd_after"))
     rows = []
     for figure, kind in STREET_FIGURES.items():

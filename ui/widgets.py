@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analysis.maps import classify
-from analysis.problems import ProblemReport, ReadError
+from analysis.ingest.problems import ProblemReport, ReadError
+from analysis.maps.build import classify
 from ui import actions
 from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes

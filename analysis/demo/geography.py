@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-
 CENTRE = (112.975, 28.190)
 DISTRICT_CODE = "430103"  # 天心区
 STREET_CODE = "007"

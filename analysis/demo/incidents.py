@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.crs import wgs84_to_gcj02
 from analysis.demo.geography import ADMIN_PREFIXES, MARKET
+from analysis.geo.crs import wgs84_to_gcj02
 
 START = pd.Timestamp("2025-11-16")
 END = pd.Timestamp("2026-11-15 23:59:59")

@@ -11,9 +11,10 @@ import shapely
 from analysis.demo.geography import build_geography
 from analysis.demo.incidents import build_incidents, categories_table
 from analysis.demo.people import build_services, build_volunteers, build_workers
+from analysis.settings import PROJECT_ROOT
 
 SEED = 20261122
-DEMO_DIR = Path(__file__).resolve().parents[2] / "geodata" / "demo"
+DEMO_DIR = PROJECT_ROOT / "geodata" / "demo"
 FILES = ("street.geojson", "grids.geojson", "buildings.csv", "incidents.csv", "workers.csv",
          "volunteers.csv", "services.csv", "categories.csv")
 

@@ -1,5 +1,6 @@
 """Every label of the interface, one module per area, merged into one table: key -> (Chinese, English)."""
-from ui.labels import analytics, common, data, map as map_labels, overview, redraw
+from ui.labels import analytics, common, data, overview, redraw
+from ui.labels import map as map_labels
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

@@ -1,0 +1,58 @@
+"""A division as a file: GeoJSON, GeoPackage, Shapefile (.zip) or KML, readable by our own importer.
+
+Every file holds the community rows and the grid rows of :meth:`Division.layer` (``grid_id``,
+``name``, ``level``, ``parent_id``, ``community``) with WGS-84 polygons, plus ``households``
+and ``population`` of each grid when given. Grid codes extend their community's code
+(:func:`analysis.division.edits.next_code`). Shapefile field names are cut to 10 characters by the
+format; ours are at most 10 already, and the .zip carries a UTF-8 ``.cpg``.
+"""
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.division.edits import Division
+
+FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "kml": ".kml"}
+DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile", "kml": "KML"}
+
+
+def export_layer(division: Division, figures: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """The layer that is written: community and grid rows, with households/population per grid."""
+    layer = division.layer()
+    if figures is not None:
+        by_grid = figures.set_index("grid_id")
+        for column in ("households", "population"):
+            layer[column] = layer["grid_id"].map(by_grid[column]).where(layer["level"] == "grid")
+    return layer
+
+
+def export_bytes(division: Division, fmt: str, name: str = "grids", figures: pd.DataFrame | None = None) -> bytes:
+    """The division written in ``fmt`` (a key of :data:`FORMATS`) as file contents.
+
+    Raises
+    ------
+    ValueError
+        Unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {sorted(FORMATS)}")
+    layer = export_layer(division, figures)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        suffix = ".shp" if fmt == "shp" else FORMATS[fmt]
+        path = folder / f"{name}{suffix}"
+        layer.to_file(path, driver=DRIVERS[fmt], engine="pyogrio",
+                      **({"encoding": "utf-8"} if fmt == "shp" else {}))
+        if fmt != "shp":
+            return path.read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(folder.iterdir()):
+                archive.write(part, part.name)
+        return buffer.getvalue()

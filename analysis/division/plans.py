@@ -1,0 +1,116 @@
+"""Saved plans (方案): named, revised divisions in the store, and making one the current division.
+
+A plan is saved as a new *revision* of its name (1, 2, ...): earlier revisions stay and can be
+opened again. Each save is one transaction, so a failed save leaves every earlier revision as it
+was. Making a plan current stores it as a new boundary version with its effective date; earlier
+versions are kept, so figures of past periods can still be read on the grids of their time
+(the sidebar's boundary-version filter).
+"""
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+
+from analysis.division.edits import Division, division_from_layer
+from analysis.store.database import Store, now_text
+from analysis.store.tables import plan_grids, plans
+
+LAYER_COLUMNS = ("grid_id", "name", "level", "parent_id", "community")
+
+
+def save_plan(store: Store, name: str, division: Division, author: str = "", note: str = "",
+              base_version: int | None = None) -> int:
+    """Save ``division`` as the next revision of plan ``name``; returns its ``plan_id``.
+
+    Raises
+    ------
+    ValueError
+        An empty name or a division with no grids (nothing is written).
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError("a plan needs a name")
+    if division.grids.empty:
+        raise ValueError("a plan needs at least one grid")
+    layer = division.layer()
+    rows = pd.DataFrame({c: layer[c].fillna("").astype(str) for c in LAYER_COLUMNS})
+    rows["wkt"] = shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=8)
+    with store.transaction() as conn:
+        revision = conn.execute(sa.select(sa.func.coalesce(sa.func.max(plans.c.revision), 0))
+                                .where(plans.c.name == name)).scalar_one() + 1
+        plan_id = int(conn.execute(plans.insert().values(
+            name=name, revision=revision, author=author.strip(), note=note.strip(), created_at=now_text(),
+            base_version=base_version, locked=json.dumps(sorted(division.locked), ensure_ascii=False),
+        )).inserted_primary_key[0])
+        conn.execute(plan_grids.insert(), rows.assign(plan_id=plan_id).to_dict("records"))
+    return plan_id
+
+
+def list_plans(store: Store) -> pd.DataFrame:
+    """Every saved revision, newest first: plan_id, name, revision, author, note, created_at,
+    base_version, grids (count)."""
+    count = sa.select(plan_grids.c.plan_id, sa.func.count().label("grids")).where(
+        plan_grids.c.level == "grid").group_by(plan_grids.c.plan_id).subquery()
+    q = sa.select(plans.c.plan_id, plans.c.name, plans.c.revision, plans.c.author, plans.c.note, plans.c.created_at,
+                  plans.c.base_version, count.c.grids).join(count, count.c.plan_id == plans.c.plan_id)
+    return pd.read_sql(q.order_by(plans.c.plan_id.desc()), store.engine)
+
+
+def load_plan(store: Store, plan_id: int) -> Division:
+    """The division saved as ``plan_id`` (with its locks), on its base version's street.
+
+    Raises
+    ------
+    LookupError
+        No such plan.
+    """
+    with store.engine.connect() as conn:
+        head = conn.execute(sa.select(plans).where(plans.c.plan_id == int(plan_id))).mappings().first()
+    if head is None:
+        raise LookupError(f"no plan {plan_id}")
+    frame = pd.read_sql(sa.select(plan_grids).where(plan_grids.c.plan_id == int(plan_id)), store.engine)
+    layer = gpd.GeoDataFrame(frame.drop(columns=["plan_id", "wkt"]),
+                             geometry=list(shapely.from_wkt(frame["wkt"].to_numpy())), crs=4326)
+    street = store.street(head["base_version"]) if head["base_version"] is not None else None
+    return division_from_layer(layer, street, json.loads(head["locked"]))
+
+
+def with_micro_grids(layer: gpd.GeoDataFrame, earlier: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``layer`` plus the earlier version's micro-grids, each under the grid that holds its inner point."""
+    micro = earlier[earlier["level"] == "micro"] if "level" in earlier else earlier.iloc[:0]
+    if micro.empty:
+        return layer
+    grids = layer[layer["level"] == "grid"].reset_index(drop=True)
+    inner = shapely.point_on_surface(micro.geometry.to_numpy())
+    at, grid_at = shapely.STRtree(grids.geometry.to_numpy()).query(inner, predicate="intersects")
+    parent = np.full(len(micro), -1)
+    parent[at[::-1]] = grid_at[::-1]
+    micro = micro.assign(parent_id=np.where(parent >= 0, grids["grid_id"].to_numpy()[parent], ""),
+                         community=np.where(parent >= 0, grids["community"].to_numpy()[parent], micro["community"]))
+    return gpd.GeoDataFrame(pd.concat([layer, micro[list(LAYER_COLUMNS) + ["geometry"]]], ignore_index=True),
+                            crs=4326)
+
+
+def make_current(store: Store, plan_id: int, effective_from: str, name: str | None = None) -> int:
+    """Store plan ``plan_id`` as a new current boundary version effective from ``effective_from``.
+
+    The previous versions stay in the store. Micro-grids of the version the plan was drawn on
+    follow the new grids (:func:`with_micro_grids`). Returns the new ``version_id``.
+    """
+    with store.engine.connect() as conn:
+        head = conn.execute(sa.select(plans).where(plans.c.plan_id == int(plan_id))).mappings().first()
+    if head is None:
+        raise LookupError(f"no plan {plan_id}")
+    division = load_plan(store, plan_id)
+    base = store.grids(head["base_version"]) if head["base_version"] is not None else gpd.GeoDataFrame()
+    layer = with_micro_grids(division.layer(), base)
+    label = name or f"{head['name']} r{head['revision']}"
+    with store.transaction() as conn:
+        return store.add_boundary_version(conn, label, layer, None, division.street,
+                                          note=f"plan {plan_id}: {head['note']}", make_current=True,
+                                          effective_from=str(pd.Timestamp(effective_from).date()))

@@ -1,0 +1,163 @@
+"""What a division would do (假设分析): every grid's figures and the street's, before against after.
+
+The figures are the dashboard's own, over the last 12 months (365 days ending with the latest
+report), with the data re-attributed to the division's polygons by
+:func:`analysis.metrics.dataset.redivide`:
+
+=====================  ==============================================================
+households, population sums over the grid's buildings
+incidents              reported in the 12 months (``incidents_per_week`` = / (365/7))
+workload_index         :func:`analysis.metrics.workload.workload_table` (1.0 = a typical grid)
+backlog                open at the end of the 12 months
+on_time_rate           按期结案率 of the 12 months, re-attributed to the new polygons
+volunteers             registered volunteers whose home or post is in the grid
+compactness, parts     :mod:`analysis.division.measures`
+=====================  ==============================================================
+
+For the street (:func:`street_summary`): CV and max/min of households and of the workload
+index, grids outside the household norm, grids in more than one part, mean and lowest
+compactness, gap and overlap area inside the street boundary (m²), buildings in no grid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.division import measures as dm
+from analysis.division.edits import Division, building_cells
+from analysis.geo import tiling
+from analysis.metrics import resolution as r
+from analysis.metrics.dataset import Dataset, redivide
+from analysis.metrics.periods import Period, period_for
+from analysis.metrics.workload import workload_table
+
+WINDOW_DAYS = 365
+FIGURES = ("households", "population", "incidents", "incidents_per_week", "workload_index", "backlog",
+           "volunteers", "on_time_rate", "compactness", "parts")
+MIN_GAP_M2 = 1.0   # below this a gap or an overlap is digitising noise
+
+
+def whatif_period(anchor: pd.Timestamp) -> Period:
+    """The 365 days ending with the anchor day."""
+    day = pd.Timestamp(anchor).normalize()
+    return period_for("custom", day, day - pd.Timedelta(days=WINDOW_DAYS - 1), day)
+
+
+@dataclass
+class Workspace:
+    """What the workbench computes once per data revision and boundary version.
+
+    Attributes
+    ----------
+    ds : Dataset
+        The data on the starting version.
+    flags : PeriodFlags
+        Of the 12 months (:func:`whatif_period`); valid for any re-division of ``ds``.
+    division : Division
+        The starting version as a division.
+    cells : numpy.ndarray
+        Each building's Voronoi cell over the street (``ds.buildings`` order).
+    buildings : pandas.DataFrame
+        ``ds.buildings`` plus ``incidents``: the 12 months' incidents nearest to each building.
+    """
+
+    ds: Dataset
+    flags: r.PeriodFlags
+    division: Division
+    cells: np.ndarray
+    buildings: pd.DataFrame
+
+
+def building_loads(lon, lat, incident_lon, incident_lat) -> np.ndarray:
+    """Incidents nearest to each building (a count per building; incidents without a location skipped)."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    ilon, ilat = np.asarray(incident_lon, dtype=float), np.asarray(incident_lat, dtype=float)
+    located = np.isfinite(ilon) & np.isfinite(ilat)
+    if len(lon) == 0 or not located.any():
+        return np.zeros(len(lon))
+    _, nearest = shapely.STRtree(shapely.points(lon, lat)).query_nearest(
+        shapely.points(ilon[located], ilat[located]), all_matches=False)
+    return np.bincount(nearest, minlength=len(lon)).astype(float)
+
+
+def workspace(ds: Dataset, division: Division, settings: dict) -> Workspace:
+    """The :class:`Workspace` of ``ds`` with ``division`` as its starting point."""
+    flags = r.period_flags(ds.incidents, whatif_period(ds.anchor), settings["rate_basis"])
+    b = ds.buildings
+    extent = division.street if division.street is not None else shapely.union_all(division.grids.geometry.to_numpy())
+    located = ds.incidents[flags.reported]
+    loads = building_loads(b["lon"], b["lat"], located["lon"], located["lat"])
+    return Workspace(ds, flags, division, building_cells(b["lon"], b["lat"], extent), b.assign(incidents=loads))
+
+
+@dataclass
+class Figures:
+    """One division's figures: ``grids`` (a row per grid, :data:`FIGURES` columns) and ``street``."""
+
+    grids: pd.DataFrame
+    street: dict[str, float]
+
+
+def division_figures(base: Dataset, flags: r.PeriodFlags, division: Division, settings: dict) -> Figures:
+    """Figures of ``division`` for the data of ``base`` (``flags``: its 12-month period flags)."""
+    ds = redivide(base, division.layer(), division.street)
+    table = workload_table(ds, flags, None, settings)
+    out = table[["grid_id", "name", "community", "households", "population", "workload_index", "backlog",
+                 "on_time_rate", "norm_min", "norm_max", "norm_position", "no_worker"]].copy()
+    out["incidents"] = table["reported"]
+    out["incidents_per_week"] = table["incidents_per_week"]
+    out["volunteers"] = ds.grids["volunteers"].to_numpy()
+    geoms = ds.grids.geometry.to_numpy()
+    out["compactness"] = dm.compactness(geoms)
+    out["parts"] = dm.part_counts(geoms)
+    out["locked"] = out["grid_id"].isin(division.locked)
+    return Figures(out, street_summary(out, division, ds.buildings))
+
+
+def street_summary(grids: pd.DataFrame, division: Division, buildings: pd.DataFrame) -> dict[str, float]:
+    """The street's figures of one division (see the module docstring)."""
+    households, load = dm.balance(grids["households"]), dm.balance(grids["workload_index"])
+    geoms = division.grids.geometry.to_numpy()
+    gaps = sum(area for _, area in tiling.gap_parts(geoms, division.street, MIN_GAP_M2))
+    overlaps = sum(area for *_, area, _ in tiling.overlap_pairs(geoms, MIN_GAP_M2))
+    unplaced = tiling.uncovered_points(geoms, buildings["lon"], buildings["lat"]) if len(buildings) else np.zeros(0)
+    return {"grids": float(len(grids)),
+            "households_cv": households.cv, "households_max_min": households.max_over_min,
+            "workload_cv": load.cv, "workload_max_min": load.max_over_min,
+            "outside_norm": float((grids["norm_position"] != "within").sum()),
+            "not_contiguous": float((grids["parts"] > 1).sum()),
+            "compactness_mean": float(grids["compactness"].mean()) if len(grids) else float("nan"),
+            "compactness_min": float(grids["compactness"].min()) if len(grids) else float("nan"),
+            "gap_m2": float(gaps), "overlap_m2": float(overlaps),
+            "buildings_unplaced": float(unplaced.sum())}
+
+
+def compare(before: Figures, after: Figures, changed: set[str]) -> pd.DataFrame:
+    """A row per grid of either division: each figure before and after (``<figure>_before``/``_after``).
+
+    ``status`` is 'added', 'removed', 'changed' (its polygon is in ``changed``, or a figure moved)
+    or 'same'; the rows come in the order changed, added, removed, same, then by ``grid_id``.
+    """
+    keys = ["grid_id", "name", "community"]
+    left = before.grids[keys + list(FIGURES)].rename(columns={f: f"{f}_before" for f in FIGURES})
+    right = after.grids[keys + list(FIGURES) + ["norm_position", "locked"]].rename(
+        columns={f: f"{f}_after" for f in FIGURES})
+    out = left.merge(right, on="grid_id", how="outer", suffixes=("_old", ""), indicator=True)
+    for column in ("name", "community"):
+        out[column] = out[column].fillna(out.pop(f"{column}_old"))
+    moved = np.zeros(len(out), dtype=bool)
+    for figure in ("households", "incidents", "backlog", "volunteers"):
+        moved |= ~np.isclose(out[f"{figure}_before"].to_numpy(float), out[f"{figure}_after"].to_numpy(float))
+    status = np.select([out["_merge"] == "left_only", out["_merge"] == "right_only",
+                        out["grid_id"].isin(changed).to_numpy() | moved], ["removed", "added", "changed"], "same")
+    out = out.drop(columns="_merge").assign(status=status, locked=out["locked"].fillna(False).astype(bool))
+    order = out["status"].map({"changed": 0, "added": 1, "removed": 2, "same": 3})
+    return out.assign(_order=order).sort_values(["_order", "grid_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def street_comparison(before: Figures, after: Figures) -> pd.DataFrame:
+    """The street's figures side by side: index the figure name, columns ``before``, ``after``."""
+    return pd.DataFrame({"before": pd.Series(before.street), "after": pd.Series(after.street)})

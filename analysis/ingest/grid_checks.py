@@ -1,0 +1,101 @@
+"""Checks of a grid layer before it is used: what a street office's boundary files get wrong.
+
+* invalid polygons (self-intersections, bow-ties) are repaired with ``make_valid`` and reported;
+* empty or non-polygon features are rejected (reported, kept out of the layer);
+* empty and duplicate grid ids: the first feature keeps the id, later ones are rejected;
+* a child's code must start with its parent's code, and the parent must exist;
+* overlaps between grids of the same level, with area (m²) and location;
+* gaps: parts of the street boundary (or holes in the union of the grids) that no grid of the
+  level covers, with area (m²) and location.
+Areas are computed in the local UTM zone, never in degrees.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from analysis.geo.geometry import point_text, polygonal
+from analysis.geo.tiling import gap_parts, overlap_pairs
+from analysis.ingest.problems import ProblemReport
+
+DEFAULT_MIN_AREA_M2 = 1.0
+
+
+@dataclass
+class GridCheck:
+    """The checked layer, the rejected features and the report."""
+
+    grids: gpd.GeoDataFrame
+    rejected: gpd.GeoDataFrame
+    report: ProblemReport
+
+
+def check_grids(grids: gpd.GeoDataFrame, street=None, min_area_m2: float = DEFAULT_MIN_AREA_M2) -> GridCheck:
+    """Repair and check a canonical grids frame (see :func:`analysis.ingest.boundaries.read_boundaries`).
+
+    Parameters
+    ----------
+    grids : geopandas.GeoDataFrame
+        Canonical grids, EPSG:4326.
+    street : shapely geometry, optional
+        The street boundary (WGS-84). Without it, gaps are the holes in the union of the grids.
+    min_area_m2 : float
+        Overlaps and gaps smaller than this are ignored (digitising noise).
+    """
+    report = ProblemReport()
+    grids = grids.copy().reset_index(drop=True)
+    feature = np.arange(len(grids)) + 1
+    keep = np.ones(len(grids), dtype=bool)
+    geoms = grids.geometry.to_numpy().copy()
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
+            report.add(int(feature[i]), "geometry", grids.at[i, "grid_id"], "empty_geometry")
+            keep[i] = False
+            continue
+        if not geom.is_valid:
+            reason = shapely.is_valid_reason(geom)
+            geoms[i] = polygonal(shapely.make_valid(geom))
+            report.add(int(feature[i]), "geometry", grids.at[i, "grid_id"], "invalid_polygon", "warning", reason)
+            if geoms[i] is None:
+                keep[i] = False
+    grids = grids.set_geometry(list(geoms), crs=4326)
+    ids = grids["grid_id"]
+    empty_id = (ids == "") & keep
+    for i in np.flatnonzero(empty_id):
+        report.add(int(feature[i]), "grid_id", "", "missing_grid_id")
+    keep &= ~empty_id
+    dup = ids.duplicated(keep="first").to_numpy() & keep
+    for i in np.flatnonzero(dup):
+        report.add(int(feature[i]), "grid_id", ids[i], "duplicate_grid_id")
+    keep &= ~dup
+    known = set(ids[keep])
+    for i in np.flatnonzero(keep & (grids["parent_id"] != "").to_numpy()):
+        parent, code = grids.at[i, "parent_id"], grids.at[i, "grid_id"]
+        if not code.startswith(parent):
+            report.add(int(feature[i]), "grid_id", code, "child_code", "warning", parent)
+        if parent not in known:
+            report.add(int(feature[i]), "parent_id", parent, "unknown_parent", "warning", parent)
+    rejected = grids[~keep].assign(feature=feature[~keep])
+    grids = grids[keep].assign(feature=feature[keep]).reset_index(drop=True)
+    for level in grids["level"].unique():
+        _overlaps(grids[grids["level"] == level], min_area_m2, report)
+    for level in ("community", "grid"):
+        layer = grids[grids["level"] == level]
+        if len(layer):
+            _gaps(layer, street, min_area_m2, report)
+    return GridCheck(grids.drop(columns="feature"), rejected.drop(columns="feature"), report)
+
+
+def _overlaps(layer: gpd.GeoDataFrame, min_area_m2: float, report: ProblemReport) -> None:
+    for a, b, area, shared in overlap_pairs(layer.geometry.to_numpy(), min_area_m2):
+        report.add(int(layer["feature"].iloc[a]), "geometry", layer["grid_id"].iloc[a], "overlap", "warning",
+                   f"{layer['grid_id'].iloc[b]}: {area:,.0f} m² @ {point_text(shared)}")
+
+
+def _gaps(layer: gpd.GeoDataFrame, street, min_area_m2: float, report: ProblemReport) -> None:
+    for part, area in gap_parts(layer.geometry.to_numpy(), street, min_area_m2):
+        report.add(None, "geometry", "", "gap", "warning",
+                   f"{layer['level'].iloc[0]} {area:,.0f} m² @ {point_text(part)}")

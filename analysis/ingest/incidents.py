@@ -1,0 +1,228 @@
+"""Incident tables -> the canonical incidents frame, once, at load.
+
+Validation rules (each broken rule is a line in the problem report):
+
+* ``incident_id`` empty -> row rejected (kept for review).
+* ``reported_at`` empty or unparseable -> row rejected.
+* the same id twice -> the last row in the file wins, earlier rows rejected.
+* ``due_at`` / ``closed_at`` unparseable -> kept as empty, warning.
+* closed before reported -> kept, warning (durations leave it out later).
+* coordinates that are not numbers, out of range, half given or in an unknown system -> the
+  coordinates are set aside (the address, if any, is used) and a warning is written.
+* every coordinate is converted to WGS-84 here, from the row's own ``coord_system`` column
+  when the file has one, else from the system the user chose for the file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.geo.crs import CoordSystem, parse_coord_system, to_wgs84
+from analysis.ingest.dates import parse_datetimes
+from analysis.ingest.problems import ProblemReport, ReadError
+from analysis.ingest.schema import HANDLED_LEVELS, INCIDENT_FIELDS, INCIDENT_REQUIRED
+
+CANONICAL_COLUMNS = (*INCIDENT_FIELDS, "source_row")
+_DATE_FIELDS = ("reported_at", "due_at", "closed_at")
+_TEXT_FIELDS = ("incident_id", "category", "subcategory", "source", "status", "address",
+                "handler", "reporter_phone", "satisfaction", "reopened")
+_LEVEL_WORDS = {"网格": "grid", "社区": "community", "街道": "street", "部门": "department",
+                "职能部门": "department", "区直部门": "department", "市直部门": "department"}
+
+
+@dataclass
+class IncidentRead:
+    """The result of normalising an incident table.
+
+    Attributes
+    ----------
+    incidents : pandas.DataFrame
+        Canonical columns (``CANONICAL_COLUMNS``); lon/lat in WGS-84 degrees (NaN when absent);
+        ``coord_system`` is the system the row was given in; ``source_row`` the file row.
+    rejected : pandas.DataFrame
+        Rows not imported: ``source_row``, ``incident_id``, ``code``, ``raw`` (the row as JSON).
+    report : ProblemReport
+    """
+
+    incidents: pd.DataFrame
+    rejected: pd.DataFrame
+    report: ProblemReport
+
+
+def _check_mapping(table: pd.DataFrame, mapping: dict[str, str]) -> None:
+    report = ProblemReport()
+    for field in INCIDENT_REQUIRED:
+        if field not in mapping:
+            report.add(None, field, "", "missing_column", detail=field)
+    for header in mapping.values():
+        if header not in table.columns:
+            report.add(None, header, "", "mapped_column_absent", detail=header)
+    if "lon" in mapping and "lat" not in mapping or "lat" in mapping and "lon" not in mapping:
+        report.add(None, "lon/lat", "", "missing_column", detail="lat" if "lon" in mapping else "lon")
+    if "lon" not in mapping and "address" not in mapping:
+        report.add(None, "lon/lat", "", "missing_column", detail="lon/lat or address")
+    if len(report):
+        raise ReadError(report)
+
+
+def _report_rows(report, rows, column, values, code, severity, details=None) -> None:
+    for i, (row, value) in enumerate(zip(rows, values)):
+        report.add(int(row), column, value, code, severity, "" if details is None else details[i])
+
+
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def to_numbers(text: pd.Series) -> pd.Series:
+    """Stripped text -> float, NaN where it is not a decimal number (as ``pd.to_numeric(errors="coerce")``).
+
+    Done in Arrow (a regex guard, then a cast), several times faster on a million rows.
+    """
+    values = pa.array(text.astype(str), type=pa.string())
+    numeric = pc.if_else(pc.match_substring_regex(values, _NUMBER), values, pa.scalar(None, pa.string()))
+    return pd.Series(pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
+
+
+def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_system: CoordSystem,
+                         rows: pd.Series, report: ProblemReport) -> pd.DataFrame:
+    """Read the lon/lat (and per-row coordinate system) columns and convert them to WGS-84.
+
+    Returns a frame (index of ``table``) with ``lon``, ``lat`` (NaN where unusable) and
+    ``coord_system`` (the system the row was given in, '' where unusable); every value set
+    aside gets a warning naming its file row (``rows``).
+    """
+    n = len(table)
+    out = pd.DataFrame({"lon": np.full(n, np.nan), "lat": np.full(n, np.nan),
+                        "coord_system": pd.Series([""] * n, index=table.index, dtype=object)}, index=table.index)
+    if "lon" not in mapping:
+        return out
+    raw = {axis: table[mapping[axis]].astype(str).str.strip() for axis in ("lon", "lat")}
+    num = {axis: to_numbers(raw[axis]) for axis in ("lon", "lat")}
+    usable = pd.Series(True, index=table.index)
+    for axis in ("lon", "lat"):
+        bad = (raw[axis] != "") & num[axis].isna()
+        _report_rows(report, rows[bad], mapping[axis], raw[axis][bad], "bad_number", "warning", list(raw[axis][bad]))
+        usable &= ~bad
+    both = num["lon"].notna() & num["lat"].notna()
+    half = (num["lon"].notna() ^ num["lat"].notna()) & usable
+    _report_rows(report, rows[half], mapping["lon"], raw["lon"][half] + "," + raw["lat"][half],
+                 "half_coordinate", "warning")
+    usable &= both
+    systems = pd.Series([default_system.label] * n, index=table.index, dtype=object)
+    if "coord_system" in mapping:
+        given = table[mapping["coord_system"]].astype(str).str.strip()
+        for text in given[given != ""].unique():
+            chosen = given == text
+            try:
+                systems[chosen] = parse_coord_system(text).label
+            except ValueError:
+                bad = chosen & usable
+                _report_rows(report, rows[bad], mapping["coord_system"], given[bad], "bad_coord_system", "warning",
+                             [text] * int(bad.sum()))
+                usable &= ~chosen
+    for label in systems[usable].unique():
+        chosen = usable & (systems == label)
+        lon, lat = to_wgs84(num["lon"][chosen].to_numpy(), num["lat"][chosen].to_numpy(), label)
+        out.loc[chosen, "lon"], out.loc[chosen, "lat"] = lon, lat
+        out.loc[chosen, "coord_system"] = label
+    bad = usable & ~(out["lon"].between(-180, 180) & out["lat"].between(-90, 90))
+    _report_rows(report, rows[bad], mapping["lon"], raw["lon"][bad] + "," + raw["lat"][bad],
+                 "coord_out_of_range", "warning")
+    out.loc[bad | ~usable, ["lon", "lat"]] = np.nan
+    out.loc[bad | ~usable, "coord_system"] = ""
+    return out
+
+
+def _handled_level(values: pd.Series) -> pd.Series:
+    """grid/community/street/department from English or Chinese words (each distinct text once)."""
+    def one(text: str) -> str:
+        text = text.strip()
+        return text.lower() if text.lower() in HANDLED_LEVELS else _LEVEL_WORDS.get(text, text)
+
+    return values.map({text: one(text) for text in values.unique()})
+
+
+def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
+                        default_system: CoordSystem | str = "wgs84") -> IncidentRead:
+    """Turn a raw incident table (all text) into the canonical incidents frame.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`analysis.ingest.tables.read_table`.
+    mapping : dict
+        ``{canonical_field: header}`` (see :func:`analysis.ingest.schema.guess_mapping`).
+    default_system : CoordSystem or str
+        The coordinate system of rows that do not name their own.
+
+    Raises
+    ------
+    ReadError
+        A required column is missing or a mapped header is absent.
+    """
+    _check_mapping(table, mapping)
+    default_system = parse_coord_system(default_system)
+    report = ProblemReport()
+    table = table.reset_index(drop=True)
+    out = pd.DataFrame(index=table.index)
+    out["source_row"] = table.index.to_numpy() + 2
+    for field in _TEXT_FIELDS + ("handled_level",):
+        out[field] = table[mapping[field]].astype(str).str.strip() if field in mapping else ""
+    out["handled_level"] = _handled_level(out["handled_level"])
+    reject = pd.Series("", index=out.index, dtype=object)
+
+    missing = out["incident_id"] == ""
+    _report_rows(report, out.loc[missing, "source_row"], mapping["incident_id"], [""] * int(missing.sum()),
+                 "missing_id", "error")
+    reject[missing] = "missing_id"
+
+    for field in _DATE_FIELDS:
+        if field not in mapping:
+            out[field] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+            continue
+        parsed, bad = parse_datetimes(table[mapping[field]])
+        out[field] = parsed
+        raw = table[mapping[field]].astype(str)
+        if field == "reported_at":
+            bad &= reject == ""
+            empty = parsed.isna() & ~bad & (reject == "")
+            _report_rows(report, out.loc[empty, "source_row"], mapping[field], raw[empty], "missing_date", "error")
+            reject[empty] = "missing_date"
+            _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "error",
+                         list(raw[bad]))
+            reject[bad] = "bad_date"
+        else:
+            _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "warning",
+                         list(raw[bad]))
+
+    order = out["closed_at"] < out["reported_at"]
+    _report_rows(report, out.loc[order, "source_row"], mapping.get("closed_at", ""),
+                 out.loc[order, "closed_at"].astype(str), "closed_before_reported", "warning")
+
+    coords = coordinates_to_wgs84(table, mapping, default_system, out["source_row"], report)
+    out["lon"], out["lat"], out["coord_system"] = coords["lon"], coords["lat"], coords["coord_system"]
+
+    keep = reject == ""
+    dup = pd.Series(False, index=out.index)
+    dup[keep] = out.loc[keep, "incident_id"].duplicated(keep="last")   # among rows still kept only
+    if dup.any():
+        last_row = out[keep].drop_duplicates("incident_id", keep="last").set_index("incident_id")["source_row"]
+        winners = out.loc[dup, "incident_id"].map(last_row)
+        _report_rows(report, out.loc[dup, "source_row"], mapping["incident_id"], out.loc[dup, "incident_id"],
+                     "duplicate_id", "error", [str(w) for w in winners])
+        reject[dup] = "duplicate_id"
+
+    bad_rows = reject != ""
+    rejected = pd.DataFrame({
+        "source_row": out.loc[bad_rows, "source_row"].to_numpy(),
+        "incident_id": out.loc[bad_rows, "incident_id"].to_numpy(),
+        "code": reject[bad_rows].to_numpy(),
+        "raw": [json.dumps(r, ensure_ascii=False) for r in table[bad_rows].to_dict("records")],
+    })
+    incidents = out.loc[~bad_rows, list(CANONICAL_COLUMNS)].reset_index(drop=True)
+    return IncidentRead(incidents, rejected, report)

@@ -1,0 +1,102 @@
+"""Canonical column names, and the Chinese and English headers that map onto them.
+
+Column names inside the program are English; users see Chinese labels (``ui/i18n``).
+``guess_mapping`` recognises the usual headers of Chinese street-office and 311 exports; any
+other header is mapped explicitly by the user (the data page, or ``--*-col`` on the CLI).
+"""
+from __future__ import annotations
+
+import re
+
+# Canonical incident columns, in order, with the headers each is recognised by.
+INCIDENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "incident_id": ("事件编号", "事件id", "案件编号", "工单编号", "工单号", "case_id", "srnumber",
+                    "case_enquiry_id", "request_id", "caseid", "编号", "id"),
+    "reported_at": ("上报时间", "报告时间", "受理时间", "创建时间", "立案时间", "发生时间", "reported_at",
+                    "created", "createddate", "created_at", "open_dt", "opened", "date"),
+    "category": ("事件大类", "事件类型", "大类", "类别", "问题类型", "category", "type", "requesttype"),
+    "subcategory": ("事件小类", "小类", "子类", "问题小类", "subcategory", "subtype"),
+    "source": ("事件来源", "来源", "上报渠道", "渠道", "source", "requestsource"),
+    "status": ("事件状态", "状态", "办理状态", "处置状态", "status", "case_status"),
+    "address": ("事发地址", "事件地址", "详细地址", "地址", "address", "location_address"),
+    "lon": ("经度", "lon", "lng", "long", "longitude", "x"),
+    "lat": ("纬度", "lat", "latitude", "y"),
+    "coord_system": ("坐标系", "坐标类型", "coord_system", "crs"),
+    "due_at": ("处理期限", "办结期限", "截止时间", "期限", "应结时间", "due_at", "due", "deadline",
+               "sla_target_dt"),
+    "closed_at": ("办结时间", "结案时间", "关闭时间", "closed_at", "closed", "closeddate", "closed_dt"),
+    "handled_level": ("处置层级", "办理层级", "handled_level"),
+    "handler": ("处置人", "承办人", "处理人", "责任人", "handler", "assignto", "owner"),
+    "reporter_phone": ("联系电话", "电话", "手机号", "手机", "reporter_phone", "phone"),
+    "satisfaction": ("满意度", "评价", "satisfaction"),
+    "reopened": ("返工次数", "重办次数", "退回次数", "reopened", "reopen_count"),
+}
+INCIDENT_REQUIRED = ("incident_id", "reported_at")
+
+BUILDING_FIELDS: dict[str, tuple[str, ...]] = {
+    "building_id": ("楼栋编号", "建筑编号", "编号", "building_id", "id"),
+    "address": ("标准地址", "地址", "address"),
+    "aliases": ("别名", "其他地址", "aliases"),
+    "community": ("社区", "所属社区", "community"),
+    "households": ("户数", "住户数", "households"),
+    "population": ("人口", "人数", "常住人口", "population"),
+    "lon": INCIDENT_FIELDS["lon"],
+    "lat": INCIDENT_FIELDS["lat"],
+}
+BUILDING_REQUIRED = ("building_id", "address")
+
+GRID_FIELDS: dict[str, tuple[str, ...]] = {
+    "grid_id": ("网格编号", "网格编码", "编码", "编号", "grid_id", "code"),
+    "name": ("网格名称", "名称", "name"),
+    "level": ("层级", "级别", "level"),
+    "parent_id": ("上级编号", "上级编码", "parent_id", "parent"),
+    "community": ("社区", "所属社区", "community"),
+    "households": ("户数", "households"),
+    "population": ("人口", "population"),
+}
+
+PEOPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "workers": {"worker_id": ("工号", "编号", "worker_id"), "name": ("姓名", "name"),
+                "role": ("岗位", "角色", "role"), "grid_id": ("网格编号", "grid_id")},
+    "volunteers": {"volunteer_id": ("志愿者编号", "编号", "volunteer_id"), "name": ("姓名", "name"),
+                   "team": ("队伍", "服务队", "team"), "grid_id": ("网格编号", "grid_id"),
+                   "lon": INCIDENT_FIELDS["lon"], "lat": INCIDENT_FIELDS["lat"],
+                   "active": ("在册", "活跃", "active")},
+    "services": {"volunteer_id": ("志愿者编号", "volunteer_id"), "date": ("服务日期", "日期", "date"),
+                 "hours": ("时长", "小时", "hours"), "grid_id": ("网格编号", "grid_id"),
+                 "activity": ("服务内容", "活动", "activity")},
+}
+
+HANDLED_LEVELS = ("grid", "community", "street", "department")
+
+
+def _key(header: str) -> str:
+    """Header comparison key: lower case, no spaces, underscores, brackets or units."""
+    text = re.sub(r"[（(][^）)]*[）)]", "", str(header))
+    return re.sub(r"[\s_\-:：]", "", text).lower()
+
+
+def guess_mapping(headers: list[str], fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Map canonical fields to the file's headers by the known aliases.
+
+    Each header is used at most once; aliases earlier in a field's list win, and fields are
+    matched in their declared order.
+
+    Returns
+    -------
+    dict
+        ``{canonical_field: header_in_file}`` for every field recognised.
+    """
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(_key(header), header)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for field, aliases in fields.items():
+        for alias in (field, *aliases):
+            header = by_key.get(_key(alias))
+            if header is not None and header not in used:
+                mapping[field] = header
+                used.add(header)
+                break
+    return mapping

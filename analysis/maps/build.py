@@ -1,0 +1,514 @@
+"""The grid map: folium layers for grids coloured by a measure, outlines, density, hotspots, incidents.
+
+Pure Python (no Streamlit): :func:`build_map` takes a :class:`MapSpec` whose labels are already
+in the user's language and returns a ``folium.Map`` whose scripts all come from the dashboard
+(:mod:`analysis.maps.assets`). Layers, bottom to top: grid fills (clickable; the click returns
+the grid's properties), hotspot cells, density image, grid names, community outlines, street
+outline, incidents. With the Amap basemap (GCJ-02 tiles) every layer is shifted to GCJ-02, so
+that it lines up with the tiles; otherwise everything stays WGS-84.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+from folium.plugins import FastMarkerCluster
+
+from analysis.geo.crs import wgs84_to_gcj02
+from analysis.geo.geometry import convert_geometries
+from analysis.maps.assets import localise
+
+BASEMAPS = ("none", "osm", "amap")
+TILES = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors", ""),
+    "amap": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+             "© 高德地图 AutoNavi", "1234"),
+}
+NO_DATA = "#d9d9d9"
+BAD_HIGH = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")   # more is worse: oranges
+GOOD_HIGH = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")  # more is better: greens
+RATE_BREAKS = (0.6, 0.8, 0.9, 0.95)
+RATE_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#a6dba0", "#1b7837")  # red (low) to green (high)
+NORM_COLOURS = {"below": "#6baed6", "within": "#f7f7f7", "above": "#e6550d"}
+HOT_COLOURS = {99: "#54278f", 95: "#807dba", 90: "#bcbddc"}  # purples: apart from the grid colours
+MEASURE_KINDS = {"reported": "bad", "per_100_households": "bad", "backlog": "bad", "overdue": "bad",
+                 "closure_rate": "rate", "on_time_rate": "rate", "norm_position": "norm",
+                 "volunteers_per_100_households": "good"}
+SIMPLIFY_DEG = 0.00002   # ~2 m: invisible at street zoom, halves the vertices
+DECIMALS = 6             # ~0.1 m
+MIN_LABEL_ZOOM, MAX_LABEL_ZOOM = 10, 19
+LABEL_OVERHANG = 1.2      # a name may overhang its grid a little before it waits for a closer zoom
+POINTS_SHOWN_MAX = 400   # more incidents than this start hidden (the layer control shows them)
+
+
+@dataclass
+class Classes:
+    """Colour of each grid, and the legend: (colour, label) pairs, labels as text or a key to translate."""
+
+    colours: list[str]
+    legend: list[tuple[str, str]]
+
+
+def _number(value: float, percent: bool) -> str:
+    if percent:
+        return f"{value:.0%}"
+    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
+
+
+def classify(values, kind: str) -> Classes:
+    """Colours for a measure: ``bad``/``good`` counts in up to 5 quantile classes, ``rate`` in fixed
+    classes (<60 %, 60-80 %, 80-90 %, 90-95 %, ≥95 %), ``norm`` by position (below/within/above).
+
+    NaN (nothing to measure) is grey with the legend key ``no_data``.
+    """
+    if kind == "norm":
+        colours = [NORM_COLOURS.get(v, NO_DATA) for v in values]
+        return Classes(colours, [(NORM_COLOURS[k], k) for k in ("below", "within", "above")])
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    if kind == "rate":
+        breaks, palette = np.array(RATE_BREAKS), RATE_COLOURS
+        edges = [0.0, *RATE_BREAKS, 1.0]
+    else:
+        palette = BAD_HIGH if kind == "bad" else GOOD_HIGH
+        positive = values[finite & (values > 0)]
+        breaks = np.unique(np.quantile(positive, [0.2, 0.4, 0.6, 0.8])) if len(positive) else np.array([])
+        breaks = np.unique(np.r_[0.0, breaks])[1:] if len(breaks) else breaks
+        palette = palette[-(len(breaks) + 1):] if len(breaks) < 4 else palette
+        edges = [0.0, *breaks, float(positive.max()) if len(positive) else 0.0]
+    cls = np.searchsorted(breaks, values, side="right")
+    colours = [palette[c] if ok else NO_DATA for c, ok in zip(cls, finite)]
+    percent = kind == "rate"
+    legend = [(palette[i], f"{_number(edges[i], percent)} – {_number(edges[i + 1], percent)}")
+              for i in range(len(palette)) if i < len(edges) - 1]
+    if not finite.all():
+        legend.append((NO_DATA, "no_data"))
+    return Classes(colours, legend)
+
+
+@dataclass
+class PointLayer:
+    """Points drawn as small circles, one colour per row: ``lon``, ``lat``, ``colour``, ``tooltip`` (HTML)."""
+
+    name: str
+    points: pd.DataFrame
+    radius: float = 4.0
+    show: bool = True
+
+
+@dataclass
+class MapSpec:
+    """Everything a map shows, labels already in the user's language.
+
+    Attributes
+    ----------
+    grids : geopandas.GeoDataFrame
+        ``grid_id``, ``name``, ``tooltip`` (HTML text shown on hover), ``in_scope`` (bool), geometry.
+    classes : Classes
+        Fill colours (aligned with ``grids``) and legend.
+    text : dict
+        Labels: ``legend_title``, ``layer_grids``, ``layer_density``, ``layer_hotspots``,
+        ``layer_points``, ``layer_names``, ``layer_communities``, ``no_data``, ``below``,
+        ``within``, ``above``, ``hot_99``, ``hot_95``, ``hot_90``, ``play``, ``pause``.
+    density : list of (label, PNG bytes)
+        The density image of the period first, then one per week for the playback.
+    density_bounds : [[south, west], [north, east]]
+    hotspots : geopandas.GeoDataFrame or None
+        ``confidence`` (90/95/99), geometry.
+    points : pandas.DataFrame or None
+        ``lon``, ``lat``, ``popup`` (HTML): individual incidents, clustered.
+    selected : str
+        A grid to outline and zoom to ('' for none).
+    basemap : str
+        ``none`` (no tiles: outlines only), ``osm`` (WGS-84 tiles) or ``amap`` (GCJ-02 tiles).
+    label_px : int
+        Font size of grid names and the legend, in pixels.
+    point_layers : list of PointLayer
+        More points to draw above the grids (e.g. covered and uncovered households).
+    extra_layers : list of folium layers
+        More layers drawn above everything else and listed in the layer control (e.g. outlines of
+        changed grids); they must be added here, before the control is made, not to the map after.
+    """
+
+    grids: object
+    classes: Classes
+    text: dict[str, str]
+    communities: object = None
+    street: object = None
+    density: list[tuple[str, bytes]] = field(default_factory=list)
+    density_bounds: list[list[float]] | None = None
+    hotspots: object = None
+    points: pd.DataFrame | None = None
+    selected: str = ""
+    basemap: str = "none"
+    label_px: int = 13
+    show_names: bool = True
+    point_layers: list[PointLayer] = field(default_factory=list)
+    extra_layers: list = field(default_factory=list)
+
+
+class _Shift:
+    """WGS-84 -> the basemap's system (GCJ-02 for Amap), for geometries and points."""
+
+    def __init__(self, basemap: str):
+        self.gcj = basemap == "amap"
+
+    def geoms(self, geoms) -> np.ndarray:
+        geoms = np.asarray(geoms, dtype=object)
+        return convert_geometries(geoms, "wgs84", "gcj02") if self.gcj else geoms
+
+    def points(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        return wgs84_to_gcj02(lon, lat) if self.gcj else (lon, lat)
+
+    def bounds(self, bounds: list[list[float]]) -> list[list[float]]:
+        (s, w), (n, e) = bounds
+        lon, lat = self.points([w, e], [s, n])
+        return [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
+
+
+def _rounded(geoms: np.ndarray) -> np.ndarray:
+    coords = shapely.get_coordinates(geoms)
+    return shapely.set_coordinates(geoms.copy(), np.round(coords, DECIMALS))
+
+
+def feature_collection(properties: pd.DataFrame, geoms) -> dict:
+    """A GeoJSON FeatureCollection with coordinates rounded to 6 decimals (~0.1 m)."""
+    geoms = _rounded(np.asarray(geoms, dtype=object))
+    records = properties.to_dict("records")
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
+                         for p, g in zip(records, geoms)]}
+
+
+def png_url(data: bytes) -> str:
+    """A PNG as a data URL (embedded in the map: no file to serve)."""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+_LEGEND = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.gl-legend {background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 4px; color: #111;
+  font-size: {{ this.px }}px; line-height: 1.45; box-shadow: 0 1px 4px rgba(0,0,0,0.35);}
+.gl-legend b {display: block; margin-bottom: 4px;}
+.gl-legend i {display: inline-block; width: 1.1em; height: 1.1em; margin-right: 6px; vertical-align: -0.2em;
+  border: 1px solid #555;}
+.gl-name {color: #111; font-weight: 600; font-size: {{ this.px }}px; white-space: nowrap;
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff;}
+.gl-player {background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px; color: #111;
+  font-size: {{ this.px }}px; box-shadow: 0 1px 4px rgba(0,0,0,0.35);}
+.gl-player button {font-size: {{ this.px }}px; min-width: 3.2em; cursor: pointer;}
+.gl-player input {width: 14em; vertical-align: middle;}
+.leaflet-container {background: #eef0ec;}
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function() {
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function() {
+    var div = L.DomUtil.create("div", "gl-legend");
+    div.innerHTML = {{ this.html|tojson }};
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+""")
+
+_PLAYER = Template("""
+{% macro script(this, kwargs) %}
+(function() {
+  var frames = {{ this.frames|tojson }};
+  var overlay = {{ this.overlay.get_name() }};
+  var map = {{ this._parent.get_name() }};
+  var control = L.control({position: "bottomleft"});
+  control.onAdd = function() {
+    var div = L.DomUtil.create("div", "gl-player");
+    div.innerHTML = '<button type="button" class="gl-play">' + {{ this.play|tojson }} + '</button> ' +
+      '<input class="gl-week" type="range" min="0" max="' + (frames.length - 1) + '" value="0" step="1"> ' +
+      '<span class="gl-label"></span>';
+    L.DomEvent.disableClickPropagation(div);
+    var button = div.querySelector(".gl-play"), slider = div.querySelector(".gl-week"),
+        label = div.querySelector(".gl-label"), timer = null;
+    function show(i) {
+      slider.value = i; label.textContent = frames[i].label; overlay.setUrl(frames[i].url);
+      if (!map.hasLayer(overlay)) { overlay.addTo(map); }
+    }
+    function stop() { clearInterval(timer); timer = null; button.textContent = {{ this.play|tojson }}; }
+    slider.addEventListener("input", function() { stop(); show(+slider.value); });
+    button.addEventListener("click", function() {
+      if (timer) { stop(); return; }
+      button.textContent = {{ this.pause|tojson }};
+      var i = Math.max(1, +slider.value);
+      show(i);
+      timer = setInterval(function() {
+        i = i + 1 >= frames.length ? 1 : i + 1;
+        show(i);
+      }, {{ this.interval_ms }});
+    });
+    label.textContent = frames[0].label;
+    return div;
+  };
+  control.addTo(map);
+})();
+{% endmacro %}
+""")
+
+
+class Legend(MacroElement):
+    """A legend box (bottom right) drawn by the map itself, in the user's language."""
+
+    _template = _LEGEND
+
+    def __init__(self, title: str, entries: list[tuple[str, str]], px: int):
+        super().__init__()
+        self._name = "GridLensLegend"
+        self.px = px
+        rows = "".join(f'<div><i style="background:{c}"></i>{label}</div>' for c, label in entries)
+        self.html = f"<b>{title}</b>{rows}"
+
+
+class WeekPlayer(MacroElement):
+    """A play button and a slider that step the density image through the weeks (in the browser).
+
+    Frame 0 is the whole period; playing cycles through frames 1..n (one per week).
+    """
+
+    _template = _PLAYER
+
+    def __init__(self, overlay, frames: list[dict[str, str]], play: str, pause: str, interval_ms: int = 900):
+        super().__init__()
+        self._name = "GridLensWeekPlayer"
+        self.overlay, self.frames, self.play, self.pause, self.interval_ms = overlay, frames, play, pause, interval_ms
+
+
+def label_zooms(geoms, names, px: int) -> list[int]:
+    """The lowest zoom at which each grid's name fits across the grid (so dense areas don't pile up).
+
+    At zoom z a pixel is ``156543 * cos(lat) / 2**z`` metres; a name of n characters is about
+    ``n * px`` pixels wide and may be at most ``LABEL_OVERHANG`` times the grid's east-west extent.
+    """
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    lat = np.radians((bounds[:, 1] + bounds[:, 3]) / 2)
+    width_m = (bounds[:, 2] - bounds[:, 0]) * 111_320.0 * np.cos(lat) * LABEL_OVERHANG
+    label_px = np.array([len(str(n)) for n in names], dtype=float) * px
+    with np.errstate(divide="ignore"):
+        zoom = np.ceil(np.log2(156_543.0 * np.cos(lat) * label_px / np.maximum(width_m, 1e-6)))
+    return np.clip(zoom, MIN_LABEL_ZOOM, MAX_LABEL_ZOOM).astype(int).tolist()
+
+
+class ZoomClass(MacroElement):
+    """Marks the map's container with its zoom (``gl-zoom-15``) so CSS can hide names that do not fit yet."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>{{ this.css }}</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }};
+  function mark() {
+    var box = map.getContainer();
+    box.className = box.className.replace(/ ?gl-zoom-\\d+/g, "") + " gl-zoom-" + Math.floor(map.getZoom());
+  }
+  map.on("zoomend", mark);
+  mark();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "GridLensZoomClass"
+        zooms = range(MIN_LABEL_ZOOM, MAX_LABEL_ZOOM + 1)
+        self.css = "\n".join(", ".join(f".gl-zoom-{z} .gl-z{k}" for k in zooms if k > z) + " {display: none;}"
+                             for z in zooms if z < MAX_LABEL_ZOOM)
+
+
+class FitOnceSized(MacroElement):
+    """Fit the map to ``bounds`` once its frame has a size (Leaflet starts in a frame that may be 0 px high)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }}, done = false;
+  function fit() {
+    var size = map.getContainer().getBoundingClientRect();
+    if (done || size.width < 50 || size.height < 50) { return; }
+    done = true;
+    map.invalidateSize();
+    map.fitBounds({{ this.bounds|tojson }});
+  }
+  if (window.ResizeObserver) { new ResizeObserver(fit).observe(map.getContainer()); }
+  setTimeout(fit, 300);
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "GridLensFitOnceSized"
+        self.bounds = bounds
+
+
+class StartHidden(MacroElement):
+    """Take a layer off the map once it is built (it stays in the layer control, unticked).
+
+    For layers whose folium template adds them to the map unconditionally (``FastMarkerCluster``).
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+{{ this.layer.get_name() }}.remove();
+{% endmacro %}
+""")
+
+    def __init__(self, layer):
+        super().__init__()
+        self._name = "GridLensStartHidden"
+        self.layer = layer
+
+
+def _grid_layer(spec: MapSpec, shift: _Shift) -> folium.GeoJson:
+    grids = spec.grids
+    geoms = shift.geoms(shapely.coverage_simplify(grids.geometry.to_numpy(), SIMPLIFY_DEG))
+    props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(), "name": grids["name"].to_numpy(),
+                          "tooltip": grids["tooltip"].to_numpy(), "fill": spec.classes.colours,
+                          "in_scope": grids["in_scope"].to_numpy(dtype=bool)})
+    data = feature_collection(props, geoms)
+
+    def style(feature):
+        p = feature["properties"]
+        return {"fillColor": p["fill"], "fillOpacity": 0.72 if p["in_scope"] else 0.18, "color": "#4d4d4d",
+                "weight": 1.2, "opacity": 0.9}
+
+    return folium.GeoJson(data, name=spec.text["layer_grids"], style_function=style,
+                          highlight_function=lambda _: {"weight": 3.5, "color": "#1f3f8f"},
+                          tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False,
+                                                        style=f"font-size:{spec.label_px}px;"))
+
+
+def _point_layer(layer: PointLayer, shift: _Shift) -> folium.GeoJson:
+    """One GeoJSON layer of circle markers (compact: a few dozen bytes a point)."""
+    lon, lat = shift.points(layer.points["lon"], layer.points["lat"])
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"c": c, "t": tip},
+         "geometry": {"type": "Point", "coordinates": [round(float(x), DECIMALS), round(float(y), DECIMALS)]}}
+        for x, y, c, tip in zip(lon, lat, layer.points["colour"], layer.points["tooltip"])]}
+    return folium.GeoJson(data, name=layer.name, show=layer.show,
+                          marker=folium.CircleMarker(radius=layer.radius, fill=True, weight=1),
+                          style_function=lambda f: {"fillColor": f["properties"]["c"], "color": "#222222",
+                                                    "fillOpacity": 0.9, "weight": 0.8},
+                          tooltip=folium.GeoJsonTooltip(fields=["t"], labels=False))
+
+
+def _outline(data: dict, name: str, weight: float, dash: str | None = None) -> folium.GeoJson:
+    return folium.GeoJson(data, name=name, interactive=False, control=False,
+                          style_function=lambda _: {"fill": False, "color": "#1a1a1a", "weight": weight,
+                                                    "opacity": 1.0, "dashArray": dash})
+
+
+def build_map(spec: MapSpec) -> folium.Map:
+    """A folium map of ``spec`` whose scripts are served by the dashboard (see the module docstring)."""
+    if spec.basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {BASEMAPS}")
+    shift = _Shift(spec.basemap)
+    grids = spec.grids
+    xmin, ymin, xmax, ymax = shapely.total_bounds(shift.geoms(grids.geometry.to_numpy()))
+    fmap = folium.Map(location=[(ymin + ymax) / 2, (xmin + xmax) / 2], tiles=None, zoom_start=15,
+                      control_scale=True, prefer_canvas=False, zoom_snap=0.25, maxZoom=19, minZoom=10)
+    localise(fmap)
+    if spec.basemap != "none":
+        url, attribution, subdomains = TILES[spec.basemap]
+        folium.TileLayer(url, attr=attribution, subdomains=subdomains or "abc", max_zoom=19,
+                         name=spec.basemap, control=False).add_to(fmap)
+    _grid_layer(spec, shift).add_to(fmap)
+
+    if spec.hotspots is not None and len(spec.hotspots):
+        hot = spec.hotspots
+        data = feature_collection(pd.DataFrame({"confidence": hot["confidence"].to_numpy()}),
+                                  shift.geoms(hot.geometry.to_numpy()))
+        folium.GeoJson(data, name=spec.text["layer_hotspots"], interactive=False,
+                       style_function=lambda f: {"fillColor": HOT_COLOURS[f["properties"]["confidence"]],
+                                                 "fillOpacity": 0.25, "color": HOT_COLOURS[f["properties"]["confidence"]],
+                                                 "weight": 2.5}
+                       ).add_to(fmap)
+
+    if spec.density and spec.density_bounds is not None:
+        bounds = shift.bounds(spec.density_bounds)
+        overlay = folium.raster_layers.ImageOverlay(png_url(spec.density[0][1]), bounds=bounds,
+                                                    name=spec.text["layer_density"], interactive=False,
+                                                    pixelated=False, zindex=2, show=False)
+        overlay.add_to(fmap)
+        if len(spec.density) > 2:
+            frames = [{"label": label, "url": png_url(png)} for label, png in spec.density]
+            fmap.add_child(WeekPlayer(overlay, frames, spec.text["play"], spec.text["pause"]))
+
+    if spec.show_names:
+        names = folium.FeatureGroup(name=spec.text["layer_names"], control=True)
+        geoms = shift.geoms(grids.geometry.to_numpy())
+        at = shapely.point_on_surface(geoms)
+        for name, point, zoom in zip(grids["name"], at, label_zooms(geoms, grids["name"], spec.label_px)):
+            folium.Marker([round(point.y, DECIMALS), round(point.x, DECIMALS)], interactive=False,
+                          icon=folium.DivIcon(html=f'<div class="gl-name gl-z{zoom}">{name}</div>', icon_size=(0, 0),
+                                              icon_anchor=(0, 0), class_name="gl-name-icon")).add_to(names)
+        names.add_to(fmap)
+        fmap.add_child(ZoomClass())
+
+    if spec.communities is not None and len(spec.communities):
+        comm = spec.communities
+        data = feature_collection(pd.DataFrame({"community": comm["community"].to_numpy()}),
+                                  shift.geoms(shapely.coverage_simplify(comm.geometry.to_numpy(), SIMPLIFY_DEG)))
+        _outline(data, spec.text["layer_communities"], 3.2).add_to(fmap)
+    if spec.street is not None:
+        data = feature_collection(pd.DataFrame({"name": ["street"]}), shift.geoms([spec.street]))
+        _outline(data, "street", 4.0, "8 6").add_to(fmap)
+
+    if spec.selected:
+        chosen = grids[grids["grid_id"] == spec.selected]
+        if len(chosen):
+            data = feature_collection(pd.DataFrame({"grid_id": [spec.selected]}),
+                                      shift.geoms(chosen.geometry.to_numpy()))
+            folium.GeoJson(data, interactive=False, control=False,
+                           style_function=lambda _: {"fill": False, "color": "#0b3d91", "weight": 5}).add_to(fmap)
+            xmin, ymin, xmax, ymax = shapely.total_bounds(shift.geoms(chosen.geometry.to_numpy()))
+
+    for layer in spec.point_layers:
+        _point_layer(layer, shift).add_to(fmap)
+    for layer in spec.extra_layers:
+        layer.add_to(fmap)
+
+    if spec.points is not None and len(spec.points):
+        lon, lat = shift.points(spec.points["lon"], spec.points["lat"])
+        rows = [[round(float(y), DECIMALS), round(float(x), DECIMALS), p]
+                for x, y, p in zip(lon, lat, spec.points["popup"])]
+        cluster = FastMarkerCluster(rows, name=spec.text["layer_points"], callback=(
+            "function (row) { var m = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 6, color: '#222',"
+            " weight: 1, fillColor: '#ffd700', fillOpacity: 0.95}); m.bindPopup(row[2]); return m; }"),
+            options={"maxClusterRadius": 45, "disableClusteringAtZoom": 18},
+        )
+        localise(cluster)
+        cluster.add_to(fmap)
+        if len(rows) > POINTS_SHOWN_MAX:
+            fmap.add_child(StartHidden(cluster))
+
+    entries = [(colour, spec.text.get(label, label)) for colour, label in spec.classes.legend]
+    if spec.hotspots is not None and len(spec.hotspots):
+        entries += [(HOT_COLOURS[level], spec.text[f"hot_{level}"]) for level in (99, 95, 90)]
+    fmap.add_child(Legend(spec.text["legend_title"], entries, spec.label_px))
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    fmap.fit_bounds([[ymin, xmin], [ymax, xmax]])
+    fmap.add_child(FitOnceSized([[ymin, xmin], [ymax, xmax]]))
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """The map as one HTML page (what the browser receives, give or take the frame)."""
+    return fmap.get_root().render()

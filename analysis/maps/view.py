@@ -1,0 +1,90 @@
+"""What the map page shows for a set of filters, in numbers (labels are the page's business).
+
+Scope: grid colours use every filter but the place (all grids keep a value; grids outside the
+chosen community or grid are drawn faded); density and hotspots use every filter but the grid
+(a single grid is too small for hotspot statistics); individual incidents use every filter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from analysis.maps import density
+from analysis.maps.hotspots import hotspots
+from analysis.metrics import resolution as r
+from analysis.metrics.dataset import Dataset
+from analysis.metrics.filters import Filters
+from analysis.metrics.grid_stats import grid_measures
+from analysis.sanitise.phones import mask_phones
+
+POINT_COLUMNS = ("incident_id", "lon", "lat", "category", "subcategory", "reported_at", "status", "reporter_phone")
+
+
+@dataclass
+class MapData:
+    """Numbers behind one map.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.metrics.grid_stats.grid_measures` of the period, plus ``in_scope``.
+    density : list of (str, bytes)
+        ('', PNG of the whole period), then (Monday 'YYYY-MM-DD', PNG) per week.
+    bounds : [[south, west], [north, east]] of the density images
+    hotspots : geopandas.GeoDataFrame
+    points : pandas.DataFrame or None
+        ``POINT_COLUMNS`` (phone masked) when the filters leave at most ``map_points_max``
+        incidents in the period, else None.
+    in_period : int
+        Incidents reported in the period within every filter.
+    """
+
+    table: pd.DataFrame
+    density: list[tuple[str, bytes]]
+    bounds: list[list[float]]
+    hotspots: object
+    points: pd.DataFrame | None
+    in_period: int
+
+
+def _area(ds: Dataset, filters: Filters):
+    if filters.community:
+        chosen = ds.communities[ds.communities["community"] == filters.community]
+        if len(chosen):
+            return chosen.geometry.union_all()
+    return ds.street
+
+
+def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.DatetimeIndex,
+             settings: dict) -> MapData:
+    """Per-grid measures, density images (period and weekly), hotspots and incidents for the map."""
+    incidents = ds.incidents
+    table = grid_measures(ds, flags, filters.without_place().incident_mask(incidents), settings)
+    table["in_scope"] = filters.grid_mask(ds.grids)
+
+    around = replace(filters, grid="").incident_mask(incidents)
+    lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
+    raster = density.raster_for(ds.grids.total_bounds)
+    in_period = around & flags.reported
+    reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
+    surfaces = [density.smoothed(raster, lon[in_period], lat[in_period])]
+    labels = [""]
+    for start in weeks:
+        chosen = around & (reported >= np.datetime64(start, "s")) & (reported < np.datetime64(start + pd.Timedelta(days=7), "s"))
+        surfaces.append(density.smoothed(raster, lon[chosen], lat[chosen]))
+        labels.append(start.strftime("%Y-%m-%d"))
+    top_period, top_weeks = density.scale_max(surfaces[:1]), density.scale_max(surfaces[1:])
+    images = [(labels[0], density.to_png(surfaces[0], top_period))]
+    images += [(label, density.to_png(s, top_weeks)) for label, s in zip(labels[1:], surfaces[1:])]
+
+    hot = hotspots(lon[in_period], lat[in_period], _area(ds, filters), float(settings["hotspot_cell_m"]))
+
+    chosen = filters.incident_mask(incidents) & flags.reported
+    points = None
+    if chosen.sum() <= int(settings["map_points_max"]):
+        points = incidents.loc[chosen, list(POINT_COLUMNS)].copy()
+        points["reporter_phone"] = mask_phones(points["reporter_phone"].astype(str))
+        points = points[np.isfinite(points["lon"]) & np.isfinite(points["lat"])]
+    return MapData(table, images, raster.bounds, hot, points, int(chosen.sum()))

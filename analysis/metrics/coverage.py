@@ -1,0 +1,120 @@
+"""Volunteer coverage (志愿者): who serves where, which households are within reach, where to recruit.
+
+Definitions (distances straight-line, in metres, in the street's UTM zone):
+
+* active volunteer: served at least once in the ``active_days`` days up to the data's end;
+* a household is covered when its building lies within ``walk_radius_m`` of an active
+  volunteer's location (volunteers without a location cover nobody, but still count per grid);
+* coverage of a grid = covered households / households;
+* recruiting: buildings are candidate homes for one more volunteer; the one whose radius holds
+  the most uncovered households is chosen, those households become covered, and so on (greedy
+  maximum coverage, within a factor 1 - 1/e of the best possible choice of that many sites).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from analysis.geo.crs import metric_transformer
+from analysis.metrics.dataset import Dataset
+from analysis.metrics.grid_stats import per_100
+
+
+def active_volunteers(ds: Dataset, days: int) -> pd.Series:
+    """True for each volunteer (index ``volunteer_id``) who served in the ``days`` days up to the data's end."""
+    end = (ds.anchor or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
+    recent = ds.services[(ds.services["date"] >= end - pd.Timedelta(days=days)) & (ds.services["date"] < end)]
+    return ds.volunteers["volunteer_id"].isin(recent["volunteer_id"]).set_axis(ds.volunteers["volunteer_id"])
+
+
+def _metres(ds: Dataset, lon, lat) -> np.ndarray:
+    cx, cy = ds.grids.geometry.union_all().centroid.coords[0] if len(ds.grids) else (lon[0], lat[0])
+    x, y = metric_transformer(cx, cy).transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.column_stack([x, y])
+
+
+def covered_buildings(ds: Dataset, active: pd.Series, radius_m: float) -> np.ndarray:
+    """True for each building within ``radius_m`` of an active volunteer's location."""
+    vols = ds.volunteers[active.to_numpy()]
+    vols = vols[pd.to_numeric(vols["lon"], errors="coerce").notna()]
+    if vols.empty or ds.buildings.empty:
+        return np.zeros(len(ds.buildings), dtype=bool)
+    homes = cKDTree(_metres(ds, vols["lon"].astype(float), vols["lat"].astype(float)))
+    distance, _ = homes.query(_metres(ds, ds.buildings["lon"], ds.buildings["lat"]), k=1)
+    return distance <= radius_m
+
+
+def coverage_table(ds: Dataset, settings: dict, period_months: float) -> pd.DataFrame:
+    """One row per grid: volunteers, active, per 100 households, services and hours per month, coverage.
+
+    Services and hours per month are averaged over the last ``period_months`` months (at least one)
+    before the data's end.
+    """
+    active = active_volunteers(ds, int(settings["active_days"]))
+    covered = covered_buildings(ds, active, float(settings["walk_radius_m"]))
+    buildings = ds.buildings.assign(covered_hh=np.where(covered, ds.buildings["households"], 0))
+    by_grid = buildings.groupby("grid_id")[["households", "covered_hh"]].sum()
+    vols = ds.volunteers.assign(active=active.to_numpy())
+    end = (ds.anchor or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
+    start = end - pd.DateOffset(months=max(int(round(period_months)), 1))
+    recent = ds.services[(ds.services["date"] >= start) & (ds.services["date"] < end)]
+    months = max(period_months, 1e-9)
+    out = pd.DataFrame(ds.grids[["grid_id", "name", "community", "households"]])
+    out["volunteers"] = out["grid_id"].map(vols["grid_id"].value_counts()).fillna(0).astype(int)
+    out["active"] = out["grid_id"].map(vols.loc[vols["active"], "grid_id"].value_counts()).fillna(0).astype(int)
+    out["active_per_100_households"] = per_100(out["active"], out["households"])
+    out["services_per_month"] = out["grid_id"].map(recent["grid_id"].value_counts()).fillna(0) / months
+    out["hours_per_month"] = out["grid_id"].map(recent.groupby("grid_id")["hours"].sum()).fillna(0) / months
+    out["covered_households"] = out["grid_id"].map(by_grid["covered_hh"]).fillna(0)
+    out["coverage"] = out["covered_households"] / out["households"].where(out["households"] > 0)
+    out["no_active"] = out["active"] == 0
+    return out.reset_index(drop=True)
+
+
+def recruiting_sites(ds: Dataset, settings: dict, n: int = 10) -> pd.DataFrame:
+    """The ``n`` buildings where one more active volunteer would cover the most uncovered households (greedy).
+
+    Columns: building_id, address, grid_id, lon, lat, gain (households newly covered), covered_after
+    (share of the street's households covered once this and the earlier sites are staffed).
+    """
+    radius = float(settings["walk_radius_m"])
+    covered = covered_buildings(ds, active_volunteers(ds, int(settings["active_days"])), radius)
+    b = ds.buildings
+    if b.empty:
+        return pd.DataFrame(columns=["building_id", "address", "grid_id", "lon", "lat", "gain", "covered_after"])
+    points = _metres(ds, b["lon"], b["lat"])
+    households = b["households"].to_numpy(dtype=float)
+    total = households.sum()
+    uncovered = np.flatnonzero(~covered)
+    # reach[i, k] = 1 when building i is within the radius of the k-th uncovered building (only these can gain)
+    near = cKDTree(points).query_ball_point(points[uncovered], r=radius)
+    sizes = np.fromiter((len(x) for x in near), dtype=np.int64, count=len(near))
+    cols = np.repeat(np.arange(len(uncovered)), sizes)
+    sites = np.concatenate(near).astype(np.int64) if len(near) else np.zeros(0, dtype=np.int64)
+    reach = sparse.csr_matrix((np.ones(len(sites)), (sites, cols)), shape=(len(b), len(uncovered)))
+    left = households[uncovered].copy()
+    rows = []
+    for _ in range(n):
+        gains = reach @ left
+        best = int(np.argmax(gains)) if len(gains) else 0
+        if not len(gains) or gains[best] <= 0:
+            break
+        newly = reach.indices[reach.indptr[best]:reach.indptr[best + 1]]
+        left[newly] = 0.0
+        covered[uncovered[newly]] = True
+        rows.append((b["building_id"].iat[best], b["address"].iat[best], b["grid_id"].iat[best], b["lon"].iat[best],
+                     b["lat"].iat[best], gains[best], households[covered].sum() / total))
+    return pd.DataFrame(rows, columns=["building_id", "address", "grid_id", "lon", "lat", "gain", "covered_after"])
+
+
+def monthly_services(ds: Dataset, months: int = 12) -> pd.DataFrame:
+    """Service records and hours per month and team over the last ``months`` months: month, team, services, hours."""
+    end = (ds.anchor or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
+    recent = ds.services[ds.services["date"] >= end - pd.DateOffset(months=months)]
+    teams = ds.volunteers.set_index("volunteer_id")["team"]
+    frame = recent.assign(month=recent["date"].dt.strftime("%Y-%m"),
+                          team=recent["volunteer_id"].map(teams).fillna("—"))
+    return (frame.groupby(["month", "team"]).agg(services=("volunteer_id", "size"), hours=("hours", "sum"))
+            .reset_index())

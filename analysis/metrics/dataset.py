@@ -1,0 +1,257 @@
+"""The data every analysis reads, for one boundary version: canonical frames built once.
+
+Incidents are attributed to the grids of the chosen version by *where they are*, so that any
+version (the current one, an earlier one, a plan) gets its own figures:
+
+* an incident placed by address or by a manual fix naming a building is where that building is;
+* otherwise it is at its own coordinates (WGS-84);
+* points outside every grid are snapped within ``snap_tolerance_m`` as at import;
+* an incident with no location keeps the grid a manual fix gave it, when that grid exists in
+  the version.
+
+Buildings and volunteers are located the same way; a volunteer without a location keeps the
+grid of the register. Households and population of a grid are the sums over its buildings
+(or the boundary layer's own columns when no building list is stored).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.geo.point_in_polygon import GridIndex
+from analysis.settings import load_settings
+from analysis.store.database import Store
+
+INCIDENT_READ = ("incident_id", "reported_at", "due_at", "closed_at", "category", "subcategory", "source",
+                 "status", "address", "handled_level", "handler", "reporter_phone", "reopened", "grid_id",
+                 "building_id", "match_method", "lon", "lat")
+CATEGORICAL = ("category", "subcategory", "source", "status", "handled_level", "match_method")
+TIMES = ("reported_at", "due_at", "closed_at")
+
+
+@dataclass
+class Dataset:
+    """Canonical frames for one boundary version (all geometry WGS-84).
+
+    Attributes
+    ----------
+    incidents : pandas.DataFrame
+        ``INCIDENT_READ`` columns; ``grid_id`` is categorical over ``grids.grid_id`` (NaN when
+        the incident is in no grid of this version), ``community`` likewise; ``lon``/``lat`` are
+        where the incident is (its building's point when placed by address).
+    grids : geopandas.GeoDataFrame
+        Grid-level polygons sorted by ``grid_id``: ``grid_id``, ``name``, ``community``,
+        ``parent_id``, ``households``, ``population``, ``workers``, ``volunteers``.
+    communities : geopandas.GeoDataFrame
+        ``community``, geometry (the version's community polygons, else the union of its grids).
+    street : shapely geometry or None
+    buildings, workers, volunteers, services : pandas.DataFrame
+        The registers, each with the ``grid_id`` of this version ('' when in none).
+    anchor : pandas.Timestamp or None
+        The latest report time (never later than now): the day period presets are anchored on.
+    version_id : int or None
+    """
+
+    incidents: pd.DataFrame
+    grids: gpd.GeoDataFrame
+    communities: gpd.GeoDataFrame
+    street: object
+    buildings: pd.DataFrame
+    workers: pd.DataFrame
+    volunteers: pd.DataFrame
+    services: pd.DataFrame
+    anchor: pd.Timestamp | None
+    version_id: int | None = None
+
+    @property
+    def grid_names(self) -> dict[str, str]:
+        """Each grid's name by its ``grid_id``."""
+        return dict(zip(self.grids["grid_id"], self.grids["name"]))
+
+    @property
+    def grid_codes(self) -> np.ndarray:
+        """Position of each incident's grid in ``grids`` (-1 when in none)."""
+        return self.incidents["grid_id"].cat.codes.to_numpy()
+
+
+def _locate(ids: np.ndarray, geoms: np.ndarray, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray,
+            tolerance_m: float) -> np.ndarray:
+    """Grid id of each point ('' when none); rows without a point keep ``fallback`` if it is a grid."""
+    out = np.full(len(lon), "", dtype=object)
+    if len(ids) == 0 or len(lon) == 0:
+        return out
+    index = GridIndex(ids, geoms)
+    result = index.assign(lon, lat, tolerance_m)
+    placed = result.index >= 0
+    out[placed] = index.ids[result.index[placed]]
+    missing = np.flatnonzero(result.method == "missing")
+    known = pd.Index(ids).get_indexer(fallback[missing]) >= 0   # a hash look-up: np.isin on text is slow
+    out[missing[known]] = fallback[missing[known]]
+    return out
+
+
+def incident_locations(incidents: pd.DataFrame, buildings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Where each incident is (WGS-84 degrees): its building's point when it has one, else its own."""
+    lon, lat = incidents["lon"].to_numpy(float).copy(), incidents["lat"].to_numpy(float).copy()
+    if len(buildings) and "building_id" in incidents:
+        points = buildings.set_index("building_id")[["lon", "lat"]]
+        at = points.reindex(incidents["building_id"].fillna("").to_numpy())
+        has = at["lon"].notna().to_numpy()
+        lon[has], lat[has] = at["lon"].to_numpy()[has], at["lat"].to_numpy()[has]
+    return lon, lat
+
+
+def with_deadlines(incidents: pd.DataFrame, days: dict[str, float]) -> pd.DataFrame:
+    """Give a case without a deadline its category's default one, marked ``due_assumed``; ``reopened`` as int.
+
+    Idempotent: a frame that went through it once keeps its ``due_assumed`` marks.
+
+    ``days`` maps a 小类 or 大类 to days after the report ('*' for any other); the 小类 wins.
+    """
+    out = incidents.copy(deep=False)
+    missing = out["due_at"].isna().to_numpy() & out["reported_at"].notna().to_numpy()
+    assumed = out["due_assumed"].to_numpy(bool) if "due_assumed" in out else False   # given on an earlier pass
+    out["due_assumed"] = missing | assumed
+    if missing.any():
+        fallback = float(days.get("*", 7))
+        sub = out["subcategory"].astype(object).map(days) if "subcategory" in out else pd.Series(np.nan, out.index)
+        cat = out["category"].astype(object).map(days) if "category" in out else pd.Series(np.nan, out.index)
+        wait = sub.fillna(cat).fillna(fallback).to_numpy(dtype=float)
+        due = out["due_at"].to_numpy(dtype="datetime64[s]").copy()
+        reported = out["reported_at"].to_numpy(dtype="datetime64[s]")
+        due[missing] = reported[missing] + (wait[missing] * 86400).astype("timedelta64[s]")
+        out["due_at"] = due
+    reopened = out["reopened"] if "reopened" in out else pd.Series(0, index=out.index)
+    out["reopened"] = pd.to_numeric(reopened, errors="coerce").fillna(0).astype(int)
+    return out
+
+
+def division_attributes(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, workers: pd.DataFrame,
+                        volunteers: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Households, population, workers and volunteers per grid (``grid_id`` already set on each register).
+
+    Households and population are the sums over the grid's buildings; with no buildings at all,
+    the grid layer's own ``households``/``population`` columns are kept (0 where absent).
+    """
+    out = grids.copy()
+    if len(buildings):
+        sums = buildings.groupby("grid_id")[["households", "population"]].sum()
+        for column in ("households", "population"):
+            out[column] = out["grid_id"].map(sums[column]).fillna(0).astype(float)
+    else:
+        for column in ("households", "population"):
+            out[column] = pd.to_numeric(out.get(column, 0), errors="coerce").fillna(0).astype(float)
+    out["workers"] = out["grid_id"].map(workers["grid_id"].value_counts()).fillna(0).astype(int)
+    out["volunteers"] = out["grid_id"].map(volunteers["grid_id"].value_counts()).fillna(0).astype(int)
+    return out
+
+
+def _communities(layer: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    stored = layer[layer["level"] == "community"]
+    if len(stored):
+        return gpd.GeoDataFrame({"community": stored["name"].to_numpy()}, geometry=stored.geometry.to_numpy(),
+                                crs=4326)
+    merged = grids.dissolve("community", as_index=False)
+    return gpd.GeoDataFrame({"community": merged["community"]}, geometry=merged.geometry, crs=4326)
+
+
+def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
+                  buildings: pd.DataFrame | None = None, workers: pd.DataFrame | None = None,
+                  volunteers: pd.DataFrame | None = None, services: pd.DataFrame | None = None,
+                  tolerance_m: float | None = None, version_id: int | None = None,
+                  now: pd.Timestamp | None = None) -> Dataset:
+    """Attribute incidents and registers to the grids of ``layer`` and assemble a :class:`Dataset`.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Stored incidents (``INCIDENT_READ`` columns; times as datetime64).
+    layer : geopandas.GeoDataFrame
+        A boundary version: grid-level polygons (``level`` == 'grid', or every row when the layer
+        has no grid level) and optionally community polygons.
+    tolerance_m : float, optional
+        Snapping distance in metres (default: the ``snap_tolerance_m`` setting).
+    now : pandas.Timestamp, optional
+        The clock the anchor is capped at (default: now).
+    """
+    tolerance_m = float(load_settings()["snap_tolerance_m"] if tolerance_m is None else tolerance_m)
+    is_grid = layer["level"] == "grid" if "level" in layer and (layer["level"] == "grid").any() else \
+        pd.Series(True, index=layer.index)
+    grids = layer[is_grid].sort_values("grid_id").reset_index(drop=True)
+    for column in ("name", "community", "parent_id"):
+        if column not in grids:
+            grids[column] = ""
+    grids["community"] = grids["community"].fillna("").astype(str)
+    ids, geoms = grids["grid_id"].astype(str).to_numpy(dtype=object), grids.geometry.to_numpy()
+
+    buildings = _empty_if_none(buildings, ("building_id", "address", "households", "population", "lon", "lat"))
+    workers = _empty_if_none(workers, ("worker_id", "name", "role", "grid_id"))
+    volunteers = _empty_if_none(volunteers, ("volunteer_id", "name", "team", "grid_id", "lon", "lat", "active"))
+    services = _empty_if_none(services, ("volunteer_id", "date", "hours", "grid_id", "activity"))
+
+    buildings = buildings.assign(grid_id=_locate(ids, geoms, buildings["lon"].to_numpy(float),
+                                                 buildings["lat"].to_numpy(float),
+                                                 np.full(len(buildings), "", dtype=object), tolerance_m))
+    volunteers = volunteers.assign(grid_id=_locate(
+        ids, geoms, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
+        pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
+        volunteers["grid_id"].fillna("").astype(str).to_numpy(dtype=object), tolerance_m))
+    workers = workers.assign(grid_id=workers["grid_id"].where(workers["grid_id"].isin(ids), ""))
+    services = services.assign(grid_id=services["grid_id"].where(services["grid_id"].isin(ids), ""),
+                               date=pd.to_datetime(services["date"], errors="coerce"))
+
+    incidents = with_deadlines(incidents, load_settings()["category_deadline_days"])
+    lon, lat = incident_locations(incidents, buildings)
+    grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
+                   tolerance_m)
+    frame = incidents.assign(lon=lon, lat=lat)
+    frame["grid_id"] = pd.Categorical(np.where(grid == "", None, grid), categories=ids)
+    community = dict(zip(ids, grids["community"]))
+    names = sorted(set(community.values()))
+    frame["community"] = pd.Categorical(frame["grid_id"].map(community).astype(object), categories=names)
+
+    grids = division_attributes(grids, buildings, workers, volunteers)
+    now = pd.Timestamp.now() if now is None else pd.Timestamp(now)
+    latest = frame["reported_at"].max() if len(frame) else pd.NaT
+    anchor = None if pd.isna(latest) else min(latest, now)
+    street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
+    return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
+                   anchor, version_id)
+
+
+def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street=None) -> Dataset:
+    """The same data attributed to another division ``layer`` (a plan): :func:`build_dataset` again.
+
+    Incidents are where ``ds`` put them (a building's point when placed by address); one with no
+    location keeps its grid when that grid exists in ``layer``. Rows keep their order, so period
+    flags computed on ``ds.incidents`` apply to the result unchanged.
+    """
+    return build_dataset(ds.incidents.drop(columns="community"), layer, ds.street if street is None else street,
+                         ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services,
+                         version_id=None, now=ds.anchor)
+
+
+def _empty_if_none(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns)) if frame is None else frame
+
+
+def load_dataset(store: Store, version: int | None = None, now: pd.Timestamp | None = None) -> Dataset:
+    """The store's data attributed to boundary version ``version`` (default: the current one).
+
+    Raises
+    ------
+    LookupError
+        The store holds no boundary version (or not the one asked for).
+    """
+    version = store.current_version() if version is None else int(version)
+    layer = store.grids(version)
+    if version is None or layer.empty:
+        raise LookupError("no grid boundaries in the store: import boundaries first")
+    incidents = store.incident_columns(INCIDENT_READ, categorical=CATEGORICAL, times=TIMES)
+    return build_dataset(incidents, layer, store.street(version), store.register("buildings"),
+                         store.register("workers"), store.register("volunteers"), store.register("services"),
+                         version_id=version, now=now)

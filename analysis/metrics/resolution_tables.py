@@ -1,0 +1,127 @@
+"""The resolution page's tables (办结): every metric by a grouping, backlog by age, the weekly trend.
+
+All figures are :mod:`analysis.metrics.resolution` metrics; two more are defined here:
+
+* 按期处置率 on-time handling rate = cases closed in the period by their deadline / cases closed
+  in the period (how often what was handled was handled in time);
+* 返工率 rework rate = cases closed in the period that were reopened at least once / cases closed
+  in the period.
+
+Weekly rates group the cases due in a week (``due_at``) and count them closed if closed before
+that week ends, so each week's rate is final once the week is over.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.metrics import resolution as r
+from analysis.metrics.overview import weekly_trend
+from analysis.sanitise.phones import mask_phones
+
+AGE_BUCKETS = (0, 3, 7, 15, 30)   # days: 0-3, 3-7, 7-15, 15-30, 30+
+LEVEL_ORDER = ("grid", "community", "street", "department")
+
+
+def handling_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask=None, groups=None):
+    """按期处置率: cases closed in the period by their deadline / cases closed in the period."""
+    in_time = flags.closed_in & (incidents["closed_at"] <= incidents["due_at"]).to_numpy()
+    return r.rate(r.count(in_time, mask, groups), r.count(flags.closed_in, mask, groups))
+
+
+def rework_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask=None, groups=None):
+    """返工率: cases closed in the period that were reopened / cases closed in the period."""
+    again = flags.closed_in & (incidents["reopened"].to_numpy() > 0)
+    return r.rate(r.count(again, mask, groups), r.count(flags.closed_in, mask, groups))
+
+
+def rates_by(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray, groups: r.Groups) -> pd.DataFrame:
+    """Every resolution figure per group (rows in ``groups.labels`` order; groups with nothing dropped)."""
+    out = pd.DataFrame({
+        "group": groups.labels, "reported": r.reported_count(flags, mask, groups), "due": r.due_count(flags, mask, groups),
+        "closed": r.closed_count(flags, mask, groups), "closure_rate": r.closure_rate(flags, mask, groups),
+        "on_time_rate": r.on_time_closure_rate(flags, mask, groups),
+        "handling_rate": handling_rate(incidents, flags, mask, groups),
+        "rework_rate": rework_rate(incidents, flags, mask, groups),
+        "median_days": r.days_to_close(flags, 0.5, mask, groups), "p90_days": r.days_to_close(flags, 0.9, mask, groups),
+        "backlog": r.open_backlog(flags, mask, groups), "overdue": r.overdue_open(flags, mask, groups),
+        "within_grid": r.within_grid_share(flags, mask, groups)})
+    return out[(out[["reported", "due", "closed", "backlog"]].sum(axis=1) > 0)].reset_index(drop=True)
+
+
+def category_grid_on_time(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray,
+                          grid_names: dict[str, str]) -> pd.DataFrame:
+    """按期结案率 of each 大类 (rows) in each grid (columns, by name); NaN where nothing was due."""
+    due = flags.due & mask
+    frame = pd.DataFrame({"category": incidents["category"].astype(str).to_numpy()[due],
+                          "grid": incidents["grid_id"].astype(object).to_numpy()[due],
+                          "on_time": flags.on_time[due]})
+    frame = frame[frame["grid"].notna()]
+    table = frame.pivot_table(index="category", columns="grid", values="on_time", aggfunc="mean")
+    return table.rename(columns=grid_names)
+
+
+def backlog_by_age(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray) -> pd.DataFrame:
+    """Open cases at the period's end by age since report (``AGE_BUCKETS`` days): ``bucket``, ``open``, ``overdue``."""
+    chosen = flags.backlog & mask
+    age = (flags.period.end - incidents.loc[chosen, "reported_at"]) / pd.Timedelta(days=1)
+    bucket = np.searchsorted(np.array(AGE_BUCKETS[1:]), age.to_numpy(), side="right")
+    labels = [f"{a}–{b}" for a, b in zip(AGE_BUCKETS[:-1], AGE_BUCKETS[1:])] + [f"{AGE_BUCKETS[-1]}+"]
+    return pd.DataFrame({"bucket": labels,
+                         "open": np.bincount(bucket, minlength=len(labels)),
+                         "overdue": np.bincount(bucket[flags.overdue[chosen]], minlength=len(labels))})
+
+
+def overdue_list(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray, grid_names: dict) -> pd.DataFrame:
+    """Overdue open cases at the period's end, most overdue first; phone numbers masked."""
+    rows = incidents.loc[flags.overdue & mask].copy()
+    end = flags.period.end
+    rows["days_overdue"] = ((end - rows["due_at"]) / pd.Timedelta(days=1)).round(1)
+    rows["grid"] = rows["grid_id"].astype(object).map(grid_names).fillna("—")
+    rows["reporter_phone"] = mask_phones(rows["reporter_phone"].astype(str))
+    columns = ["incident_id", "grid", "category", "subcategory", "reported_at", "due_at", "days_overdue", "status",
+               "handler", "reporter_phone", "due_assumed"]
+    return rows.sort_values("days_overdue", ascending=False)[columns].reset_index(drop=True)
+
+
+def handled_levels(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray) -> pd.DataFrame:
+    """Cases closed in the period by the level that handled them (小事不出网格): ``level``, ``closed``, ``share``."""
+    chosen = flags.closed_in & mask
+    levels = incidents.loc[chosen, "handled_level"].astype(object).replace("", "unknown")
+    counts = levels.value_counts().reindex([*LEVEL_ORDER, "unknown"], fill_value=0)
+    known = counts[list(LEVEL_ORDER)].sum()
+    return pd.DataFrame({"level": counts.index, "closed": counts.to_numpy(),
+                         "share": [c / known if known and lvl != "unknown" else np.nan
+                                   for lvl, c in zip(counts.index, counts)]})
+
+
+def weekly_rates(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIndex) -> pd.DataFrame:
+    """Per week: reported, closed, and the two rates of the cases due that week (closed before it ended)."""
+    first = np.datetime64(weeks[0], "s")
+    span = np.timedelta64(7 * 86400, "s")
+    due = incidents["due_at"].to_numpy(dtype="datetime64[s]")
+    closed = incidents["closed_at"].to_numpy(dtype="datetime64[s]")
+    reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
+    index = np.full(len(due), -1, dtype=np.int64)
+    ok = ~np.isnat(due)
+    index[ok] = (due[ok] - first) // span
+    index[(index < 0) | (index >= len(weeks))] = -1
+    chosen = mask & (index >= 0)
+    week_end = first + (index + 1) * span
+    with np.errstate(invalid="ignore"):
+        valid_close = ~np.isnat(closed) & ~(closed < reported)
+        done = chosen & valid_close & (closed < week_end)
+        in_time = done & (closed <= due)
+    n = len(weeks)
+    due_n = np.bincount(index[chosen], minlength=n)
+    out = pd.DataFrame({"week": weeks, "due": due_n,
+                        "closure_rate": r.rate(np.bincount(index[done], minlength=n), due_n),
+                        "on_time_rate": r.rate(np.bincount(index[in_time], minlength=n), due_n)})
+    counts = weekly_trend(incidents, mask, weeks)
+    return counts.merge(out, on="week")
+
+
+def data_quality(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray) -> dict[str, int]:
+    """What the page's data-quality note counts: closings before the report, and assumed deadlines."""
+    return {"closed_before_reported": r.closed_before_reported(flags, mask),
+            "due_assumed": r.count(flags.due & incidents["due_assumed"].to_numpy(), mask)}

@@ -1,0 +1,363 @@
+"""The store: one SQLite file under ``geodata/local/`` by default, through SQLAlchemy.
+
+Zero set-up. Every import is one transaction (all or nothing) with a batch record. Incidents
+are upserted by ``incident_id``, so re-importing the same or an updated export updates status
+and closing times without duplicates. Boundary sets are stored as numbered versions, one of
+them current. The URL can point at PostgreSQL instead (``GRIDLENS_DB``); geometries are kept
+as WKT text so that nothing here needs a spatial extension. The tables are in
+:mod:`analysis.store.tables`.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import adbc_driver_sqlite.dbapi as adbc_sqlite
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+import sqlalchemy as sa
+
+from analysis.settings import PROJECT_ROOT
+from analysis.store.incident_rows import incident_table, python_values, validate
+from analysis.store.review import pending_review
+from analysis.store.staging import staged_incidents
+from analysis.store.tables import (
+    ADDED_COLUMNS,
+    INCIDENT_COLUMNS,
+    REGISTERS,
+    batches,
+    boundary_versions,
+    fixes,
+    grids,
+    incidents,
+    metadata,
+    problems,
+    review,
+)
+
+if TYPE_CHECKING:   # the report's type only: ingest writes through the store, never the reverse
+    from analysis.ingest.problems import ProblemReport
+
+DEFAULT_PATH = PROJECT_ROOT / "geodata" / "local" / "gridlens.sqlite"
+_ROWS_PER_STATEMENT = 50
+_MAX_PARAMS = 32766  # SQLite's limit on parameters in one statement (since 3.32)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys on; up to 512 MB of page cache so that a million-row import does not spill.
+
+    The default rollback journal is kept: a large import's transaction would be written twice
+    under WAL (log, then checkpoint), which measured slower here.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA cache_size=-524288")
+    cursor.close()
+
+
+def now_text() -> str:
+    """The local time now as the store writes it ('YYYY-MM-DDTHH:MM:SS')."""
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Store:
+    """The project's store. ``Store()`` opens (and creates) the default SQLite file.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL; by default ``$GRIDLENS_DB`` or the file ``geodata/local/gridlens.sqlite``.
+    """
+
+    def __init__(self, url: str | None = None):
+        url = url or os.environ.get("GRIDLENS_DB") or f"sqlite:///{DEFAULT_PATH}"
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = sa.create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a store made before a column was added up to date (``ADDED_COLUMNS``)."""
+        inspector = sa.inspect(self.engine)
+        with self.engine.begin() as conn:
+            for table, column, sql_type in ADDED_COLUMNS:
+                if column not in {c["name"] for c in inspector.get_columns(table)}:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+
+    @contextmanager
+    def transaction(self, attach: dict[str, Path] | None = None):
+        """One all-or-nothing unit of work (a SQLAlchemy connection inside BEGIN ... COMMIT).
+
+        ``attach`` names SQLite files to attach, read-only in spirit, for the duration (SQLite
+        attaches only outside a transaction, so they are attached before it begins).
+        """
+        attach = attach or {}
+        with self.engine.connect() as conn:
+            for alias, path in attach.items():
+                conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+            conn.commit()
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                for alias in attach:
+                    conn.exec_driver_sql(f"DETACH DATABASE {alias}")
+                conn.commit()
+
+    # -- batches, problems, review ---------------------------------------------------------
+    def add_batch(self, conn, kind: str, file_name: str, file_hash: str, rows_read: int,
+                  rows_imported: int, rows_rejected: int, coord_system: str = "") -> int:
+        """Insert a batch record inside ``conn``'s transaction; returns its id."""
+        result = conn.execute(batches.insert().values(
+            kind=kind, file_name=file_name, file_hash=file_hash, imported_at=now_text(), rows_read=rows_read,
+            rows_imported=rows_imported, rows_rejected=rows_rejected, coord_system=coord_system))
+        return int(result.inserted_primary_key[0])
+
+    def add_problems(self, conn: sa.Connection, batch_id: int, report: ProblemReport) -> None:
+        """Store every line of a :class:`ProblemReport` under the batch."""
+        rows = [{"batch_id": batch_id, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
+                 "severity": p.severity, "detail": p.detail} for p in report.problems]
+        if rows:
+            conn.execute(problems.insert(), rows)
+
+    def add_review(self, conn, batch_id: int, rows: pd.DataFrame) -> None:
+        """Queue rows for review: incident_id, source_row, reason, detail, raw (any may be absent)."""
+        if rows.empty:
+            return
+        frame = rows.reindex(columns=["incident_id", "source_row", "reason", "detail", "raw"])
+        source_rows = pd.to_numeric(frame.pop("source_row"), errors="coerce")
+        frame = frame.astype(object).fillna("")
+        records = [{"batch_id": batch_id, "incident_id": str(r.incident_id), "reason": str(r.reason),
+                    "source_row": None if pd.isna(row) else int(row), "detail": str(r.detail), "raw": str(r.raw)}
+                   for r, row in zip(frame.itertuples(index=False), source_rows)]
+        conn.execute(review.insert(), records)
+
+    def batches(self) -> pd.DataFrame:
+        """All batch records, newest first."""
+        return pd.read_sql(sa.select(batches).order_by(batches.c.batch_id.desc()), self.engine)
+
+    def problems(self, batch_id: int) -> pd.DataFrame:
+        """The stored problem lines of one batch."""
+        return pd.read_sql(sa.select(problems).where(problems.c.batch_id == batch_id), self.engine)
+
+    def review_queue(self) -> pd.DataFrame:
+        """Rows awaiting review.
+
+        For an incident id: the entries of the latest batch that mentions it, unless a later
+        import placed it or a manual fix resolved it. Rejected rows without an id: once per
+        distinct raw row (re-importing the same file does not queue them twice).
+        """
+        frame = pd.read_sql(sa.select(review).order_by(review.c.review_id), self.engine)
+        stored = pd.read_sql(sa.select(incidents.c.incident_id, incidents.c.batch_id), self.engine)
+        return pending_review(frame, stored.set_index("incident_id")["batch_id"], set(self.fixes()["incident_id"]))
+
+    # -- incidents -------------------------------------------------------------------------
+    def upsert_incidents(self, conn, frame: pd.DataFrame, batch_id: int) -> int:
+        """Insert or update incidents by id inside ``conn``'s transaction; returns rows written.
+
+        Works on any database SQLAlchemy reaches; :meth:`write_incident_batch` is the fast path
+        that imports use on SQLite.
+        """
+        if frame.empty:
+            return 0
+        validate(frame)
+        table = incident_table(frame, batch_id)
+        names = table.column_names
+        columns = [python_values(column) for column in table.columns]
+        rows = np.empty((len(frame), len(names)), dtype=object)
+        for j, values in enumerate(columns):
+            rows[:, j] = values
+        per = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // len(names)))
+        full = len(rows) // per * per
+        cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction: lists bind without copying
+        try:
+            if full:
+                cursor.executemany(self._upsert_sql(conn, names, per), rows[:full].reshape(-1, per * len(names)).tolist())
+            if len(rows) > full:
+                cursor.execute(self._upsert_sql(conn, names, len(rows) - full), rows[full:].reshape(-1).tolist())
+        except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
+            raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
+        finally:
+            cursor.close()
+        return len(frame)
+
+    def write_incident_batch(self, batch: dict[str, Any], frame: pd.DataFrame, review_rows: pd.DataFrame,
+                             report: ProblemReport) -> int:
+        """Write one incident import as a single transaction; returns the batch id.
+
+        ``batch`` holds :meth:`add_batch`'s keyword arguments. On SQLite the rows are first
+        written by Arrow's ADBC driver into a staging file (C code, no per-value Python work),
+        which the transaction attaches and upserts from in one statement; elsewhere rows go
+        through :meth:`upsert_incidents`. Either way the store changes only in the transaction.
+        """
+        if self.engine.dialect.name != "sqlite" or frame.empty:
+            with self.transaction() as conn:
+                batch_id = self.add_batch(conn, **batch)
+                self.upsert_incidents(conn, frame, batch_id)
+                self.add_review(conn, batch_id, review_rows)
+                self.add_problems(conn, batch_id, report)
+            return batch_id
+        validate(frame)
+        table = incident_table(frame, batch_id=0)
+        with staged_incidents(table) as staging:
+            with self.transaction(attach={"staging": staging}) as conn:
+                batch_id = self.add_batch(conn, **batch)
+                names = [n for n in INCIDENT_COLUMNS if n != "batch_id"]
+                conn.exec_driver_sql(
+                    f"INSERT INTO incidents ({', '.join(names)}, batch_id) SELECT {', '.join(names)}, ? "
+                    f"FROM staging.incidents WHERE true ON CONFLICT(incident_id) DO UPDATE SET "
+                    + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n != "incident_id"),
+                    (batch_id,))
+                self.add_review(conn, batch_id, review_rows)
+                self.add_problems(conn, batch_id, report)
+        return batch_id
+
+    @staticmethod
+    def _upsert_sql(conn, names: list[str], rows: int) -> str:
+        """INSERT of ``rows`` rows at once that updates every column of an existing id."""
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        values = ", ".join(["(" + ", ".join([mark] * len(names)) + ")"] * rows)
+        return (f"INSERT INTO incidents ({', '.join(names)}) VALUES {values} ON CONFLICT(incident_id) DO UPDATE SET "
+                + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id"))
+
+    def incidents(self, where: sa.ColumnElement | None = None) -> pd.DataFrame:
+        """Stored incidents with times parsed (``reported_at``, ``due_at``, ``closed_at``)."""
+        q = sa.select(incidents) if where is None else sa.select(incidents).where(where)
+        frame = pd.read_sql(q, self.engine)
+        for column in ("reported_at", "due_at", "closed_at"):
+            frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+        return frame
+
+    def incident_columns(self, columns: tuple[str, ...], categorical: tuple[str, ...] = (),
+                         times: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Every stored incident, some columns only, read through Arrow (fast on a million rows).
+
+        ``categorical`` columns come back as pandas categoricals, ``times`` as datetime64[s]
+        (NaT where empty). On SQLite the rows are read by Arrow's ADBC driver; elsewhere through
+        SQLAlchemy.
+        """
+        query = f"SELECT {', '.join(columns)} FROM incidents"
+        if self.engine.dialect.name == "sqlite":
+            with adbc_sqlite.connect(str(self.engine.url.database)) as conn, conn.cursor() as cursor:
+                cursor.execute(query)
+                table = cursor.fetch_arrow_table()
+        else:
+            table = pa.Table.from_pandas(pd.read_sql(sa.text(query), self.engine), preserve_index=False)
+        out = {}
+        for name in columns:
+            column = table.column(name)
+            if name in times:
+                text = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+                column = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+            elif name in categorical:
+                column = pc.dictionary_encode(pc.fill_null(column, ""))
+            out[name] = column
+        frame = pa.table(out).to_pandas()
+        for name in columns:
+            if name not in times and name not in categorical and frame[name].dtype != float:
+                frame[name] = frame[name].fillna("").astype(object)
+        return frame
+
+    def count_incidents(self) -> int:
+        """Number of stored incidents."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(incidents)).scalar_one())
+
+    def counts_by_method(self) -> pd.Series:
+        """Stored incidents per ``match_method`` ('' = unplaced)."""
+        q = sa.select(incidents.c.match_method, sa.func.count()).group_by(incidents.c.match_method)
+        with self.engine.connect() as conn:
+            return pd.Series(dict(conn.execute(q).all()), dtype=int)
+
+    # -- fixes -----------------------------------------------------------------------------
+    def save_fix(self, incident_id: str, grid_id: str = "", building_id: str = "") -> None:
+        """Store a user's placement of one incident and apply it to the stored incident now.
+
+        The fix is kept in its own table and re-applied by every later import of that id.
+        """
+        if not (grid_id or building_id):
+            raise ValueError("a fix needs a grid or a building")
+        with self.transaction() as conn:
+            conn.execute(sa.delete(fixes).where(fixes.c.incident_id == incident_id))
+            conn.execute(fixes.insert().values(incident_id=incident_id, grid_id=grid_id,
+                                               building_id=building_id, fixed_at=now_text()))
+            if grid_id:
+                conn.execute(sa.update(incidents).where(incidents.c.incident_id == incident_id).values(
+                    grid_id=grid_id, building_id=building_id, match_method="manual", match_score=100.0))
+
+    def fixes(self) -> pd.DataFrame:
+        """All stored manual fixes."""
+        return pd.read_sql(sa.select(fixes), self.engine)
+
+    # -- boundaries ------------------------------------------------------------------------
+    def add_boundary_version(self, conn, name: str, layer: gpd.GeoDataFrame, batch_id: int | None,
+                             street=None, note: str = "", make_current: bool = True, effective_from: str = "") -> int:
+        """Store a named set of grid polygons as a new version (inside ``conn``).
+
+        ``effective_from`` is the day (ISO date) the division takes effect ('' when not stated).
+        """
+        result = conn.execute(boundary_versions.insert().values(
+            name=name, created_at=now_text(), note=note, batch_id=batch_id, is_current=False,
+            effective_from=effective_from,
+            street_wkt="" if street is None else shapely.to_wkt(street, rounding_precision=7)))
+        version = int(result.inserted_primary_key[0])
+        rows = layer.drop(columns="geometry").assign(
+            version_id=version, wkt=shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=7))
+        rows = rows.reindex(columns=[c.name for c in grids.columns])
+        rows = rows.astype(object).where(rows.notna(), None)
+        conn.execute(grids.insert(), rows.to_dict("records"))
+        if make_current:
+            conn.execute(sa.update(boundary_versions).values(is_current=(boundary_versions.c.version_id == version)))
+        return version
+
+    def boundary_versions(self) -> pd.DataFrame:
+        """Stored boundary versions, newest first."""
+        q = sa.select(boundary_versions).order_by(boundary_versions.c.version_id.desc())
+        return pd.read_sql(q, self.engine)
+
+    def current_version(self) -> int | None:
+        """The id of the current boundary version (None when none is stored)."""
+        q = sa.select(boundary_versions.c.version_id).where(boundary_versions.c.is_current)
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar_one_or_none()
+
+    def grids(self, version: int | None = None) -> gpd.GeoDataFrame:
+        """The grid polygons of a version (default: current) as a canonical GeoDataFrame."""
+        version = self.current_version() if version is None else int(version)
+        frame = pd.read_sql(sa.select(grids).where(grids.c.version_id == (version or -1)), self.engine)
+        geometry = shapely.from_wkt(frame.pop("wkt").to_numpy()) if len(frame) else []
+        return gpd.GeoDataFrame(frame.drop(columns="version_id"), geometry=list(geometry), crs=4326)
+
+    def street(self, version: int | None = None):
+        """The street boundary stored with a version (None when none was given)."""
+        version = self.current_version() if version is None else int(version)
+        q = sa.select(boundary_versions.c.street_wkt).where(boundary_versions.c.version_id == (version or -1))
+        with self.engine.connect() as conn:
+            text = conn.execute(q).scalar_one_or_none()
+        return shapely.from_wkt(text) if text else None
+
+    # -- registers (buildings, workers, volunteers, services) -------------------------------
+    def replace_register(self, conn, name: str, frame: pd.DataFrame) -> int:
+        """Replace a register table wholesale with ``frame`` (inside ``conn``)."""
+        table = REGISTERS[name]
+        columns = [c.name for c in table.columns if c.name in frame.columns]
+        conn.execute(sa.delete(table))
+        rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+        if rows:
+            conn.execute(table.insert(), rows)
+        return len(rows)
+
+    def register(self, name: str) -> pd.DataFrame:
+        """A register table as a DataFrame."""
+        return pd.read_sql(sa.select(REGISTERS[name]), self.engine)

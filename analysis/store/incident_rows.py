@@ -1,0 +1,60 @@
+"""Incidents as rows of the store: an Arrow table with the store's columns, checked before writing."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.store.tables import INCIDENT_COLUMNS, INCIDENT_TEXT, MATCH_METHODS
+
+
+def _timestamps(values: pd.Series) -> pa.Array:
+    """datetime64 -> 'YYYY-MM-DD HH:MM:SS' text, null for NaT (the form SQLite's date functions use)."""
+    return pc.cast(pa.array(values.to_numpy(dtype="datetime64[s]")), pa.string())
+
+
+def _strings(frame: pd.DataFrame, column: str) -> pa.Array:
+    if column not in frame:
+        return pa.array([""] * len(frame), type=pa.string())
+    return pa.array(frame[column].fillna("").astype(str), type=pa.string())
+
+
+def incident_table(frame: pd.DataFrame, batch_id: int) -> pa.Table:
+    """The incidents as an Arrow table with the store's columns (text, NULL for missing numbers)."""
+    def floats(column: str) -> pa.Array:
+        return pa.array(frame[column].to_numpy(dtype=float), type=pa.float64(), from_pandas=True)
+
+    columns = {
+        "incident_id": _strings(frame, "incident_id"),
+        "reported_at": _timestamps(frame["reported_at"]), "due_at": _timestamps(frame["due_at"]),
+        "closed_at": _timestamps(frame["closed_at"]),
+        **{c: _strings(frame, c) for c in INCIDENT_TEXT},
+        "lon": floats("lon"), "lat": floats("lat"), "match_score": floats("match_score"),
+        "distance_m": floats("distance_m"),
+        "source_row": pa.array(frame["source_row"].to_numpy(dtype=np.int64)),
+        "batch_id": pa.array(np.full(len(frame), batch_id, dtype=np.int64)),
+    }
+    return pa.table({name: columns[name] for name in INCIDENT_COLUMNS})
+
+
+def python_values(column: pa.ChunkedArray) -> np.ndarray:
+    """An Arrow column as Python objects for a DBAPI driver: None for nulls."""
+    values = column.to_numpy(zero_copy_only=False).astype(object)
+    if column.null_count:
+        values[column.is_null().to_numpy(zero_copy_only=False)] = None
+    return values
+
+
+def validate(frame: pd.DataFrame) -> None:
+    """The rules the incidents table relies on; raises ValueError naming the first bad row."""
+    rules = {
+        "lon outside -180..180": ~(frame["lon"].isna() | frame["lon"].between(-180, 180)),
+        "lat outside -90..90": ~(frame["lat"].isna() | frame["lat"].between(-90, 90)),
+        "unknown match_method": ~frame["match_method"].fillna("").isin(("", *MATCH_METHODS)),
+    }
+    for rule, bad in rules.items():
+        if bad.any():
+            row = frame.loc[bad.idxmax()]
+            raise ValueError(f"incident {row['incident_id']}: {rule}")
+

@@ -1,0 +1,39 @@
+"""Staging files for bulk writes on SQLite: rows written by Arrow's ADBC driver (C code, no
+per-value Python work) into a scratch SQLite file that the import's transaction attaches."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import adbc_driver_sqlite.dbapi as adbc_sqlite
+import pyarrow as pa
+
+SHM = "/dev/shm"
+PREFIX = "gridlens-staging-"
+
+
+def scratch_folder(nbytes: int) -> str | None:
+    """/dev/shm (memory) when it exists and has room for twice ``nbytes`` bytes, else None (the temp folder)."""
+    if os.access(SHM, os.W_OK) and shutil.disk_usage(SHM).free > 2 * nbytes:
+        return SHM
+    return None
+
+
+@contextmanager
+def staged_incidents(table: pa.Table) -> Iterator[Path]:
+    """Write ``table`` as the table ``incidents`` of a scratch SQLite file; yields its path.
+
+    The folder is removed when the block ends, whether it succeeded or not.
+    """
+    with tempfile.TemporaryDirectory(prefix=PREFIX, dir=scratch_folder(table.nbytes)) as folder:
+        staging = Path(folder) / "staging.sqlite"
+        with adbc_sqlite.connect(str(staging), autocommit=True) as bulk, bulk.cursor() as cursor:
+            for pragma in ("journal_mode=OFF", "synchronous=OFF"):  # a scratch file: no journal, no fsync
+                cursor.execute(f"PRAGMA {pragma}")
+                cursor.fetchall()
+            cursor.adbc_ingest("incidents", table, mode="create")
+        yield staging

@@ -1,0 +1,154 @@
+"""The store's tables (SQLAlchemy Core): the one place the schema is written down.
+
+Times are stored as ISO text ('YYYY-MM-DD HH:MM:SS', the form SQLite's date functions use) and
+geometries as WKT, so that the same tables work on SQLite and on any other database.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# the values ``incidents.match_method`` may hold ('' = not placed)
+MATCH_METHODS = ("coordinates", "snapped", "address_exact", "address_fuzzy", "manual")
+
+metadata = sa.MetaData()
+
+batches = sa.Table(
+    "batches", metadata,
+    sa.Column("batch_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("file_name", sa.String, nullable=False),
+    sa.Column("file_hash", sa.String, nullable=False),
+    sa.Column("imported_at", sa.String, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_imported", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("coord_system", sa.String, nullable=False, default=""),
+)
+
+INCIDENT_TEXT = ("category", "subcategory", "source", "status", "address", "coord_system",
+                  "handled_level", "handler", "reporter_phone", "satisfaction", "reopened",
+                  "grid_id", "building_id", "match_method")
+incidents = sa.Table(
+    "incidents", metadata,
+    sa.Column("incident_id", sa.String, primary_key=True),
+    sa.Column("reported_at", sa.String, nullable=False),
+    sa.Column("due_at", sa.String),
+    sa.Column("closed_at", sa.String),
+    *[sa.Column(name, sa.String, nullable=False, default="") for name in INCIDENT_TEXT],
+    sa.Column("lon", sa.Float),
+    sa.Column("lat", sa.Float),
+    sa.Column("match_score", sa.Float),
+    sa.Column("distance_m", sa.Float),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
+    # one B-tree keyed by the id; range and method rules are checked before writing
+    # (:func:`_validate`): as CHECK constraints they doubled the time of a million-row import
+    sqlite_with_rowid=False,
+)
+INCIDENT_COLUMNS = tuple(c.name for c in incidents.columns)
+
+review = sa.Table(
+    "review", metadata,
+    sa.Column("review_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
+    sa.Column("incident_id", sa.String, nullable=False, default=""),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("reason", sa.String, nullable=False),
+    sa.Column("detail", sa.String, nullable=False, default=""),
+    sa.Column("raw", sa.String, nullable=False, default=""),
+)
+
+problems = sa.Table(
+    "problems", metadata,
+    sa.Column("problem_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
+    sa.Column("row", sa.Integer),
+    sa.Column("column", sa.String, nullable=False),
+    sa.Column("value", sa.String, nullable=False),
+    sa.Column("code", sa.String, nullable=False),
+    sa.Column("severity", sa.String, nullable=False),
+    sa.Column("detail", sa.String, nullable=False),
+)
+
+fixes = sa.Table(
+    "fixes", metadata,
+    sa.Column("incident_id", sa.String, primary_key=True),
+    sa.Column("grid_id", sa.String, nullable=False, default=""),
+    sa.Column("building_id", sa.String, nullable=False, default=""),
+    sa.Column("fixed_at", sa.String, nullable=False),
+)
+
+boundary_versions = sa.Table(
+    "boundary_versions", metadata,
+    sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("created_at", sa.String, nullable=False),
+    sa.Column("note", sa.String, nullable=False, default=""),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id")),
+    sa.Column("is_current", sa.Boolean, nullable=False, default=False),
+    sa.Column("street_wkt", sa.String, nullable=False, default=""),
+    sa.Column("effective_from", sa.String, nullable=False, default=""),
+)
+# columns added after a table was first released: (table, column, SQL type and default)
+ADDED_COLUMNS = (("boundary_versions", "effective_from", "VARCHAR NOT NULL DEFAULT ''"),)
+
+grids = sa.Table(
+    "grids", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("boundary_versions.version_id"), primary_key=True),
+    sa.Column("grid_id", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("level", sa.String, nullable=False),
+    sa.Column("parent_id", sa.String, nullable=False, default=""),
+    sa.Column("community", sa.String, nullable=False, default=""),
+    sa.Column("households", sa.Float),
+    sa.Column("population", sa.Float),
+    sa.Column("wkt", sa.String, nullable=False),
+)
+
+buildings = sa.Table(
+    "buildings", metadata,
+    sa.Column("building_id", sa.String, primary_key=True),
+    sa.Column("address", sa.String, nullable=False),
+    sa.Column("aliases", sa.String, nullable=False, default=""),
+    sa.Column("community", sa.String, nullable=False, default=""),
+    sa.Column("households", sa.Integer, nullable=False, default=0),
+    sa.Column("population", sa.Integer, nullable=False, default=0),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+)
+
+workers = sa.Table(
+    "workers", metadata,
+    sa.Column("worker_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("role", sa.String, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+)
+volunteers = sa.Table(
+    "volunteers", metadata,
+    sa.Column("volunteer_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("team", sa.String, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+    sa.Column("lon", sa.Float), sa.Column("lat", sa.Float), sa.Column("active", sa.Boolean, nullable=False),
+)
+services = sa.Table(
+    "services", metadata,
+    sa.Column("service_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("volunteer_id", sa.String, nullable=False), sa.Column("date", sa.String, nullable=False),
+    sa.Column("hours", sa.Float, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+    sa.Column("activity", sa.String, nullable=False),
+)
+plans = sa.Table(
+    "plans", metadata,
+    sa.Column("plan_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String, nullable=False), sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("author", sa.String, nullable=False, default=""), sa.Column("note", sa.String, nullable=False, default=""),
+    sa.Column("created_at", sa.String, nullable=False), sa.Column("base_version", sa.Integer),
+    sa.Column("locked", sa.String, nullable=False, default="[]"),
+    sa.UniqueConstraint("name", "revision"),
+)
+plan_grids = sa.Table(
+    "plan_grids", metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("grid_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("level", sa.String, nullable=False), sa.Column("parent_id", sa.String, nullable=False, default=""),
+    sa.Column("community", sa.String, nullable=False, default=""), sa.Column("wkt", sa.String, nullable=False),
+)
+REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}

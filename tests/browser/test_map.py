@@ -1,0 +1,52 @@
+"""The map and charts in a real browser: Leaflet draws offline, a click opens the grid card, the
+weekly playback runs, and a chart's PNG is made in the browser."""
+import re
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, expect
+
+from tests.browser.harness import MARKS, expect_paths, idle, map_frame, open_page, requests_out, rerun, shot
+
+pytestmark = MARKS
+
+
+def test_the_map_draws_offline_and_a_click_opens_the_grid_card(server: tuple[str, str],
+                                                               browser: BrowserContext) -> None:
+    base, _ = server
+    page = browser.new_page()
+    outside = requests_out(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{base}/map")
+    expect_paths(page, 60)
+    frame = map_frame(page)
+    expect(frame.locator(".gl-legend")).to_contain_text("事件数")
+    expect(frame.locator(".leaflet-control-layers")).to_have_count(1)
+    expect(frame.locator(".gl-player")).to_have_count(1)
+    box = frame.locator("path.leaflet-interactive").nth(40).bounding_box()
+    assert box is not None
+    card_title = page.locator("[data-testid='stMainBlockContainer'] h3").first
+    rerun(page, lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+    expect(card_title).to_have_text(re.compile(r".*网格$"))
+    expect(page.get_by_text("户数", exact=True).first).to_be_visible()
+    shot(page, "map-card-zh-1920x1080")
+    frame.locator(".gl-play").click()                                  # weekly playback runs in the browser
+    expect(frame.locator(".gl-label")).to_contain_text("起一周")
+    assert outside == []
+
+
+def test_a_chart_downloads_as_png_made_in_the_browser(server: tuple[str, str], browser: BrowserContext,
+                                                      tmp_path: Path) -> None:
+    base, _ = server
+    page = browser.new_page()
+    outside = requests_out(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{base}/resolution", "[data-testid='stPlotlyChart']")
+    idle(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.hover()
+    with page.expect_download() as event:
+        chart.locator(".modebar-btn[data-title='Download plot as a PNG']").click()
+    path = tmp_path / event.value.suggested_filename
+    event.value.save_as(path)
+    assert path.name == "weekly_resolution.png" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 20_000 and outside == []

@@ -1,0 +1,68 @@
+"""Saved plans: revisions, a failed save, making a plan current, locks kept."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+import sqlalchemy as sa
+
+from analysis.division import measures as dm
+from analysis.division.edits import division_from_layer, merge, with_locks
+from analysis.division.plans import list_plans, load_plan, make_current, save_plan
+from analysis.metrics.dataset import load_dataset
+from analysis.store.database import Store
+
+
+def test_plan_save_load_revisions_and_restart(demo_store):
+    div = with_locks(division_from_layer(demo_store.grids(), demo_store.street()), ["430103007001001"])
+    first = save_plan(demo_store, "方案A", div, author="李分析", note="初稿", base_version=demo_store.current_version())
+    merged = merge(div, ["430103007002001", "430103007002002"])
+    second = save_plan(demo_store, "方案A", merged, note="合并两格")
+    demo_store.engine.dispose()
+    again = Store(demo_store.url)                                      # a restart
+    plans = list_plans(again)
+    assert plans["revision"].tolist() == [2, 1] and plans["grids"].tolist() == [59, 60]
+    assert plans.loc[plans["plan_id"] == first, "author"].item() == "李分析"
+    loaded = load_plan(again, first)
+    assert loaded.locked == frozenset({"430103007001001"})
+    assert loaded.grids["grid_id"].tolist() == div.grids["grid_id"].tolist()
+    assert all(shapely.equals_exact(a, b, 1e-7) for a, b in zip(loaded.grids.geometry, div.grids.geometry, strict=False))
+    assert len(load_plan(again, second).grids) == 59
+
+
+def test_a_failed_save_leaves_the_old_plan_intact(demo_store):
+    div = division_from_layer(demo_store.grids(), demo_store.street())
+    plan_id = save_plan(demo_store, "方案B", div)
+    broken = div.grids.copy()
+    broken.loc[1, "grid_id"] = broken.loc[0, "grid_id"]                 # a duplicate key fails the insert
+    with pytest.raises(sa.exc.IntegrityError):
+        save_plan(demo_store, "方案B", type(div)(broken, div.communities, div.street))
+    assert list_plans(demo_store)["plan_id"].tolist() == [plan_id]
+    assert len(load_plan(demo_store, plan_id).grids) == 60
+    with pytest.raises(ValueError):
+        save_plan(demo_store, "  ", div)
+
+
+def test_make_current_keeps_earlier_versions_and_its_date(demo_store):
+    old = demo_store.current_version()
+    div = division_from_layer(demo_store.grids(), demo_store.street())
+    plan_id = save_plan(demo_store, "方案C", merge(div, ["430103007002001", "430103007002002"]), base_version=old)
+    version = make_current(demo_store, plan_id, "2026-12-01")
+    versions = demo_store.boundary_versions().set_index("version_id")
+    assert demo_store.current_version() == version != old
+    assert versions.loc[version, "effective_from"] == "2026-12-01" and old in versions.index
+    layer = demo_store.grids(version)
+    assert (layer["level"] == "grid").sum() == 59
+    micro = layer[layer["level"] == "micro"]
+    assert len(micro) == 19 and set(micro["parent_id"]) <= set(layer.loc[layer["level"] == "grid", "grid_id"])
+    assert len(load_dataset(demo_store, old).grids) == 60                # past figures keep their grids
+
+
+def test_locks_are_saved_as_json_text(demo_store):
+    div = with_locks(division_from_layer(demo_store.grids()), ["430103007001002", "430103007001001"])
+    plan_id = save_plan(demo_store, "方案D", div)
+    with demo_store.engine.connect() as conn:
+        text = conn.execute(sa.text("select locked from plans where plan_id = :p"), {"p": plan_id}).scalar_one()
+    assert json.loads(text) == ["430103007001001", "430103007001002"]
+    assert dm.part_counts(load_plan(demo_store, plan_id).grids.geometry).max() == 1

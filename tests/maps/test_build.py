@@ -1,0 +1,100 @@
+"""The map builder: colour classes, label zooms, offline assets, layers, GCJ-02 shifting, the selected grid."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+from analysis.geo.crs import wgs84_to_gcj02
+from analysis.maps import assets as map_assets
+from analysis.maps.build import MapSpec, build_map, classify, label_zooms, map_html
+from analysis.maps.view import map_data
+from analysis.metrics import resolution as r
+from analysis.metrics.dataset import build_dataset
+from analysis.metrics.filters import Filters
+from analysis.metrics.periods import week_starts
+from analysis.settings import load_settings
+from tests.fixtures import small_street
+from ui.labels.map import TEXT
+
+LABELS = {k: v[0] for k, v in TEXT.items()}
+
+
+@pytest.fixture(scope="module")
+def street_map():
+    grids, incidents, buildings, workers, volunteers, services = small_street()
+    ds = build_dataset(incidents, grids, None, buildings, workers, volunteers, services, tolerance_m=30)
+    filters = Filters(period="week")
+    period = filters.resolve(ds.anchor)
+    numbers = map_data(ds, filters, r.period_flags(ds.incidents, period), week_starts(period, 4), load_settings())
+    return ds, numbers
+
+
+def spec_of(ds, numbers, basemap="none", selected=""):
+    table = numbers.table
+    grids = ds.grids[["grid_id", "name", "geometry"]].assign(in_scope=table["in_scope"].to_numpy(),
+                                                           tooltip=table["name"].to_numpy())
+    points = numbers.points[["lon", "lat"]].assign(popup=numbers.points["incident_id"])
+    return MapSpec(grids, classify(table["reported"], "bad"), {**LABELS, "legend_title": "事件数"}, ds.communities,
+                   ds.street, numbers.density, numbers.bounds, numbers.hotspots, points, selected, basemap)
+
+
+def test_rate_classes_are_fixed_and_nan_is_grey():
+    classes = classify([0.5, 0.85, 0.97, np.nan], "rate")
+    assert classes.colours[0] != classes.colours[1] != classes.colours[2]
+    assert classes.colours[3] == "#d9d9d9" and classes.legend[-1] == ("#d9d9d9", "no_data")
+    assert [label for _, label in classes.legend[:5]] == ["0% – 60%", "60% – 80%", "80% – 90%", "90% – 95%", "95% – 100%"]
+
+
+def test_count_classes_are_quantiles_of_the_positive_values():
+    classes = classify(np.arange(0, 101), "bad")
+    assert len(classes.legend) == 5 and classes.legend[0][1].startswith("0 –") and classes.legend[-1][1].endswith("100")
+    assert classes.colours[0] == classes.colours[1] != classes.colours[100]
+    few = classify([0, 0, 3], "bad")                                   # one positive value: two classes
+    assert len(few.legend) == 2 and few.colours[0] != few.colours[2]
+
+
+def test_norm_classes_by_position():
+    classes = classify(["below", "within", "above"], "norm")
+    assert len(set(classes.colours)) == 3 and [k for _, k in classes.legend] == ["below", "within", "above"]
+
+
+def test_label_zoom_grows_as_grids_shrink():
+    import shapely
+    big, small = shapely.box(112.97, 28.19, 112.98, 28.20), shapely.box(112.97, 28.19, 112.971, 28.191)
+    # 4 characters x 13 px = 52 px; 1,178 m and 118 m wide (x 1.2 overhang) at 28.2 N: 12.6 -> 13, 15.9 -> 16
+    assert label_zooms([big, small], ["第1网格", "第2网格"], 13) == [13, 16]
+
+
+def test_map_has_its_layers_and_needs_no_internet(street_map):
+    ds, numbers = street_map
+    assert numbers.table["reported"].tolist() == [2, 1, 1, 1] and numbers.in_period == 6
+    assert len(numbers.density) == 5                                   # the period, then 4 weeks
+    assert numbers.points["reporter_phone"].tolist()[0] == "138****1234"
+    html = map_html(build_map(spec_of(ds, numbers)))
+    urls = set(re.findall(r'(?:src|href)="([^"]+)"', html))
+    assert urls and all(u.startswith(map_assets.BASE_URL) for u in urls)
+    assert "/leaflet/dist/leaflet.js" in html and "leaflet.markercluster.js" in html
+    assert not re.search(r"https?://(?!127\.0\.0\.1)", html.replace("http://www.w3.org", ""))
+    for text in ("事件数", "网格", "事件密度", "事件点", "甲社区", "▶ 逐周回放", "I3"):
+        assert text in html or json.dumps(text)[1:-1] in html, text
+    assert html.count("data:image/png;base64,") == 1 + 5               # the overlay, then the player's frames
+
+
+def test_amap_basemap_shifts_every_layer_to_gcj02(street_map):
+    ds, numbers = street_map
+    plain = map_html(build_map(spec_of(ds, numbers, "none")))
+    shifted = map_html(build_map(spec_of(ds, numbers, "amap")))
+    assert "autonavi.com" in shifted and "autonavi.com" not in plain
+    lon, lat = numbers.points["lon"].iloc[0], numbers.points["lat"].iloc[0]
+    glon, glat = wgs84_to_gcj02(np.array([lon]), np.array([lat]))
+    assert f"{round(lat, 6)}, {round(lon, 6)}" in plain
+    assert f"{round(float(glat[0]), 6)}, {round(float(glon[0]), 6)}" in shifted
+    assert f"{round(lat, 6)}, {round(lon, 6)}" not in shifted
+
+
+def test_selected_grid_is_outlined_and_unknown_basemap_refused(street_map):
+    ds, numbers = street_map
+    assert map_html(build_map(spec_of(ds, numbers, selected="G3"))).count('"grid_id": "G3"') == 2
+    with pytest.raises(ValueError, match="basemap"):
+        build_map(spec_of(ds, numbers, basemap="google"))

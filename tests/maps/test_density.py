@@ -1,0 +1,38 @@
+"""Density images on planted patterns with known answers."""
+import io
+
+import numpy as np
+from PIL import Image
+
+from analysis.maps import density
+from tests.fixtures import PLANTED_STREET, X0, Y0, uniform_and_cluster
+
+
+def test_raster_covers_the_bounds_with_square_cells():
+    raster = density.raster_for(PLANTED_STREET.bounds, cell_m=20, margin_m=100)
+    (south, west), (north, east) = raster.bounds
+    assert west < X0 and east > X0 + 0.02 and south < Y0 and north > Y0 + 0.02
+    assert abs(raster.dx * 98_000 - raster.dy * 110_574) < 1.5          # both ~20 m
+    assert max(density.raster_for(PLANTED_STREET.bounds, cell_m=1, max_side=100).nx,
+               density.raster_for(PLANTED_STREET.bounds, cell_m=1, max_side=100).ny) <= 100
+
+
+def test_density_image_peaks_where_incidents_cluster():
+    lon, lat = uniform_and_cluster(np.random.default_rng(1))
+    raster = density.raster_for(PLANTED_STREET.bounds)
+    surface = density.smoothed(raster, lon, lat)
+    row, col = np.unravel_index(np.argmax(surface), surface.shape)
+    peak_lon = raster.x0 + (col + 0.5) * raster.dx
+    peak_lat = raster.y0 + (raster.ny - row - 0.5) * raster.dy          # row 0 is the north edge
+    assert abs(peak_lon - (X0 + 0.005)) < 0.0006 and abs(peak_lat - (Y0 + 0.015)) < 0.0006
+    image = Image.open(io.BytesIO(density.to_png(surface, density.scale_max([surface])))).convert("RGBA")
+    assert image.size == (raster.nx, raster.ny)
+    alpha = np.asarray(image)[..., 3]
+    assert alpha[row, col] == alpha.max() > 150 and alpha[0, 0] == 0   # opaque peak, clear margin
+
+
+def test_no_incidents_is_a_clear_image():
+    raster = density.raster_for(PLANTED_STREET.bounds)
+    surface = density.smoothed(raster, np.array([]), np.array([]))
+    image = Image.open(io.BytesIO(density.to_png(surface, density.scale_max([surface])))).convert("RGBA")
+    assert np.asarray(image)[..., 3].max() == 0

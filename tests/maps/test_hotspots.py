@@ -1,0 +1,32 @@
+"""Getis-Ord Gi* hotspots on planted patterns and a tiny lattice with known answers."""
+import numpy as np
+import shapely
+
+from analysis.maps.hotspots import confidence, gi_star, hotspots
+from tests.fixtures import PLANTED_STREET, X0, Y0, at, uniform_and_cluster
+
+
+def test_a_planted_cluster_is_a_hot_spot_and_nothing_else_is():
+    lon, lat = uniform_and_cluster(np.random.default_rng(2))
+    hot = hotspots(lon, lat, PLANTED_STREET, cell_m=100)
+    assert len(hot) > 0 and hot["confidence"].max() == 99
+    centre = shapely.Point(at(5, 15))
+    assert hot.geometry.distance(centre).min() == 0                   # the cluster's cell is hot
+    assert hot.geometry.distance(centre).max() < 0.0035                # and every hot cell is near it
+
+
+def test_uniform_incidents_have_no_hotspots():
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(X0, X0 + 0.02, 3000), rng.uniform(Y0, Y0 + 0.02, 3000)
+    assert len(hotspots(lon, lat, PLANTED_STREET, cell_m=100)) == 0
+
+
+def test_gi_star_on_a_tiny_lattice():
+    corners = np.array([[x * 100.0, y * 100.0] for y in range(5) for x in range(5)])
+    counts = np.zeros(25)
+    counts[12] = 50                                                    # the centre cell
+    z = gi_star(counts, corners, 100.0)
+    hot = {6, 7, 8, 11, 12, 13, 16, 17, 18}                            # the centre and its 8 neighbours see it
+    assert set(np.flatnonzero(np.isclose(z, z.max()))) == hot and z[0] < z[12]
+    assert np.isnan(gi_star(np.ones(25), corners, 100.0)).all()        # nothing varies: nothing to test
+    assert confidence(np.array([0.0, 1.0, 10.0, -10.0]))[2] == 99 and confidence(np.array([-10.0]))[0] == 0

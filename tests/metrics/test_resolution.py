@@ -1,0 +1,86 @@
+"""Resolution metrics on six hand-made cases with known answers.
+
+Period: 03-01 to 03-08 (a week).   reported   due     closed    level
+  A  closed on time                03-01      03-03   03-02     grid
+  B  closed late                   03-02      03-04   03-06     community
+  C  open, overdue at the end      03-03      03-05   —         —
+  D  open, not yet due             03-06      03-20   —         —
+  E  closed before it was reported 03-04      03-06   02-01     grid      (a data error)
+  F  reported earlier, due now     02-20      03-02   02-28     street    (closed before the period)
+"""
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.metrics import resolution as r
+from analysis.metrics.periods import Period
+
+PERIOD = Period(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-08"))
+
+
+def ts(text):
+    return pd.NaT if text is None else pd.Timestamp(f"2026-{text}")
+
+
+def cases() -> pd.DataFrame:
+    rows = [("A", "03-01", "03-03", "03-02", "grid", "G1"), ("B", "03-02", "03-04", "03-06", "community", "G1"),
+            ("C", "03-03", "03-05", None, "", "G2"), ("D", "03-06", "03-20", None, "", "G2"),
+            ("E", "03-04", "03-06", "02-01", "grid", "G2"), ("F", "02-20", "03-02", "02-28", "street", "G1")]
+    return pd.DataFrame({"incident_id": [x[0] for x in rows], "reported_at": [ts(x[1]) for x in rows],
+                         "due_at": [ts(x[2]) for x in rows], "closed_at": [ts(x[3]) for x in rows],
+                         "handled_level": [x[4] for x in rows],
+                         "grid_id": pd.Categorical([x[5] for x in rows], categories=["G1", "G2", "G3"])})
+
+
+@pytest.fixture
+def flags():
+    return r.period_flags(cases(), PERIOD)
+
+
+def test_counts_and_rates(flags):
+    assert r.reported_count(flags) == 5                       # F was reported before the period
+    assert r.due_count(flags) == 5                            # A B C E F are due in the period, D is not
+    assert r.closure_rate(flags) == pytest.approx(4 / 5)      # A B E F closed before the end
+    assert r.on_time_closure_rate(flags) == pytest.approx(2 / 5)   # A and F; E's closing time is wrong
+    assert r.open_backlog(flags) == 2 and r.overdue_open(flags) == 1   # C and D open; C overdue
+
+
+def test_durations_leave_out_bad_closings(flags):
+    # closed in the period: A (1 day), B (4 days); E is a data error, F closed before the period
+    assert r.closed_count(flags) == 2
+    assert r.days_to_close(flags, 0.5) == pytest.approx(2.5)
+    assert r.days_to_close(flags, 0.9) == pytest.approx(1 + 0.9 * 3)
+    assert r.closed_before_reported(flags) == 1
+
+
+def test_within_grid_share_counts_known_levels_of_cases_closed_in_the_period(flags):
+    assert r.within_grid_share(flags) == pytest.approx(1 / 2)    # A (grid) and B (community)
+
+
+def test_grouped_metrics_per_grid(flags):
+    frame = cases()
+    groups = r.Groups.of(frame["grid_id"])
+    assert list(r.reported_count(flags, groups=groups)) == [2, 3, 0]
+    rates = r.closure_rate(flags, groups=groups)
+    assert rates[0] == pytest.approx(1.0) and rates[1] == pytest.approx(1 / 2) and np.isnan(rates[2])
+    medians = r.days_to_close(flags, 0.5, groups=groups)
+    assert medians[0] == pytest.approx(2.5) and np.isnan(medians[1]) and np.isnan(medians[2])
+
+
+def test_mask_restricts_every_metric(flags):
+    only_b = (cases()["incident_id"] == "B").to_numpy()
+    assert r.closure_rate(flags, only_b) == 1.0 and r.on_time_closure_rate(flags, only_b) == 0.0
+
+
+def test_reported_basis_uses_cases_reported_in_the_period():
+    flags = r.period_flags(cases(), PERIOD, basis="reported")
+    assert r.due_count(flags) == 5 and r.closure_rate(flags) == pytest.approx(3 / 5)   # A B E of A B C D E
+    with pytest.raises(ValueError, match="rate_basis"):
+        r.period_flags(cases(), PERIOD, basis="closed")
+
+
+def test_an_empty_period_gives_nan_rates_not_zero():
+    empty = r.period_flags(cases(), Period(pd.Timestamp("2027-01-01"), pd.Timestamp("2027-01-08")))
+    assert np.isnan(r.closure_rate(empty)) and np.isnan(r.on_time_closure_rate(empty))
+    assert np.isnan(r.days_to_close(empty)) and np.isnan(r.within_grid_share(empty))
+    assert r.reported_count(empty) == 0 and r.open_backlog(empty) == 2   # C and D are still open then

@@ -1,0 +1,42 @@
+"""The resolution page's tables on the small street: rates by group, backlog ages, weekly rates."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.metrics import resolution as r
+from analysis.metrics import resolution_tables as rt
+from tests.fixtures import small_dataset
+
+
+def test_resolution_rates_by_grid_and_handling_and_rework(week):
+    ds, flags, mask = week
+    reopened = small_dataset(lambda f: f.assign(reopened=["0", "1", "0", "0", "0", "0", "0"]))
+    again = r.period_flags(reopened.incidents, flags.period)
+    assert rt.rework_rate(reopened.incidents, again) == pytest.approx(1 / 3)   # I2 of I1 I2 I7
+    assert rt.handling_rate(ds.incidents, flags) == pytest.approx(2 / 3)      # I1, I7 in time; I2 late
+    by = rt.rates_by(ds.incidents, flags, mask, r.Groups.of(ds.incidents["grid_id"])).set_index("group")
+    assert by.loc["G1", "closure_rate"] == 1.0 and by.loc["G1", "on_time_rate"] == 0.5
+    assert by.loc["G3", "overdue"] == 1 and np.isnan(by.loc["G3", "median_days"])
+    assert by.loc["G1", "p90_days"] == pytest.approx(0.5 + 0.9 * 2.5)
+
+
+def test_backlog_ages_overdue_list_and_levels(week):
+    ds, flags, mask = week
+    ages = rt.backlog_by_age(ds.incidents, flags, mask)
+    assert ages["open"].tolist() == [1, 2, 0, 0, 0] and ages["overdue"].tolist() == [0, 1, 0, 0, 0]
+    overdue = rt.overdue_list(ds.incidents, flags, mask, {"G3": "三"})
+    assert overdue[["incident_id", "grid", "days_overdue", "reporter_phone"]].values.tolist() == \
+        [["I3", "三", 4.0, "159****1111"]]
+    levels = rt.handled_levels(ds.incidents, flags, mask).set_index("level")
+    assert levels["closed"].tolist() == [2, 1, 0, 0, 0] and levels.loc["grid", "share"] == pytest.approx(2 / 3)
+
+
+def test_weekly_rates_by_deadline_week_and_category_by_grid(week):
+    ds, flags, mask = week
+    weeks = pd.to_datetime(["2026-02-23", "2026-03-02"])
+    weekly = rt.weekly_rates(ds.incidents, mask, weeks)
+    assert weekly["due"].tolist() == [1, 4] and weekly["closure_rate"].tolist() == [1.0, 0.75]
+    assert weekly["on_time_rate"].tolist() == [1.0, 0.5] and weekly["reported"].tolist() == [1, 6]
+    matrix = rt.category_grid_on_time(ds.incidents, flags, mask, {"G1": "一", "G2": "二", "G3": "三"})
+    assert matrix.loc["市容环境", ["一", "二", "三"]].tolist() == [1.0, 1.0, 0.0]
+    assert matrix.loc["设施维修", "一"] == 0.0
