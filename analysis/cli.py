@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input)."""
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        return int(args.func(args))
     except ReadError as err:
         for problem in err.report.problems:
             print(f"错误 / error: {problem.message('zh')} / {problem.message('en')}", file=sys.stderr)

@@ -10,8 +10,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeAlias
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+Settings: TypeAlias = dict[str, Any]
+"""Every setting by name (see :data:`REGISTRY`)."""
 SETTINGS_PATH = PROJECT_ROOT / "geodata" / "local" / "settings.json"
 
 
@@ -19,7 +22,7 @@ SETTINGS_PATH = PROJECT_ROOT / "geodata" / "local" / "settings.json"
 class Setting:
     """One setting: its default and what it means (unit included)."""
 
-    default: object
+    default: Any
     help: str
 
 
@@ -63,7 +66,7 @@ REGISTRY: dict[str, Setting] = {
 }
 
 
-def load_settings(path: Path | str | None = None) -> dict:
+def load_settings(path: Path | str | None = None) -> Settings:
     """Defaults overridden by the settings file (when it exists).
 
     Raises

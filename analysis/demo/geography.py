@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 CENTRE = (112.975, 28.190)
 DISTRICT_CODE = "430103"  # 天心区
@@ -41,12 +42,13 @@ def _street(rng: np.random.Generator) -> shapely.Polygon:
     return shapely.Polygon(np.column_stack([lon, lat]))
 
 
-def _points_inside(rng, polygon, n: int, centre=None, spread=None) -> np.ndarray:
+def _points_inside(rng: np.random.Generator, polygon: BaseGeometry, n: int, centre: tuple[float, float] | None = None,
+                   spread: tuple[float, float] | None = None) -> np.ndarray:
     """n random points inside ``polygon``: uniform, or Gaussian around ``centre``."""
-    out = []
+    out: list[np.ndarray] = []
     xmin, ymin, xmax, ymax = polygon.bounds
     while len(out) < n:
-        if centre is None:
+        if centre is None or spread is None:
             cand = rng.uniform([xmin, ymin], [xmax, ymax], (n * 3, 2))
         else:
             cand = rng.normal(centre, spread, (n * 3, 2))
@@ -55,7 +57,7 @@ def _points_inside(rng, polygon, n: int, centre=None, spread=None) -> np.ndarray
     return np.asarray(out)
 
 
-def _voronoi_cells(seeds: np.ndarray, within) -> list:
+def _voronoi_cells(seeds: np.ndarray, within: BaseGeometry) -> list[BaseGeometry]:
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=within))
     # voronoi_polygons returns cells in arbitrary order: order them by the seed they hold
     ordered = []
@@ -65,7 +67,7 @@ def _voronoi_cells(seeds: np.ndarray, within) -> list:
     return ordered
 
 
-def _reading_order(geoms) -> np.ndarray:
+def _reading_order(geoms: list[BaseGeometry]) -> np.ndarray:
     """Order of polygons west to east within north-to-south bands (the Beijing code rule)."""
     pts = np.array([[g.centroid.x, g.centroid.y] for g in geoms])
     band = np.floor((pts[:, 1].max() - pts[:, 1]) / 0.004)
@@ -109,17 +111,17 @@ def build_geography(rng: np.random.Generator) -> Geography:
     return Geography(street, grids, buildings)
 
 
-def _grids_per_community(geoms, points, households) -> list[int]:
+def _grids_per_community(geoms: list[BaseGeometry], points: np.ndarray, households: np.ndarray) -> list[int]:
     """Split N_GRIDS among communities in proportion to households (largest remainder, >= 4)."""
     hh = np.array([households[shapely.contains_xy(g, points[:, 0], points[:, 1])].sum() for g in geoms], float)
     share = N_GRIDS * hh / hh.sum()
     counts = np.maximum(np.floor(share).astype(int), 4)
     for i in np.argsort(-(share - np.floor(share)), kind="stable")[: max(0, N_GRIDS - counts.sum())]:
         counts[i] += 1
-    return counts.tolist()
+    return [int(c) for c in counts]
 
 
-def _building_points(rng, street):
+def _building_points(rng: np.random.Generator, street: BaseGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Building positions, households and population: a dense old town plus the rest."""
     n_old, n_rest = 900, 1600
     pts = np.vstack([_points_inside(rng, street, n_old, OLD_TOWN, (0.0032, 0.0022)),
@@ -132,7 +134,7 @@ def _building_points(rng, street):
     return np.round(pts, 6), households, population
 
 
-def _nearest_road(lon: np.ndarray, lat: np.ndarray):
+def _nearest_road(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Road name and house number (odd on one side, even on the other) for each point."""
     xmin, xmax = CENTRE[0] - 0.015, CENTRE[0] + 0.015
     ymin, ymax = CENTRE[1] - 0.011, CENTRE[1] + 0.011
@@ -148,7 +150,8 @@ def _nearest_road(lon: np.ndarray, lat: np.ndarray):
     return road, number
 
 
-def _buildings(rng, pts, households, population, grids: pd.DataFrame) -> pd.DataFrame:
+def _buildings(rng: np.random.Generator, pts: np.ndarray, households: np.ndarray, population: np.ndarray,
+               grids: pd.DataFrame) -> pd.DataFrame:
     lon, lat = pts[:, 0], pts[:, 1]
     communities = grids[grids["level"] == "community"]
     comm = np.full(len(pts), "", dtype=object)

@@ -113,7 +113,7 @@ def build_incidents(rng: np.random.Generator, buildings: pd.DataFrame, workers: 
     hh = buildings["households"].to_numpy(float)
     b = rng.choice(len(buildings), n, p=hh / hh.sum())
     near_market = np.isin(np.array([TAXONOMY[k][1] for k in kind]), MARKET_KINDS) & (rng.random(n) < 0.45)
-    d_market = np.hypot(buildings["lon"] - MARKET[0], buildings["lat"] - MARKET[1]).to_numpy()
+    d_market = np.hypot(buildings["lon"].to_numpy(float) - MARKET[0], buildings["lat"].to_numpy(float) - MARKET[1])
     market_b = np.argsort(d_market)[:40]
     b = np.where(near_market, rng.choice(market_b, n), b)
     lon = buildings["lon"].to_numpy()[b] + rng.normal(0, 0.00008, n)
@@ -174,10 +174,10 @@ def build_incidents(rng: np.random.Generator, buildings: pd.DataFrame, workers: 
 
 def _hour_profile() -> np.ndarray:
     base = np.array([1, 0.5, 0.3, 0.3, 0.3, 0.6, 1.5, 3, 6, 8, 8, 7, 5, 5, 7, 8, 8, 7, 5, 4, 3.5, 3, 2, 1.5])
-    return base / base.sum()
+    return np.asarray(base / base.sum())
 
 
-def _fmt(stamps) -> np.ndarray:
+def _fmt(stamps: pd.DatetimeIndex | pd.Series | np.ndarray) -> np.ndarray:
     """Times the way Chinese Excel exports write them: 2026/3/1 8:05."""
     s = pd.DatetimeIndex(stamps)
     return np.array([f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}" for t in s], dtype=object)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,13 +21,13 @@ FILES = ("street.geojson", "grids.geojson", "buildings.csv", "incidents.csv", "w
          "volunteers.csv", "services.csv", "categories.csv")
 
 
-def _round_coords(value, digits: int = 7):
+def _round_coords(value: Any, digits: int = 7) -> Any:
     if isinstance(value, (list, tuple)):
         return [_round_coords(v, digits) for v in value]
     return round(float(value), digits)
 
 
-def write_geojson(path: Path, properties: pd.DataFrame, geoms) -> None:
+def write_geojson(path: Path, properties: pd.DataFrame, geoms: Iterable[shapely.Geometry]) -> None:
     """A GeoJSON FeatureCollection (WGS-84, 7 decimals = 1 cm, so shared edges stay shared)."""
     features = []
     for props, geom in zip(properties.to_dict("records"), geoms):
@@ -44,18 +46,16 @@ def shared_edges(grids: pd.DataFrame) -> tuple[pd.DataFrame, shapely.Geometry]:
     7 decimals on writing, those opened millimetre-wide slivers of 1-2 m² along edges.
     ``coverage_clean`` nodes the cells; the coverage unions then add no new vertices.
     """
-    grids = grids.copy()
-    geometry = grids.columns.get_loc("geometry")
-    for level in ("grid", "micro"):
-        rows = np.flatnonzero((grids["level"] == level).to_numpy())
-        cleaned = shapely.coverage_clean(shapely.set_precision(grids["geometry"].to_numpy()[rows], 1e-7))
-        for row, geom in zip(rows, cleaned):
-            grids.iat[row, geometry] = geom
-    for row in np.flatnonzero((grids["level"] == "community").to_numpy()):
-        children = (grids["parent_id"] == grids["grid_id"].iat[row]) & (grids["level"] == "grid")
-        grids.iat[row, geometry] = shapely.coverage_union_all(grids.loc[children, "geometry"].to_numpy())
-    street = shapely.coverage_union_all(grids.loc[grids["level"] == "community", "geometry"].to_numpy())
-    return grids, street
+    geoms = grids["geometry"].to_numpy(dtype=object).copy()
+    level, parent, code = grids["level"].to_numpy(), grids["parent_id"].to_numpy(), grids["grid_id"].to_numpy()
+    for kind in ("grid", "micro"):
+        rows = np.flatnonzero(level == kind)
+        # shapely >= 2.1 (its type stubs stop at 2.0's names)
+        geoms[rows] = shapely.coverage_clean(shapely.set_precision(geoms[rows], 1e-7))  # type: ignore[attr-defined]
+    for row in np.flatnonzero(level == "community"):
+        geoms[row] = shapely.coverage_union_all(geoms[(parent == code[row]) & (level == "grid")])
+    street = shapely.coverage_union_all(geoms[level == "community"])
+    return grids.assign(geometry=geoms), street
 
 
 def _csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> None:

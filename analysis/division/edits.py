@@ -22,13 +22,16 @@ grid is named ``<community without 社区>第<serial>网格`` like the demo's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
+from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.geometry import polygonal
@@ -43,6 +46,15 @@ class EditError(ValueError):
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason, self.detail = reason, detail
+
+
+class GridRow(TypedDict):
+    """A grid's row as edits add it: code, name, community, polygon."""
+
+    grid_id: str
+    name: str
+    community: str
+    geometry: BaseGeometry | None
 
 
 @dataclass(frozen=True)
@@ -63,15 +75,16 @@ class Division:
 
     grids: gpd.GeoDataFrame
     communities: gpd.GeoDataFrame
-    street: object = None
-    locked: frozenset = field(default_factory=frozenset)
+    street: BaseGeometry | None = None
+    locked: frozenset[str] = field(default_factory=frozenset)
 
-    def geometry_of(self, grid_id: str):
+    def geometry_of(self, grid_id: str) -> BaseGeometry:
         """The polygon of one grid (EditError ``unknown_grid`` when there is none)."""
         hit = self.grids.index[self.grids["grid_id"] == grid_id]
         if len(hit) == 0:
             raise EditError("unknown_grid", grid_id)
-        return self.grids.geometry.loc[hit[0]]
+        geom: BaseGeometry = self.grids.geometry.loc[hit[0]]
+        return geom
 
     def community_of(self, grid_id: str) -> str:
         """The community a grid belongs to."""
@@ -89,7 +102,8 @@ class Division:
         return gpd.GeoDataFrame(pd.concat([communities, grids], ignore_index=True), crs=4326)
 
 
-def division_from_layer(layer: gpd.GeoDataFrame, street=None, locked=()) -> Division:
+def division_from_layer(layer: gpd.GeoDataFrame, street: BaseGeometry | None = None,
+                        locked: Iterable[str] = ()) -> Division:
     """A :class:`Division` from a boundary layer (grid rows, and community rows when present)."""
     is_grid = layer["level"] == "grid" if "level" in layer and (layer["level"] == "grid").any() else \
         pd.Series(True, index=layer.index)
@@ -114,11 +128,11 @@ def _sorted(grids: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return grids.sort_values("grid_id").reset_index(drop=True)
 
 
-def _clean(geom):
+def _clean(geom: BaseGeometry | None) -> BaseGeometry | None:
     return polygonal(shapely.make_valid(geom)) if geom is not None else None
 
 
-def _with_geometries(div: Division, geoms: dict[str, object], new: list[dict] = ()) -> Division:
+def _with_geometries(div: Division, geoms: Mapping[str, BaseGeometry | None], new: Sequence[GridRow] = ()) -> Division:
     """``div`` with some grids' polygons replaced (None or empty drops the grid) and ``new`` grids added."""
     grids = div.grids.copy()
     for grid_id, geom in geoms.items():
@@ -129,14 +143,14 @@ def _with_geometries(div: Division, geoms: dict[str, object], new: list[dict] = 
     return replace(div, grids=_sorted(gpd.GeoDataFrame(grids, geometry="geometry", crs=4326)))
 
 
-def _locked_union(div: Division, besides: str | None = None):
+def _locked_union(div: Division, besides: str | None = None) -> BaseGeometry | None:
     locked = div.grids[div.grids["grid_id"].isin(div.locked - {besides})]
     return shapely.union_all(locked.geometry.to_numpy()) if len(locked) else None
 
 
-def _taken_from_others(div: Division, area, keep: str | None) -> dict[str, object]:
+def _taken_from_others(div: Division, area: BaseGeometry, keep: str | None) -> dict[str, BaseGeometry | None]:
     """New polygons of the unlocked grids (other than ``keep``) that ``area`` overlaps, with it removed."""
-    out = {}
+    out: dict[str, BaseGeometry | None] = {}
     for grid_id, geom in zip(div.grids["grid_id"], div.grids.geometry):
         if grid_id != keep and grid_id not in div.locked and shapely.intersects(geom, area) \
                 and shapely.intersection(geom, area).area > NOISE_DEG2:     # a shared edge takes nothing
@@ -144,13 +158,13 @@ def _taken_from_others(div: Division, area, keep: str | None) -> dict[str, objec
     return out
 
 
-def _free(div: Division, area, besides: str | None = None):
+def _free(div: Division, area: BaseGeometry, besides: str | None = None) -> BaseGeometry:
     """``area`` without the locked grids' ground."""
     locked = _locked_union(div, besides)
-    area = _clean(area if locked is None else shapely.difference(area, locked))
-    if area is None:
+    free = _clean(area if locked is None else shapely.difference(area, locked))
+    if free is None:
         raise EditError("only_locked")
-    return area
+    return free
 
 
 def _check_unlocked(div: Division, grid_id: str) -> None:
@@ -159,7 +173,7 @@ def _check_unlocked(div: Division, grid_id: str) -> None:
         raise EditError("locked", grid_id)
 
 
-def give_area(div: Division, area, grid_id: str) -> Division:
+def give_area(div: Division, area: BaseGeometry, grid_id: str) -> Division:
     """``grid_id`` takes ``area`` (less any locked grid's ground) from whichever grids hold it."""
     _check_unlocked(div, grid_id)
     area = _free(div, area, grid_id)
@@ -168,7 +182,7 @@ def give_area(div: Division, area, grid_id: str) -> Division:
     return _with_geometries(div, changes)
 
 
-def reshape(div: Division, grid_id: str, polygon) -> Division:
+def reshape(div: Division, grid_id: str, polygon: BaseGeometry) -> Division:
     """``grid_id`` becomes ``polygon`` (an edited outline): it takes what it now covers, releases the rest."""
     _check_unlocked(div, grid_id)
     area = _free(div, polygon, grid_id)
@@ -186,7 +200,7 @@ def next_code(div: Division, community: str) -> str:
     return f"{prefix}{max(serials, default=0) + 1:03d}"
 
 
-def new_grid_row(div: Division, community: str, geom: BaseGeometry) -> dict[str, object]:
+def new_grid_row(div: Division, community: str, geom: BaseGeometry | None) -> GridRow:
     """A new grid's row in ``community``: the next free code, a name by the street's pattern
     ('<community without 社区>第<serial>网格'), and ``geom``."""
     code = next_code(div, community)
@@ -194,7 +208,7 @@ def new_grid_row(div: Division, community: str, geom: BaseGeometry) -> dict[str,
             "community": community, "geometry": geom}
 
 
-def add_grid(div: Division, area) -> tuple[Division, str]:
+def add_grid(div: Division, area: BaseGeometry) -> tuple[Division, str]:
     """A new grid on ``area``, clipped to the community holding most of it; returns it and the new id."""
     area = _free(div, area)
     overlap = shapely.area(shapely.intersection(div.communities.geometry.to_numpy(), area))
@@ -202,14 +216,16 @@ def add_grid(div: Division, area) -> tuple[Division, str]:
         raise EditError("outside_communities")
     best = int(np.argmax(overlap))
     community = str(div.communities["community"].iloc[best])
-    area = _clean(shapely.intersection(area, div.communities.geometry.iloc[best]))
-    row = new_grid_row(div, community, area)
-    return _with_geometries(div, _taken_from_others(div, area, None), [row]), row["grid_id"]
+    inside = _clean(shapely.intersection(area, div.communities.geometry.iloc[best]))
+    if inside is None:
+        raise EditError("outside_communities")
+    row = new_grid_row(div, community, inside)
+    return _with_geometries(div, _taken_from_others(div, inside, None), [row]), row["grid_id"]
 
 
-def building_cells(lon, lat, extent) -> np.ndarray:
+def building_cells(lon: ArrayLike, lat: ArrayLike, extent: BaseGeometry) -> np.ndarray:
     """Voronoi cell of each building point (WGS-84), clipped to ``extent``; same order as the points."""
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    points = np.asarray(shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)), dtype=object)
     if len(points) == 0:
         return np.array([], dtype=object)
     if len(points) == 1:
@@ -218,31 +234,32 @@ def building_cells(lon, lat, extent) -> np.ndarray:
     point_at, cell_at = shapely.STRtree(cells).query(points, predicate="intersects")
     order = np.full(len(points), -1)
     order[point_at[::-1]] = cell_at[::-1]          # a point on a shared edge takes its first cell
-    return shapely.intersection(cells[order], extent)
+    return np.asarray(shapely.intersection(cells[order], extent), dtype=object)
 
 
-def move_buildings(div: Division, cells: np.ndarray, lon, lat, chosen: np.ndarray, to_grid: str) -> Division:
+def move_buildings(div: Division, cells: np.ndarray, lon: ArrayLike, lat: ArrayLike, chosen: ArrayLike,
+                   to_grid: str) -> Division:
     """Move the chosen buildings (a boolean mask over ``cells``) with their cells into ``to_grid``.
 
     Each chosen building's cell is cut to the grid it is in now; buildings already in ``to_grid``,
     in no grid, or in a locked grid stay where they are.
     """
     _check_unlocked(div, to_grid)
-    chosen = np.flatnonzero(np.asarray(chosen, dtype=bool))
+    picked = np.flatnonzero(np.asarray(chosen, dtype=bool))
     geoms = div.grids.geometry.to_numpy()
-    points = shapely.points(np.asarray(lon, dtype=float)[chosen], np.asarray(lat, dtype=float)[chosen])
+    points = shapely.points(np.asarray(lon, dtype=float)[picked], np.asarray(lat, dtype=float)[picked])
     at, grid_at = shapely.STRtree(geoms).query(points, predicate="intersects")
     pieces = []
     for building, g in zip(at, grid_at):
         grid_id = div.grids["grid_id"].iloc[g]
         if grid_id != to_grid and grid_id not in div.locked:
-            pieces.append(shapely.intersection(cells[chosen[building]], geoms[g]))
+            pieces.append(shapely.intersection(cells[picked[building]], geoms[g]))
     if not pieces:
         raise EditError("nothing_to_move")
     return give_area(div, shapely.union_all(pieces), to_grid)
 
 
-def split(div: Division, grid_id: str, line) -> tuple[Division, list[str]]:
+def split(div: Division, grid_id: str, line: BaseGeometry) -> tuple[Division, list[str]]:
     """Cut a grid along ``line``: the largest piece keeps the grid, each other piece is a new grid.
 
     Returns the division and the ids of the new grids. A line that does not cut the grid in two
@@ -255,7 +272,7 @@ def split(div: Division, grid_id: str, line) -> tuple[Division, list[str]]:
         raise EditError("split_misses", grid_id)
     pieces.sort(key=lambda p: p.area, reverse=True)
     community = div.community_of(grid_id)
-    out, new_ids = _with_geometries(div, {grid_id: pieces[0]}), []
+    out, new_ids = _with_geometries(div, {grid_id: pieces[0]}), list[str]()
     for piece in pieces[1:]:
         row = new_grid_row(out, community, piece)
         out = _with_geometries(out, {}, [row])
@@ -275,7 +292,7 @@ def merge(div: Division, grid_ids: list[str]) -> Division:
     return _with_geometries(div, {grid_ids[0]: union, **{g: None for g in grid_ids[1:]}})
 
 
-def with_locks(div: Division, grid_ids) -> Division:
+def with_locks(div: Division, grid_ids: Iterable[str]) -> Division:
     """The same division with exactly ``grid_ids`` locked."""
     return replace(div, locked=frozenset(grid_ids) & set(div.grids["grid_id"]))
 

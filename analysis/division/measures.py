@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 
-from analysis.geo.geometry import to_metric
+from analysis.geo.geometry import Geometries, to_metric
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Balance:
     max_over_min: float
 
 
-def balance(values) -> Balance:
+def balance(values: ArrayLike) -> Balance:
     """Coefficient of variation (ddof = 0) and max/min of ``values``; NaN for no values.
 
     >>> balance([300, 500])
@@ -43,14 +44,14 @@ def balance(values) -> Balance:
     return Balance(float(x.std() / x.mean()), float(x.max() / low) if low > 0 else float("inf"))
 
 
-def polsby_popper(area, perimeter) -> np.ndarray:
+def polsby_popper(area: ArrayLike, perimeter: ArrayLike) -> np.ndarray:
     """``4π · area / perimeter²`` (any consistent units); NaN where the perimeter is 0."""
     area, perimeter = np.asarray(area, dtype=float), np.asarray(perimeter, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(perimeter > 0, 4 * np.pi * area / perimeter ** 2, np.nan)
 
 
-def compactness(geoms) -> np.ndarray:
+def compactness(geoms: Geometries) -> np.ndarray:
     """Polsby-Popper compactness of each WGS-84 polygon, computed in metres."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:
@@ -59,7 +60,7 @@ def compactness(geoms) -> np.ndarray:
     return polsby_popper(shapely.area(metric), shapely.length(metric))
 
 
-def part_counts(geoms) -> np.ndarray:
+def part_counts(geoms: Geometries) -> np.ndarray:
     """Number of separate polygons in each geometry (0 for an empty one); 1 means contiguous."""
     geoms = np.asarray(geoms, dtype=object)
     return np.array([0 if g is None or g.is_empty else shapely.get_num_geometries(g) for g in geoms], dtype=int)

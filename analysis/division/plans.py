@@ -17,7 +17,7 @@ import shapely
 import sqlalchemy as sa
 
 from analysis.division.edits import Division, division_from_layer
-from analysis.store.database import Store, now_text
+from analysis.store.database import Store, new_id, now_text
 from analysis.store.tables import plan_grids, plans
 
 LAYER_COLUMNS = ("grid_id", "name", "level", "parent_id", "community")
@@ -43,11 +43,12 @@ def save_plan(store: Store, name: str, division: Division, author: str = "", not
     with store.transaction() as conn:
         revision = conn.execute(sa.select(sa.func.coalesce(sa.func.max(plans.c.revision), 0))
                                 .where(plans.c.name == name)).scalar_one() + 1
-        plan_id = int(conn.execute(plans.insert().values(
+        plan_id = new_id(conn.execute(plans.insert().values(
             name=name, revision=revision, author=author.strip(), note=note.strip(), created_at=now_text(),
             base_version=base_version, locked=json.dumps(sorted(division.locked), ensure_ascii=False),
-        )).inserted_primary_key[0])
-        conn.execute(plan_grids.insert(), rows.assign(plan_id=plan_id).to_dict("records"))
+        )))
+        conn.execute(plan_grids.insert(), [{str(k): v for k, v in row.items()}
+                                           for row in rows.assign(plan_id=plan_id).to_dict("records")])
     return plan_id
 
 

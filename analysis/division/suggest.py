@@ -42,8 +42,10 @@ from __future__ import annotations
 import math
 import random
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, cast
 
 import geopandas as gpd
 import networkx as nx
@@ -59,11 +61,13 @@ from gerrychain.proposals import recom
 from gerrychain.tree import bipartition_tree
 from gerrychain.updaters import Tally, cut_edges
 from libpysal.graph import Graph as Contiguity
+from shapely.geometry.base import BaseGeometry
 
 from analysis.division import measures as dm
 from analysis.division.edits import Division, building_cells, new_grid_row
 from analysis.geo.geometry import polygonal
 from analysis.metrics.norms import norm_ranges
+from analysis.settings import Settings
 
 MAX_EPSILON = 0.6
 ATTEMPTS = 3000   # spanning trees tried per cut before a band is given up
@@ -94,7 +98,7 @@ def _grid_counts(households: list[float], norms: list[tuple[float, float]], tota
             if counts.sum() >= total:
                 break
             counts[i] += 1
-        return counts.tolist()
+        return [int(c) for c in counts]
     out = []
     for h, (low, high) in zip(households, norms):
         k = max(1, round(h / ((low + high) / 2)))
@@ -112,19 +116,20 @@ def _band(households: float, k: int, low: float, high: float) -> float:
     return 0.1
 
 
-def _cut(graph: Graph, k: int, households: float, epsilon: float, seed: int) -> dict | None:
+def _cut(graph: Graph, k: int, households: float, epsilon: float, seed: int) -> dict[int, int] | None:
     parts = list(range(k))
     cutter = partial(bipartition_tree, max_attempts=ATTEMPTS, warn_attempts=ATTEMPTS + 1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return recursive_tree_part(graph, parts, households / k, "households", epsilon,
-                                       bipartition_tree_fn=cutter, rng=random.Random(seed))
+            assignment = recursive_tree_part(graph, parts, households / k, "households", epsilon,
+                                                              bipartition_tree_fn=cutter, rng=random.Random(seed))
+            return cast(dict[int, int], assignment)   # nodes and parts are the ints given
     except Exception:   # gerrychain raises RuntimeError or its own errors when no balanced cut is found
         return None
 
 
-def _labels(assignment: dict, n: int) -> np.ndarray:
+def _labels(assignment: dict[int, int], n: int) -> np.ndarray:
     labels = np.empty(n, dtype=int)
     for node, part in assignment.items():
         labels[node] = part
@@ -156,7 +161,7 @@ def _even_out(graph: Graph, labels: np.ndarray, epsilon: float, steps: int, seed
                                 "incidents": Tally("incidents", alias="incidents"), "cut_edges": cut_edges})
     edges = max(len(start["cut_edges"]) + 1, len(graph.edges))
 
-    def score(partition) -> float:
+    def score(partition: Partition) -> float:
         load = np.fromiter(partition["incidents"].values(), dtype=float)
         spread = load.std() / load.mean() if load.mean() > 0 else 0.0
         return float(spread + 0.5 * len(partition["cut_edges"]) / edges)
@@ -196,12 +201,12 @@ def _divide_piece(cells: np.ndarray, households: np.ndarray, incidents: np.ndarr
         epsilon = min(epsilon * 1.5, MAX_EPSILON)
 
 
-def _pieces(area) -> list:
+def _pieces(area: BaseGeometry) -> list[BaseGeometry]:
     return [p for p in shapely.get_parts(area) if p.geom_type == "Polygon" and p.area > 0]
 
 
-def suggest(division: Division, buildings: pd.DataFrame, settings: dict, n_grids: int | None = None,
-            seeds: int = 4, steps: int = 600, progress=None) -> Suggestion:
+def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_grids: int | None = None,
+            seeds: int = 4, steps: int = 600, progress: Callable[[int, int], None] | None = None) -> Suggestion:
     """Propose a division of the unlocked ground (see the module docstring).
 
     Parameters
@@ -223,8 +228,9 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: dict, n_grids
     locked = division.grids[division.grids["grid_id"].isin(division.locked)]
     locked_area = shapely.union_all(locked.geometry.to_numpy()) if len(locked) else None
     lon, lat = buildings["lon"].to_numpy(float), buildings["lat"].to_numpy(float)
-    points = shapely.points(lon, lat)
-    pieces, taken = [], np.zeros(len(points), dtype=bool)
+    points = np.asarray(shapely.points(lon, lat), dtype=object)
+    pieces: list[dict[str, Any]] = []
+    taken = np.zeros(len(points), dtype=np.bool_)
     norms = norm_ranges(division.communities["community"], settings)
     for c, community in enumerate(division.communities["community"]):
         ground = division.communities.geometry.iloc[c]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 
 from analysis.division import measures as dm
 from analysis.division.edits import Division, building_cells
@@ -33,6 +34,7 @@ from analysis.metrics import resolution as r
 from analysis.metrics.dataset import Dataset, redivide
 from analysis.metrics.periods import Period, period_for
 from analysis.metrics.workload import workload_table
+from analysis.settings import Settings
 
 WINDOW_DAYS = 365
 FIGURES = ("households", "population", "incidents", "incidents_per_week", "workload_index", "backlog",
@@ -40,9 +42,9 @@ FIGURES = ("households", "population", "incidents", "incidents_per_week", "workl
 MIN_GAP_M2 = 1.0   # below this a gap or an overlap is digitising noise
 
 
-def whatif_period(anchor: pd.Timestamp) -> Period:
-    """The 365 days ending with the anchor day."""
-    day = pd.Timestamp(anchor).normalize()
+def whatif_period(anchor: pd.Timestamp | None) -> Period:
+    """The 365 days ending with the anchor day (today when there is no data to anchor on)."""
+    day = pd.Timestamp(anchor if anchor is not None else pd.Timestamp.now()).normalize()
     return period_for("custom", day, day - pd.Timedelta(days=WINDOW_DAYS - 1), day)
 
 
@@ -71,19 +73,19 @@ class Workspace:
     buildings: pd.DataFrame
 
 
-def building_loads(lon, lat, incident_lon, incident_lat) -> np.ndarray:
+def building_loads(lon: ArrayLike, lat: ArrayLike, incident_lon: ArrayLike, incident_lat: ArrayLike) -> np.ndarray:
     """Incidents nearest to each building (a count per building; incidents without a location skipped)."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     ilon, ilat = np.asarray(incident_lon, dtype=float), np.asarray(incident_lat, dtype=float)
     located = np.isfinite(ilon) & np.isfinite(ilat)
     if len(lon) == 0 or not located.any():
         return np.zeros(len(lon))
-    _, nearest = shapely.STRtree(shapely.points(lon, lat)).query_nearest(
+    _, nearest = shapely.STRtree(np.asarray(shapely.points(lon, lat), dtype=object)).query_nearest(
         shapely.points(ilon[located], ilat[located]), all_matches=False)
     return np.bincount(nearest, minlength=len(lon)).astype(float)
 
 
-def workspace(ds: Dataset, division: Division, settings: dict) -> Workspace:
+def workspace(ds: Dataset, division: Division, settings: Settings) -> Workspace:
     """The :class:`Workspace` of ``ds`` with ``division`` as its starting point."""
     flags = r.period_flags(ds.incidents, whatif_period(ds.anchor), settings["rate_basis"])
     b = ds.buildings
@@ -101,7 +103,7 @@ class Figures:
     street: dict[str, float]
 
 
-def division_figures(base: Dataset, flags: r.PeriodFlags, division: Division, settings: dict) -> Figures:
+def division_figures(base: Dataset, flags: r.PeriodFlags, division: Division, settings: Settings) -> Figures:
     """Figures of ``division`` for the data of ``base`` (``flags``: its 12-month period flags)."""
     ds = redivide(base, division.layer(), division.street)
     table = workload_table(ds, flags, None, settings)
@@ -122,7 +124,7 @@ def street_summary(grids: pd.DataFrame, division: Division, buildings: pd.DataFr
     households, load = dm.balance(grids["households"]), dm.balance(grids["workload_index"])
     geoms = division.grids.geometry.to_numpy()
     gaps = sum(area for _, area in tiling.gap_parts(geoms, division.street, MIN_GAP_M2))
-    overlaps = sum(area for *_, area, _ in tiling.overlap_pairs(geoms, MIN_GAP_M2))
+    overlaps = sum(pair[2] for pair in tiling.overlap_pairs(geoms, MIN_GAP_M2))
     unplaced = tiling.uncovered_points(geoms, buildings["lon"], buildings["lat"]) if len(buildings) else np.zeros(0)
     return {"grids": float(len(grids)),
             "households_cv": households.cv, "households_max_min": households.max_over_min,

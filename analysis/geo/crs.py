@@ -11,10 +11,12 @@ All functions take and return numpy arrays of longitudes and latitudes in degree
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyproj
+from numpy.typing import ArrayLike
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 formulas.
 _A = 6378245.0
@@ -114,14 +116,14 @@ def _gcj_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return np.where(outside, 0.0, dlon), np.where(outside, 0.0, dlat)
 
 
-def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """WGS-84 -> GCJ-02 (closed form). Points outside China are returned unchanged."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     dlon, dlat = _gcj_offset(lon, lat)
     return lon + dlon, lat + dlat
 
 
-def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """GCJ-02 -> BD-09 (closed form)."""
     x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
@@ -129,12 +131,13 @@ def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
 
 
-def wgs84_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """WGS-84 -> BD-09 (through GCJ-02)."""
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
-def _invert(forward, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def _invert(forward: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], lon: ArrayLike,
+            lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``forward(x) = target`` by fixed-point iteration x <- x - (forward(x) - target)."""
     tlon, tlat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     xlon, xlat = tlon.copy(), tlat.copy()
@@ -148,17 +151,17 @@ def _invert(forward, lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return xlon, xlat
 
 
-def gcj02_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """GCJ-02 -> WGS-84 by iteration, to under 1e-7 degrees (about 1 cm)."""
     return _invert(wgs84_to_gcj02, lon, lat)
 
 
-def bd09_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """BD-09 -> WGS-84 by iteration on the composed forward conversion."""
     return _invert(wgs84_to_bd09, lon, lat)
 
 
-def to_wgs84(lon, lat, system: CoordSystem | str) -> tuple[np.ndarray, np.ndarray]:
+def to_wgs84(lon: ArrayLike, lat: ArrayLike, system: CoordSystem | str) -> tuple[np.ndarray, np.ndarray]:
     """Convert coordinate arrays from ``system`` to WGS-84 longitude/latitude in degrees.
 
     For an EPSG system the inputs are that CRS's x/y (e.g. metres of a Gauss-Kruger zone).
@@ -177,7 +180,7 @@ def to_wgs84(lon, lat, system: CoordSystem | str) -> tuple[np.ndarray, np.ndarra
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-def from_wgs84(lon, lat, system: CoordSystem | str) -> tuple[np.ndarray, np.ndarray]:
+def from_wgs84(lon: ArrayLike, lat: ArrayLike, system: CoordSystem | str) -> tuple[np.ndarray, np.ndarray]:
     """Convert WGS-84 longitude/latitude to ``system`` (used for GCJ-02 basemaps and exports)."""
     system = parse_coord_system(system)
     if system.kind == "wgs84":

@@ -1,13 +1,25 @@
 """Small geometry helpers shared by the readers, checks and geocoder (WGS-84 in, metres out)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, TypeAlias
+
 import numpy as np
+import numpy.typing as npt
+import pyproj
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.crs import from_wgs84, metric_transformer, to_wgs84
 
+GeometryArray: TypeAlias = npt.NDArray[np.object_]
+"""A numpy array of shapely geometries (None allowed)."""
+Geometries: TypeAlias = GeometryArray | Sequence[BaseGeometry | None] | Any
+"""Geometries as callers hold them: an array, a list, or a GeoSeries (untyped, hence Any)."""
 
-def to_metric(geoms: np.ndarray, transformer=None):
+
+def to_metric(geoms: Geometries, transformer: pyproj.Transformer | None = None
+              ) -> tuple[GeometryArray, pyproj.Transformer]:
     """Project WGS-84 geometries to the local UTM zone (metres).
 
     Returns the projected array and the transformer used (pass it again to stay in one zone).
@@ -20,7 +32,7 @@ def to_metric(geoms: np.ndarray, transformer=None):
     return projected, transformer
 
 
-def convert_geometries(geoms, source: str, target: str = "wgs84") -> np.ndarray:
+def convert_geometries(geoms: Geometries, source: str, target: str = "wgs84") -> GeometryArray:
     """Convert geometries between coordinate systems (e.g. a GCJ-02 tracing -> WGS-84)."""
     geoms = np.asarray(geoms, dtype=object)
     if source == target:
@@ -33,7 +45,7 @@ def convert_geometries(geoms, source: str, target: str = "wgs84") -> np.ndarray:
     return shapely.transform(geoms, move)
 
 
-def polygonal(geom):
+def polygonal(geom: BaseGeometry | None) -> BaseGeometry | None:
     """The polygonal part of a geometry (make_valid can return collections); None if none."""
     if geom is None or geom.is_empty:
         return None
@@ -46,13 +58,13 @@ def polygonal(geom):
     return merged if not merged.is_empty else None
 
 
-def point_text(geom) -> str:
+def point_text(geom: BaseGeometry) -> str:
     """'lon,lat' of a representative point, 5 decimals (about 1 m)."""
     p = geom.representative_point()
     return f"{p.x:.5f},{p.y:.5f}"
 
 
-def areas_m2(geoms) -> np.ndarray:
+def areas_m2(geoms: Geometries) -> npt.NDArray[np.float64]:
     """Area of each WGS-84 polygon in square metres (local UTM)."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:

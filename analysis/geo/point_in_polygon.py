@@ -17,26 +17,30 @@ Method
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import pyproj
 import shapely
+from numpy.typing import ArrayLike
 
 from analysis.geo.crs import metric_transformer
+from analysis.geo.geometry import GeometryArray
 
 _EPS_DEG = 1e-9  # cells are grown by ~0.1 mm before the interior test, against rounding
 _PARALLEL_MIN = 50_000  # below this many pairs, one thread is faster than splitting
 
 
-def _pairwise(predicate, geoms: np.ndarray, *args: np.ndarray) -> np.ndarray:
+def _pairwise(predicate: Callable[..., np.ndarray], geoms: np.ndarray, *args: np.ndarray) -> np.ndarray:
     """Evaluate a vectorised shapely predicate over aligned arrays, split across the cores.
 
     Shapely releases the GIL inside GEOS, so plain threads run the chunks in parallel.
     """
     workers = min(os.cpu_count() or 1, 8)
     if workers == 1 or len(geoms) < _PARALLEL_MIN:
-        return predicate(geoms, *args)
+        return np.asarray(predicate(geoms, *args))
     bounds = np.linspace(0, len(geoms), workers + 1).astype(int)
     chunks = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
     with ThreadPoolExecutor(workers) as pool:
@@ -77,7 +81,7 @@ class GridIndex:
         Raster resolution: about this many cells per polygon (capped at 2**20 cells).
     """
 
-    def __init__(self, ids, geometries, cells_per_polygon: int = 64):
+    def __init__(self, ids: Iterable[object], geometries: Iterable[object], cells_per_polygon: int = 64) -> None:
         ids = np.asarray([str(i) for i in ids], dtype=object)
         geoms = np.asarray(list(geometries), dtype=object)
         order = np.argsort(ids, kind="stable")
@@ -93,11 +97,11 @@ class GridIndex:
         self.dx = max(xmax - xmin, 1e-12) / self.nx
         self.dy = max(ymax - ymin, 1e-12) / self.ny
         self._classify_cells()
-        self._metric = None
+        self._metric: tuple[pyproj.Transformer, shapely.STRtree, GeometryArray] | None = None
 
     def _classify_cells(self) -> None:
-        cx, cy = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="xy")
-        cx, cy = cx.ravel(), cy.ravel()
+        grid_x, grid_y = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="xy")
+        cx, cy = grid_x.ravel(), grid_y.ravel()
         boxes = shapely.box(self.x0 + cx * self.dx - _EPS_DEG, self.y0 + cy * self.dy - _EPS_DEG,
                             self.x0 + (cx + 1) * self.dx + _EPS_DEG, self.y0 + (cy + 1) * self.dy + _EPS_DEG)
         cell_ids = cy * self.nx + cx
@@ -132,7 +136,7 @@ class GridIndex:
         iy = np.minimum(np.where(ok, fy, 0).astype(np.int64), self.ny - 1)
         return np.where(ok, iy * self.nx + ix, -1)
 
-    def locate(self, x, y) -> np.ndarray:
+    def locate(self, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         """Polygon index covering each point (-1 when none); no snapping."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         cells = self._cells(x, y)
@@ -155,7 +159,7 @@ class GridIndex:
         result[pts[first]] = polys[first]
         return result
 
-    def _metric_tree(self):
+    def _metric_tree(self) -> tuple[pyproj.Transformer, shapely.STRtree, GeometryArray]:
         if self._metric is None:
             cx = self.x0 + self.dx * self.nx / 2
             cy = self.y0 + self.dy * self.ny / 2
@@ -165,7 +169,7 @@ class GridIndex:
             self._metric = (transformer, shapely.STRtree(projected), projected)
         return self._metric
 
-    def nearest(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+    def nearest(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Nearest polygon index and distance in metres for each point (NaN-safe)."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         index = np.full(len(x), -1, dtype=np.int64)
@@ -184,7 +188,7 @@ class GridIndex:
         index[pos], dist[pos] = poly[first], d[first]
         return index, dist
 
-    def assign(self, x, y, tolerance_m: float = 30.0) -> Assignment:
+    def assign(self, x: ArrayLike, y: ArrayLike, tolerance_m: float = 30.0) -> Assignment:
         """Assign points (WGS-84 degrees) to polygons, snapping within ``tolerance_m`` metres."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         index = self.locate(x, y)

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
+from shapely.geometry.base import BaseGeometry
 
-from analysis.geo.geometry import to_metric
+from analysis.geo.geometry import Geometries, to_metric
 
 NOISE_M2 = 0.01   # square metres: a sliver this thin is floating-point noise of the polygon operations
 
 
-def overlap_pairs(geoms, min_area_m2: float = NOISE_M2) -> list[tuple[int, int, float, object]]:
+def overlap_pairs(geoms: Geometries, min_area_m2: float = NOISE_M2) -> list[tuple[int, int, float, BaseGeometry]]:
     """Every pair ``(i, j, area_m2, intersection)`` with ``i < j`` sharing at least ``min_area_m2``."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) < 2:
@@ -34,7 +36,8 @@ def overlap_pairs(geoms, min_area_m2: float = NOISE_M2) -> list[tuple[int, int, 
     return out
 
 
-def gap_parts(geoms, street=None, min_area_m2: float = NOISE_M2) -> list[tuple[object, float]]:
+def gap_parts(geoms: Geometries, street: BaseGeometry | None = None, min_area_m2: float = NOISE_M2
+              ) -> list[tuple[BaseGeometry, float]]:
     """Uncovered parts ``(polygon, area_m2)`` of at least ``min_area_m2``: of ``street`` when given,
     else holes in the union."""
     geoms = np.asarray(geoms, dtype=object)
@@ -52,7 +55,7 @@ def gap_parts(geoms, street=None, min_area_m2: float = NOISE_M2) -> list[tuple[o
     return [(part, float(projected.area)) for part, projected in zip(parts, metric) if projected.area >= min_area_m2]
 
 
-def uncovered_points(geoms, lon, lat) -> np.ndarray:
+def uncovered_points(geoms: Geometries, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
     """True for each point (WGS-84) that lies in no polygon (boundary counts as inside)."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     geoms = np.asarray(geoms, dtype=object)

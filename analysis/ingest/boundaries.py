@@ -46,7 +46,7 @@ def read_layer(source: str | Path | bytes, name: str | None = None) -> gpd.GeoDa
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(bytes(source))
-        return _read(path, name, report)
+        return _read(path, name or path.name, report)
 
 
 def _read(path: Path, name: str, report: ProblemReport) -> gpd.GeoDataFrame:
@@ -100,9 +100,9 @@ def read_boundaries(source: str | Path | bytes, name: str | None = None,
             raise ReadError(report)
         mapping["grid_id"] = label
         report.add(None, label, "", "id_from_name", "info", detail=label)
-    for column in mapping.values():
-        if column not in layer.columns:
-            report.add(None, column, "", "mapped_column_absent", detail=column)
+    for mapped in mapping.values():
+        if mapped not in layer.columns:
+            report.add(None, mapped, "", "mapped_column_absent", detail=mapped)
             raise ReadError(report)
     geoms = layer.geometry.to_numpy()
     if coord_system is not None:

@@ -143,7 +143,9 @@ def geocode_incidents(incidents: pd.DataFrame, index: GridIndex, gazetteer: Gaze
     return Geocoded(out, review, report)
 
 
-def _apply_fixes(out, fixes, grid, method, score, building, reason, detail, buildings, index, tolerance_m):
+def _apply_fixes(out: pd.DataFrame, fixes: pd.DataFrame, grid: np.ndarray, method: np.ndarray, score: np.ndarray,
+                 building: np.ndarray, reason: np.ndarray, detail: np.ndarray, buildings: pd.DataFrame | None,
+                 index: GridIndex, tolerance_m: float) -> None:
     """Overwrite the placement of incidents that the user fixed by hand (in place)."""
     position = pd.Series(np.arange(len(out)), index=out["incident_id"].to_numpy())
     position = position[~position.index.duplicated()]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.geometry import point_text, polygonal
 from analysis.geo.tiling import gap_parts, overlap_pairs
@@ -33,7 +34,7 @@ class GridCheck:
     report: ProblemReport
 
 
-def check_grids(grids: gpd.GeoDataFrame, street=None, min_area_m2: float = DEFAULT_MIN_AREA_M2) -> GridCheck:
+def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2) -> GridCheck:
     """Repair and check a canonical grids frame (see :func:`analysis.ingest.boundaries.read_boundaries`).
 
     Parameters
@@ -64,15 +65,15 @@ def check_grids(grids: gpd.GeoDataFrame, street=None, min_area_m2: float = DEFAU
     grids = grids.set_geometry(list(geoms), crs=4326)
     ids = grids["grid_id"]
     empty_id = (ids == "") & keep
-    for i in np.flatnonzero(empty_id):
+    for i in np.flatnonzero(empty_id).tolist():
         report.add(int(feature[i]), "grid_id", "", "missing_grid_id")
     keep &= ~empty_id
     dup = ids.duplicated(keep="first").to_numpy() & keep
-    for i in np.flatnonzero(dup):
+    for i in np.flatnonzero(dup).tolist():
         report.add(int(feature[i]), "grid_id", ids[i], "duplicate_grid_id")
     keep &= ~dup
     known = set(ids[keep])
-    for i in np.flatnonzero(keep & (grids["parent_id"] != "").to_numpy()):
+    for i in np.flatnonzero(keep & (grids["parent_id"] != "").to_numpy()).tolist():
         parent, code = grids.at[i, "parent_id"], grids.at[i, "grid_id"]
         if not code.startswith(parent):
             report.add(int(feature[i]), "grid_id", code, "child_code", "warning", parent)
@@ -95,7 +96,7 @@ def _overlaps(layer: gpd.GeoDataFrame, min_area_m2: float, report: ProblemReport
                    f"{layer['grid_id'].iloc[b]}: {area:,.0f} m² @ {point_text(shared)}")
 
 
-def _gaps(layer: gpd.GeoDataFrame, street, min_area_m2: float, report: ProblemReport) -> None:
+def _gaps(layer: gpd.GeoDataFrame, street: BaseGeometry | None, min_area_m2: float, report: ProblemReport) -> None:
     for part, area in gap_parts(layer.geometry.to_numpy(), street, min_area_m2):
         report.add(None, "geometry", "", "gap", "warning",
                    f"{layer['level'].iloc[0]} {area:,.0f} m² @ {point_text(part)}")

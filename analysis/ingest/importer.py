@@ -23,7 +23,7 @@ from analysis.ingest.incidents import coordinates_to_wgs84, normalise_incidents
 from analysis.ingest.problems import ProblemReport, ReadError
 from analysis.ingest.schema import BUILDING_FIELDS, BUILDING_REQUIRED, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
 from analysis.ingest.tables import read_table
-from analysis.settings import load_settings
+from analysis.settings import Settings, load_settings
 from analysis.store.database import Store
 
 Progress = Callable[[float, str], None]
@@ -53,7 +53,7 @@ def _noop(fraction: float, message: str) -> None:
     return None
 
 
-def gazetteer_for(store: Store, settings: dict | None = None) -> tuple[Gazetteer | None, pd.DataFrame]:
+def gazetteer_for(store: Store, settings: Settings | None = None) -> tuple[Gazetteer | None, pd.DataFrame]:
     """The address gazetteer over the stored buildings (None when there are none).
 
     Uses the ``admin_prefixes`` and ``address_cutoff`` settings.
@@ -104,7 +104,8 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
          "coord_system": parse_coord_system(coord_system).label},
         geocoded.incidents, review_rows, report)
     progress(1.0, "done")
-    methods = geocoded.incidents["match_method"].replace("", "unplaced").value_counts().to_dict()
+    counts = geocoded.incidents["match_method"].replace("", "unplaced").value_counts()
+    methods = {str(method): int(n) for method, n in counts.items()}
     return ImportResult(batch, len(table), len(read.incidents), len(read.rejected), report, methods, review_rows)
 
 

@@ -15,6 +15,7 @@ Validation rules (each broken rule is a line in the problem report):
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +71,8 @@ def _check_mapping(table: pd.DataFrame, mapping: dict[str, str]) -> None:
         raise ReadError(report)
 
 
-def _report_rows(report, rows, column, values, code, severity, details=None) -> None:
+def _report_rows(report: ProblemReport, rows: Iterable[int], column: str, values: Iterable[object], code: str,
+                 severity: str, details: Sequence[str] | None = None) -> None:
     for i, (row, value) in enumerate(zip(rows, values)):
         report.add(int(row), column, value, code, severity, "" if details is None else details[i])
 

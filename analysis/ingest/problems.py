@@ -90,7 +90,8 @@ class ProblemReport:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, row, column, value, code, severity="error", detail="") -> None:
+    def add(self, row: int | None, column: object, value: object, code: str, severity: str = "error",
+            detail: object = "") -> None:
         """Append one problem (see :class:`Problem` for the fields)."""
         if code not in MESSAGES:
             raise KeyError(f"no message for problem code {code!r}")

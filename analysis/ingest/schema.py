@@ -94,9 +94,9 @@ def guess_mapping(headers: list[str], fields: dict[str, tuple[str, ...]]) -> dic
     used: set[str] = set()
     for field, aliases in fields.items():
         for alias in (field, *aliases):
-            header = by_key.get(_key(alias))
-            if header is not None and header not in used:
-                mapping[field] = header
-                used.add(header)
+            found = by_key.get(_key(alias))
+            if found is not None and found not in used:
+                mapping[field] = found
+                used.add(found)
                 break
     return mapping

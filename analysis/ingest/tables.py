@@ -123,13 +123,15 @@ def _read_csv(data: bytes, name: str | None, encoding: str | None,
                        detail=f"not {encoding} (looks like {guessed}): {err.reason} at byte {err.start}")
             raise ReadError(report) from err
     sample = data[:_SNIFF_BYTES].decode(encoding, errors="ignore")
-    options = dict(encoding=encoding, sep=_delimiter(sample), dtype=str, keep_default_na=False)
+    sep = _delimiter(sample)
     try:  # pyarrow's parser is several times faster on large exports
-        return pd.read_csv(io.BytesIO(data), engine="pyarrow", **options)
+        return pd.read_csv(io.BytesIO(data), engine="pyarrow", encoding=encoding, sep=sep, dtype=str,
+                           keep_default_na=False)
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
         pass  # the C parser below gives the precise error, or copes with what pyarrow does not
     try:
-        return pd.read_csv(io.BytesIO(data), na_filter=False, skip_blank_lines=True, **options)
+        return pd.read_csv(io.BytesIO(data), na_filter=False, skip_blank_lines=True, encoding=encoding, sep=sep,
+                           dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         report.add(None, "", name, "unreadable_file", detail=str(err).strip())
         raise ReadError(report) from err

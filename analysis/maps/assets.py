@@ -17,6 +17,8 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
+from folium.elements import JSCSSMixin
+
 from analysis.settings import PROJECT_ROOT
 
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
@@ -94,7 +96,7 @@ def fetch(folder: Path = VENDOR_DIR, registry: str = REGISTRY, timeout: float = 
     return written
 
 
-def localise(element, base_url: str = BASE_URL) -> None:
+def localise(element: JSCSSMixin, base_url: str = BASE_URL) -> None:
     """Point a folium element's scripts and stylesheets at the local copies (in place).
 
     Only the assets GridLens's maps use are kept; folium's other defaults (jQuery, Bootstrap,

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement, Template
+from branca.element import MacroElement, Template  # type: ignore[attr-defined]
 from folium.plugins import FastMarkerCluster
+from numpy.typing import ArrayLike
+from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.crs import wgs84_to_gcj02
-from analysis.geo.geometry import convert_geometries
+from analysis.geo.geometry import Geometries, GeometryArray, convert_geometries
 from analysis.maps.assets import localise
 
 BASEMAPS = ("none", "osm", "amap")
@@ -61,22 +66,22 @@ def _number(value: float, percent: bool) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
-def classify(values, kind: str) -> Classes:
+def classify(values: ArrayLike, kind: str) -> Classes:
     """Colours for a measure: ``bad``/``good`` counts in up to 5 quantile classes, ``rate`` in fixed
     classes (<60 %, 60-80 %, 80-90 %, 90-95 %, ≥95 %), ``norm`` by position (below/within/above).
 
     NaN (nothing to measure) is grey with the legend key ``no_data``.
     """
     if kind == "norm":
-        colours = [NORM_COLOURS.get(v, NO_DATA) for v in values]
+        colours = [NORM_COLOURS.get(str(v), NO_DATA) for v in np.asarray(values, dtype=object)]
         return Classes(colours, [(NORM_COLOURS[k], k) for k in ("below", "within", "above")])
     values = np.asarray(values, dtype=float)
     finite = np.isfinite(values)
     if kind == "rate":
-        breaks, palette = np.array(RATE_BREAKS), RATE_COLOURS
+        breaks, palette = np.array(RATE_BREAKS), tuple(RATE_COLOURS)
         edges = [0.0, *RATE_BREAKS, 1.0]
     else:
-        palette = BAD_HIGH if kind == "bad" else GOOD_HIGH
+        palette = tuple(BAD_HIGH if kind == "bad" else GOOD_HIGH)
         positive = values[finite & (values > 0)]
         breaks = np.unique(np.quantile(positive, [0.2, 0.4, 0.6, 0.8])) if len(positive) else np.array([])
         breaks = np.unique(np.r_[0.0, breaks])[1:] if len(breaks) else breaks
@@ -136,34 +141,34 @@ class MapSpec:
         changed grids); they must be added here, before the control is made, not to the map after.
     """
 
-    grids: object
+    grids: gpd.GeoDataFrame
     classes: Classes
     text: dict[str, str]
-    communities: object = None
-    street: object = None
+    communities: gpd.GeoDataFrame | None = None
+    street: BaseGeometry | None = None
     density: list[tuple[str, bytes]] = field(default_factory=list)
     density_bounds: list[list[float]] | None = None
-    hotspots: object = None
+    hotspots: gpd.GeoDataFrame | None = None
     points: pd.DataFrame | None = None
     selected: str = ""
     basemap: str = "none"
     label_px: int = 13
     show_names: bool = True
     point_layers: list[PointLayer] = field(default_factory=list)
-    extra_layers: list = field(default_factory=list)
+    extra_layers: list[folium.map.Layer] = field(default_factory=list)
 
 
 class _Shift:
     """WGS-84 -> the basemap's system (GCJ-02 for Amap), for geometries and points."""
 
-    def __init__(self, basemap: str):
+    def __init__(self, basemap: str) -> None:
         self.gcj = basemap == "amap"
 
-    def geoms(self, geoms) -> np.ndarray:
+    def geoms(self, geoms: Geometries) -> GeometryArray:
         geoms = np.asarray(geoms, dtype=object)
         return convert_geometries(geoms, "wgs84", "gcj02") if self.gcj else geoms
 
-    def points(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    def points(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
         return wgs84_to_gcj02(lon, lat) if self.gcj else (lon, lat)
 
@@ -178,7 +183,7 @@ def _rounded(geoms: np.ndarray) -> np.ndarray:
     return shapely.set_coordinates(geoms.copy(), np.round(coords, DECIMALS))
 
 
-def feature_collection(properties: pd.DataFrame, geoms) -> dict:
+def feature_collection(properties: pd.DataFrame, geoms: Geometries) -> dict[str, Any]:
     """A GeoJSON FeatureCollection with coordinates rounded to 6 decimals (~0.1 m)."""
     geoms = _rounded(np.asarray(geoms, dtype=object))
     records = properties.to_dict("records")
@@ -267,7 +272,7 @@ class Legend(MacroElement):
 
     _template = _LEGEND
 
-    def __init__(self, title: str, entries: list[tuple[str, str]], px: int):
+    def __init__(self, title: str, entries: list[tuple[str, str]], px: int) -> None:
         super().__init__()
         self._name = "GridLensLegend"
         self.px = px
@@ -283,13 +288,14 @@ class WeekPlayer(MacroElement):
 
     _template = _PLAYER
 
-    def __init__(self, overlay, frames: list[dict[str, str]], play: str, pause: str, interval_ms: int = 900):
+    def __init__(self, overlay: folium.raster_layers.ImageOverlay, frames: list[dict[str, str]], play: str,
+                 pause: str, interval_ms: int = 900) -> None:
         super().__init__()
         self._name = "GridLensWeekPlayer"
         self.overlay, self.frames, self.play, self.pause, self.interval_ms = overlay, frames, play, pause, interval_ms
 
 
-def label_zooms(geoms, names, px: int) -> list[int]:
+def label_zooms(geoms: Geometries, names: Iterable[object], px: int) -> list[int]:
     """The lowest zoom at which each grid's name fits across the grid (so dense areas don't pile up).
 
     At zoom z a pixel is ``156543 * cos(lat) / 2**z`` metres; a name of n characters is about
@@ -301,7 +307,7 @@ def label_zooms(geoms, names, px: int) -> list[int]:
     label_px = np.array([len(str(n)) for n in names], dtype=float) * px
     with np.errstate(divide="ignore"):
         zoom = np.ceil(np.log2(156_543.0 * np.cos(lat) * label_px / np.maximum(width_m, 1e-6)))
-    return np.clip(zoom, MIN_LABEL_ZOOM, MAX_LABEL_ZOOM).astype(int).tolist()
+    return [int(z) for z in np.clip(zoom, MIN_LABEL_ZOOM, MAX_LABEL_ZOOM)]
 
 
 class ZoomClass(MacroElement):
@@ -324,7 +330,7 @@ class ZoomClass(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self._name = "GridLensZoomClass"
         zooms = range(MIN_LABEL_ZOOM, MAX_LABEL_ZOOM + 1)
@@ -352,7 +358,7 @@ class FitOnceSized(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, bounds: list[list[float]]):
+    def __init__(self, bounds: list[list[float]]) -> None:
         super().__init__()
         self._name = "GridLensFitOnceSized"
         self.bounds = bounds
@@ -370,7 +376,7 @@ class StartHidden(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, layer):
+    def __init__(self, layer: folium.map.Layer) -> None:
         super().__init__()
         self._name = "GridLensStartHidden"
         self.layer = layer
@@ -384,7 +390,7 @@ def _grid_layer(spec: MapSpec, shift: _Shift) -> folium.GeoJson:
                           "in_scope": grids["in_scope"].to_numpy(dtype=bool)})
     data = feature_collection(props, geoms)
 
-    def style(feature):
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
         p = feature["properties"]
         return {"fillColor": p["fill"], "fillOpacity": 0.72 if p["in_scope"] else 0.18, "color": "#4d4d4d",
                 "weight": 1.2, "opacity": 0.9}
@@ -409,7 +415,7 @@ def _point_layer(layer: PointLayer, shift: _Shift) -> folium.GeoJson:
                           tooltip=folium.GeoJsonTooltip(fields=["t"], labels=False))
 
 
-def _outline(data: dict, name: str, weight: float, dash: str | None = None) -> folium.GeoJson:
+def _outline(data: dict[str, Any], name: str, weight: float, dash: str | None = None) -> folium.GeoJson:
     return folium.GeoJson(data, name=name, interactive=False, control=False,
                           style_function=lambda _: {"fill": False, "color": "#1a1a1a", "weight": weight,
                                                     "opacity": 1.0, "dashArray": dash})
@@ -480,8 +486,8 @@ def build_map(spec: MapSpec) -> folium.Map:
                            style_function=lambda _: {"fill": False, "color": "#0b3d91", "weight": 5}).add_to(fmap)
             xmin, ymin, xmax, ymax = shapely.total_bounds(shift.geoms(chosen.geometry.to_numpy()))
 
-    for layer in spec.point_layers:
-        _point_layer(layer, shift).add_to(fmap)
+    for points in spec.point_layers:
+        _point_layer(points, shift).add_to(fmap)
     for layer in spec.extra_layers:
         layer.add_to(fmap)
 
@@ -503,7 +509,7 @@ def build_map(spec: MapSpec) -> folium.Map:
     if spec.hotspots is not None and len(spec.hotspots):
         entries += [(HOT_COLOURS[level], spec.text[f"hot_{level}"]) for level in (99, 95, 90)]
     fmap.add_child(Legend(spec.text["legend_title"], entries, spec.label_px))
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    folium.map.LayerControl(collapsed=False, position="topright").add_to(fmap)
     fmap.fit_bounds([[ymin, xmin], [ymax, xmax]])
     fmap.add_child(FitOnceSized([[ymin, xmin], [ymax, xmax]]))
     return fmap

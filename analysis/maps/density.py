@@ -45,7 +45,7 @@ class Raster:
         ok = np.isfinite(lon) & np.isfinite(lat)
         grid, _, _ = np.histogram2d(lat[ok], lon[ok], bins=[self.ny, self.nx],
                                     range=[[self.y0, self.y0 + self.ny * self.dy], [self.x0, self.x0 + self.nx * self.dx]])
-        return grid[::-1]
+        return np.asarray(grid[::-1])
 
 
 def raster_for(bounds: tuple[float, float, float, float], cell_m: float = 20.0, max_side: int = 400,
@@ -68,7 +68,7 @@ def raster_for(bounds: tuple[float, float, float, float], cell_m: float = 20.0, 
 def smoothed(raster: Raster, lon: np.ndarray, lat: np.ndarray, bandwidth_m: float = 60.0) -> np.ndarray:
     """Kernel density (incidents per cell, Gaussian kernel of ``bandwidth_m`` metres)."""
     cell_m = raster.dy * M_PER_DEG_LAT
-    return gaussian_filter(raster.counts(lon, lat), sigma=bandwidth_m / cell_m, mode="constant")
+    return np.asarray(gaussian_filter(raster.counts(lon, lat), sigma=bandwidth_m / cell_m, mode="constant"))
 
 
 def scale_max(surfaces: list[np.ndarray]) -> float:

@@ -22,13 +22,14 @@ import numpy as np
 import shapely
 from libpysal.weights import DistanceBand
 from scipy.stats import norm
+from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.crs import metric_transformer
 
 LEVELS = ((99, 0.01), (95, 0.05), (90, 0.10))
 
 
-def cell_counts(x: np.ndarray, y: np.ndarray, area, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def cell_counts(x: np.ndarray, y: np.ndarray, area: BaseGeometry, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cells (metric boxes) over ``area``'s bounds that touch ``area``, and the points in each.
 
     Returns the cells' lower-left corners (n x 2, metres), their counts, and their boxes.
@@ -69,7 +70,7 @@ def confidence(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def hotspots(lon: np.ndarray, lat: np.ndarray, area_wgs84, cell_m: float = 100.0) -> gpd.GeoDataFrame:
+def hotspots(lon: np.ndarray, lat: np.ndarray, area_wgs84: BaseGeometry | None, cell_m: float = 100.0) -> gpd.GeoDataFrame:
     """Hot cells of incidents at (``lon``, ``lat``) within ``area_wgs84`` (WGS-84 polygons).
 
     Returns

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from analysis.maps import density
 from analysis.maps.hotspots import hotspots
@@ -18,6 +19,7 @@ from analysis.metrics.dataset import Dataset
 from analysis.metrics.filters import Filters
 from analysis.metrics.grid_stats import grid_measures
 from analysis.sanitise.phones import mask_phones
+from analysis.settings import Settings
 
 POINT_COLUMNS = ("incident_id", "lon", "lat", "category", "subcategory", "reported_at", "status", "reporter_phone")
 
@@ -49,16 +51,17 @@ class MapData:
     in_period: int
 
 
-def _area(ds: Dataset, filters: Filters):
+def _area(ds: Dataset, filters: Filters) -> BaseGeometry | None:
     if filters.community:
         chosen = ds.communities[ds.communities["community"] == filters.community]
         if len(chosen):
-            return chosen.geometry.union_all()
+            area: BaseGeometry = chosen.geometry.union_all()
+            return area
     return ds.street
 
 
 def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.DatetimeIndex,
-             settings: dict) -> MapData:
+             settings: Settings) -> MapData:
     """Per-grid measures, density images (period and weekly), hotspots and incidents for the map."""
     incidents = ds.incidents
     table = grid_measures(ds, flags, filters.without_place().incident_mask(incidents), settings)

@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from typing import Any
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
-from branca.element import MacroElement, Template
+from branca.element import MacroElement, Template  # type: ignore[attr-defined]
 from folium.plugins import Draw
+from shapely.geometry.base import BaseGeometry
 
 from analysis.maps.assets import localise
 from analysis.maps.build import MapSpec, build_map, feature_collection
@@ -48,7 +51,7 @@ class EditableGrids(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, group: folium.FeatureGroup, data: dict):
+    def __init__(self, group: folium.FeatureGroup, data: dict[str, Any]) -> None:
         super().__init__()
         self._name = "EditableGrids"
         self.group, self.data = group, json.dumps(data, ensure_ascii=False)
@@ -69,13 +72,13 @@ class DrawText(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, text: dict):
+    def __init__(self, text: dict[str, Any]) -> None:
         super().__init__()
         self._name = "DrawText"
         self.text = json.dumps(text, ensure_ascii=False)
 
 
-def _outlines(grids, ids, name: str, colour: str, weight: float, dash: str | None) -> folium.GeoJson:
+def _outlines(grids: gpd.GeoDataFrame, ids: set[str], name: str, colour: str, weight: float, dash: str | None) -> folium.GeoJson:
     chosen = grids[grids["grid_id"].isin(ids)]
     data = feature_collection(pd.DataFrame({"grid_id": chosen["grid_id"].to_numpy()}), chosen.geometry.to_numpy())
     return folium.GeoJson(data, name=name, interactive=False,
@@ -84,7 +87,7 @@ def _outlines(grids, ids, name: str, colour: str, weight: float, dash: str | Non
 
 
 def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text: dict[str, str],
-                        editable: bool = True, draw_text: dict | None = None) -> folium.Map:
+                        editable: bool = True, draw_text: dict[str, Any] | None = None) -> folium.Map:
     """The map of ``spec`` with changed and locked grids outlined and, if ``editable``, the draw tools.
 
     ``text`` holds the layer names ``layer_changed`` and ``layer_locked``; ``draw_text`` the draw
@@ -97,7 +100,8 @@ def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text
         outlines.append(_outlines(spec.grids, locked, text["layer_locked"], "#000000", 3.5, "3 6"))
     fmap = build_map(replace(spec, extra_layers=[*spec.extra_layers, *outlines]))
     if editable:
-        group = folium.FeatureGroup(name="edit", control=False).add_to(fmap)
+        group = folium.FeatureGroup(name="edit", control=False)
+        group.add_to(fmap)
         grids = spec.grids[spec.grids.geometry.geom_type == "Polygon"]   # Leaflet.draw cannot edit multi-polygons
         fmap.add_child(EditableGrids(group, feature_collection(
             pd.DataFrame({"grid_id": grids["grid_id"].to_numpy()}), grids.geometry.to_numpy())))
@@ -119,24 +123,26 @@ def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text
 class Drawings:
     """What came back from the map: edited grid outlines and the newest shape drawn."""
 
-    edited: dict[str, object]
-    drawn: object = None
+    edited: dict[str, BaseGeometry]
+    drawn: BaseGeometry | None = None
 
 
-def read_drawings(features: list[dict] | None, grids) -> Drawings:
+def read_drawings(features: list[dict[str, Any]] | None, grids: gpd.GeoDataFrame) -> Drawings:
     """Split streamlit-folium's ``all_drawings`` into edited grids and the newest new shape.
 
     A feature with a ``grid_id`` is an edited grid when its outline differs from the grid's
     (beyond :data:`SAME_TOLERANCE_DEG`); a feature without one is a newly drawn shape.
     """
     current = dict(zip(grids["grid_id"], grids.geometry))
-    edited, drawn = {}, None
+    edited: dict[str, BaseGeometry] = {}
+    drawn: BaseGeometry | None = None
     for feature in features or []:
         geom = shapely.geometry.shape(feature["geometry"]) if feature.get("geometry") else None
         if geom is None or geom.is_empty:
             continue
         grid_id = (feature.get("properties") or {}).get("grid_id")
-        if grid_id in current:
+        if grid_id is not None and str(grid_id) in current:
+            grid_id = str(grid_id)
             old = shapely.normalize(current[grid_id])
             if not shapely.equals_exact(shapely.normalize(geom), old, SAME_TOLERANCE_DEG):
                 edited[grid_id] = geom

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.spatial import cKDTree
 
 from analysis.geo.crs import metric_transformer
 from analysis.metrics.dataset import Dataset
 from analysis.metrics.grid_stats import per_100
+from analysis.settings import Settings
 
 
 def active_volunteers(ds: Dataset, days: int) -> pd.Series:
@@ -29,9 +31,10 @@ def active_volunteers(ds: Dataset, days: int) -> pd.Series:
     return ds.volunteers["volunteer_id"].isin(recent["volunteer_id"]).set_axis(ds.volunteers["volunteer_id"])
 
 
-def _metres(ds: Dataset, lon, lat) -> np.ndarray:
+def _metres(ds: Dataset, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     cx, cy = ds.grids.geometry.union_all().centroid.coords[0] if len(ds.grids) else (lon[0], lat[0])
-    x, y = metric_transformer(cx, cy).transform(np.asarray(lon, float), np.asarray(lat, float))
+    x, y = metric_transformer(cx, cy).transform(lon, lat)
     return np.column_stack([x, y])
 
 
@@ -43,10 +46,10 @@ def covered_buildings(ds: Dataset, active: pd.Series, radius_m: float) -> np.nda
         return np.zeros(len(ds.buildings), dtype=bool)
     homes = cKDTree(_metres(ds, vols["lon"].astype(float), vols["lat"].astype(float)))
     distance, _ = homes.query(_metres(ds, ds.buildings["lon"], ds.buildings["lat"]), k=1)
-    return distance <= radius_m
+    return np.asarray(distance <= radius_m)
 
 
-def coverage_table(ds: Dataset, settings: dict, period_months: float) -> pd.DataFrame:
+def coverage_table(ds: Dataset, settings: Settings, period_months: float) -> pd.DataFrame:
     """One row per grid: volunteers, active, per 100 households, services and hours per month, coverage.
 
     Services and hours per month are averaged over the last ``period_months`` months (at least one)
@@ -73,7 +76,7 @@ def coverage_table(ds: Dataset, settings: dict, period_months: float) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def recruiting_sites(ds: Dataset, settings: dict, n: int = 10) -> pd.DataFrame:
+def recruiting_sites(ds: Dataset, settings: Settings, n: int = 10) -> pd.DataFrame:
     """The ``n`` buildings where one more active volunteer would cover the most uncovered households (greedy).
 
     Columns: building_id, address, grid_id, lon, lat, gain (households newly covered), covered_after

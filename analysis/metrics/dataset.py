@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.point_in_polygon import GridIndex
 from analysis.settings import load_settings
@@ -59,7 +60,7 @@ class Dataset:
     incidents: pd.DataFrame
     grids: gpd.GeoDataFrame
     communities: gpd.GeoDataFrame
-    street: object
+    street: BaseGeometry | None
     buildings: pd.DataFrame
     workers: pd.DataFrame
     volunteers: pd.DataFrame
@@ -159,7 +160,7 @@ def _communities(layer: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoDat
     return gpd.GeoDataFrame({"community": merged["community"]}, geometry=merged.geometry, crs=4326)
 
 
-def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
+def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: BaseGeometry | None = None,
                   buildings: pd.DataFrame | None = None, workers: pd.DataFrame | None = None,
                   volunteers: pd.DataFrame | None = None, services: pd.DataFrame | None = None,
                   tolerance_m: float | None = None, version_id: int | None = None,
@@ -209,7 +210,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
     grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
                    tolerance_m)
     frame = incidents.assign(lon=lon, lat=lat)
-    frame["grid_id"] = pd.Categorical(np.where(grid == "", None, grid), categories=ids)
+    frame["grid_id"] = pd.Categorical(pd.Series(grid).replace("", None), categories=ids)
     community = dict(zip(ids, grids["community"]))
     names = sorted(set(community.values()))
     frame["community"] = pd.Categorical(frame["grid_id"].map(community).astype(object), categories=names)
@@ -223,7 +224,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street=None,
                    anchor, version_id)
 
 
-def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street=None) -> Dataset:
+def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None = None) -> Dataset:
     """The same data attributed to another division ``layer`` (a plan): :func:`build_dataset` again.
 
     Incidents are where ``ds`` put them (a building's point when placed by address); one with no

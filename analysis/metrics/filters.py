@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,7 +86,7 @@ def to_query(filters: Filters) -> dict[str, str]:
 
 def from_query(params: dict[str, str]) -> Filters:
     """Filters from URL parameters; anything unreadable falls back to its default."""
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(Filters):
         text = params.get(f.name)
         if text is None:
@@ -105,5 +106,5 @@ def from_query(params: dict[str, str]) -> Filters:
         try:
             pd.Timestamp(getattr(filters, day) or "2000-01-01")
         except ValueError:
-            filters = replace(filters, **{day: ""})
+            filters = replace(filters, first="") if day == "first" else replace(filters, last="")
     return filters

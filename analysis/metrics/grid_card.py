@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ class GridCard:
         ``overdue`` past the deadline; phone numbers masked.
     """
 
-    measures: dict
+    measures: dict[str, Any]
     workers: pd.DataFrame
     categories: pd.DataFrame
     trend: pd.DataFrame
@@ -55,6 +56,7 @@ def grid_card(ds: Dataset, grid_id: str, table: pd.DataFrame, flags: r.PeriodFla
     open_rows["reporter_phone"] = mask_phones(open_rows["reporter_phone"].astype(str))
     open_rows = open_rows.sort_values("reported_at")[list(OPEN_COLUMNS)].reset_index(drop=True)
     row = table[table["grid_id"] == grid_id]
-    return GridCard(row.iloc[0].to_dict() if len(row) else {},
+    measures = {str(k): v for k, v in row.iloc[0].items()} if len(row) else {}
+    return GridCard(measures,
                     ds.workers.loc[ds.workers["grid_id"] == grid_id, ["name", "role"]].reset_index(drop=True),
                     categories, weekly_trend(incidents, here, weeks), open_rows)

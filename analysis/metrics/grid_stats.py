@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from analysis.metrics import resolution as r
 from analysis.metrics.dataset import Dataset
 from analysis.metrics.norms import norm_position, norm_ranges
+from analysis.settings import Settings
 
 
-def per_100(values, households) -> np.ndarray:
+def per_100(values: ArrayLike, households: ArrayLike) -> np.ndarray:
     """``values`` per 100 households (NaN for a grid without households)."""
     return r.rate(np.asarray(values, dtype=float) * 100.0, households)
 
 
-def grid_measures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: dict) -> pd.DataFrame:
+def grid_measures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: Settings) -> pd.DataFrame:
     """Per-grid measures for one period (all grids of the version, in ``grid_id`` order).
 
     Columns: grid_id, name, community, households, population, workers, volunteers, reported,

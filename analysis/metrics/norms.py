@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
+
+from analysis.settings import Settings
 
 
-def norm_ranges(communities: pd.Series, settings: dict, level: str = "grid") -> pd.DataFrame:
+def norm_ranges(communities: pd.Series, settings: Settings, level: str = "grid") -> pd.DataFrame:
     """``norm_min`` and ``norm_max`` (households) for grids in these communities.
 
     A micro-grid (``level='micro'``) uses the ``micro`` norm; a grid uses its community's type
@@ -25,7 +28,7 @@ def norm_ranges(communities: pd.Series, settings: dict, level: str = "grid") -> 
                          "norm_max": bounds.str[1].astype(float)}, index=communities.index)
 
 
-def norm_position(households, norm_min, norm_max) -> np.ndarray:
+def norm_position(households: ArrayLike, norm_min: ArrayLike, norm_max: ArrayLike) -> np.ndarray:
     """'below', 'within' or 'above' the norm for each grid (bounds inclusive)."""
     households = np.asarray(households, dtype=float)
     return np.where(households < np.asarray(norm_min), "below",

@@ -13,6 +13,7 @@ filled a week ago still shows its last full week, not an empty one):
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,7 +43,8 @@ class Period:
         return self.end - DAY
 
 
-def period_for(preset: str, anchor: pd.Timestamp, first=None, last=None) -> Period:
+def period_for(preset: str, anchor: pd.Timestamp, first: str | dt.date | None = None,
+               last: str | dt.date | None = None) -> Period:
     """The period a preset names, anchored on the day ``anchor``.
 
     Parameters

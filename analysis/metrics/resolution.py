@@ -26,13 +26,21 @@ wrong, so whether it met its deadline is unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias, overload
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from analysis.metrics.periods import Period
 
 BASES = ("due", "reported")
+Mask: TypeAlias = np.ndarray | None
+"""Which incidents count (a boolean per incident); None = all."""
+Count: TypeAlias = int | np.ndarray
+"""A count over the scope (int), or one per group (int array) when ``groups`` is given."""
+Rate: TypeAlias = float | np.ndarray
+"""A ratio or quantity over the scope (float, NaN when undefined), or one per group (float array)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,11 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due") ->
                        in_grid, bad_close)
 
 
-def count(flag: np.ndarray, mask: np.ndarray | None = None, groups: Groups | None = None):
+@overload
+def count(flag: np.ndarray, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def count(flag: np.ndarray, mask: Mask, groups: Groups) -> np.ndarray: ...
+def count(flag: np.ndarray, mask: Mask = None, groups: Groups | None = None) -> Count:
     """How many incidents have ``flag`` (within ``mask``): an int, or an array per group."""
     chosen = flag if mask is None else flag & mask
     if groups is None:
@@ -120,7 +132,13 @@ def count(flag: np.ndarray, mask: np.ndarray | None = None, groups: Groups | Non
     return np.bincount(codes[codes >= 0], minlength=len(groups.labels))
 
 
-def rate(numerator, denominator):
+@overload
+def rate(numerator: float, denominator: float) -> float: ...
+@overload
+def rate(numerator: np.ndarray, denominator: ArrayLike) -> np.ndarray: ...
+@overload
+def rate(numerator: ArrayLike, denominator: ArrayLike) -> Rate: ...
+def rate(numerator: ArrayLike, denominator: ArrayLike) -> Rate:
     """``numerator / denominator``, NaN where the denominator is 0 (scalars or arrays)."""
     num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -128,32 +146,56 @@ def rate(numerator, denominator):
     return float(out) if out.ndim == 0 else out
 
 
-def reported_count(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def reported_count(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def reported_count(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def reported_count(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Incidents reported in the period."""
     return count(flags.reported, mask, groups)
 
 
-def due_count(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def due_count(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def due_count(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def due_count(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """应结案数: cases due in the period (the rates' denominator)."""
     return count(flags.due, mask, groups)
 
 
-def closure_rate(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def closure_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def closure_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def closure_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """结案率 = cases due and closed before the period ends / cases due (NaN when none due)."""
     return rate(count(flags.closed, mask, groups), count(flags.due, mask, groups))
 
 
-def on_time_closure_rate(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def on_time_closure_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def on_time_closure_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def on_time_closure_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """按期结案率 = cases due and closed by their deadline / cases due (NaN when none due)."""
     return rate(count(flags.on_time, mask, groups), count(flags.due, mask, groups))
 
 
-def closed_count(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def closed_count(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def closed_count(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def closed_count(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases validly closed in the period (whatever their deadline)."""
     return count(flags.closed_in, mask, groups)
 
 
-def days_to_close(flags: PeriodFlags, q: float = 0.5, mask=None, groups=None):
+@overload
+def days_to_close(flags: PeriodFlags, q: float = 0.5, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def days_to_close(flags: PeriodFlags, q: float, mask: Mask, groups: Groups) -> np.ndarray: ...
+def days_to_close(flags: PeriodFlags, q: float = 0.5, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """The ``q`` quantile (0.5 = median) of days from report to closing, over cases closed in the period.
 
     NaN where no case was closed.
@@ -168,21 +210,37 @@ def days_to_close(flags: PeriodFlags, q: float = 0.5, mask=None, groups=None):
     return by.reindex(np.arange(len(groups.labels))).to_numpy(dtype=float)
 
 
-def open_backlog(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def open_backlog(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def open_backlog(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def open_backlog(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases open when the period ends (reported before its end, not closed before it)."""
     return count(flags.backlog, mask, groups)
 
 
-def overdue_open(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def overdue_open(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def overdue_open(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def overdue_open(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Open cases past their deadline when the period ends."""
     return count(flags.overdue, mask, groups)
 
 
-def within_grid_share(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def within_grid_share(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def within_grid_share(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def within_grid_share(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """小事不出网格: share of cases closed in the period that the grid handled (NaN when none known)."""
     return rate(count(flags.in_grid, mask, groups), count(flags.level_known, mask, groups))
 
 
-def closed_before_reported(flags: PeriodFlags, mask=None, groups=None):
+@overload
+def closed_before_reported(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
+@overload
+def closed_before_reported(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def closed_before_reported(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases reported in the period whose closing time is before their report time (a data error)."""
     return count(flags.bad_close & flags.reported, mask, groups)

@@ -23,13 +23,15 @@ AGE_BUCKETS = (0, 3, 7, 15, 30)   # days: 0-3, 3-7, 7-15, 15-30, 30+
 LEVEL_ORDER = ("grid", "community", "street", "department")
 
 
-def handling_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask=None, groups=None):
+def handling_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: r.Mask = None,
+                  groups: r.Groups | None = None) -> r.Rate:
     """按期处置率: cases closed in the period by their deadline / cases closed in the period."""
     in_time = flags.closed_in & (incidents["closed_at"] <= incidents["due_at"]).to_numpy()
     return r.rate(r.count(in_time, mask, groups), r.count(flags.closed_in, mask, groups))
 
 
-def rework_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask=None, groups=None):
+def rework_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: r.Mask = None,
+                groups: r.Groups | None = None) -> r.Rate:
     """返工率: cases closed in the period that were reopened / cases closed in the period."""
     again = flags.closed_in & (incidents["reopened"].to_numpy() > 0)
     return r.rate(r.count(again, mask, groups), r.count(flags.closed_in, mask, groups))
@@ -72,7 +74,7 @@ def backlog_by_age(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarr
                          "overdue": np.bincount(bucket[flags.overdue[chosen]], minlength=len(labels))})
 
 
-def overdue_list(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray, grid_names: dict) -> pd.DataFrame:
+def overdue_list(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray, grid_names: dict[str, str]) -> pd.DataFrame:
     """Overdue open cases at the period's end, most overdue first; phone numbers masked."""
     rows = incidents.loc[flags.overdue & mask].copy()
     end = flags.period.end
@@ -81,7 +83,8 @@ def overdue_list(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray
     rows["reporter_phone"] = mask_phones(rows["reporter_phone"].astype(str))
     columns = ["incident_id", "grid", "category", "subcategory", "reported_at", "due_at", "days_overdue", "status",
                "handler", "reporter_phone", "due_assumed"]
-    return rows.sort_values("days_overdue", ascending=False)[columns].reset_index(drop=True)
+    ordered: pd.DataFrame = rows.sort_values("days_overdue", ascending=False)[columns]
+    return ordered.reset_index(drop=True)
 
 
 def handled_levels(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray) -> pd.DataFrame:

@@ -25,12 +25,14 @@ import pandas as pd
 from analysis.metrics import resolution as r
 from analysis.metrics.dataset import Dataset
 from analysis.metrics.grid_stats import grid_measures
+from analysis.settings import Settings
 
 
 def fulltime_workers(ds: Dataset, roles: list[str]) -> pd.Series:
     """Full-time workers per grid (index ``grid_id``, every grid of the version)."""
     chosen = ds.workers[ds.workers["role"].isin(roles)]
-    return ds.grids["grid_id"].map(chosen["grid_id"].value_counts()).fillna(0).astype(int).set_axis(ds.grids["grid_id"])
+    counts: pd.Series = ds.grids["grid_id"].map(chosen["grid_id"].value_counts()).fillna(0).astype(int)
+    return counts.set_axis(ds.grids["grid_id"])
 
 
 def workload_index(parts: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
@@ -46,7 +48,7 @@ def workload_index(parts: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return total / weight.where(weight > 0)
 
 
-def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: dict) -> pd.DataFrame:
+def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: Settings) -> pd.DataFrame:
     """One row per grid: the module table's figures plus the norm columns of :func:`grid_measures`."""
     table = grid_measures(ds, flags, mask, settings)
     weeks = flags.period.days / 7.0

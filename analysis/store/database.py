@@ -10,10 +10,11 @@ as WKT text so that nothing here needs a spatial extension. The tables are in
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import geopandas as gpd
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 import sqlalchemy as sa
+from shapely.geometry.base import BaseGeometry
 
 from analysis.settings import PROJECT_ROOT
 from analysis.store.incident_rows import incident_table, python_values, validate
@@ -50,7 +52,7 @@ _ROWS_PER_STATEMENT = 50
 _MAX_PARAMS = 32766  # SQLite's limit on parameters in one statement (since 3.32)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     """Foreign keys on; up to 512 MB of page cache so that a million-row import does not spill.
 
     The default rollback journal is kept: a large import's transaction would be written twice
@@ -60,6 +62,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA cache_size=-524288")
     cursor.close()
+
+
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])
 
 
 def now_text() -> str:
@@ -76,7 +86,7 @@ class Store:
         A SQLAlchemy URL; by default ``$GRIDLENS_DB`` or the file ``geodata/local/gridlens.sqlite``.
     """
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None) -> None:
         url = url or os.environ.get("GRIDLENS_DB") or f"sqlite:///{DEFAULT_PATH}"
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +106,7 @@ class Store:
                     conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
     @contextmanager
-    def transaction(self, attach: dict[str, Path] | None = None):
+    def transaction(self, attach: dict[str, Path] | None = None) -> Iterator[sa.Connection]:
         """One all-or-nothing unit of work (a SQLAlchemy connection inside BEGIN ... COMMIT).
 
         ``attach`` names SQLite files to attach, read-only in spirit, for the duration (SQLite
@@ -116,13 +126,13 @@ class Store:
                 conn.commit()
 
     # -- batches, problems, review ---------------------------------------------------------
-    def add_batch(self, conn, kind: str, file_name: str, file_hash: str, rows_read: int,
+    def add_batch(self, conn: sa.Connection, kind: str, file_name: str, file_hash: str, rows_read: int,
                   rows_imported: int, rows_rejected: int, coord_system: str = "") -> int:
         """Insert a batch record inside ``conn``'s transaction; returns its id."""
         result = conn.execute(batches.insert().values(
             kind=kind, file_name=file_name, file_hash=file_hash, imported_at=now_text(), rows_read=rows_read,
             rows_imported=rows_imported, rows_rejected=rows_rejected, coord_system=coord_system))
-        return int(result.inserted_primary_key[0])
+        return new_id(result)
 
     def add_problems(self, conn: sa.Connection, batch_id: int, report: ProblemReport) -> None:
         """Store every line of a :class:`ProblemReport` under the batch."""
@@ -131,7 +141,7 @@ class Store:
         if rows:
             conn.execute(problems.insert(), rows)
 
-    def add_review(self, conn, batch_id: int, rows: pd.DataFrame) -> None:
+    def add_review(self, conn: sa.Connection, batch_id: int, rows: pd.DataFrame) -> None:
         """Queue rows for review: incident_id, source_row, reason, detail, raw (any may be absent)."""
         if rows.empty:
             return
@@ -163,7 +173,7 @@ class Store:
         return pending_review(frame, stored.set_index("incident_id")["batch_id"], set(self.fixes()["incident_id"]))
 
     # -- incidents -------------------------------------------------------------------------
-    def upsert_incidents(self, conn, frame: pd.DataFrame, batch_id: int) -> int:
+    def upsert_incidents(self, conn: sa.Connection, frame: pd.DataFrame, batch_id: int) -> int:
         """Insert or update incidents by id inside ``conn``'s transaction; returns rows written.
 
         Works on any database SQLAlchemy reaches; :meth:`write_incident_batch` is the fast path
@@ -180,14 +190,16 @@ class Store:
             rows[:, j] = values
         per = max(1, min(_ROWS_PER_STATEMENT, _MAX_PARAMS // len(names)))
         full = len(rows) // per * per
+        driver = conn.dialect.dbapi
+        assert driver is not None, "a connection always has its DBAPI module"
         cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction: lists bind without copying
         try:
             if full:
                 cursor.executemany(self._upsert_sql(conn, names, per), rows[:full].reshape(-1, per * len(names)).tolist())
             if len(rows) > full:
                 cursor.execute(self._upsert_sql(conn, names, len(rows) - full), rows[full:].reshape(-1).tolist())
-        except conn.dialect.dbapi.Error as err:  # raise it as SQLAlchemy would, whatever the driver
-            raise sa.exc.DBAPIError.instance("upsert incidents", None, err, conn.dialect.dbapi.Error) from err
+        except driver.Error as err:  # raise it as SQLAlchemy would, whatever the driver
+            raise sa.exc.DBAPIError.instance("upsert incidents", None, err, driver.Error) from err
         finally:
             cursor.close()
         return len(frame)
@@ -224,14 +236,14 @@ class Store:
         return batch_id
 
     @staticmethod
-    def _upsert_sql(conn, names: list[str], rows: int) -> str:
+    def _upsert_sql(conn: sa.Connection, names: list[str], rows: int) -> str:
         """INSERT of ``rows`` rows at once that updates every column of an existing id."""
         mark = "?" if conn.dialect.name == "sqlite" else "%s"
         values = ", ".join(["(" + ", ".join([mark] * len(names)) + ")"] * rows)
         return (f"INSERT INTO incidents ({', '.join(names)}) VALUES {values} ON CONFLICT(incident_id) DO UPDATE SET "
                 + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id"))
 
-    def incidents(self, where: sa.ColumnElement | None = None) -> pd.DataFrame:
+    def incidents(self, where: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
         """Stored incidents with times parsed (``reported_at``, ``due_at``, ``closed_at``)."""
         q = sa.select(incidents) if where is None else sa.select(incidents).where(where)
         frame = pd.read_sql(q, self.engine)
@@ -263,7 +275,7 @@ class Store:
             elif name in categorical:
                 column = pc.dictionary_encode(pc.fill_null(column, ""))
             out[name] = column
-        frame = pa.table(out).to_pandas()
+        frame: pd.DataFrame = pa.table(out).to_pandas()
         for name in columns:
             if name not in times and name not in categorical and frame[name].dtype != float:
                 frame[name] = frame[name].fillna("").astype(object)
@@ -301,8 +313,8 @@ class Store:
         return pd.read_sql(sa.select(fixes), self.engine)
 
     # -- boundaries ------------------------------------------------------------------------
-    def add_boundary_version(self, conn, name: str, layer: gpd.GeoDataFrame, batch_id: int | None,
-                             street=None, note: str = "", make_current: bool = True, effective_from: str = "") -> int:
+    def add_boundary_version(self, conn: sa.Connection, name: str, layer: gpd.GeoDataFrame, batch_id: int | None,
+                             street: BaseGeometry | None = None, note: str = "", make_current: bool = True, effective_from: str = "") -> int:
         """Store a named set of grid polygons as a new version (inside ``conn``).
 
         ``effective_from`` is the day (ISO date) the division takes effect ('' when not stated).
@@ -311,7 +323,7 @@ class Store:
             name=name, created_at=now_text(), note=note, batch_id=batch_id, is_current=False,
             effective_from=effective_from,
             street_wkt="" if street is None else shapely.to_wkt(street, rounding_precision=7)))
-        version = int(result.inserted_primary_key[0])
+        version = new_id(result)
         rows = layer.drop(columns="geometry").assign(
             version_id=version, wkt=shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=7))
         rows = rows.reindex(columns=[c.name for c in grids.columns])
@@ -336,10 +348,10 @@ class Store:
         """The grid polygons of a version (default: current) as a canonical GeoDataFrame."""
         version = self.current_version() if version is None else int(version)
         frame = pd.read_sql(sa.select(grids).where(grids.c.version_id == (version or -1)), self.engine)
-        geometry = shapely.from_wkt(frame.pop("wkt").to_numpy()) if len(frame) else []
+        geometry = shapely.from_wkt(frame.pop("wkt").to_numpy()) if len(frame) else np.empty(0, dtype=object)
         return gpd.GeoDataFrame(frame.drop(columns="version_id"), geometry=list(geometry), crs=4326)
 
-    def street(self, version: int | None = None):
+    def street(self, version: int | None = None) -> BaseGeometry | None:
         """The street boundary stored with a version (None when none was given)."""
         version = self.current_version() if version is None else int(version)
         q = sa.select(boundary_versions.c.street_wkt).where(boundary_versions.c.version_id == (version or -1))
@@ -348,12 +360,13 @@ class Store:
         return shapely.from_wkt(text) if text else None
 
     # -- registers (buildings, workers, volunteers, services) -------------------------------
-    def replace_register(self, conn, name: str, frame: pd.DataFrame) -> int:
+    def replace_register(self, conn: sa.Connection, name: str, frame: pd.DataFrame) -> int:
         """Replace a register table wholesale with ``frame`` (inside ``conn``)."""
         table = REGISTERS[name]
         columns = [c.name for c in table.columns if c.name in frame.columns]
         conn.execute(sa.delete(table))
-        rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+        records = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+        rows = cast(list[dict[str, Any]], records)   # the keys are the table's column names
         if rows:
             conn.execute(table.insert(), rows)
         return len(rows)

@@ -40,7 +40,7 @@ def incident_table(frame: pd.DataFrame, batch_id: int) -> pa.Table:
 
 def python_values(column: pa.ChunkedArray) -> np.ndarray:
     """An Arrow column as Python objects for a DBAPI driver: None for nulls."""
-    values = column.to_numpy(zero_copy_only=False).astype(object)
+    values: np.ndarray = column.to_numpy(zero_copy_only=False).astype(object)
     if column.null_count:
         values[column.is_null().to_numpy(zero_copy_only=False)] = None
     return values
@@ -55,6 +55,6 @@ def validate(frame: pd.DataFrame) -> None:
     }
     for rule, bad in rules.items():
         if bad.any():
-            row = frame.loc[bad.idxmax()]
-            raise ValueError(f"incident {row['incident_id']}: {rule}")
+            first = int(np.argmax(bad.to_numpy()))
+            raise ValueError(f"incident {frame['incident_id'].iloc[first]}: {rule}")
 

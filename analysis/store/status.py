@@ -1,6 +1,8 @@
 """What the store holds: the summary shown on the status page and printed by the CLI."""
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -21,7 +23,7 @@ def revision(store: Store) -> str:
     return f"{batch}-{fixes}-{latest or ''}-{version}"
 
 
-def summarise(store: Store) -> dict:
+def summarise(store: Store) -> dict[str, Any]:
     """Counts of what is stored.
 
     Returns
