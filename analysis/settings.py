@@ -66,6 +66,12 @@ REGISTRY: dict[str, Setting] = {
 }
 
 
+def settings_stamp(path: Path | str | None = None) -> str:
+    """A token that changes when the settings file changes (its modification time; '' when absent)."""
+    path = Path(path or os.environ.get("GRIDLENS_SETTINGS") or SETTINGS_PATH)
+    return str(path.stat().st_mtime_ns) if path.exists() else ""
+
+
 def load_settings(path: Path | str | None = None) -> Settings:
     """Defaults overridden by the settings file (when it exists).
 

@@ -5,6 +5,7 @@ import streamlit as st
 from analysis.maps.assets import missing
 from analysis.maps.build import BASEMAPS
 from ui import formats, loaders
+from ui.cards import Card, cards
 from ui.filters import analysis_page
 from ui.i18n import t
 from ui.map_figure import coverage_figure, show
@@ -20,13 +21,12 @@ basemap = right.selectbox(t("basemap"), BASEMAPS, key="cov_basemap", format_func
 numbers = loaders.coverage(*view.key, float(radius))
 grids = numbers["grids"][numbers["grids"]["in_scope"]]
 
-a, b, c, d = st.columns(4)
 households = grids["households"].sum()
-a.metric(t("cov_street"), formats.percent(grids["covered_households"].sum() / households if households else float("nan")),
-         border=True)
-b.metric(t("cov_active"), formats.count(grids["active"].sum()), border=True)
-c.metric(t("cov_no_active"), formats.count(grids["no_active"].sum()), border=True)
-d.metric(t("cov_services"), formats.count(numbers["monthly"]["hours"].sum()), border=True)
+cards([Card(t("cov_street"), formats.percent(grids["covered_households"].sum() / households if households else
+                                             float("nan"))),
+       Card(t("cov_active"), formats.count(grids["active"].sum())),
+       Card(t("cov_no_active"), formats.count(grids["no_active"].sum())),
+       Card(t("cov_services"), formats.count(numbers["monthly"]["hours"].sum()))])
 
 map_col, side = st.columns([2.1, 1])
 with map_col:

@@ -31,7 +31,7 @@ with tab_inc:
     if upload is not None:
         left, right = st.columns(2)
         with left:
-            system = coord_picker(f"inc_crs_{upload.token}")
+            system = coord_picker(f"inc_crs_{upload.token}") or "wgs84"
         with right:
             tolerance = st.number_input(t("tolerance"), 0.0, 500.0, actions.default_tolerance(), 5.0, format="%.0f",
                                         help=t("tolerance_help"), key=f"inc_tol_{upload.token}")
@@ -58,13 +58,13 @@ with tab_inc:
         problem_table(result.report, "dl_incident_problems")
 
 with tab_bnd:
-    upload = st.file_uploader(t("upload_boundaries"), type=["geojson", "json", "gpkg", "zip", "kml"],
-                              key="upload_boundaries")
+    layer_file = st.file_uploader(t("upload_boundaries"), type=["geojson", "json", "gpkg", "zip", "kml"],
+                                  key="upload_boundaries")
     street = st.file_uploader(t("upload_street"), type=["geojson", "json", "gpkg", "zip", "kml"], key="upload_street")
-    if upload is not None:
-        system = coord_picker("bnd_crs", allow_file=True)
+    if layer_file is not None:
+        layer_system = coord_picker("bnd_crs", allow_file=True)
         try:
-            table, checks = actions.preview_boundaries(upload.getvalue(), upload.name, system)
+            table, checks = actions.preview_boundaries(layer_file.getvalue(), layer_file.name, layer_system)
         except ReadError as err:
             show_read_error(err)
             st.stop()
@@ -75,11 +75,11 @@ with tab_bnd:
                      height=min(300, 38 + 35 * len(table)))
         if checks.count(severity="warning") + checks.count(severity="error"):
             st.warning(t("boundary_checks", n=checks.count(severity="warning") + checks.count(severity="error")))
-        name = st.text_input(t("version_name"), value=upload.name.rsplit(".", 1)[0], key="bnd_name")
+        name = st.text_input(t("version_name"), value=layer_file.name.rsplit(".", 1)[0], key="bnd_name")
         if st.button(t("do_import"), type="primary", key="do_import_boundaries"):
             try:
                 st.session_state["last_boundary_import"] = actions.import_boundaries(
-                    upload.getvalue(), upload.name, system, name,
+                    layer_file.getvalue(), layer_file.name, layer_system, name,
                     (street.getvalue(), street.name) if street is not None else None)
             except ReadError as err:
                 show_read_error(err)
@@ -90,7 +90,7 @@ with tab_reg:
     kind = st.radio(t("register_kind"), kinds, format_func=lambda k: t(f"kind_{k}"), horizontal=True, key="reg_kind")
     upload = table_upload(t("upload_register"), kind, f"upload_{kind}")
     if upload is not None:
-        system = coord_picker(f"reg_crs_{upload.token}") if kind in ("buildings", "volunteers") else "wgs84"
+        system = (coord_picker(f"reg_crs_{upload.token}") or "wgs84") if kind in ("buildings", "volunteers") else "wgs84"
         if st.button(t("do_import"), type="primary", key="do_import_register"):
             try:
                 st.session_state["last_register_import"] = actions.import_register(
@@ -131,16 +131,11 @@ with tab_rev:
                 addresses = dict(zip(buildings["building_id"], buildings["address"]))
                 building = st.selectbox(t("fix_building"), [""] + list(addresses), key="fix_building",
                                         format_func=lambda b: f"{b} {addresses[b]}" if b else t("fix_none"))
-                if st.form_submit_button(t("fix_save"), type="primary"):
-                    if not (grid or building):
-                        st.warning(t("fix_need_target"))
-                    else:
-                        actions.save_fix(incident, grid, building)
-                        st.session_state["fix_flash"] = t("fix_saved", id=incident,
-                                                          target=grid or addresses.get(building, building))
-                        st.rerun()
+                st.form_submit_button(t("fix_save"), type="primary", on_click=actions.save_fix_from_form,
+                                      args=(addresses,))
         if "fix_flash" in st.session_state:
-            st.success(st.session_state.pop("fix_flash"))
+            kind, text = st.session_state.pop("fix_flash")
+            (st.success if kind == "success" else st.warning)(text)
 
 with tab_bat:
     history = loaders.batches(rev)

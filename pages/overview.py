@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats, loaders
+from ui.cards import Card, cards, tone
 from ui.filters import analysis_page, set_filters
 from ui.i18n import t
 from ui.theme import style_figure
@@ -15,13 +16,9 @@ if view.dataset.anchor is None:
     st.stop()
 numbers = loaders.overview(*view.key)
 
-rows = [st.columns(4), st.columns(4)]
-for i, kpi in enumerate(numbers["kpis"]):
-    still = formats.flat(kpi.kind, kpi.change)
-    rows[i // 4][i % 4].metric(
-        t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
-        delta_color="off" if still else "normal" if kpi.better == "up" else "inverse",
-        delta_arrow="off" if still else "auto", help=t(f"help_{kpi.key}"), border=True)
+cards([Card(t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
+            "flat" if formats.flat(kpi.kind, kpi.change) else tone(kpi.change, kpi.better), t(f"help_{kpi.key}"))
+       for kpi in numbers["kpis"]])
 figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],
                         t("kpi_col_value"): [formats.value(k.kind, k.value) for k in numbers["kpis"]],
                         t("kpi_col_previous"): [formats.value(k.kind, k.previous) for k in numbers["kpis"]],

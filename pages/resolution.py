@@ -1,4 +1,5 @@
 """办结 Resolution: rates by week and by group, category x grid, slowest kinds, backlog by age, overdue list."""
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,7 +17,7 @@ COLUMNS = {"group": "col_group", "reported": "m_reported", "due": "col_due", "cl
            "overdue": "col_overdue_n", "within_grid": "col_within"}
 
 
-def shown(table):
+def shown(table: pd.DataFrame) -> pd.DataFrame:
     """A rates table with translated headers and percentages."""
     out = table[list(COLUMNS)].copy()
     for column in RATES:

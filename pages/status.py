@@ -3,6 +3,7 @@ import plotly.express as px
 import streamlit as st
 
 from ui import loaders
+from ui.cards import Card, cards
 from ui.i18n import t
 from ui.page import setup
 from ui.widgets import show_methods
@@ -17,12 +18,9 @@ if info["incidents"] == 0 and info["grids"] == 0:
     st.info(t("empty_store"))
     st.stop()
 
-cols = st.columns(5)
-cols[0].metric(t("m_incidents"), f"{info['incidents']:,}")
-cols[1].metric(t("m_grids"), f"{info['grids']:,}")
-cols[2].metric(t("m_buildings"), f"{info['buildings']:,}")
-cols[3].metric(t("m_households"), f"{info['households']:,}")
-cols[4].metric(t("m_review"), f"{info['review']:,}")
+cards([Card(t(key), f"{info[name]:,}") for key, name in (("m_incidents", "incidents"), ("m_grids", "grids"),
+                                                          ("m_buildings", "buildings"), ("m_households", "households"),
+                                                          ("m_review", "review"))], per_row=5)
 period = f"{info['first'][:10]} — {info['last'][:10]}" if info["first"] else "—"
 st.markdown(f"**{t('m_version')}**{t('colon')}{info['version'] or '—'}　　**{t('m_period')}**{t('colon')}{period}")
 

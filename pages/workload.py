@@ -1,10 +1,12 @@
 """工作量 Workload: each grid's load per full-time worker, the workload index, households against the norm."""
+import functools
+
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats, loaders
-from ui.filters import analysis_page, set_filters
+from ui.filters import analysis_page, filter_to_row
 from ui.i18n import t
 from ui.theme import chart_config, style_figure
 from ui.widgets import coloured, downloads
@@ -71,11 +73,7 @@ display[t("col_on_time_rate")] = ordered["on_time_rate"].map(formats.percent).to
 styled = coloured(display, {t("col_index"): (ordered["workload_index"], "bad"),
                             t("col_norm"): (ordered["norm_position"], "norm"),
                             t("col_on_time_rate"): (ordered["on_time_rate"], "rate")})
-event = st.dataframe(styled, hide_index=True, width="stretch", height=420, on_select="rerun",
-                     selection_mode="single-row", key="wl_table")
-if event.selection.rows:
-    chosen = ordered.iloc[event.selection.rows[0]]
-    set_filters(grid=chosen["grid_id"], community=chosen["community"])
-    st.session_state.pop("wl_table", None)
-    st.rerun()
+st.dataframe(styled, hide_index=True, width="stretch", height=420, selection_mode="single-row", key="wl_table",
+             on_select=functools.partial(filter_to_row, "wl_table", ordered["grid_id"].tolist(),
+                                         ordered["community"].tolist()))
 downloads(display, "workload", "dl_workload")

@@ -104,3 +104,23 @@ def test_every_page_is_listed_in_the_navigation():
 def test_tests_mirror_the_packages():
     """Each package of analysis/ has a folder of tests with the same name."""
     assert set(LAYERS) <= {p.name for p in (ROOT / "tests").iterdir() if p.is_dir()}
+
+
+def test_styling_uses_stable_hooks_only():
+    """The page CSS selects elements, our own gl-* classes and keyed containers, never Streamlit's internals."""
+    from ui import theme
+    css = theme.BASE_CSS + theme.PRESENT_CSS
+    assert "data-testid" not in css and "st-emotion" not in css and ".stApp" not in css
+    for path in [*(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
+        assert "data-testid" not in path.read_text(encoding="utf-8"), path
+
+
+def test_no_button_reruns_the_script_by_hand():
+    """Buttons act through callbacks (one run per click); st.rerun only closes a dialog or leaves a fragment."""
+    for page in (ROOT / "pages").glob("*.py"):
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        reruns = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.rerun"]
+        dialogs = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                   and any("st.dialog" in ast.unparse(d) for d in node.decorator_list)]
+        inside = {id(n) for d in dialogs for n in ast.walk(d)}
+        assert all(id(call) in inside for call in reruns), page

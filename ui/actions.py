@@ -1,5 +1,7 @@
 """Writes the pages trigger (imports, manual fixes): thin wrappers over ``analysis.ingest.importer``
-that report progress in the page and clear the cached loaders afterwards."""
+that report progress in the page. Nothing is cleared afterwards: every cached loader is keyed on the
+data revision (``ui.loaders.revision``), which each write changes, so other users' cached views of
+other revisions stay valid until they are evicted."""
 from __future__ import annotations
 
 import pandas as pd
@@ -54,20 +56,18 @@ def guessed_mapping(headers: list[str], kind: str) -> dict[str, str]:
     return guess_mapping(headers, _aliases(kind))
 
 
-def _progress_bar():
+def _progress_bar() -> importer.Progress:
     bar = st.progress(0.0, text=t("importing"))
-    return lambda fraction, stage: bar.progress(fraction, text=t(STAGES.get(stage, "importing")))
 
-
-def _done() -> None:
-    st.cache_data.clear()
+    def show(fraction: float, stage: str) -> None:
+        bar.progress(fraction, text=t(STAGES.get(stage, "importing")))
+    return show
 
 
 def import_incidents(data: bytes, name: str, mapping: dict[str, str], coord_system: str,
                      tolerance_m: float) -> importer.ImportResult:
     """Import an uploaded incident table with a progress bar (raises ReadError/LookupError)."""
     result = importer.import_incidents(store(), data, name, mapping, coord_system, tolerance_m, _progress_bar())
-    _done()
     return result
 
 
@@ -77,7 +77,6 @@ def import_boundaries(data: bytes, name: str, coord_system: str | None, version_
     with st.spinner(t("importing")):
         result = importer.import_boundaries(store(), data, name, coord_system, None, version_name,
                                             street[0] if street else None, street[1] if street else None)
-    _done()
     return result
 
 
@@ -86,11 +85,16 @@ def import_register(kind: str, data: bytes, name: str, coord_system: str,
     """Replace a register (buildings, workers, volunteers, services) from an upload."""
     with st.spinner(t("importing")):
         result = importer.import_register(store(), kind, data, name, coord_system, mapping)
-    _done()
     return result
 
 
-def save_fix(incident_id: str, grid_id: str, building_id: str) -> None:
-    """Store a manual placement (kept across re-imports)."""
-    store().save_fix(incident_id, grid_id, building_id)
-    _done()
+def save_fix_from_form(addresses: dict[str, str]) -> None:
+    """Store the manual placement chosen in the review form (``fix_incident``, ``fix_grid``, ``fix_building``;
+    kept across re-imports) and leave a line for the page to show (``fix_flash``)."""
+    incident = str(st.session_state.get("fix_incident", ""))
+    grid, building = str(st.session_state.get("fix_grid") or ""), str(st.session_state.get("fix_building") or "")
+    if not (grid or building):
+        st.session_state["fix_flash"] = ("warning", t("fix_need_target"))
+        return
+    store().save_fix(incident, grid, building)
+    st.session_state["fix_flash"] = ("success", t("fix_saved", id=incident, target=grid or addresses.get(building, building)))

@@ -8,6 +8,7 @@ URL (``?period=month&community=…``). A fresh session starts from the URL, so a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any, TypeAlias
 
 import pandas as pd
 import streamlit as st
@@ -15,9 +16,11 @@ import streamlit as st
 from analysis.metrics.dataset import Dataset
 from analysis.metrics.filters import STATUSES, Filters, from_query, to_query
 from analysis.metrics.periods import PRESETS, Period
-from analysis.settings import load_settings
+from analysis.metrics.resolution import PeriodFlags
+from analysis.settings import Settings, load_settings
 from ui import loaders
 from ui.i18n import lang, t
+from ui.loaders import Query
 from ui.page import setup
 
 STATE = "filters"
@@ -26,6 +29,10 @@ KEYS = {"period": "f_period", "range": "f_range", "community": "f_community", "g
         "status": "f_status", "version": "f_version"}
 KEEP_PARAMS = ("lang", "present")
 PAGE, DRAWING = "filters_page", "filters_drawing"   # the page that last drew the filters, the one drawing now
+
+
+ViewKey: TypeAlias = tuple[str, int, Query, pd.Timestamp, pd.Timestamp]
+"""Revision, boundary version, filters, period start and end: what every cached page loader starts with."""
 
 
 @dataclass
@@ -37,7 +44,7 @@ class View:
     period: Period
     rev: str
     version: int
-    settings: dict
+    settings: Settings
 
     @property
     def query(self) -> tuple[tuple[str, str], ...]:
@@ -45,11 +52,11 @@ class View:
         return tuple(sorted(to_query(self.filters).items()))
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> ViewKey:
         """Arguments every cached page loader starts with: revision, version, filters, period."""
         return self.rev, self.version, self.query, self.period.start, self.period.end
 
-    def flags(self, period: Period | None = None):
+    def flags(self, period: Period | None = None) -> PeriodFlags:
         """:func:`analysis.metrics.resolution.period_flags` of ``period`` (default: the chosen one), cached."""
         period = period or self.period
         return loaders.flags(self.rev, self.version, period.start, period.end, self.settings["rate_basis"])
@@ -59,10 +66,11 @@ def current() -> Filters:
     """The session's filters (from the URL on the session's first page)."""
     if STATE not in st.session_state:
         st.session_state[STATE] = from_query(st.query_params.to_dict())
-    return st.session_state[STATE]
+    filters: Filters = st.session_state[STATE]
+    return filters
 
 
-def set_filters(**changes) -> None:
+def set_filters(**changes: Any) -> None:
     """Change some filters from code (a button, a table click); the widgets follow on the next run."""
     st.session_state[STATE] = replace(current(), **changes)
     for name in changes:
@@ -71,7 +79,24 @@ def set_filters(**changes) -> None:
         st.session_state.pop(KEYS["range"], None)
 
 
-def _seed(name: str, value) -> str:
+def set_filters_everywhere(**changes: Any) -> None:
+    """:func:`set_filters` from a widget inside a fragment: the whole page runs again, so that the sidebar
+    and every part of the page follow the new filters (not only the fragment)."""
+    set_filters(**changes)
+    st.rerun()
+
+
+def filter_to_row(table_key: str, grid_ids: list[str], communities: list[str]) -> None:
+    """``on_select`` of a table with a row per grid: the chosen row's grid becomes the filter (and the
+    selection is cleared, so that the table can be clicked again)."""
+    event = st.session_state.get(table_key)
+    rows = list(event.selection.rows) if event is not None else []
+    if rows:
+        set_filters(grid=grid_ids[rows[0]], community=communities[rows[0]])
+    st.session_state.pop(table_key, None)
+
+
+def _seed(name: str, value: object) -> str:
     """The widget key of filter ``name``, given ``value`` first when the widget has none (or is new to this page)."""
     key = KEYS[name]
     if key not in st.session_state or st.session_state.get(PAGE) != st.session_state.get(DRAWING):
@@ -116,10 +141,10 @@ def sidebar(page: str) -> View | None:
         first, last = filters.first, filters.last
         if period == "custom":
             default = filters.resolve(anchor) if filters.period == "custom" else Filters().resolve(anchor)
-            chosen = st.date_input(t("f_range"), key=_seed("range", (default.start.date(), default.last_day().date())),
-                                   format="YYYY-MM-DD")
-            if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
-                first, last = chosen[0].isoformat(), chosen[1].isoformat()
+            days = st.date_input(t("f_range"), key=_seed("range", (default.start.date(), default.last_day().date())),
+                                 format="YYYY-MM-DD")
+            if isinstance(days, (tuple, list)) and len(days) == 2:
+                first, last = days[0].isoformat(), days[1].isoformat()
         communities = [""] + options["communities"]
         if filters.community not in communities:
             filters = replace(filters, community="", grid="")
@@ -145,12 +170,12 @@ def sidebar(page: str) -> View | None:
         status = st.radio(t("f_status"), STATUSES, key=_seed("status", filters.status), horizontal=True,
                           format_func=lambda s: t(f"status_{s}"))
     chosen = Filters(period=period, first=first if period == "custom" else "", last=last if period == "custom" else "",
-                     community=community, grid=grid, categories=tuple(categories), subcategories=tuple(subcategories),
+                     community=community or "", grid=grid or "", categories=tuple(categories), subcategories=tuple(subcategories),
                      sources=tuple(sources), status=status, version=0 if version == current_id else version)
     st.session_state[STATE] = chosen
     st.session_state[PAGE] = page
-    kept = {k: st.query_params[k] for k in KEEP_PARAMS if k in st.query_params}
-    st.query_params.from_dict({**kept, **to_query(chosen)})
+    kept: dict[str, str] = {k: st.query_params[k] for k in KEEP_PARAMS if k in st.query_params}
+    st.query_params.from_dict(kept | to_query(chosen))
     return View(chosen, ds, chosen.resolve(anchor), rev, version, load_settings())
 
 

@@ -1,6 +1,7 @@
 """Chinese (default) and English labels. ``t(key)`` returns the label in the session's language."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui.labels import TEXT
@@ -15,10 +16,10 @@ def lang() -> str:
     if "lang" not in st.session_state:
         wanted = st.query_params.get("lang", "zh")
         st.session_state["lang"] = wanted if wanted in LANGUAGES else "zh"
-    return st.session_state["lang"]
+    return str(st.session_state["lang"])
 
 
-def t(key: str, **values) -> str:
+def t(key: str, **values: object) -> str:
     """The label ``key`` in the session's language, with ``{name}`` fields filled in."""
     zh, en = TEXT[key]
     return (zh if lang() == "zh" else en).format(**values) if values else (zh if lang() == "zh" else en)
@@ -30,6 +31,6 @@ def label(table: dict[str, tuple[str, str]], key: str) -> str:
     return key if pair is None else pair[0 if lang() == "zh" else 1]
 
 
-def translate_columns(frame):
+def translate_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Rename canonical columns to their labels in the session's language (for display and export)."""
     return frame.rename(columns={c: label(COLUMN_LABELS, c) for c in frame.columns})

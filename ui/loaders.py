@@ -2,6 +2,8 @@
 arguments (the store's latest batch id), never on frames, so an import invalidates them."""
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 import pandas as pd
 import streamlit as st
 
@@ -9,16 +11,19 @@ from analysis.maps.view import MapData, map_data
 from analysis.metrics import coverage as cover
 from analysis.metrics import resolution_tables as rt
 from analysis.metrics.dataset import Dataset, load_dataset
-from analysis.metrics.filters import from_query
+from analysis.metrics.filters import Filters, from_query
 from analysis.metrics.grid_card import GridCard, grid_card
 from analysis.metrics.grid_stats import grid_measures
 from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
 from analysis.metrics.resolution import Groups, PeriodFlags, period_flags
 from analysis.metrics.workload import workload_table
-from analysis.settings import load_settings
+from analysis.settings import Settings, load_settings, settings_stamp
 from analysis.store import status
 from analysis.store.database import Store
+
+Query: TypeAlias = tuple[tuple[str, str], ...]
+"""The filters as sorted URL pairs (:attr:`ui.filters.View.query`): a small hashable cache key."""
 
 
 @st.cache_resource
@@ -28,12 +33,13 @@ def store() -> Store:
 
 
 def revision() -> str:
-    """A token that changes whenever anything is imported or fixed."""
-    return status.revision(store())
+    """A token that changes whenever anything is imported, fixed or adopted, or the settings file changes:
+    every cached loader takes it as its first argument, so a change reaches every page at once."""
+    return f"{status.revision(store())}-{settings_stamp()}"
 
 
 @st.cache_data(show_spinner=False)
-def summary(rev: str) -> dict:
+def summary(rev: str) -> dict[str, Any]:
     """The store's summary (see :func:`analysis.store.status.summarise`) at revision ``rev``."""
     return status.summarise(store())
 
@@ -91,7 +97,7 @@ def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp, basis:
 
 
 @st.cache_data(show_spinner=False)
-def filter_options(rev: str, version: int) -> dict:
+def filter_options(rev: str, version: int) -> dict[str, Any]:
     """What the shared filters offer: communities, grids (id -> name, community), kinds, sources."""
     ds = dataset(rev, version)
     incidents = ds.incidents
@@ -105,7 +111,7 @@ def filter_options(rev: str, version: int) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def overview(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> dict:
+def overview(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
     """The overview's figures for filters ``query`` over ``[start, end)``: kpis, attention, trend."""
     settings = load_settings()
     ds, filters, period = dataset(rev, version), from_query(dict(query)), Period(start, end)
@@ -120,7 +126,7 @@ def overview(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def map_numbers(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> MapData:
+def map_numbers(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> MapData:
     """The map's numbers (:func:`analysis.maps.view.map_data`) for filters ``query`` over ``[start, end)``."""
     settings = load_settings()
     period = Period(start, end)
@@ -129,7 +135,7 @@ def map_numbers(rev: str, version: int, query: tuple, start: pd.Timestamp, end: 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def card(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, grid_id: str) -> GridCard:
+def card(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp, grid_id: str) -> GridCard:
     """The grid card of ``grid_id`` under filters ``query`` (the grid filter aside)."""
     settings = load_settings()
     ds, filters = dataset(rev, version), from_query(dict(query))
@@ -139,14 +145,15 @@ def card(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Time
                      week_starts(Period(start, end), int(settings["trend_weeks"])))
 
 
-def _scope(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp):
+def _scope(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp
+           ) -> tuple[Dataset, Filters, PeriodFlags, Settings]:
     ds, filters = dataset(rev, version), from_query(dict(query))
     settings = load_settings()
     return ds, filters, flags(rev, version, start, end, settings["rate_basis"]), settings
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def workload(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+def workload(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """:func:`analysis.metrics.workload.workload_table` for the filters (every grid; ``in_scope`` marks the place)."""
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     table = workload_table(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
@@ -157,7 +164,7 @@ GROUPINGS = ("grid_id", "community", "category", "subcategory", "handler")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def resolution(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, by: str) -> dict:
+def resolution(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp, by: str) -> dict[str, Any]:
     """The resolution page's tables (:mod:`analysis.metrics.resolution_tables`) for the filters, grouped ``by``."""
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
@@ -175,7 +182,7 @@ def resolution(rev: str, version: int, query: tuple, start: pd.Timestamp, end: p
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def coverage(rev: str, version: int, query: tuple, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict:
+def coverage(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict[str, Any]:
     """The volunteer page's tables (:mod:`analysis.metrics.coverage`) with a walking radius of ``radius_m`` metres."""
     ds, filters, _, settings = _scope(rev, version, query, start, end)
     settings = {**settings, "walk_radius_m": float(radius_m)}

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import copy
+import functools
 import html
+from collections.abc import Callable
+from typing import Any
 
 import folium
 import pandas as pd
@@ -11,7 +14,7 @@ from streamlit_folium import st_folium
 
 from analysis.maps.build import MEASURE_KINDS, MapSpec, PointLayer, build_map, classify
 from ui import formats, loaders
-from ui.filters import View
+from ui.filters import View, ViewKey
 from ui.i18n import lang, t
 from ui.theme import presenting
 
@@ -32,7 +35,7 @@ def measure_text(measure: str, values: pd.Series) -> pd.Series:
 
 
 def _popups(points: pd.DataFrame) -> pd.Series:
-    def one(row) -> str:
+    def one(row: Any) -> str:
         kind = "·".join(x for x in (str(row.category), str(row.subcategory)) if x) or formats.DASH
         phone = f"<br>{t('col_phone')}{t('colon')}{row.reporter_phone}" if row.reporter_phone else ""
         return (f"<b>{html.escape(kind)}</b><br>{t('col_incident')}{t('colon')}{html.escape(str(row.incident_id))}"
@@ -42,7 +45,7 @@ def _popups(points: pd.DataFrame) -> pd.Series:
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)
-def _figure(key: tuple, measure: str, basemap: str, language: str, present: bool) -> folium.Map:
+def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bool) -> folium.Map:
     rev, version, query, start, end = key
     numbers = loaders.map_numbers(*key)
     ds = loaders.dataset(rev, version)
@@ -78,10 +81,13 @@ def figure(view: View, measure: str, basemap: str) -> folium.Map:
     return copy.deepcopy(_figure(view.key, measure, basemap, lang(), presenting()))
 
 
-def show(fmap: folium.Map, key: str, height: int, returned: list[str], extra=None) -> dict:
+def show(fmap: folium.Map, key: str, height: int, returned: list[str], extra: folium.FeatureGroup | None = None,
+         on_change: Callable[..., object] | None = None, args: tuple[object, ...] = ()) -> dict[str, Any]:
     """Draw a folium map with ``st_folium`` at ``height`` pixels, returning only ``returned`` objects.
 
     ``extra`` is a feature group drawn on the map without reloading it (the map keeps its zoom).
+    ``on_change(*args)`` is called when what the map returns changes, before the page is drawn
+    again; the value is then in ``st.session_state[key]``.
 
     streamlit-folium 0.27.4 under Streamlit 1.67 reports a frame height of 0 from its render path
     (its own ``setFrameHeight(height)`` is never reached), which leaves the map's frame 0 px high.
@@ -89,12 +95,14 @@ def show(fmap: folium.Map, key: str, height: int, returned: list[str], extra=Non
     """
     st.html(f"<style>.st-key-{key}_box iframe {{height: {height}px !important;}}</style>")
     with st.container(key=f"{key}_box"):
-        return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned,
-                         feature_group_to_add=extra) or {}
+        value = st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned,
+                          feature_group_to_add=extra,
+                          on_change=functools.partial(on_change, *args) if on_change is not None else None)
+    return dict(value or {})
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _coverage_figure(key: tuple, radius_m: float, basemap: str, language: str, present: bool) -> folium.Map:
+def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str, present: bool) -> folium.Map:
     rev, version, query, start, end = key
     numbers = loaders.coverage(*key, radius_m)
     ds = loaders.dataset(rev, version)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from ui.i18n import LANGUAGES, lang, t
@@ -21,10 +22,10 @@ PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
          ("pages/data.py", "page_data", ":material/upload_file:"))
 
 
-def _switch(key: str, value) -> None:
+def _switch(key: str, value: str | bool) -> None:
     """Keep a sidebar switch's value in the session and the URL (on_change of its widget)."""
     st.session_state[key] = value
-    st.query_params[key] = value if key == "lang" else ("1" if value else "0")
+    st.query_params[key] = str(value) if key == "lang" else ("1" if value else "0")
 
 
 def setup(title_key: str) -> None:
@@ -54,6 +55,6 @@ def setup(title_key: str) -> None:
         st.query_params["present"] = "1"
 
 
-def csv_bytes(frame) -> bytes:
+def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV bytes with a BOM, so that Excel opens Chinese text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return str(frame.to_csv(index=False)).encode("utf-8-sig")

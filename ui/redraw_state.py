@@ -8,18 +8,35 @@ history (undo/redo), re-keys the map so that it is drawn afresh, and turns an
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import folium
 import numpy as np
 import pandas as pd
 import shapely
+import sqlalchemy as sa
 import streamlit as st
+from shapely.geometry.base import BaseGeometry
 
 from analysis.division import plans as plan_store
 from analysis.division import whatif as w
-from analysis.division.edits import Division, EditError, changed_grids, division_from_layer, reshape
+from analysis.division.edits import (
+    Division,
+    EditError,
+    add_grid,
+    changed_grids,
+    division_from_layer,
+    give_area,
+    merge,
+    move_buildings,
+    reshape,
+    split,
+    with_locks,
+)
 from analysis.division.export import export_bytes
 from analysis.division.history import History
 from analysis.division.suggest import Suggestion
@@ -31,6 +48,7 @@ from ui.i18n import lang, t
 from ui.theme import presenting
 
 KEY = "redraw_workbench"
+ADOPTING = "redraw_adopting"   # (plan id, plan name, effective date) awaiting the user's confirmation
 CLICK_RADIUS_DEG = 0.00012   # ~12 m: a click this close to a building picks it
 
 
@@ -38,23 +56,30 @@ CLICK_RADIUS_DEG = 0.00012   # ~12 m: a click this close to a building picks it
 class Workbench:
     """What one session is editing."""
 
-    key: tuple                      # (data revision, boundary version) the workspace was built on
+    key: tuple[str, int]            # (data revision, boundary version) the workspace was built on
     start: Division                 # the "before" of the what-if
     start_label: str
-    history: History
+    history: History[Division]
     selected: np.ndarray            # a flag per building of the workspace
-    pending: object = None          # the newest shape drawn and not yet used
+    pending: BaseGeometry | None = None   # the newest shape drawn and not yet used
     serial: int = 0                 # changes with every edit: the map is drawn afresh
-    seen: dict = field(default_factory=dict)       # the map's last drawings and click, handled once
-    figures: dict = field(default_factory=dict)    # id(division) -> Figures
-    maps: dict = field(default_factory=dict)       # (serial, language, projector) -> folium.Map
-    exports: dict = field(default_factory=dict)    # (serial, format) -> file contents
+    seen: dict[str, Any] = field(default_factory=dict)   # the map's last drawings and click, handled once
+    figures: dict[int, tuple[Division, w.Figures]] = field(default_factory=dict)   # id(division) -> its figures
+    maps: dict[tuple[int, str, bool], folium.Map] = field(default_factory=dict)   # (serial, language, projector)
+    exports: dict[tuple[int, str], bytes] = field(default_factory=dict)           # (serial, format) -> file
     proposal: Suggestion | None = None
     message: tuple[str, str] | None = None         # (kind, text) shown once
 
     @property
     def current(self) -> Division:
+        """The division as edited so far."""
         return self.history.current
+
+
+def _bench() -> Workbench:
+    """This session's workbench (made by :func:`workbench` at the top of the page)."""
+    bench: Workbench = st.session_state[KEY]
+    return bench
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -66,7 +91,7 @@ def _space(rev: str, version: int) -> w.Workspace:
 
 def space() -> w.Workspace:
     """The workspace of the store's current division (cached per data revision)."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     return _space(*bench.key)
 
 
@@ -94,23 +119,23 @@ def _restart(bench: Workbench, division: Division, label: str) -> None:
     bench.serial += 1
 
 
-def start_from(choice) -> None:
+def start_from(choice: object) -> None:
     """Start again from the current division (``choice`` = 'current') or from saved plan ``choice``."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     if choice == "current":
         _restart(bench, space().division, t("rd_start_current"))
         return
     plans = saved_plans()
     row = plans[plans["plan_id"] == choice].iloc[0]
-    _restart(bench, plan_store.load_plan(loaders.store(), int(choice)), f"{row['name']} r{row['revision']}")
+    _restart(bench, plan_store.load_plan(loaders.store(), int(str(choice))), f"{row['name']} r{row['revision']}")
 
 
-def edit(label: str, function, *args) -> bool:
+def edit(label: str, function: Callable[..., Division | tuple[Division, Any]], *args: Any) -> bool:
     """Apply ``function(current division, *args)`` as one edit named ``label``; False (and a message) if refused.
 
     ``function`` may return a division or (division, extra).
     """
-    bench = st.session_state[KEY]
+    bench = _bench()
     try:
         result = function(bench.current, *args)
     except EditError as err:
@@ -127,7 +152,7 @@ def edit(label: str, function, *args) -> bool:
 
 def step(direction: str) -> None:
     """Undo (``'undo'``) or redo (``'redo'``) one edit."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     what = bench.history.undo() if direction == "undo" else bench.history.redo()
     bench.serial += 1
     bench.message = ("info", t(f"rd_{direction}_done", what=what))
@@ -135,7 +160,7 @@ def step(direction: str) -> None:
 
 def figures(division: Division) -> w.Figures:
     """The what-if figures of ``division`` (computed once per division object in this session)."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     key = id(division)
     if key not in bench.figures:
         live = {id(d) for d in bench.history.states} | {id(bench.start)}
@@ -151,14 +176,14 @@ def saved_plans() -> pd.DataFrame:
     return plan_store.list_plans(loaders.store())
 
 
-def plan_division(choice) -> Division:
+def plan_division(choice: object) -> Division:
     """'current' (the store's division), 'edit' (this session's) or a saved plan id, as a division."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     if choice == "current":
         return space().division
     if choice == "edit":
         return bench.current
-    return plan_store.load_plan(loaders.store(), int(choice))
+    return plan_store.load_plan(loaders.store(), int(str(choice)))
 
 
 def _tooltips(grids: pd.DataFrame) -> list[str]:
@@ -191,9 +216,9 @@ def division_map(division: Division, editable: bool, changed: set[str] | None = 
                                editable, draw_text())
 
 
-def draw_text() -> dict:
+def draw_text() -> dict[str, Any]:
     """The draw toolbar's texts in the session's language (the shape of Leaflet.draw's ``L.drawLocal``)."""
-    def pair(key: str) -> dict:
+    def pair(key: str) -> dict[str, str]:
         return {"title": t(f"dr_{key}_title"), "text": t(f"dr_{key}")}
     return {"draw": {"toolbar": {"actions": pair("cancel"), "finish": pair("finish"), "undo": pair("undo"),
                                  "buttons": {"polyline": t("dr_polyline"), "polygon": t("dr_polygon"),
@@ -212,16 +237,17 @@ def draw_text() -> dict:
 
 def editor_map() -> folium.Map:
     """The editable map of the current division (built once per edit and language; a fresh copy per run)."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     key = (bench.serial, lang(), presenting())
     if key not in bench.maps:
         bench.maps = {key: division_map(bench.current, True, changed_grids(bench.start, bench.current))}
-    return copy.deepcopy(bench.maps[key])
+    fmap: folium.Map = copy.deepcopy(bench.maps[key])
+    return fmap
 
 
 def export_file(fmt: str, stem: str) -> bytes:
     """The current division as a file in ``fmt`` (written once per edit and format, not on every rerun)."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     key = (bench.serial, fmt)
     if key not in bench.exports:
         bench.exports = {key: export_bytes(bench.current, fmt, stem, figures(bench.current).grids)}
@@ -230,7 +256,7 @@ def export_file(fmt: str, stem: str) -> bytes:
 
 def selection_layer() -> folium.FeatureGroup:
     """The selected buildings as red circles: added to the drawn map without reloading it."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     b = space().buildings[bench.selected]
     group = folium.FeatureGroup(name=t("rd_layer_selected"))
     for address, lon, lat in zip(b["address"], b["lon"], b["lat"]):
@@ -239,21 +265,22 @@ def selection_layer() -> folium.FeatureGroup:
     return group
 
 
-def take_map_input(returned: dict) -> bool:
-    """Act on what the map returned; True when something changed.
+def take_map_input(map_key: str) -> bool:
+    """Act on what the map ``map_key`` returned (``on_change`` of the map); True when something changed.
 
     Edited outlines become one edit; a new shape waits for the analyst to say what it is for; a
     click near a building selects it (or drops it from the selection). Each returned value is
     handled once.
     """
-    bench = st.session_state[KEY]
+    bench = _bench()
+    returned = st.session_state.get(map_key) or {}
     drawings_raw, click = returned.get("all_drawings"), returned.get("last_object_clicked")
     changed = False
     if drawings_raw and drawings_raw != bench.seen.get("drawings"):
         bench.seen["drawings"] = drawings_raw
         drawings: Drawings = read_drawings(drawings_raw, bench.current.grids)
         if drawings.edited:
-            def reshape_all(division, outlines):
+            def reshape_all(division: Division, outlines: dict[str, BaseGeometry]) -> Division:
                 for grid_id, outline in outlines.items():
                     division = reshape(division, grid_id, outline)
                 return division
@@ -273,7 +300,7 @@ def take_map_input(returned: dict) -> bool:
 
 def pending_kind() -> str:
     """'area' for a drawn polygon or rectangle, 'line' for a drawn line, '' when nothing waits."""
-    shape = st.session_state[KEY].pending
+    shape = _bench().pending
     if shape is None:
         return ""
     return "line" if shape.geom_type in ("LineString", "MultiLineString") else "area"
@@ -281,7 +308,7 @@ def pending_kind() -> str:
 
 def select_in_pending() -> int:
     """Add the buildings inside the drawn area to the selection (a lasso); returns how many are inside."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     b = space().buildings
     inside = shapely.contains_xy(bench.pending, b["lon"].to_numpy(float), b["lat"].to_numpy(float))
     bench.selected |= inside
@@ -291,13 +318,13 @@ def select_in_pending() -> int:
 
 def select_addresses(addresses: list[str]) -> None:
     """Make exactly the buildings with these addresses the selection."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     bench.selected[:] = space().buildings["address"].isin(addresses).to_numpy()
 
 
 def selected_buildings() -> pd.DataFrame:
     """The selected buildings: address, households and the grid each is in now."""
-    bench = st.session_state[KEY]
+    bench = _bench()
     b = space().buildings[bench.selected]
     grids = bench.current.grids
     inside = shapely.STRtree(grids.geometry.to_numpy()).query(shapely.points(b["lon"], b["lat"]),
@@ -306,3 +333,110 @@ def selected_buildings() -> pd.DataFrame:
     where[inside[0][::-1]] = grids["name"].to_numpy()[inside[1][::-1]]
     return pd.DataFrame({"address": b["address"].to_numpy(), "households": b["households"].to_numpy(),
                          "grid": where})
+
+
+# -- callbacks of the page's buttons: each reads the page's widgets from the session (their values as the
+# user left them, even when a click follows a change at once) and changes the workbench before the page is
+# drawn again --------------------------------------------------------------------------------------------
+def _grid_name(grid_id: str) -> str:
+    grids = _bench().current.grids
+    return str(dict(zip(grids["grid_id"], grids["name"])).get(grid_id, grid_id))
+
+
+def load_start() -> None:
+    """Start again from the division chosen in ``rd_start_choice`` (the current one or a saved plan)."""
+    start_from(st.session_state.get("rd_start_choice", "current"))
+
+
+def use_drawn_area() -> None:
+    """The drawn area, as ``rd_area_action`` says: give it to the grid ``rd_area_grid`` (``give``), make a new
+    grid of it (``new``), or select the buildings inside it (``select``)."""
+    bench = _bench()
+    if bench.pending is None:
+        return
+    action, grid_id = st.session_state.get("rd_area_action", "give"), st.session_state.get("rd_area_grid", "")
+    if action == "give":
+        edit(t("rd_did_give", grid=_grid_name(grid_id)), give_area, bench.pending, grid_id)
+    elif action == "new":
+        edit(t("rd_did_new"), add_grid, bench.pending)
+    else:
+        bench.message = ("info", t("rd_selected_in", n=select_in_pending()))
+
+
+def split_along_drawn_line() -> None:
+    """Cut the grid ``rd_split_grid`` along the drawn line."""
+    bench = _bench()
+    grid_id = st.session_state.get("rd_split_grid", "")
+    if bench.pending is not None:
+        edit(t("rd_did_split", grid=_grid_name(grid_id)), split, grid_id, bench.pending)
+
+
+def select_chosen_addresses() -> None:
+    """Make the buildings chosen by address (``rd_addresses``) the selection."""
+    select_addresses(list(st.session_state.get("rd_addresses", [])))
+
+
+def move_selected() -> None:
+    """Move the selected buildings, with their cells, into the grid ``rd_move_grid`` (one edit)."""
+    bench = _bench()
+    grid_id = st.session_state.get("rd_move_grid", "")
+    ground = space()
+    edit(t("rd_did_move", n=int(bench.selected.sum()), grid=_grid_name(grid_id)), move_buildings, ground.cells,
+         ground.buildings["lon"], ground.buildings["lat"], bench.selected.copy(), grid_id)
+
+
+def clear_selection() -> None:
+    """Select no building."""
+    _bench().selected[:] = False
+
+
+def merge_chosen() -> None:
+    """Join the grids chosen in ``rd_merge_grids`` into the first of them."""
+    chosen = list(st.session_state.get("rd_merge_grids", []))
+    if len(chosen) >= 2:
+        edit(t("rd_did_merge", n=len(chosen), grid=_grid_name(chosen[0])), merge, chosen)
+
+
+def apply_locks(key: str) -> None:
+    """Lock exactly the grids chosen in the multiselect ``key``."""
+    locks = list(st.session_state.get(key, []))
+    edit(t("rd_did_lock", n=len(locks)), with_locks, locks)
+
+
+def take_proposal() -> None:
+    """Make the suggested division the current edit (one step of the history)."""
+    bench = _bench()
+    if bench.proposal is not None:
+        edit(t("rd_did_suggest"), lambda _division, new: new, bench.proposal.division)
+        bench.proposal = None
+
+
+def save_plan_from_form() -> None:
+    """Save the current edit as a plan named in the form (``rd_plan_name``, ``rd_plan_author``, ``rd_plan_note``).
+
+    A refused save leaves every earlier plan as it was (one transaction) and says why.
+    """
+    bench = _bench()
+    name = str(st.session_state.get("rd_plan_name", ""))
+    author, note = str(st.session_state.get("rd_plan_author", "")), str(st.session_state.get("rd_plan_note", ""))
+    try:
+        plan_id = plan_store.save_plan(loaders.store(), name, bench.current, author, note, base_version=bench.key[1])
+        bench.message = ("success", t("rd_saved", name=name.strip(), id=plan_id))
+    except ValueError as err:
+        bench.message = ("error", t("rd_save_failed", reason=str(err)))
+    except sa.exc.SQLAlchemyError as err:   # the store refused: its transaction kept every earlier plan
+        bench.message = ("error", t("rd_save_failed", reason=type(err).__name__))
+
+
+def ask_adoption(plan_names: dict[object, str]) -> None:
+    """Remember that the user asked to make the plan ``rd_adopt_plan`` current from ``rd_effective``: the page
+    then asks for confirmation (a dialog)."""
+    plan_id = st.session_state.get("rd_adopt_plan")
+    if plan_id is not None:
+        when = st.session_state.get("rd_effective") or dt.date.today()
+        st.session_state[ADOPTING] = (int(plan_id), plan_names.get(plan_id, str(plan_id)), when)
+
+
+def drop_adoption() -> None:
+    """Forget a pending request to make a plan current (confirmed, cancelled or dismissed)."""
+    st.session_state.pop(ADOPTING, None)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from ui import formats
+from ui.cards import Card, tone
 from ui.i18n import t
 
 CHANGED_BACKGROUND = "background-color: #fde0ef"   # the map's magenta, light
@@ -19,7 +21,13 @@ STREET_FIGURES = {"grids": "count", "households_cv": "two", "households_max_min"
                   "buildings_unplaced": "count"}
 
 
-def _text(value, kind: str) -> str:
+def _pair(street: pd.DataFrame, figure: str) -> tuple[float, float]:
+    """A street figure before and after (:func:`analysis.division.whatif.street_comparison`)."""
+    values = street.to_dict("index")[figure]
+    return float(values["before"]), float(values["after"])
+
+
+def _text(value: float, kind: str) -> str:
     if kind == "rate":
         return formats.percent(value)
     if kind == "count":
@@ -29,7 +37,7 @@ def _text(value, kind: str) -> str:
     return f"{value:,.{1 if kind == 'one' else 2}f}"
 
 
-def grid_table(comparison: pd.DataFrame, names: tuple[str, str] | None = None) -> tuple[pd.DataFrame, object]:
+def grid_table(comparison: pd.DataFrame, names: tuple[str, str] | None = None) -> tuple[pd.DataFrame, Styler]:
     """Each grid before and after (from :func:`analysis.division.whatif.compare`): the frame to download and its
     Styler, changed, added and removed rows shaded. ``names`` replace "before"/"after" in the headers."""
     first, second = names or (t("rd_before"), t("rd_after"))
@@ -52,12 +60,29 @@ def street_table(street: pd.DataFrame, names: tuple[str, str] | None = None) -> 
     first, second = names or (t("rd_before"), t("rd_after"))
     rows = []
     for figure, kind in STREET_FIGURES.items():
-        before, after = street.loc[figure, "before"], street.loc[figure, "after"]
+        before, after = _pair(street, figure)
         change = after - before
         rows.append({t("rd_col_figure"): t(f"rd_s_{figure}"), first: _text(before, kind), second: _text(after, kind),
                      t("rd_col_change"): "" if pd.isna(change) or change == 0 else
                      ("+" if change > 0 else "") + _text(change, kind)})
     return pd.DataFrame(rows)
+
+
+CARD_FIGURES = (("grids", "count"), ("households_cv", "two"), ("workload_cv", "two"), ("outside_norm", "count"),
+                ("not_contiguous", "count"), ("buildings_unplaced", "count"))
+
+
+def street_cards(street: pd.DataFrame) -> list[Card]:
+    """The street's headline figures after the edit as cards, each with its change (lower is better, but for
+    the number of grids, which is neither)."""
+    out = []
+    for figure, kind in CARD_FIGURES:
+        before, after = _pair(street, figure)
+        change = after - before
+        shown = None if pd.isna(change) or change == 0 else ("+" if change > 0 else "") + _text(change, kind)
+        out.append(Card(t(f"rd_s_{figure}"), _text(after, kind), shown,
+                        "flat" if figure == "grids" or shown is None else tone(change, "down")))
+    return out
 
 
 def report_table(report: pd.DataFrame) -> pd.DataFrame:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from analysis.ingest.importer import ImportResult
 from analysis.ingest.problems import ProblemReport, ReadError
 from analysis.maps.build import classify
 from ui import actions
+from ui.cards import Card, cards
 from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes
 
@@ -48,13 +51,11 @@ def problem_table(report: ProblemReport, key: str) -> None:
 
 def result_metrics(rows_read: int, rows_imported: int, rows_rejected: int) -> None:
     """Three metrics: rows read, imported, rejected."""
-    a, b, c = st.columns(3)
-    a.metric(t("rows_read"), f"{rows_read:,}")
-    b.metric(t("rows_imported"), f"{rows_imported:,}")
-    c.metric(t("rows_rejected"), f"{rows_rejected:,}")
+    cards([Card(t("rows_read"), f"{rows_read:,}"), Card(t("rows_imported"), f"{rows_imported:,}"),
+           Card(t("rows_rejected"), f"{rows_rejected:,}")], per_row=3)
 
 
-def import_outcome(result, key: str) -> None:
+def import_outcome(result: ImportResult | None, key: str) -> None:
     """Counts and the problem report of the last import of one kind (nothing before the first)."""
     if result is None:
         return
@@ -66,11 +67,13 @@ def method_table(by_method: dict[str, int]) -> pd.DataFrame:
     """Counts by geocoding method with shares, labelled in the session's language."""
     frame = pd.DataFrame({"method": list(by_method), "count": list(by_method.values())})
     frame["method"] = frame["method"].replace("", "unplaced")
-    frame = frame.groupby("method", as_index=False)["count"].sum().sort_values("count", ascending=False)
+    frame = frame.groupby("method", as_index=False).agg(count=("count", "sum")).sort_values(by="count",
+                                                                                            ascending=False)
     total = frame["count"].sum()
     frame["share"] = (frame["count"] / total).map("{:.1%}".format) if total else "—"
     frame["method"] = frame["method"].map(lambda m: label(METHOD_LABELS, m))
-    return frame.rename(columns={"method": t("method"), "count": t("count"), "share": t("share")})
+    labelled: pd.DataFrame = frame.rename(columns={"method": t("method"), "count": t("count"), "share": t("share")})
+    return labelled
 
 
 def show_methods(by_method: dict[str, int]) -> None:
@@ -150,7 +153,7 @@ def _text_on(colour: str) -> str:
     return "#ffffff" if 0.299 * red + 0.587 * green + 0.114 * blue < 140 else "#111111"
 
 
-def coloured(frame: pd.DataFrame, columns: dict[str, tuple[pd.Series, str]]):
+def coloured(frame: pd.DataFrame, columns: dict[str, tuple[pd.Series, str]]) -> Styler:
     """A Styler colouring each named column by the map's classes of its values (``{column: (values, kind)}``).
 
     ``kind`` is a :func:`analysis.maps.classify` kind: ``bad``, ``good``, ``rate`` or ``norm``.

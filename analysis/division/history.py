@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Generic, TypeVar
 
 DEFAULT_DEPTH = 50
 
 
+State = TypeVar("State")
+
+
 @dataclass
-class History:
+class History(Generic[State]):
     """States with a cursor: ``push`` after an edit, ``undo``/``redo`` move the cursor.
 
     Keeps the newest ``depth`` + 1 states, so at least ``depth`` edits can be undone; a push
@@ -17,21 +20,21 @@ class History:
     """
 
     depth: int = DEFAULT_DEPTH
-    states: list[Any] = field(default_factory=list)
+    states: list[State] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     cursor: int = -1
 
     @classmethod
-    def starting_at(cls, state: Any, label: str = "", depth: int = DEFAULT_DEPTH) -> History:
+    def starting_at(cls, state: State, label: str = "", depth: int = DEFAULT_DEPTH) -> History[State]:
         """A history whose only state is ``state``."""
         return cls(depth, [state], [label], 0)
 
     @property
-    def current(self) -> Any:
+    def current(self) -> State:
         """The state the cursor is on."""
         return self.states[self.cursor]
 
-    def push(self, state: Any, label: str) -> None:
+    def push(self, state: State, label: str) -> None:
         """Record a new state after the current one."""
         del self.states[self.cursor + 1:], self.labels[self.cursor + 1:]
         self.states.append(state)

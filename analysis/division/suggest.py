@@ -206,7 +206,7 @@ def _pieces(area: BaseGeometry) -> list[BaseGeometry]:
 
 
 def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_grids: int | None = None,
-            seeds: int = 4, steps: int = 600, progress: Callable[[int, int], None] | None = None) -> Suggestion:
+            seeds: int = 4, steps: int = 600, progress: Callable[[int, int], object] | None = None) -> Suggestion:
     """Propose a division of the unlocked ground (see the module docstring).
 
     Parameters

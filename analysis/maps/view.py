@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
@@ -46,7 +47,7 @@ class MapData:
     table: pd.DataFrame
     density: list[tuple[str, bytes]]
     bounds: list[list[float]]
-    hotspots: object
+    hotspots: gpd.GeoDataFrame
     points: pd.DataFrame | None
     in_period: int
 

@@ -46,6 +46,6 @@ def test_upload_boundaries_preview_and_import(server: tuple[str, str], browser: 
     shot(page, "data-boundary-preview-zh-1280x720")
     rerun(page, lambda: page.get_by_role("button", name="导入").click())
     # the import's own result (the preview's warning already mentions the problem report)
-    expect(page.locator("[data-testid='stMetric']", has_text="导入行数")).to_be_visible()
+    expect(page.locator(".gl-card", has_text="导入行数")).to_be_visible()
     idle(page)
     assert len(Store(url).boundary_versions()) == versions + 1

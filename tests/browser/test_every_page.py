@@ -52,7 +52,7 @@ def test_projector_mode_at_1280x720(server: tuple[str, str], browser: BrowserCon
 def test_navigation_by_the_sidebar(server: tuple[str, str], browser: BrowserContext) -> None:
     base, _ = server
     page = browser.new_page()
-    open_page(page, base, "[data-testid='stMetric']")
+    open_page(page, base, ".gl-card")
     expect(page.locator("h1").first).to_have_text("总览")
     page.locator("[data-testid='stSidebar'] a", has_text="数据导入").click()
     expect(page.locator("h1").first).to_have_text("数据导入")

@@ -19,7 +19,7 @@ def test_redraw_lasso_move_undo_reshape_and_save_a_plan(server: tuple[str, str],
     open_page(page, f"{base}/redraw")
     expect_paths(page, 60 + 2500)
     frame = map_frame(page)
-    deltas = page.locator("[data-testid='stMetricDelta']")
+    deltas = page.locator(".gl-card-change")
     expect(deltas).to_have_count(0)                                     # nothing changed yet
     expect(frame.locator("a.leaflet-draw-draw-polygon")).to_have_attribute("title", "画多边形")
     frame.locator("a.leaflet-draw-draw-rectangle").click()
@@ -31,7 +31,7 @@ def test_redraw_lasso_move_undo_reshape_and_save_a_plan(server: tuple[str, str],
     page.mouse.move(x + 60, y + 50, steps=5)
     rerun(page, page.mouse.up)
     expect(page.get_by_text("圈选其中的楼栋")).to_be_visible()
-    page.get_by_text("圈选其中的楼栋").click()
+    rerun(page, lambda: page.get_by_text("圈选其中的楼栋").click())
     rerun(page, lambda: page.get_by_role("button", name="执行").click())
     alert(page, "已加入选择")
     expect(page.get_by_role("button", name="移到目标网格")).to_be_visible()

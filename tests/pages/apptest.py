@@ -1,6 +1,8 @@
 """Helpers of the page tests: run the app from its entry point against a store, read its metrics."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -26,9 +28,41 @@ def page(path: str, store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
+class _CardReader(HTMLParser):
+    """Collects (label, value, change) of each ``gl-card`` in a block of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: list[dict[str, str]] = []
+        self._field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if "gl-card" in classes:
+            self.cards.append({})
+        for name in ("label", "value", "change"):
+            if f"gl-card-{name}" in classes:
+                self._field = name
+
+    def handle_endtag(self, tag: str) -> None:
+        self._field = None
+
+    def handle_data(self, data: str) -> None:
+        if self._field and self.cards:
+            self.cards[-1][self._field] = self.cards[-1].get(self._field, "") + data
+
+
+def figure_cards(at: AppTest) -> dict[str, tuple[str, str | None]]:
+    """Every figure card on the page (``ui.cards``): label -> (value, change or None), read from its HTML."""
+    reader = _CardReader()
+    for block in at.get("html"):
+        reader.feed(block.proto.body)
+    return {c["label"]: (c.get("value", ""), c.get("change")) for c in reader.cards if "label" in c}
+
+
 def metric(at: AppTest, label: str) -> str:
-    """The value of the metric labelled ``label``."""
-    return str(next(m.value for m in at.metric if m.label == label))
+    """The value of the figure card labelled ``label``."""
+    return figure_cards(at)[label][0]
 
 
 def figures_for(store: Store, **filters: object) -> dict[str, Kpi]:

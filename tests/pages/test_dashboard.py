@@ -3,7 +3,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.pages.apptest import TIMEOUT, figures_for, metric, page
+from tests.pages.apptest import TIMEOUT, figure_cards, figures_for, metric, page
 
 
 def test_dashboard_entry_goes_to_the_home_page(demo_store, monkeypatch):
@@ -45,4 +45,4 @@ def test_projector_mode_is_kept_in_the_url(demo_store, monkeypatch):
 def test_analysis_pages_on_an_empty_store_say_what_to_do(empty_store, monkeypatch):
     for path in ("pages/overview.py", "pages/map.py"):
         at = page(path, empty_store, monkeypatch)
-        assert "还没有网格边界" in at.info[0].value and not at.metric
+        assert "还没有网格边界" in at.info[0].value and not figure_cards(at)

@@ -90,8 +90,10 @@ def test_suggestion_can_be_taken_and_saved_as_a_plan(demo_store, monkeypatch):
     assert plans["name"].tolist() == ["按标准建议"] and plans["author"].tolist() == ["测试"]
     # make it the current division from a date: a new boundary version, the old one kept
     old = demo_store.current_version()
-    at.checkbox(key="rd_adopt_sure").check().run()
-    at.button(key="rd_adopt_button").click().run()
+    at.button(key="rd_adopt_button").click().run()          # a dialog asks first; nothing has changed yet
+    assert not at.exception, at.exception
+    assert demo_store.current_version() == old and "按标准建议" in at.markdown[-1].value
+    at.button(key="rd_adopt_yes").click().run()
     assert not at.exception, at.exception
     assert demo_store.current_version() != old and len(demo_store.boundary_versions()) == 2
     assert (grid_rows(at)["状态"] == "未变").all()                  # the workbench starts again from it

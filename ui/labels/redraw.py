@@ -170,9 +170,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_adopt": ("设为现行划分", "Make a plan the current division"),
     "rd_adopt_plan": ("方案", "Plan"),
     "rd_effective": ("生效日期", "Effective from"),
-    "rd_adopt_sure": ("我确认：此后各页按新划分统计；原划分保留，可在侧栏“网格版本”中查看过去的统计。",
-                      "I confirm: pages count by the new division from now on; the old division is kept and past "
-                      "figures stay readable under “Boundary version” in the sidebar."),
+    "rd_adopt_sure": ("此后各页按新划分统计；原划分保留，可在侧栏“网格版本”中查看过去的统计。",
+                      "Pages count by the new division from now on; the old division is kept and past figures stay "
+                      "readable under “Boundary version” in the sidebar."),
+    "rd_adopt_ask": ("把方案 **{plan}** 设为现行网格划分，自 **{date}** 起生效？",
+                     "Make plan **{plan}** the current division, effective **{date}**?"),
+    "rd_adopt_cancel": ("取消", "Cancel"),
     "rd_adopt_button": ("设为现行划分", "Make current"),
     "rd_adopted": ("已设为现行划分（网格版本 {version}，{date} 起生效）。", "Now the current division (version {version}, "
                                                                  "effective {date})."),

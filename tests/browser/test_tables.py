@@ -1,0 +1,33 @@
+"""Tables in a real browser: a click on a row of the workload table makes its grid the filter of every page."""
+import re
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import BrowserContext, expect
+
+from analysis.store import Store
+from tests.browser.harness import MARKS, open_page, rerun
+
+pytestmark = MARKS
+
+
+def test_a_workload_row_click_sets_the_grid_filter(server: tuple[str, str], browser: BrowserContext) -> None:
+    base, url = server
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{base}/workload", "[data-testid='stDataFrame']")
+    expect(page.get_by_role("combobox", name="网格", exact=True)).to_have_value("全部")
+    assert "grid" not in parse_qs(urlparse(page.url).query)
+    table = page.locator(".st-key-wl_table")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box is not None
+    # the first data row's selection box: left edge of the grid, one header row (35 px) down
+    rerun(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17))
+    page.wait_for_url(re.compile(r".*[?&]grid=\d+"))
+    grid_id = parse_qs(urlparse(page.url).query)["grid"][0]
+    grids = Store(url).grids()
+    name = grids.loc[grids["grid_id"] == grid_id, "name"].iloc[0]
+    grid_filter = page.get_by_role("combobox", name="网格", exact=True)
+    expect(grid_filter).to_have_value(name)                 # the sidebar's grid filter shows the grid
+    open_page(page, f"{base}/resolution?grid={grid_id}")    # and it holds on another page (it is in the URL)
+    expect(grid_filter).to_have_value(name)
