@@ -1,24 +1,27 @@
 # GridLens: the two commands.  `make run` starts the dashboard on the demo street,
-# `make test` runs the whole suite.  Both create .venv on first use.
+# `make test` runs the whole suite.  Both create .venv on first use and install from the lock files
+# (every package pinned, hashes checked); `make lock` writes the lock files again from requirements*.txt.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 # Leaflet and its plugins, fetched once from the npm registry (pinned, integrity-checked): maps need no internet
 ASSETS := static/vendor/.complete
+PIP_INSTALL := $(BIN)/pip install --quiet --require-hashes
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11
 
-.PHONY: run test bench demo clean-store
+.PHONY: run test lint bench demo clean-store lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements-dev.lock requirements.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime
 
 $(ASSETS): analysis/maps/assets.py | $(VENV)/.runtime
@@ -29,9 +32,17 @@ run: $(VENV)/.runtime $(ASSETS)
 	$(BIN)/python -m analysis init --if-empty
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
-test: $(VENV)/.dev $(ASSETS)
+lint: $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/mypy
+
+# the browser tests share one worker (xdist group "browser"); the other tests spread over the rest
+test: lint $(ASSETS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lock: $(VENV)/.dev
+	$(LOCK) requirements.txt --output-file requirements.lock
+	$(LOCK) requirements-dev.txt --output-file requirements-dev.lock
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/pages.py --incidents 1000000 --grids 1000

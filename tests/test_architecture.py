@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -124,3 +126,47 @@ def test_no_button_reruns_the_script_by_hand():
                    and any("st.dialog" in ast.unparse(d) for d in node.decorator_list)]
         inside = {id(n) for d in dialogs for n in ast.walk(d)}
         assert all(id(call) in inside for call in reruns), page
+
+
+def _pins(path: Path) -> dict[str, str]:
+    """``{distribution: version}`` of the ``name==version`` lines of a requirements or lock file."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;\\]+)", line.strip())
+        if match:
+            pins[_canonical(match.group(1).split("[")[0])] = match.group(2)
+    return pins
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_import_is_declared():
+    """Each third-party module the code imports comes from a distribution pinned in requirements*.txt:
+    runtime code (analysis, ui, pages, dashboard) from requirements.txt, tests and benchmarks from either."""
+    from importlib.metadata import packages_distributions
+    runtime, dev = _pins(ROOT / "requirements.txt"), _pins(ROOT / "requirements-dev.txt")
+    providers = packages_distributions()
+    missing = []
+    for path in python_files():
+        declared = runtime if path.relative_to(ROOT).parts[0] in ("analysis", "ui", "pages", "dashboard.py") \
+            else runtime | dev
+        for module in {m.split(".")[0] for m in imported_modules(path)}:
+            if module in sys.stdlib_module_names or module in {"analysis", "ui", "pages", "tests", "bench"}:
+                continue
+            dists = {_canonical(d) for d in providers.get(module, [])}
+            if not dists & set(declared):
+                missing.append(f"{path.relative_to(ROOT)}: {module} ({', '.join(sorted(dists)) or 'not installed'})")
+    assert missing == []
+
+
+def test_lock_files_hold_the_pinned_versions_with_hashes():
+    """``make`` installs from the lock files: they must pin what requirements*.txt pin, every package hashed."""
+    for source, lock in (("requirements.txt", "requirements.lock"), ("requirements-dev.txt", "requirements-dev.lock")):
+        wanted, locked = _pins(ROOT / source), _pins(ROOT / lock)
+        assert {name: locked.get(name) for name in wanted} == wanted, f"{lock} is stale: run `make lock`"
+        text = (ROOT / lock).read_text(encoding="utf-8")
+        pinned = re.findall(r"^\S+==.*$", text, re.M)
+        hashed = re.findall(r"^\S+==.*\\\n\s+--hash=sha256:[0-9a-f]{64}", text, re.M)
+        assert len(pinned) == len(hashed) == len(locked) > len(wanted), f"{lock}: a package without a hash"

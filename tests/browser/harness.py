@@ -21,7 +21,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-MARKS = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")]
+# every browser test: marked, skipped without Chromium, and run in one xdist worker (they share the machine's
+# browser and each starts a dashboard; spread over workers they would only fight for the two cores)
+MARKS = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
+         pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")]
 TIMEOUT_MS = 90_000   # generous: the machine may be busy with a second test run
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 APP = "[data-testid='stApp']"
