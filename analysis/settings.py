@@ -61,6 +61,12 @@ REGISTRY: dict[str, Setting] = {
                                       "other); such cases are marked as having an assumed deadline"),
     "active_days": Setting(90, "days: a volunteer who served within this many days before the data's end is active"),
     "walk_radius_m": Setting(300.0, "metres, straight line: a household this close to an active volunteer is covered"),
+    "timezone": Setting("Asia/Shanghai", "IANA time zone of the street: times in a file that carry an offset "
+                                         "(+08:00, Z) are converted to it; every time is stored as local time"),
+    "code_lengths": Setting({}, "digits of a code per level, e.g. {\"community\": 12, \"grid\": 15, \"micro\": 18} (the "
+                                "Beijing layout); when set, codes must be digits of that length (warnings); empty: "
+                                "no check"),
+    "street_code": Setting("", "the street's own code: when set, every grid code must start with it (warnings)"),
     "map_points_max": Setting(3000, "incidents: individual incidents are drawn (clustered) only when the filters "
                                     "leave at most this many; otherwise density alone"),
 }

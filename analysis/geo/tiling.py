@@ -30,10 +30,29 @@ def overlap_pairs(geoms: Geometries, min_area_m2: float = NOISE_M2) -> list[tupl
     pairs = left < right
     out = []
     for a, b in zip(left[pairs], right[pairs]):
-        area = shapely.intersection(metric[a], metric[b]).area
+        area = safe_intersection(metric[a], metric[b]).area
         if area >= min_area_m2:
-            out.append((int(a), int(b), float(area), shapely.intersection(geoms[a], geoms[b])))
+            out.append((int(a), int(b), float(area), safe_intersection(geoms[a], geoms[b])))
     return out
+
+
+def safe_intersection(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
+    """``a ∩ b``; when GEOS fails on nearly coincident edges (``TopologyException: side location
+    conflict``), again on both snapped to a 1e-9 grid (≈0.1 mm in degrees, a nanometre in metres)."""
+    try:
+        return shapely.intersection(a, b)
+    except shapely.errors.GEOSException:
+        return shapely.intersection(shapely.make_valid(shapely.set_precision(a, 1e-9)),
+                                    shapely.make_valid(shapely.set_precision(b, 1e-9)))
+
+
+def safe_difference(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
+    """``a − b``, with the same fallback as :func:`safe_intersection`."""
+    try:
+        return shapely.difference(a, b)
+    except shapely.errors.GEOSException:
+        return shapely.difference(shapely.make_valid(shapely.set_precision(a, 1e-9)),
+                                  shapely.make_valid(shapely.set_precision(b, 1e-9)))
 
 
 def gap_parts(geoms: Geometries, street: BaseGeometry | None = None, min_area_m2: float = NOISE_M2
@@ -41,9 +60,9 @@ def gap_parts(geoms: Geometries, street: BaseGeometry | None = None, min_area_m2
     """Uncovered parts ``(polygon, area_m2)`` of at least ``min_area_m2``: of ``street`` when given,
     else holes in the union."""
     geoms = np.asarray(geoms, dtype=object)
-    union = shapely.union_all(geoms) if len(geoms) else shapely.Polygon()
+    union = _union(geoms) if len(geoms) else shapely.Polygon()
     if street is not None:
-        missing = shapely.difference(street, union)
+        missing = safe_difference(street, union)
     else:
         holes = [shapely.Polygon(ring) for part in shapely.get_parts(union)
                  for ring in getattr(part, "interiors", [])]
@@ -53,6 +72,13 @@ def gap_parts(geoms: Geometries, street: BaseGeometry | None = None, min_area_m2
         return []
     metric, _ = to_metric(np.asarray(parts, dtype=object))
     return [(part, float(projected.area)) for part, projected in zip(parts, metric) if projected.area >= min_area_m2]
+
+
+def _union(geoms: np.ndarray) -> BaseGeometry:
+    try:
+        return shapely.union_all(geoms)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(shapely.make_valid(shapely.set_precision(geoms, 1e-9)))
 
 
 def uncovered_points(geoms: Geometries, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:

@@ -1,129 +1,320 @@
-"""Reading grid boundary layers: GeoJSON, GeoPackage, Shapefile (.shp set or .zip) and KML.
+"""Grid boundary layers into the canonical grids frame, whatever shape the street's file has.
 
-The coordinate system comes from the user when given (a tracing on Amap is GCJ-02 even though
-its GeoJSON claims WGS-84), else from the file (.prj, GeoJSON), else WGS-84 with a note.
-Everything is converted once, here, to WGS-84.
+The file is read by :mod:`analysis.ingest.layers`. Then, here:
+
+* **Coordinates.** The user's system wins (a tracing on Amap is GCJ-02 though its GeoJSON claims
+  WGS-84), else the file's (``.prj``, GeoJSON), else WGS-84 with a note when the numbers look like
+  degrees. A layer whose numbers are metres and that names no system is refused: made current it
+  would put every incident outside every grid.
+* **Columns.** Code, name, level, parent code, community, households and population are recognised
+  from the usual headers (:data:`analysis.ingest.schema.GRID_FIELDS`); a mapping the user gives
+  adds to what is recognised. Without a code column the code is a unique, id-like column
+  (``nc_id``, ``ZIP_CODE`` …; not a database row id), else the names when they are unique, else codes made
+  here (``G0001`` …, west to east, north to south); each is reported.
+* **Levels.** 社区 / 网格 / 微网格 / 单元网格 / 小区 and English words become ``community`` /
+  ``grid`` / ``micro``; a street (街道) feature becomes the street outline; rows whose level cannot be
+  read are grids, reported.
+* **Codes.** Ids are cleaned (full-width, invisible characters, ``12.0``); features sharing a code
+  (a grid in several parts) are joined into one multipolygon, reported. A KML's folders become the
+  communities when no community column exists.
+
+Checks of the polygons themselves (validity, overlaps, gaps, parent codes) are in
+:mod:`analysis.ingest.grid_checks`.
 """
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.crs import CoordSystem, parse_coord_system
-from analysis.geo.geometry import areas_m2, convert_geometries
+from analysis.geo.geometry import areas_m2, convert_geometries, polygonal
+from analysis.ingest.layers import FOLDER, Layer, Source, read_vector
 from analysis.ingest.problems import ProblemReport, ReadError
-from analysis.ingest.schema import GRID_FIELDS, guess_mapping
+from analysis.ingest.schema import GRID_FIELDS, guess_mapping, level_of
+from analysis.ingest.values import clean_ids, parse_numbers
 
-BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml")
 GRID_COLUMNS = ("grid_id", "name", "level", "parent_id", "community", "households", "population")
+MAPPABLE = ("grid_id", "name", "level", "parent_id", "community", "households", "population")
+# id-like column names, best first: a code, then an id of the thing, then a database row id
+_CODE_NAMES = re.compile(r"(code|编码|编号|代码|代號|号码)$|^(code|编码|编号)", re.IGNORECASE)
+_ID_NAMES = re.compile(r"(_id|id|_no|no|num|number|号)$", re.IGNORECASE)
+_ROW_IDS = {"objectid", "fid", "ogc_fid", "cartodb_id", "gid", "id", "oid", "shape_id"}
 
 
-def read_layer(source: str | Path | bytes, name: str | None = None) -> gpd.GeoDataFrame:
-    """Read the first layer of a vector file (path, or bytes with its file name) as it is.
+@dataclass
+class Boundaries:
+    """A boundary file read into canonical rows.
+
+    Attributes
+    ----------
+    grids : geopandas.GeoDataFrame
+        ``GRID_COLUMNS`` + geometry (EPSG:4326), one row per code: communities, grids, micro-grids.
+    street : shapely geometry or None
+        A street (街道) feature of the layer, when it has one.
+    mapping : dict
+        ``{canonical field: column}`` as used (what was recognised plus what the user gave).
+    columns : list of str
+        The layer's attribute columns (for a mapping editor).
+    layer : Layer
+        The layer as read (its name, the other layers of the file, the encoding).
+    report : ProblemReport
+    """
+
+    grids: gpd.GeoDataFrame
+    street: BaseGeometry | None
+    mapping: dict[str, str]
+    columns: list[str]
+    layer: Layer
+    report: ProblemReport
+
+
+def guess_grid_mapping(frame: pd.DataFrame) -> dict[str, str]:
+    """Recognise the canonical fields among a layer's columns.
+
+    The usual headers first (:data:`~analysis.ingest.schema.GRID_FIELDS`); then, when no code column is
+    named so, the best id-like column whose values are all present and unique: a name ending in
+    "code"/"编码" (which may repeat: a code shared by the parts of one area) before one ending in "id".
+    A database's row id (OBJECTID, FID, cartodb_id, id …) is never taken for a code. A ``name``-like
+    column gives the name.
+    """
+    columns = [str(c) for c in frame.columns if c != "geometry" and c != FOLDER]
+    mapping = guess_mapping(columns, GRID_FIELDS)
+    if "grid_id" not in mapping:
+        taken = set(mapping.values())
+        candidates = []
+        for column in columns:
+            if column in taken:
+                continue
+            values = clean_ids(frame[column])
+            if (values == "").any() or not values.is_unique:
+                # a code shared by the parts of one area (a multipart zip code) still names areas
+                if not _CODE_NAMES.search(column) or (values == "").any():
+                    continue
+            if column.lower() in _ROW_IDS:      # a database's row number names no area: names or made codes do better
+                continue
+            rank = 0 if _CODE_NAMES.search(column) else 1 if _ID_NAMES.search(column) else None
+            if rank is not None:
+                candidates.append((rank, columns.index(column), column))
+        if candidates:
+            mapping["grid_id"] = min(candidates)[2]
+    if "name" not in mapping:
+        named = [c for c in columns if c.lower() in ("name", "名称", "名字", "title") and c not in mapping.values()]
+        if named:
+            mapping["name"] = named[0]
+    return mapping
+
+
+def _to_wgs84(layer: Layer, coord_system: CoordSystem | str | None, report: ProblemReport,
+              shown: str) -> np.ndarray:
+    frame = layer.frame
+    geoms = frame.geometry.to_numpy()
+    if coord_system is not None:
+        system = parse_coord_system(coord_system)
+        if system.kind == "epsg":
+            return np.asarray(frame.geometry.set_crs(system.epsg, allow_override=True).to_crs(4326).to_numpy())
+        return convert_geometries(geoms, system.label)
+    if frame.crs is None:
+        xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+        if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+            report.add(None, "", shown, "crs_missing_metres", detail=f"{xmin:,.0f}, {ymin:,.0f}")
+            raise ReadError(report)
+        report.add(None, "", "", "crs_assumed", "info", detail="WGS-84")
+        return np.asarray(geoms, dtype=object)
+    if not frame.crs.equals("EPSG:4326"):
+        return np.asarray(frame.geometry.to_crs(4326).to_numpy())
+    return np.asarray(geoms, dtype=object)
+
+
+def _polygons(geoms: np.ndarray, report: ProblemReport, shown: str) -> np.ndarray:
+    """The polygonal part of each feature (None where there is none); refuses a layer with no polygon."""
+    out = np.array([polygonal(g) if g is not None and not g.is_empty and g.is_valid else g for g in geoms],
+                   dtype=object)
+    kinds = {g.geom_type for g in geoms if g is not None and not g.is_empty}
+    if not any(k in ("Polygon", "MultiPolygon", "GeometryCollection") for k in kinds):
+        report.add(None, "geometry", shown, "no_polygons", detail=", ".join(sorted(kinds)) or "—")
+        raise ReadError(report)
+    return out
+
+
+def _reading_order(geoms: np.ndarray) -> np.ndarray:
+    """Positions of polygons west to east within north-to-south bands (the Beijing numbering rule)."""
+    points = [g.representative_point() if g is not None and not g.is_empty else None for g in geoms]
+    x = np.array([p.x if p is not None else 0.0 for p in points])
+    y = np.array([p.y if p is not None else 0.0 for p in points])
+    if len(y) == 0:
+        return np.zeros(0, dtype=int)
+    height = float(y.max() - y.min()) / max(float(np.sqrt(len(y))), 1.0) or 1.0
+    return np.lexsort((x, np.floor((y.max() - y) / height)))
+
+
+def _codes(raw: pd.DataFrame, mapping: dict[str, str], geoms: np.ndarray, report: ProblemReport) -> pd.Series:
+    """Each feature's code: the code column, else unique names, else codes made here; empty ones filled."""
+    names = clean_ids(raw[mapping["name"]]) if "name" in mapping else pd.Series("", index=raw.index)
+    if "grid_id" in mapping:
+        codes = clean_ids(raw[mapping["grid_id"]])
+    elif (names != "").all() and names.is_unique:
+        report.add(None, mapping["name"], "", "id_from_name", "info", detail=mapping["name"])
+        return names
+    else:
+        codes = pd.Series("", index=raw.index)
+        report.add(None, "", "", "codes_generated", "info", detail=str(len(codes)))
+    missing = np.flatnonzero((codes == "").to_numpy())
+    if len(missing) and "grid_id" in mapping:
+        for i in missing:
+            report.add(int(i) + 1, mapping["grid_id"], "", "id_generated", "warning")
+    taken = set(codes)
+    serial = 0
+    for i in _reading_order(geoms).tolist():
+        if codes.iat[i] != "":
+            continue
+        name = str(names.iat[i])
+        if name and name not in taken and (names == name).sum() == 1:
+            codes.iat[i] = name
+        else:
+            serial += 1
+            while f"G{serial:04d}" in taken:
+                serial += 1
+            codes.iat[i] = f"G{serial:04d}"
+        taken.add(codes.iat[i])
+    return codes
+
+
+def _merge_parts(grids: gpd.GeoDataFrame, report: ProblemReport) -> gpd.GeoDataFrame:
+    """Join the features that share a code into one (multi)polygon, keeping the first one's attributes."""
+    counts = grids["grid_id"].value_counts()
+    shared = counts[counts > 1]
+    if shared.empty:
+        return grids
+    keep = ~grids["grid_id"].duplicated(keep="first")
+    out = grids[keep].copy()
+    for code, n in shared.items():
+        rows = grids[grids["grid_id"] == code]
+        parts = [g for g in rows.geometry if g is not None and not g.is_empty]
+        out.loc[out["grid_id"] == code, "geometry"] = shapely.union_all(parts) if parts else None
+        names = sorted(set(rows["name"]) - {""})
+        feature = int(rows.index[0]) + 1
+        report.add(feature, "grid_id", str(code), "parts_merged", "warning",
+                   detail=f"{n}" + (f" ({'、'.join(names)})" if len(names) > 1 else ""))
+        for column in ("households", "population"):
+            out.loc[out["grid_id"] == code, column] = rows[column].sum(min_count=1)
+    return out.reset_index(drop=True)
+
+
+def read_boundaries(source: Source, name: str | None = None, coord_system: CoordSystem | str | None = None,
+                    mapping: Mapping[str, str] | None = None, layer: str | None = None,
+                    encoding: str | None = None) -> tuple[gpd.GeoDataFrame, ProblemReport]:
+    """Read a boundary file into the canonical grids frame (unchecked; see ``grid_checks``).
+
+    The shorter form of :func:`read_boundary_file`: the grids and the report.
+    """
+    read = read_boundary_file(source, name, coord_system, mapping, layer, encoding)
+    return read.grids, read.report
+
+
+def read_boundary_file(source: Source, name: str | None = None, coord_system: CoordSystem | str | None = None,
+                       mapping: Mapping[str, str] | None = None, layer: str | None = None,
+                       encoding: str | None = None) -> Boundaries:
+    """Read a boundary file into canonical rows (see the module docstring for what is done to it).
+
+    Parameters
+    ----------
+    source, name
+        A path, or the bytes of one file with its name, or several uploaded files (a Shapefile set).
+    coord_system : optional
+        Overrides what the file declares (e.g. ``gcj02`` for an Amap tracing; ``EPSG:4547`` for metres).
+    mapping : mapping, optional
+        ``{canonical field: column}``; added to what is recognised (a column named here wins).
+    layer, encoding : optional
+        The layer of a file with several, the ``.dbf``'s encoding (see :func:`~analysis.ingest.layers.read_vector`).
 
     Raises
     ------
     ReadError
-        Unsupported suffix, unreadable or empty file.
+        The file cannot be read, holds no polygon, is in metres with no system named, or a mapped
+        column is not in it.
     """
     report = ProblemReport()
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if path.suffix.lower() not in BOUNDARY_SUFFIXES:
-            report.add(None, "", path.name, "unsupported_format", detail=path.suffix or path.name)
+    read = read_vector(source, name, layer, encoding, report)
+    shown = name or (str(source) if isinstance(source, str) else read.name)
+    raw = pd.DataFrame(read.frame.drop(columns="geometry")).reset_index(drop=True)
+    columns = [str(c) for c in raw.columns if c != FOLDER]
+    used = guess_grid_mapping(raw)
+    for field, column in (mapping or {}).items():
+        if field not in MAPPABLE:
+            raise KeyError(f"{field} is not a boundary field (fields: {', '.join(MAPPABLE)})")
+        if column and column not in raw.columns:
+            report.add(None, column, "", "mapped_column_absent", detail=column)
             raise ReadError(report)
-        return _read(path, name or path.name, report)
-    suffix = Path(name or "").suffix.lower()
-    if suffix not in BOUNDARY_SUFFIXES or suffix == ".shp":
-        # a lone .shp upload lacks its .dbf/.shx/.prj: ask for the .zip
-        report.add(None, "", name, "unsupported_format", detail=suffix or str(name))
-        raise ReadError(report)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(bytes(source))
-        return _read(path, name or path.name, report)
+        if column:
+            used = {f: c for f, c in used.items() if c != column}
+            used[field] = column
+        else:
+            used.pop(field, None)
+    geoms = _polygons(_to_wgs84(read, coord_system, report, shown), report, shown)
+    grids = pd.DataFrame(index=raw.index)
+    grids["grid_id"] = _codes(raw, used, geoms, report)
+    for field in ("name", "parent_id", "community"):
+        values = raw[used[field]] if field in used else pd.Series("", index=raw.index)
+        grids[field] = clean_ids(values) if field == "parent_id" else values.fillna("").astype(str).str.strip()
+    if "community" not in used and FOLDER in raw and raw[FOLDER].nunique() > 1:
+        grids["community"] = raw[FOLDER].astype(str)
+        report.add(None, FOLDER, "", "community_from_folder", "info", detail=str(raw[FOLDER].nunique()))
+    grids["name"] = grids["name"].where(grids["name"] != "", grids["grid_id"])
+    grids["level"] = _levels(raw, used, report)
+    for field in ("households", "population"):
+        if field in used:
+            numbers, bad = parse_numbers(raw[used[field]])
+            for i in np.flatnonzero(bad).tolist():
+                value = str(raw[used[field]].iat[i])
+                report.add(i + 1, used[field], value, "bad_number", "warning", detail=value)
+            grids[field] = numbers
+        else:
+            grids[field] = np.nan
+    frame = gpd.GeoDataFrame(grids, geometry=list(geoms), crs=4326)
+    is_street = (frame["level"] == "street").to_numpy()
+    street = shapely.union_all(frame.geometry.to_numpy()[is_street]) if is_street.any() else None
+    frame = _merge_parts(frame[~is_street].reset_index(drop=True), report)
+    return Boundaries(frame[[*GRID_COLUMNS, "geometry"]], street, used, columns, read, report)
 
 
-def _read(path: Path, name: str, report: ProblemReport) -> gpd.GeoDataFrame:
-    if path.stat().st_size == 0:
-        report.add(None, "", name, "empty_file")
-        raise ReadError(report)
-    try:
-        layer = gpd.read_file(path, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as err:
-        report.add(None, "", name, "unreadable_file", detail=str(err).strip().splitlines()[0])
-        raise ReadError(report) from err
-    if layer.empty:
-        report.add(None, "", name, "empty_file")
-        raise ReadError(report)
-    return layer
+def read_street(source: Source, name: str | None = None, coord_system: CoordSystem | str | None = None
+                ) -> BaseGeometry:
+    """A street outline file as one WGS-84 (multi)polygon: the union of its polygons.
+
+    Raises
+    ------
+    ReadError
+        As :func:`read_boundary_file`.
+    """
+    report = ProblemReport()
+    read = read_vector(source, name, None, None, report)
+    shown = name or read.name
+    geoms = _polygons(_to_wgs84(read, coord_system, report, shown), report, shown)
+    parts = [g for g in geoms if g is not None and not g.is_empty]
+    return shapely.union_all([shapely.make_valid(g) for g in parts])
+
+
+def _levels(raw: pd.DataFrame, used: dict[str, str], report: ProblemReport) -> pd.Series:
+    """``community`` / ``grid`` / ``micro`` / ``street`` of each feature (all grids without a level column)."""
+    if "level" not in used:
+        return pd.Series("grid", index=raw.index)
+    words = raw[used["level"]].fillna("").astype(str).str.strip()
+    levels = words.map(level_of)
+    unknown = levels.isna() & (words != "")
+    for word in sorted(set(words[unknown])):
+        report.add(None, used["level"], word, "unknown_level", "warning", detail=word)
+    return levels.fillna("grid").astype(str)
 
 
 def boundary_table(grids: gpd.GeoDataFrame) -> pd.DataFrame:
     """The grids without geometry, plus ``area_m2`` (square metres, rounded): for previews."""
     table = pd.DataFrame(grids.drop(columns="geometry"))
-    return table.assign(area_m2=np.round(areas_m2(grids.geometry.to_numpy())).astype(int))
-
-
-def read_boundaries(source: str | Path | bytes, name: str | None = None,
-                    coord_system: CoordSystem | str | None = None,
-                    mapping: dict[str, str] | None = None) -> tuple[gpd.GeoDataFrame, ProblemReport]:
-    """Read a boundary file into the canonical grids frame (unchecked; see ``grid_checks``).
-
-    Parameters
-    ----------
-    source, name
-        File path, or bytes with the file name.
-    coord_system : optional
-        Overrides what the file declares (e.g. ``gcj02`` for an Amap tracing).
-    mapping : dict, optional
-        ``{canonical_field: column}``; by default recognised from the usual headers.
-
-    Returns
-    -------
-    grids : geopandas.GeoDataFrame
-        Columns ``GRID_COLUMNS`` + geometry, EPSG:4326; ``grid_id`` etc. as strings.
-    report : ProblemReport
-    """
-    layer = read_layer(source, name)
-    report = ProblemReport()
-    mapping = dict(mapping or guess_mapping([c for c in layer.columns if c != "geometry"], GRID_FIELDS))
-    if "grid_id" not in mapping:
-        label = next((c for c in layer.columns if c.lower() == "name"), mapping.get("name"))
-        if label is None:
-            report.add(None, "grid_id", "", "missing_column", detail="grid_id")
-            raise ReadError(report)
-        mapping["grid_id"] = label
-        report.add(None, label, "", "id_from_name", "info", detail=label)
-    for mapped in mapping.values():
-        if mapped not in layer.columns:
-            report.add(None, mapped, "", "mapped_column_absent", detail=mapped)
-            raise ReadError(report)
-    geoms = layer.geometry.to_numpy()
-    if coord_system is not None:
-        system = parse_coord_system(coord_system)
-        if system.kind == "epsg":
-            geoms = layer.geometry.set_crs(system.epsg, allow_override=True).to_crs(4326).to_numpy()
-        else:
-            geoms = convert_geometries(layer.geometry.to_numpy(), system.label)
-    elif layer.crs is None:
-        report.add(None, "", "", "crs_assumed", "info", detail="WGS-84")
-    elif not layer.crs.equals("EPSG:4326"):
-        geoms = layer.geometry.to_crs(4326).to_numpy()
-    grids = pd.DataFrame(index=layer.index)
-    for field in GRID_COLUMNS:
-        column = mapping.get(field)
-        values = layer[column] if column else pd.Series("", index=layer.index)
-        if field in ("households", "population"):
-            grids[field] = pd.to_numeric(values, errors="coerce")
-        else:
-            grids[field] = values.fillna("").astype(str).str.strip()
-            grids[field] = grids[field].str.replace(r"\.0$", "", regex=True) if field in ("grid_id", "parent_id") else grids[field]
-    grids["name"] = grids["name"].where(grids["name"] != "", grids["grid_id"])
-    grids["level"] = grids["level"].where(grids["level"] != "", "grid")
-    return gpd.GeoDataFrame(grids, geometry=list(geoms), crs=4326).reset_index(drop=True), report
+    areas = areas_m2(grids.geometry.to_numpy()) if len(grids) else np.zeros(0)
+    return table.assign(area_m2=np.round(np.nan_to_num(areas)).astype(int))

@@ -5,6 +5,10 @@ US long with AM/PM (``01/01/2018 12:05:00 AM``), Chinese (``2024年3月1日 8时
 serial day numbers (``45352.33`` = days since 1899-12-30). Each format is tried on the whole
 column at once, most likely first (judged on a sample of the column); the first format that
 parses a value wins for that value.
+
+A time with an offset (``2024-03-01T08:00:00+08:00``, ``…Z``) is converted to the street's local
+time (the ``timezone`` setting, Asia/Shanghai by default) and stored without one, like every other
+time; a column may mix such times with local ones.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ _CHINESE = re.compile(
 
 
 _SAMPLE = 200
+_OFFSET = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2})$")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def _likely_formats(text: pd.Series) -> list[str]:
@@ -46,8 +52,17 @@ def _likely_formats(text: pd.Series) -> list[str]:
     sample = sample[sample != ""].head(_SAMPLE)
     if sample.empty:
         return list(_FORMATS)
-    hits = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in _FORMATS}
+    hits = {fmt: int(_try_format(sample, fmt).notna().sum()) for fmt in _FORMATS}
     return sorted(_FORMATS, key=lambda fmt: -hits[fmt])
+
+
+def _try_format(text: pd.Series, fmt: str) -> pd.Series:
+    """``text`` parsed with ``fmt`` (NaT where it does not fit; all NaT when the column cannot be parsed so)."""
+    try:
+        got = pd.to_datetime(text, format=fmt, errors="coerce")
+    except (ValueError, OverflowError, TypeError):   # e.g. offsets pandas will not mix in one column
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    return got.dt.tz_localize(None) if getattr(got.dt, "tz", None) is not None else got
 
 
 def _parse_chinese(values: pd.Series) -> pd.Series:
@@ -63,13 +78,15 @@ def _parse_chinese(values: pd.Series) -> pd.Series:
     return out
 
 
-def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_datetimes(values: pd.Series, timezone: str = DEFAULT_TIMEZONE) -> tuple[pd.Series, pd.Series]:
     """Parse a column of date texts.
 
     Parameters
     ----------
     values : pandas.Series
         Texts (or numbers, for Excel serials); empty and NaN mean "no date".
+    timezone : str
+        The IANA zone that times with an offset are converted to (then stored without one).
 
     Returns
     -------
@@ -79,17 +96,26 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         True where a non-empty value could not be parsed (to report, never to drop silently).
     """
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.to_datetime(values).astype("datetime64[ns]")
-        return parsed, pd.Series(False, index=values.index)
+        parsed = pd.to_datetime(values)
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
+        return parsed.astype("datetime64[ns]"), pd.Series(False, index=values.index)
     text = values.astype("string").str.strip()
     empty = text.isna() | (text == "")
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     todo = ~empty
-    for fmt in _likely_formats(text):
+    zoned = todo & text.str.contains(_OFFSET, na=False)
+    if zoned.any():
+        got = pd.to_datetime(text[zoned], format="ISO8601", utc=True, errors="coerce")
+        hit = got.notna()
+        if hit.any():
+            local = got[hit].dt.tz_convert(timezone).dt.tz_localize(None).astype("datetime64[ns]")
+            out[local.index] = local
+            todo[local.index] = False
+    for fmt in _likely_formats(text[todo]):
         if not todo.any():
             break
-        got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        got = got.dt.tz_localize(None) if getattr(got.dt, "tz", None) is not None else got
+        got = _try_format(text[todo], fmt)
         hit = got.notna()
         if hit.any():
             out[hit[hit].index] = got[hit].astype("datetime64[ns]")

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from analysis.geo.geometry import point_text, polygonal
 from analysis.geo.tiling import gap_parts, overlap_pairs
 from analysis.ingest.problems import ProblemReport
+from analysis.settings import Settings
 
 DEFAULT_MIN_AREA_M2 = 1.0
 
@@ -34,7 +35,8 @@ class GridCheck:
     report: ProblemReport
 
 
-def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2) -> GridCheck:
+def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, settings: Settings | None = None,
+                min_area_m2: float = DEFAULT_MIN_AREA_M2) -> GridCheck:
     """Repair and check a canonical grids frame (see :func:`analysis.ingest.boundaries.read_boundaries`).
 
     Parameters
@@ -43,6 +45,9 @@ def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, min
         Canonical grids, EPSG:4326.
     street : shapely geometry, optional
         The street boundary (WGS-84). Without it, gaps are the holes in the union of the grids.
+    settings : dict, optional
+        ``code_lengths`` (digits per level; codes must then be digits) and ``street_code`` (the
+        prefix every code must start with); both checks are off when the settings are empty.
     min_area_m2 : float
         Overlaps and gaps smaller than this are ignored (digitising noise).
     """
@@ -79,6 +84,7 @@ def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, min
             report.add(int(feature[i]), "grid_id", code, "child_code", "warning", parent)
         if parent not in known:
             report.add(int(feature[i]), "parent_id", parent, "unknown_parent", "warning", parent)
+    _code_rules(grids, keep, feature, settings or {}, report)
     rejected = grids[~keep].assign(feature=feature[~keep])
     grids = grids[keep].assign(feature=feature[keep]).reset_index(drop=True)
     for level in grids["level"].unique():
@@ -88,6 +94,21 @@ def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, min
         if len(layer):
             _gaps(layer, street, min_area_m2, report)
     return GridCheck(grids.drop(columns="feature"), rejected.drop(columns="feature"), report)
+
+
+def _code_rules(grids: gpd.GeoDataFrame, keep: np.ndarray, feature: np.ndarray, settings: Settings,
+                report: ProblemReport) -> None:
+    """The street's coding rule (warnings): digits only and so many of them per level, and the street's prefix."""
+    lengths: dict[str, int] = {str(k): int(v) for k, v in (settings.get("code_lengths") or {}).items()}
+    prefix = str(settings.get("street_code") or "")
+    for i in np.flatnonzero(keep).tolist():
+        code, level = str(grids.at[i, "grid_id"]), str(grids.at[i, "level"])
+        if lengths and not code.isdigit():
+            report.add(int(feature[i]), "grid_id", code, "code_not_digits", "warning")
+        elif level in lengths and len(code) != lengths[level]:
+            report.add(int(feature[i]), "grid_id", code, "code_length", "warning", f"{len(code)} ≠ {lengths[level]}")
+        if prefix and not code.startswith(prefix):
+            report.add(int(feature[i]), "grid_id", code, "street_prefix", "warning", prefix)
 
 
 def _overlaps(layer: gpd.GeoDataFrame, min_area_m2: float, report: ProblemReport) -> None:

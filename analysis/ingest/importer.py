@@ -16,13 +16,23 @@ import pandas as pd
 
 from analysis.geo.crs import parse_coord_system
 from analysis.ingest.address import Gazetteer
-from analysis.ingest.boundaries import read_boundaries, read_layer
+from analysis.ingest.boundaries import read_boundary_file, read_street
+from analysis.ingest.dates import parse_datetimes
 from analysis.ingest.geocode import geocode_incidents, grid_index
 from analysis.ingest.grid_checks import check_grids
 from analysis.ingest.incidents import coordinates_to_wgs84, normalise_incidents
+from analysis.ingest.layers import Source, Upload
 from analysis.ingest.problems import ProblemReport, ReadError
-from analysis.ingest.schema import BUILDING_FIELDS, BUILDING_REQUIRED, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
+from analysis.ingest.schema import (
+    BUILDING_FIELDS,
+    BUILDING_REQUIRED,
+    INCIDENT_FIELDS,
+    PEOPLE_FIELDS,
+    guess_mapping,
+    merged_mapping,
+)
 from analysis.ingest.tables import read_table
+from analysis.ingest.values import clean_ids, parse_flags, parse_numbers
 from analysis.settings import Settings, load_settings
 from analysis.store.database import Store
 
@@ -49,6 +59,18 @@ def _load(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:
     return bytes(source), name or "upload"
 
 
+def _fingerprint(source: Source, name: str | None) -> tuple[str, str]:
+    """The SHA-256 of a file (or of a set of uploaded files, in name order) and the name to record."""
+    if isinstance(source, (str, Path, bytes, bytearray)):
+        data, shown = _load(source, name)
+        return hashlib.sha256(data).hexdigest(), shown
+    files: list[Upload] = sorted(source, key=lambda u: u.name)
+    digest = hashlib.sha256()
+    for upload in files:
+        digest.update(upload.name.encode("utf-8") + b"\0" + upload.data)
+    return digest.hexdigest(), name or " + ".join(u.name for u in files)
+
+
 def _noop(fraction: float, message: str) -> None:
     return None
 
@@ -67,10 +89,12 @@ def gazetteer_for(store: Store, settings: Settings | None = None) -> tuple[Gazet
 
 def import_incidents(store: Store, source: str | Path | bytes, name: str | None = None,
                      mapping: dict[str, str] | None = None, coord_system: str = "wgs84",
-                     tolerance_m: float | None = None, progress: Progress = _noop) -> ImportResult:
+                     tolerance_m: float | None = None, progress: Progress = _noop,
+                     sheet: str | None = None) -> ImportResult:
     """Import an incident export: read, normalise, geocode onto the current grids, upsert.
 
-    ``tolerance_m`` defaults to the ``snap_tolerance_m`` setting.
+    ``mapping`` adds to the recognised columns (a field given as "" is left unmapped); ``tolerance_m``
+    defaults to the ``snap_tolerance_m`` setting; ``sheet`` chooses the sheet of a workbook.
 
     Raises
     ------
@@ -81,16 +105,16 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     """
     data, name = _load(source, name)
     progress(0.05, "read")
-    table, report = read_table(data, name)
-    mapping = mapping or guess_mapping(list(table.columns), INCIDENT_FIELDS)
+    table, report = read_table(data, name, sheet=sheet)
+    mapping = merged_mapping(guess_mapping(list(table.columns), INCIDENT_FIELDS), mapping)
     progress(0.25, "normalise")
-    read = normalise_incidents(table, mapping, coord_system)
+    settings = load_settings()
+    read = normalise_incidents(table, mapping, coord_system, settings["timezone"])
     report.extend(read.report)
     grids = store.grids()
     if grids.empty:
         raise LookupError("no grid boundaries in the store: import boundaries first")
     progress(0.5, "geocode")
-    settings = load_settings()
     tolerance_m = settings["snap_tolerance_m"] if tolerance_m is None else tolerance_m
     gazetteer, buildings = gazetteer_for(store, settings)
     geocoded = geocode_incidents(read.incidents, grid_index(grids), gazetteer, buildings, store.fixes(), tolerance_m)
@@ -109,63 +133,134 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     return ImportResult(batch, len(table), len(read.incidents), len(read.rejected), report, methods, review_rows)
 
 
-def import_boundaries(store: Store, source: str | Path | bytes, name: str | None = None,
-                      coord_system: str | None = None, mapping: dict[str, str] | None = None,
-                      version_name: str | None = None, street_source: str | Path | bytes | None = None,
-                      street_name: str | None = None, make_current: bool = True) -> ImportResult:
-    """Import a grid layer as a new boundary version (checked; the report says what was wrong)."""
-    data, name = _load(source, name)
-    layer, report = read_boundaries(data, name, coord_system, mapping)
-    street = None
-    if street_source is not None:
-        street_data, street_name = _load(street_source, street_name)
-        street_layer = read_layer(street_data, street_name)
-        if street_layer.crs is not None and not street_layer.crs.equals("EPSG:4326"):
-            street_layer = street_layer.to_crs(4326)
-        street = street_layer.geometry.union_all()
-    checked = check_grids(layer, street)
+def import_boundaries(store: Store, source: Source, name: str | None = None, coord_system: str | None = None,
+                      mapping: dict[str, str] | None = None, version_name: str | None = None,
+                      street_source: Source | None = None, street_name: str | None = None,
+                      make_current: bool = True, layer: str | None = None,
+                      encoding: str | None = None) -> ImportResult:
+    """Import a grid layer as a new boundary version (checked; the report says what was wrong).
+
+    ``source`` is a path, the bytes of one file (with ``name``) or several uploaded files (a
+    Shapefile set); ``mapping`` adds to the recognised columns; ``layer`` and ``encoding`` choose the
+    layer of a file with several and the text encoding of a Shapefile's ``.dbf``. The street outline
+    comes from ``street_source``, else from a street (街道) feature of the layer itself.
+
+    Raises
+    ------
+    ReadError
+        The file cannot be read (see :func:`~analysis.ingest.boundaries.read_boundary_file`), or no grid
+        of it is usable: nothing is written, and the current division stays current.
+    """
+    digest, name = _fingerprint(source, name)
+    read = read_boundary_file(source, name, coord_system, mapping, layer, encoding)
+    report = read.report
+    street = read.street if street_source is None else read_street(street_source, street_name, coord_system)
+    checked = check_grids(read.grids, street, load_settings())
     report.extend(checked.report)
+    usable = checked.grids[checked.grids["level"] == "grid"] if (checked.grids["level"] == "grid").any() \
+        else checked.grids[checked.grids["level"] != "community"]
+    if usable.empty:
+        report.add(None, "", name, "no_usable_grids", detail=str(len(read.grids)))
+        raise ReadError(report)
     with store.transaction() as conn:
-        batch = store.add_batch(conn, "boundaries", name, hashlib.sha256(data).hexdigest(), len(layer),
-                                len(checked.grids), len(checked.rejected), coord_system or "")
+        batch = store.add_batch(conn, "boundaries", name, digest, len(read.grids), len(checked.grids),
+                                len(checked.rejected), coord_system or "")
         version = store.add_boundary_version(conn, version_name or Path(name).stem, checked.grids, batch,
                                              street, make_current=make_current)
         store.add_problems(conn, batch, report)
-    return ImportResult(batch, len(layer), len(checked.grids), len(checked.rejected), report, version_id=version)
+    return ImportResult(batch, len(read.grids), len(checked.grids), len(checked.rejected), report,
+                        version_id=version)
+
+
+REGISTER_DEFAULTS: dict[str, dict[str, object]] = {
+    "buildings": {"aliases": "", "community": "", "households": 0, "population": 0},
+    "workers": {"name": "", "role": "", "grid_id": ""},
+    "volunteers": {"name": "", "team": "", "grid_id": "", "active": True},
+    "services": {"hours": 0.0, "grid_id": "", "activity": ""},
+}
+REGISTER_NUMBERS = ("households", "population", "hours")
 
 
 def import_register(store: Store, kind: str, source: str | Path | bytes, name: str | None = None,
-                    coord_system: str = "wgs84", mapping: dict[str, str] | None = None) -> ImportResult:
+                    coord_system: str = "wgs84", mapping: dict[str, str] | None = None,
+                    sheet: str | None = None) -> ImportResult:
     """Replace a register (buildings, workers, volunteers or services) from a table.
 
-    Buildings need an id, an address and coordinates; a building row without usable coordinates
-    is rejected and reported. Volunteers may lack a location (kept; unreadable values warned).
+    Read as people type registers: ids cleaned (full-width, invisible characters), numbers with units
+    (12户, 2小时, 约30), yes/no words (是/否/√/×/在职/离职). Rows that cannot be used are rejected and
+    reported: a building without usable coordinates, an id given twice (the last row wins), a service
+    without a readable date. Volunteers may lack a location (kept).
+
+    Raises
+    ------
+    ReadError
+        A required column is missing, or no row at all can be used: the stored register is kept.
     """
     data, name = _load(source, name)
-    table, report = read_table(data, name)
+    table, report = read_table(data, name, sheet=sheet)
     fields = BUILDING_FIELDS if kind == "buildings" else PEOPLE_FIELDS[kind]
-    mapping = mapping or guess_mapping(list(table.columns), fields)
-    required = BUILDING_REQUIRED if kind == "buildings" else (next(iter(fields)),)
+    mapping = merged_mapping(guess_mapping(list(table.columns), fields), mapping)
+    required = BUILDING_REQUIRED if kind == "buildings" else (next(iter(fields)),) + (("date",) if kind == "services"
+                                                                                     else ())
     missing = [f for f in required if f not in mapping]
+    for header in mapping.values():
+        if header not in table.columns:
+            report.add(None, header, "", "mapped_column_absent", detail=header)
+            raise ReadError(report)
     if missing:
         for f in missing:
             report.add(None, f, "", "missing_column", detail=f)
         raise ReadError(report)
-    frame = pd.DataFrame({f: table[c].astype(str).str.strip() for f, c in mapping.items()})
+    frame = pd.DataFrame({f: table[c].astype(str).str.strip() for f, c in mapping.items() if f not in ("lon", "lat")},
+                         index=table.index)
     frame["source_row"] = np.arange(len(frame)) + 2
+    rows = frame["source_row"]
     keep = pd.Series(True, index=frame.index)
-    if "lon" in frame:
-        coords = coordinates_to_wgs84(table, mapping, parse_coord_system(coord_system), frame["source_row"], report)
+    id_field = next(iter(fields))
+    frame[id_field] = clean_ids(frame[id_field])
+    empty = frame[id_field] == ""
+    for row in rows[empty]:
+        report.add(int(row), mapping[id_field], "", "missing_register_id")
+    keep &= ~empty
+    if "lon" in mapping:
+        coords = coordinates_to_wgs84(table, mapping, parse_coord_system(coord_system), rows, report)
         frame["lon"], frame["lat"] = coords["lon"], coords["lat"]
         if kind == "buildings":  # a building without a point cannot place anything: rejected, reported
-            keep = frame["lon"].notna()
-            for row in frame.loc[~keep, "source_row"]:
+            no_point = frame["lon"].isna() & keep
+            for row in rows[no_point]:
                 report.add(int(row), "lon/lat", "", "missing_coordinates")
-    for column in ("households", "population", "hours"):
+            keep &= ~no_point
+    elif kind == "buildings":
+        report.add(None, "lon/lat", "", "missing_column", detail="lon/lat")
+        raise ReadError(report)
+    for column in REGISTER_NUMBERS:
         if column in frame:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0)
+            numbers, bad = parse_numbers(frame[column])
+            for row, value in zip(rows[bad], frame[column][bad]):
+                report.add(int(row), mapping[column], value, "bad_number", "warning", detail=value)
+            frame[column] = numbers.fillna(0)
     if "active" in frame:
-        frame["active"] = frame["active"].isin(["是", "1", "true", "True", "Y", "y", "在册"])
+        flags, unknown = parse_flags(frame["active"])
+        for row, value in zip(rows[unknown], frame["active"][unknown]):
+            report.add(int(row), mapping["active"], value, "unknown_flag", "warning", detail=value)
+        frame["active"] = flags
+    if "date" in frame:
+        dates, unreadable = parse_datetimes(frame["date"], load_settings()["timezone"])
+        bad_or_empty = (unreadable | dates.isna()) & keep
+        for row, value in zip(rows[bad_or_empty], frame["date"][bad_or_empty]):
+            report.add(int(row), mapping["date"], value, "bad_date", detail=value)
+        keep &= ~bad_or_empty
+        frame["date"] = dates.dt.strftime("%Y-%m-%d")
+    dup = frame[id_field].duplicated(keep="last") & keep if kind != "services" else pd.Series(False, index=frame.index)
+    for row, value in zip(rows[dup], frame[id_field][dup]):
+        report.add(int(row), mapping[id_field], value, "duplicate_register_id", detail=value)
+    keep &= ~dup
+    if not keep.any():
+        report.add(None, "", name, "register_all_rejected", detail=str(len(table)))
+        raise ReadError(report)
+    for column, default in REGISTER_DEFAULTS[kind].items():
+        if column not in frame:
+            frame[column] = pd.Series([default] * len(frame), index=frame.index)
     with store.transaction() as conn:
         written = store.replace_register(conn, kind, frame[keep])
         batch = store.add_batch(conn, kind, name, hashlib.sha256(data).hexdigest(), len(table), written,

@@ -2,9 +2,14 @@
 
 Validation rules (each broken rule is a line in the problem report):
 
-* ``incident_id`` empty -> row rejected (kept for review).
-* ``reported_at`` empty or unparseable -> row rejected.
-* the same id twice -> the last row in the file wins, earlier rows rejected.
+* ``incident_id`` is read as a person reads it (full-width characters and invisible ones cleaned);
+  empty -> row rejected (kept for review).
+* ``reported_at`` empty or unparseable -> row rejected; a report dated after today -> kept, warning
+  (and it does not move the period the pages show).
+* a date and its time of day in two columns (上报日期 + 上报时间) are read as one time.
+* times with an offset (``+08:00``, ``Z``) are converted to the street's time zone.
+* the same id twice -> the last row in the file wins, earlier rows rejected; the report names a
+  column whose values are unique, when the file has one (it may be the real id).
 * ``due_at`` / ``closed_at`` unparseable -> kept as empty, warning.
 * closed before reported -> kept, warning (durations leave it out later).
 * coordinates that are not numbers, out of range, half given or in an unknown system -> the
@@ -15,6 +20,7 @@ Validation rules (each broken rule is a line in the problem report):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,11 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.geo.crs import CoordSystem, parse_coord_system, to_wgs84
-from analysis.ingest.dates import parse_datetimes
+from analysis.ingest.dates import DEFAULT_TIMEZONE, parse_datetimes
 from analysis.ingest.problems import ProblemReport, ReadError
-from analysis.ingest.schema import HANDLED_LEVELS, INCIDENT_FIELDS, INCIDENT_REQUIRED
+from analysis.ingest.schema import HANDLED_LEVELS, INCIDENT_FIELDS, INCIDENT_REQUIRED, TIME_OF_DAY_FIELDS
+from analysis.ingest.values import clean_ids
 
-CANONICAL_COLUMNS = (*INCIDENT_FIELDS, "source_row")
+CANONICAL_COLUMNS = (*(f for f in INCIDENT_FIELDS if f not in TIME_OF_DAY_FIELDS), "source_row")
 _DATE_FIELDS = ("reported_at", "due_at", "closed_at")
 _TEXT_FIELDS = ("incident_id", "category", "subcategory", "source", "status", "address",
                 "handler", "reporter_phone", "satisfaction", "reopened")
@@ -149,8 +156,74 @@ def _handled_level(values: pd.Series) -> pd.Series:
     return values.map({text: one(text) for text in values.unique()})
 
 
+_TIME_ONLY = re.compile(r"^\d{1,2}[:：时点]\d{1,2}(?:[:：分]\d{1,2}秒?)?(?:\s*[AaPp][Mm])?$")
+_DATE_ONLY = re.compile(r"^(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}/\d{1,2}/\d{2,4})$")
+_ID_LIKE = re.compile(r"(id|编号|号|no|number|num|case|sr)$", re.IGNORECASE)
+
+
+def _share(values: pd.Series, pattern: re.Pattern[str]) -> float:
+    """The share of non-empty cells that match ``pattern`` (0 for an empty column)."""
+    text = values.astype(str).str.strip()
+    text = text[text != ""].head(500)
+    return float(text.str.match(pattern).mean()) if len(text) else 0.0
+
+
+def _companion(table: pd.DataFrame, column: str, pattern: re.Pattern[str], taken: set[str]) -> str | None:
+    """The column that holds the other half (date or time of day) of ``column``: the only one whose cells
+    fit ``pattern``, or of several the one whose header shares the longest start with ``column``'s."""
+    found = [c for c in table.columns if c != column and c not in taken and _share(table[c], pattern) >= 0.9]
+    if len(found) <= 1:
+        return found[0] if found else None
+    def common(other: str) -> int:
+        n = 0
+        while n < min(len(other), len(column)) and other[n] == column[n]:
+            n += 1
+        return n
+    best = max(found, key=common)
+    return best if common(best) > 0 and sum(common(c) == common(best) for c in found) == 1 else None
+
+
+def combine_date_and_time(table: pd.DataFrame, mapping: dict[str, str],
+                          report: ProblemReport) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Read a date and its time of day kept in two columns (上报日期 + 上报时间) as one time.
+
+    The pair comes from the mapping (``reported_at`` + ``reported_time`` …) or is found: a mapped column
+    holding dates only beside one holding times of day only (or the other way round). The combined
+    column is added to the table, and the mapping points at it; a note says so.
+    """
+    mapping = dict(mapping)
+    taken = set(mapping.values())
+    for field, time_field in zip(("reported_at", "due_at", "closed_at"), TIME_OF_DAY_FIELDS):
+        date_column, time_column = mapping.get(field), mapping.pop(time_field, None)
+        if date_column is None:
+            continue
+        if time_column is None and _share(table[date_column], _TIME_ONLY) >= 0.9:
+            other = _companion(table, date_column, _DATE_ONLY, taken)
+            date_column, time_column = (other, date_column) if other else (date_column, None)
+        elif time_column is None and _share(table[date_column], _DATE_ONLY) >= 0.9:
+            time_column = _companion(table, date_column, _TIME_ONLY, taken)
+        if time_column is None or date_column is None:
+            continue
+        name = f"{date_column} + {time_column}"
+        day, clock = table[date_column].astype(str).str.strip(), table[time_column].astype(str).str.strip()
+        table = table.assign(**{name: (day + " " + clock).where(clock != "", day).where(day != "", "")})
+        mapping[field] = name
+        taken |= {date_column, time_column}
+        report.add(None, name, "", "date_time_combined", "info", detail=name)
+    return table, mapping
+
+
+def _unique_columns(table: pd.DataFrame, rows: pd.Series, besides: str) -> list[str]:
+    """Columns whose cells are all filled and all different over ``rows`` (id-like names first)."""
+    chosen = table[rows.to_numpy()]
+    found = [c for c in chosen.columns if c != besides and (chosen[c].astype(str).str.strip() != "").all()
+             and chosen[c].is_unique]
+    return sorted(found, key=lambda c: (not _ID_LIKE.search(str(c)), list(chosen.columns).index(c)))
+
+
 def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
-                        default_system: CoordSystem | str = "wgs84") -> IncidentRead:
+                        default_system: CoordSystem | str = "wgs84", timezone: str = DEFAULT_TIMEZONE,
+                        now: pd.Timestamp | None = None) -> IncidentRead:
     """Turn a raw incident table (all text) into the canonical incidents frame.
 
     Parameters
@@ -161,21 +234,26 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
         ``{canonical_field: header}`` (see :func:`analysis.ingest.schema.guess_mapping`).
     default_system : CoordSystem or str
         The coordinate system of rows that do not name their own.
+    timezone : str
+        The street's time zone: times with an offset are converted to it.
+    now : pandas.Timestamp, optional
+        Today, for flagging reports dated in the future (default: now).
 
     Raises
     ------
     ReadError
         A required column is missing or a mapped header is absent.
     """
+    report = ProblemReport()
+    table, mapping = combine_date_and_time(table.reset_index(drop=True), mapping, report)
     _check_mapping(table, mapping)
     default_system = parse_coord_system(default_system)
-    report = ProblemReport()
-    table = table.reset_index(drop=True)
     out = pd.DataFrame(index=table.index)
     out["source_row"] = table.index.to_numpy() + 2
     for field in _TEXT_FIELDS + ("handled_level",):
         out[field] = table[mapping[field]].astype(str).str.strip() if field in mapping else ""
     out["handled_level"] = _handled_level(out["handled_level"])
+    out["incident_id"] = clean_ids(out["incident_id"])
     reject = pd.Series("", index=out.index, dtype=object)
 
     missing = out["incident_id"] == ""
@@ -187,7 +265,7 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
         if field not in mapping:
             out[field] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
             continue
-        parsed, bad = parse_datetimes(table[mapping[field]])
+        parsed, bad = parse_datetimes(table[mapping[field]], timezone)
         out[field] = parsed
         raw = table[mapping[field]].astype(str)
         if field == "reported_at":
@@ -198,6 +276,9 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
             _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "error",
                          list(raw[bad]))
             reject[bad] = "bad_date"
+            future = (parsed > (pd.Timestamp.now() if now is None else now) + pd.Timedelta(days=1)) & (reject == "")
+            _report_rows(report, out.loc[future, "source_row"], mapping[field], raw[future], "future_date", "warning",
+                         list(raw[future]))
         else:
             _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "warning",
                          list(raw[bad]))
@@ -217,6 +298,10 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
         winners = out.loc[dup, "incident_id"].map(last_row)
         _report_rows(report, out.loc[dup, "source_row"], mapping["incident_id"], out.loc[dup, "incident_id"],
                      "duplicate_id", "error", [str(w) for w in winners])
+        unique = _unique_columns(table, reject == "", mapping["incident_id"])
+        if unique:
+            report.add(None, mapping["incident_id"], "", "duplicate_id_hint", "info",
+                       detail=unique[0])
         reject[dup] = "duplicate_id"
 
     bad_rows = reject != ""

@@ -48,6 +48,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gap": ("街道边界内有未划入网格的空隙：{detail}", "Gap inside the street boundary not covered by any grid: {detail}"),
     "id_from_name": ("没有网格编号列，以名称「{detail}」列作编号", "No grid id column: the name column '{detail}' is used as the id"),
     "crs_assumed": ("文件未声明坐标系，按 {detail} 读取", "The file names no coordinate system: read as {detail}"),
+    "date_time_combined": ("日期和时刻分在两列，已合并读取：{detail}", "Date and time of day are in two columns: read together as {detail}"),
+    "future_date": ("上报时间「{detail}」晚于今天：已导入，但不用于确定统计时段",
+                    "Reported '{detail}', after today: imported, but not used to place the pages' periods"),
+    "duplicate_id_hint": ("编号列有重复；列「{detail}」的值互不重复，它可能才是事件编号（可在列映射中改选）",
+                          "The id column has duplicates; the values of column '{detail}' are all different: it may "
+                          "be the real id (choose it in the column mapping)"),
+    "sheet_chosen": ("工作簿有多个工作表，读取了「{detail}」；可在工作表选择中换一个",
+                     "The workbook has several sheets; read '{detail}' (choose another in the sheet choice)"),
+    "unknown_sheet": ("工作簿中没有工作表「{detail}」", "The workbook has no sheet '{detail}'"),
+    "missing_register_id": ("编号为空，未导入", "The id is empty: not imported"),
+    "duplicate_register_id": ("编号「{detail}」重复，保留文件中最后一行", "Id '{detail}' appears twice: the last row in the file is kept"),
+    "unknown_flag": ("「{detail}」不是“是/否”，按“否”处理", "'{detail}' is neither yes nor no: read as no"),
+    "register_all_rejected": ("文件的 {detail} 行都不能使用（原因见上），库中原有的名册保持不变",
+                              "None of the file's {detail} rows can be used (see above): the stored register is kept"),
+    # boundary files
+    "several_layers_uploaded": ("一次只能导入一个图层，收到的文件：{detail}",
+                                "One layer at a time, please; the files received: {detail}"),
+    "shapefile_incomplete": ("Shapefile 不完整：缺少 {detail}。请把 .shp、.dbf、.shx、.prj（和 .cpg）一起上传，或打包成 .zip",
+                             "The Shapefile is incomplete: {detail} is missing. Upload the .shp, .dbf, .shx, .prj (and "
+                             ".cpg) together, or as one .zip"),
+    "shx_rebuilt": ("缺少索引文件 {detail}，已根据 .shp 重建", "The index file {detail} is missing: rebuilt from the .shp"),
+    "dbf_encoding": ("属性表（.dbf）没有 .cpg 说明编码，按内容识别为 {detail}",
+                     "The attribute table (.dbf) has no .cpg naming its encoding: read as {detail}, detected from "
+                     "its contents"),
+    "kml_folders": ("KML 的各个文件夹都已读取：{detail}", "Every folder of the KML was read: {detail}"),
+    "unknown_layer": ("文件中没有图层「{detail}」", "The file has no layer '{detail}'"),
+    "layer_chosen": ("文件有多个图层，读取了「{detail}」；可在图层选择中换一个",
+                     "The file has several layers; read '{detail}' (choose another in the layer choice)"),
+    "crs_missing_metres": ("坐标是米制（如 {detail}）但文件未声明坐标系：请选择坐标系（如 EPSG:4547）后再导入",
+                           "The coordinates are in metres (e.g. {detail}) but the file names no coordinate system: "
+                           "choose one (e.g. EPSG:4547) and import again"),
+    "no_polygons": ("文件中没有面要素（只有：{detail}），不能作为网格边界",
+                    "The file has no polygons (only: {detail}): it cannot be a grid layer"),
+    "codes_generated": ("没有编号列，也没有不重复的名称：已按从西到东、从北到南的顺序生成 {detail} 个编号（G0001 起）",
+                        "No code column and no unique names: {detail} codes were made (G0001 on, west to east, north "
+                        "to south)"),
+    "id_generated": ("网格编号为空：已用名称或生成的编号代替", "Empty code: the name or a made code is used instead"),
+    "parts_merged": ("{detail} 个要素共用这个编号，已合并为一个多部分网格",
+                     "{detail} features share this code: joined into one grid in several parts"),
+    "community_from_folder": ("没有社区列：以 KML 的 {detail} 个文件夹作为社区",
+                              "No community column: the KML's {detail} folders are the communities"),
+    "unknown_level": ("无法识别的层级「{detail}」，按网格处理", "Unrecognised level '{detail}': read as a grid"),
+    "no_usable_grids": ("文件中的 {detail} 个要素都不能用作网格（见上面各行），未导入，现行划分不变",
+                        "None of the file's {detail} features can be a grid (see the lines above): nothing was "
+                        "imported, the current division stays"),
+    "code_not_digits": ("编号不全是数字", "The code is not all digits"),
+    "code_length": ("编号位数不符合编码规则（{detail}）", "The code's length breaks the coding rule ({detail})"),
+    "street_prefix": ("编号不以街道编码「{detail}」开头", "The code does not start with the street's code '{detail}'"),
 }
 
 @dataclass(frozen=True)

@@ -30,7 +30,12 @@ INCIDENT_FIELDS: dict[str, tuple[str, ...]] = {
     "reporter_phone": ("联系电话", "电话", "手机号", "手机", "reporter_phone", "phone"),
     "satisfaction": ("满意度", "评价", "satisfaction"),
     "reopened": ("返工次数", "重办次数", "退回次数", "reopened", "reopen_count"),
+    # a time of day kept apart from its date (上报日期 + 上报时刻): combined with it on reading
+    "reported_time": ("上报时刻", "发生时刻", "reported_time", "report_time"),
+    "due_time": ("期限时刻", "due_time"),
+    "closed_time": ("办结时刻", "结案时刻", "closed_time", "close_time"),
 }
+TIME_OF_DAY_FIELDS = ("reported_time", "due_time", "closed_time")
 INCIDENT_REQUIRED = ("incident_id", "reported_at")
 
 BUILDING_FIELDS: dict[str, tuple[str, ...]] = {
@@ -46,13 +51,13 @@ BUILDING_FIELDS: dict[str, tuple[str, ...]] = {
 BUILDING_REQUIRED = ("building_id", "address")
 
 GRID_FIELDS: dict[str, tuple[str, ...]] = {
-    "grid_id": ("网格编号", "网格编码", "编码", "编号", "grid_id", "code"),
-    "name": ("网格名称", "名称", "name"),
-    "level": ("层级", "级别", "level"),
-    "parent_id": ("上级编号", "上级编码", "parent_id", "parent"),
-    "community": ("社区", "所属社区", "community"),
-    "households": ("户数", "households"),
-    "population": ("人口", "population"),
+    "grid_id": ("网格编号", "网格编码", "网格代码", "编码", "编号", "代码", "grid_id", "grid_code", "code"),
+    "name": ("网格名称", "名称", "名字", "name"),
+    "level": ("层级", "级别", "网格层级", "网格级别", "level"),
+    "parent_id": ("上级编号", "上级编码", "上级代码", "父级编码", "parent_id", "parent_code", "parent"),
+    "community": ("社区", "所属社区", "社区名称", "community"),
+    "households": ("户数", "住户数", "总户数", "households"),
+    "population": ("人口", "人数", "常住人口", "population"),
 }
 
 PEOPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -69,11 +74,40 @@ PEOPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 HANDLED_LEVELS = ("grid", "community", "street", "department")
 
+# words a boundary file's level column uses -> the canonical level (``street`` is the street outline)
+LEVEL_WORDS: dict[str, tuple[str, ...]] = {
+    "street": ("街道", "街道办", "街道办事处", "乡镇", "镇", "乡", "street", "subdistrict", "town"),
+    "community": ("社区", "社区居委会", "居委会", "村", "村委会", "行政村", "community", "neighbourhood",
+                  "neighborhood", "village"),
+    "grid": ("网格", "单元网格", "基础网格", "综合网格", "一级网格", "grid", "cell", "unit"),
+    "micro": ("微网格", "小区", "楼栋网格", "二级网格", "专属网格", "micro", "micro-grid", "microgrid", "sub-grid",
+              "subgrid", "estate"),
+}
+_LEVEL_OF = {_w.lower(): _level for _level, _words in LEVEL_WORDS.items() for _w in (*_words, _level)}
+
+
+def level_of(word: str) -> str | None:
+    """The canonical level a boundary file's level word names (None when it is not one of them)."""
+    return _LEVEL_OF.get(re.sub(r"\s+", "", str(word)).lower())
+
 
 def _key(header: str) -> str:
     """Header comparison key: lower case, no spaces, underscores, brackets or units."""
     text = re.sub(r"[（(][^）)]*[）)]", "", str(header))
     return re.sub(r"[\s_\-:：]", "", text).lower()
+
+
+def merged_mapping(guessed: dict[str, str], given: dict[str, str] | None) -> dict[str, str]:
+    """What was recognised, overridden by what the user said: a field mapped in ``given`` takes its header
+    (which no other field keeps), and a field given as ``""`` is not mapped at all."""
+    out = dict(guessed)
+    for field, header in (given or {}).items():
+        if header:
+            out = {f: h for f, h in out.items() if h != header}
+            out[field] = header
+        else:
+            out.pop(field, None)
+    return out
 
 
 def guess_mapping(headers: list[str], fields: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -67,8 +67,8 @@ def test_messy_addresses_mostly_match():
 
 
 def test_the_demo_division_is_a_clean_coverage():
-    from analysis.ingest.boundaries import read_boundaries, read_layer
+    from analysis.ingest.boundaries import read_boundaries, read_street
     from analysis.ingest.grid_checks import check_grids
     grids, _ = read_boundaries(DEMO_DIR / "grids.geojson")
-    street = read_layer(DEMO_DIR / "street.geojson").geometry.union_all()
+    street = read_street(DEMO_DIR / "street.geojson")
     assert len(check_grids(grids, street).report) == 0     # no gap, overlap, bad code or invalid polygon

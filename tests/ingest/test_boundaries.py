@@ -81,7 +81,7 @@ def test_kml_without_an_id_field_uses_the_names(tmp_path):
 @pytest.mark.parametrize("name, data, code", [
     ("g.geojson", b"", "empty_file"),
     ("g.geojson", b"{not json", "unreadable_file"),
-    ("g.shp", b"xx", "unsupported_format"),       # a lone .shp upload: its .dbf/.prj are missing
+    ("g.shp", b"xx", "shapefile_incomplete"),     # a lone .shp upload: its .dbf is missing, and the message says so
     ("g.txt", b"xx", "unsupported_format"),
 ])
 def test_bad_boundary_files(name, data, code):
