@@ -12,7 +12,8 @@ from ui.map_figure import coverage_figure, show
 from ui.theme import chart_config, presenting, style_figure
 from ui.widgets import coloured, downloads
 
-view = analysis_page("page_coverage", "coverage_title")
+view = analysis_page("page_coverage", "coverage_title",
+                     needs=("volunteers", "volunteer_locations", "services", "buildings"))
 st.caption(t("coverage_caption", days=view.settings["active_days"]))
 left, right = st.columns(2)
 radius = left.slider(t("radius"), 100, 800, int(view.settings["walk_radius_m"]), 50, key="cov_radius")

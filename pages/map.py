@@ -12,7 +12,7 @@ from ui.map_figure import figure, measure_text, show
 from ui.theme import presenting, style_figure
 from ui.widgets import downloads
 
-view = analysis_page("page_map", "map_title")
+view = analysis_page("page_map", "map_title", needs=("incidents", "households"))
 absent = missing()
 if absent:
     st.error(t("assets_missing", files=", ".join(absent)))

@@ -10,7 +10,8 @@ from ui.i18n import t
 from ui.theme import style_figure
 from ui.widgets import downloads
 
-view = analysis_page("page_overview", "overview_title")
+view = analysis_page("page_overview", "overview_title",
+                     needs=("deadlines", "closing_times", "handled_levels"))
 if view.dataset.anchor is None:
     st.info(t("no_incidents"))
     st.stop()

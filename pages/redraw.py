@@ -12,6 +12,7 @@ from analysis.settings import load_settings
 from ui import loaders
 from ui import redraw_state as rs
 from ui.cards import cards
+from ui.filters import show_gaps
 from ui.i18n import t
 from ui.map_figure import show
 from ui.page import setup
@@ -27,6 +28,7 @@ bench = rs.workbench()
 if bench is None:
     st.info(t("no_boundaries"))
     st.stop()
+show_gaps(*bench.key, ("buildings", "households"))
 
 names = dict(zip(bench.current.grids["grid_id"], bench.current.grids["name"]))
 

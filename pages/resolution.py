@@ -26,7 +26,8 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={k: t(v) for k, v in COLUMNS.items()})
 
 
-view = analysis_page("page_resolution", "resolution_title")
+view = analysis_page("page_resolution", "resolution_title",
+                     needs=("incidents", "deadlines", "closing_times", "categories", "handled_levels", "handlers"))
 by = st.segmented_control(t("res_by"), loaders.GROUPINGS, default="grid_id", key="res_by",
                           format_func=lambda g: t(f"by_{g}")) or "grid_id"
 tables = loaders.resolution(*view.key, by)

@@ -11,7 +11,8 @@ from ui.i18n import t
 from ui.theme import chart_config, style_figure
 from ui.widgets import coloured, downloads
 
-view = analysis_page("page_workload", "workload_title")
+view = analysis_page("page_workload", "workload_title",
+                     needs=("workers", "fulltime_workers", "households"))
 st.caption(t("workload_caption") + " " + t("chart_png"))
 table = loaders.workload(*view.key)
 shown = table[table["in_scope"]]

@@ -202,13 +202,26 @@ def period_caption(view: View) -> str:
              anchor=anchor.strftime("%Y-%m-%d %H:%M") if anchor is not None else "—")
 
 
-def analysis_page(page: str, title: str) -> View:
+def analysis_page(page: str, title: str, needs: tuple[str, ...] = ()) -> View:
     """Start an analysis page: set-up, title, the shared filters and the period line; stops the page when
-    the store has no grids yet (the sidebar then says what to do)."""
+    the store has no grids yet (the sidebar then says what to do).
+
+    ``needs`` are the gaps of the data (:data:`analysis.metrics.completeness.GAPS`) that matter to the
+    page: each one the data has is named, with how to fill it.
+    """
     setup(page)
     st.title(t(title))
     view = sidebar(page)
     if view is None:
         st.stop()
     st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+    show_gaps(view.rev, view.version, needs)
     return view
+
+
+def show_gaps(rev: str, version: int, needs: tuple[str, ...]) -> None:
+    """Name each gap of the data in ``needs`` that the data of ``version`` has, with how to fill it."""
+    found = loaders.gaps(rev, version)
+    for gap in needs:
+        if gap in found:
+            st.info(t(f"gap_{gap}"))

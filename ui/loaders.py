@@ -10,6 +10,7 @@ import streamlit as st
 from analysis.maps.view import MapData, map_data
 from analysis.metrics import coverage as cover
 from analysis.metrics import resolution_tables as rt
+from analysis.metrics.completeness import missing_data
 from analysis.metrics.dataset import Dataset, load_dataset
 from analysis.metrics.filters import Filters, from_query
 from analysis.metrics.grid_card import GridCard, grid_card
@@ -88,6 +89,12 @@ def versions(rev: str) -> pd.DataFrame:
 def dataset(rev: str, version: int) -> Dataset:
     """The store's data attributed to boundary ``version`` at revision ``rev`` (shared, not copied)."""
     return load_dataset(store(), version)
+
+
+@st.cache_data(show_spinner=False)
+def gaps(rev: str, version: int) -> set[str]:
+    """What the data of boundary ``version`` lacks (:func:`analysis.metrics.completeness.missing_data`)."""
+    return missing_data(dataset(rev, version), load_settings()["fulltime_roles"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)

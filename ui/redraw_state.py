@@ -327,7 +327,7 @@ def selected_buildings() -> pd.DataFrame:
     bench = _bench()
     b = space().buildings[bench.selected]
     grids = bench.current.grids
-    inside = shapely.STRtree(grids.geometry.to_numpy()).query(shapely.points(b["lon"], b["lat"]),
+    inside = shapely.STRtree(grids.geometry.to_numpy()).query(shapely.points(b["lon"].to_numpy(float), b["lat"].to_numpy(float)),
                                                               predicate="intersects")
     where = np.full(len(b), "", dtype=object)
     where[inside[0][::-1]] = grids["name"].to_numpy()[inside[1][::-1]]

@@ -487,7 +487,8 @@ def build_map(spec: MapSpec) -> folium.Map:
             xmin, ymin, xmax, ymax = shapely.total_bounds(shift.geoms(chosen.geometry.to_numpy()))
 
     for points in spec.point_layers:
-        _point_layer(points, shift).add_to(fmap)
+        if len(points.points):      # an empty layer has nothing to show (and folium refuses its tooltip)
+            _point_layer(points, shift).add_to(fmap)
     for layer in spec.extra_layers:
         layer.add_to(fmap)
 

@@ -45,8 +45,10 @@ class Dataset:
         the incident is in no grid of this version), ``community`` likewise; ``lon``/``lat`` are
         where the incident is (its building's point when placed by address).
     grids : geopandas.GeoDataFrame
-        Grid-level polygons sorted by ``grid_id``: ``grid_id``, ``name``, ``community``,
-        ``parent_id``, ``households``, ``population``, ``workers``, ``volunteers``.
+        Grid-level polygons sorted by ``grid_id``: ``grid_id``, ``name`` (as the pages show it: the
+        grid's name, with its code in brackets when another grid has the same name, the code when it
+        has none), ``community``, ``parent_id``, ``households``, ``population``, ``workers``,
+        ``volunteers``.
     communities : geopandas.GeoDataFrame
         ``community``, geometry (the version's community polygons, else the union of its grids).
     street : shapely geometry or None
@@ -93,6 +95,15 @@ def _locate(ids: np.ndarray, geoms: np.ndarray, lon: np.ndarray, lat: np.ndarray
     known = pd.Index(ids).get_indexer(fallback[missing]) >= 0   # a hash look-up: np.isin on text is slow
     out[missing[known]] = fallback[missing[known]]
     return out
+
+
+def shown_names(names: pd.Series, codes: pd.Series) -> pd.Series:
+    """Names a person can tell apart: a name shared by several grids gets its code in brackets
+    (``同名网格（G1）``), and a grid without a name is called by its code."""
+    text = names.fillna("").astype(str).str.strip()
+    text = text.where(text != "", codes.astype(str))
+    shared = text.duplicated(keep=False)
+    return text.where(~shared, text + "（" + codes.astype(str) + "）")
 
 
 def incident_locations(incidents: pd.DataFrame, buildings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +156,8 @@ def division_attributes(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, worker
             out[column] = out["grid_id"].map(sums[column]).fillna(0).astype(float)
     else:
         for column in ("households", "population"):
-            out[column] = pd.to_numeric(out.get(column, 0), errors="coerce").fillna(0).astype(float)
+            given = out[column] if column in out else pd.Series(0.0, index=out.index)
+            out[column] = pd.to_numeric(given, errors="coerce").fillna(0).astype(float)
     out["workers"] = out["grid_id"].map(workers["grid_id"].value_counts()).fillna(0).astype(int)
     out["volunteers"] = out["grid_id"].map(volunteers["grid_id"].value_counts()).fillna(0).astype(int)
     return out
@@ -187,6 +199,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
         if column not in grids:
             grids[column] = ""
     grids["community"] = grids["community"].fillna("").astype(str)
+    grids["name"] = shown_names(grids["name"], grids["grid_id"])
     ids, geoms = grids["grid_id"].astype(str).to_numpy(dtype=object), grids.geometry.to_numpy()
 
     buildings = _empty_if_none(buildings, ("building_id", "address", "households", "population", "lon", "lat"))

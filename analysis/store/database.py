@@ -72,6 +72,17 @@ def new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
+def _as_schema_type(column: pa.ChunkedArray, sql_type: sa.types.TypeEngine[Any]) -> pa.ChunkedArray:
+    """An Arrow column cast to the Arrow type of its column in the schema (text, float or integer)."""
+    wanted = pa.float64() if isinstance(sql_type, sa.Float) else pa.int64() if isinstance(sql_type, sa.Integer) \
+        else pa.bool_() if isinstance(sql_type, sa.Boolean) else pa.string()
+    if column.type == wanted:
+        return column
+    if column.null_count == len(column):
+        return pa.chunked_array([pa.nulls(len(column), wanted)])
+    return pc.cast(column, wanted)
+
+
 def now_text() -> str:
     """The local time now as the store writes it ('YYYY-MM-DDTHH:MM:SS')."""
     return datetime.now().isoformat(timespec="seconds")
@@ -257,7 +268,9 @@ class Store:
 
         ``categorical`` columns come back as pandas categoricals, ``times`` as datetime64[s]
         (NaT where empty). On SQLite the rows are read by Arrow's ADBC driver; elsewhere through
-        SQLAlchemy.
+        SQLAlchemy. Each column is cast to its type in the schema first: a driver guesses a type from
+        the values, and a column that holds no value at all (no deadline in the whole export) comes
+        back as integers or nulls.
         """
         query = f"SELECT {', '.join(columns)} FROM incidents"
         if self.engine.dialect.name == "sqlite":
@@ -268,7 +281,7 @@ class Store:
             table = pa.Table.from_pandas(pd.read_sql(sa.text(query), self.engine), preserve_index=False)
         out = {}
         for name in columns:
-            column = table.column(name)
+            column = _as_schema_type(table.column(name), incidents.c[name].type)
             if name in times:
                 text = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
                 column = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
