@@ -18,6 +18,7 @@ from analysis.ingest.schema import INCIDENT_FIELDS, guess_mapping
 from analysis.ingest.tables import read_table
 from analysis.settings import load_settings
 from analysis.store.database import Store
+from analysis.store.errors import STORE_MESSAGES, store_problem
 
 REGISTER_KINDS = ("buildings", "workers", "volunteers", "services")
 
@@ -180,4 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (CliError, LookupError, FileNotFoundError, ValueError) as err:
         print(f"错误 / error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - the store's own problems get words; anything else is a bug
+        kind = store_problem(err)
+        if kind is None:
+            raise
+        zh, en = STORE_MESSAGES[kind]
+        print(f"错误：{zh}\nerror: {en}", file=sys.stderr)
         return 2

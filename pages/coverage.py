@@ -6,68 +6,75 @@ from analysis.maps.assets import missing
 from analysis.maps.build import BASEMAPS
 from ui import formats, loaders
 from ui.cards import Card, cards
+from ui.errors import run_page
 from ui.filters import analysis_page
 from ui.i18n import t
 from ui.map_figure import coverage_figure, show
 from ui.theme import chart_config, presenting, style_figure
 from ui.widgets import coloured, downloads
 
-view = analysis_page("page_coverage", "coverage_title",
-                     needs=("volunteers", "volunteer_locations", "services", "buildings"))
-st.caption(t("coverage_caption", days=view.settings["active_days"]))
-left, right = st.columns(2)
-radius = left.slider(t("radius"), 100, 800, int(view.settings["walk_radius_m"]), 50, key="cov_radius")
-basemap = right.selectbox(t("basemap"), BASEMAPS, key="cov_basemap", format_func=lambda b: t(f"basemap_{b}"),
-                          help=t("basemap_help"))
-numbers = loaders.coverage(*view.key, float(radius))
-grids = numbers["grids"][numbers["grids"]["in_scope"]]
 
-households = grids["households"].sum()
-cards([Card(t("cov_street"), formats.percent(grids["covered_households"].sum() / households if households else
-                                             float("nan"))),
-       Card(t("cov_active"), formats.count(grids["active"].sum())),
-       Card(t("cov_no_active"), formats.count(grids["no_active"].sum())),
-       Card(t("cov_services"), formats.count(numbers["monthly"]["hours"].sum()))])
+def render() -> None:
+    """Draw the page."""
+    view = analysis_page("page_coverage", "coverage_title",
+                         needs=("volunteers", "volunteer_locations", "services", "buildings"))
+    st.caption(t("coverage_caption", days=view.settings["active_days"]))
+    left, right = st.columns(2)
+    radius = left.slider(t("radius"), 100, 800, int(view.settings["walk_radius_m"]), 50, key="cov_radius")
+    basemap = right.selectbox(t("basemap"), BASEMAPS, key="cov_basemap", format_func=lambda b: t(f"basemap_{b}"),
+                              help=t("basemap_help"))
+    numbers = loaders.coverage(*view.key, float(radius))
+    grids = numbers["grids"][numbers["grids"]["in_scope"]]
 
-map_col, side = st.columns([2.1, 1])
-with map_col:
-    st.caption(t("cov_map"))
-    if missing():
-        st.error(t("assets_missing", files=", ".join(missing())))
-    else:
-        show(coverage_figure(view, float(radius), basemap), "coverage_map", 700 if presenting() else 600, [])
-with side:
-    st.subheader(t("cov_sites"))
-    sites = numbers["sites"]
-    if sites.empty:
-        st.success(t("cov_sites_none"))
-    else:
-        names = view.dataset.grid_names
-        listed = sites.assign(grid=sites["grid_id"].map(names), covered_after=sites["covered_after"].map(formats.percent))
-        listed = listed[["address", "grid", "gain", "covered_after"]].rename(columns={
-            "address": t("col_address"), "grid": t("col_grid"), "gain": t("col_gain"),
-            "covered_after": t("col_covered_after")})
-        st.dataframe(listed, hide_index=True, width="stretch", height=min(390, 38 + 35 * len(listed)))
-        downloads(listed, "recruiting_sites", "dl_sites")
+    households = grids["households"].sum()
+    cards([Card(t("cov_street"), formats.percent(grids["covered_households"].sum() / households if households else
+                                                 float("nan"))),
+           Card(t("cov_active"), formats.count(grids["active"].sum())),
+           Card(t("cov_no_active"), formats.count(grids["no_active"].sum())),
+           Card(t("cov_services"), formats.count(numbers["monthly"]["hours"].sum()))])
 
-st.subheader(t("cov_table"))
-columns = {"name": "col_grid", "community": "col_community", "households": "col_households",
-           "volunteers": "col_volunteers", "active": "col_active", "active_per_100_households": "col_active_per100",
-           "services_per_month": "col_services_month", "hours_per_month": "col_hours_month", "coverage": "col_coverage"}
-ordered = grids.sort_values(["active_per_100_households", "coverage"])
-table = ordered[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
-table[t("col_coverage")] = ordered["coverage"].map(formats.percent).to_numpy()
-st.dataframe(coloured(table, {t("col_active_per100"): (ordered["active_per_100_households"], "good"),
-                              t("col_coverage"): (ordered["coverage"], "rate")}),
-             hide_index=True, width="stretch", height=380)
-downloads(table, "volunteers_per_grid", "dl_cov_grids")
+    map_col, side = st.columns([2.1, 1])
+    with map_col:
+        st.caption(t("cov_map"))
+        if missing():
+            st.error(t("assets_missing", files=", ".join(missing())))
+        else:
+            show(coverage_figure(view, float(radius), basemap), "coverage_map", 700 if presenting() else 600, [])
+    with side:
+        st.subheader(t("cov_sites"))
+        sites = numbers["sites"]
+        if sites.empty:
+            st.success(t("cov_sites_none"))
+        else:
+            names = view.dataset.grid_names
+            listed = sites.assign(grid=sites["grid_id"].map(names), covered_after=sites["covered_after"].map(formats.percent))
+            listed = listed[["address", "grid", "gain", "covered_after"]].rename(columns={
+                "address": t("col_address"), "grid": t("col_grid"), "gain": t("col_gain"),
+                "covered_after": t("col_covered_after")})
+            st.dataframe(listed, hide_index=True, width="stretch", height=min(390, 38 + 35 * len(listed)))
+            downloads(listed, "recruiting_sites", "dl_sites")
 
-st.subheader(t("cov_monthly"))
-monthly = numbers["monthly"]
-fig = px.bar(monthly, x="month", y="services", color="team",
-             labels={"month": t("col_month"), "services": t("col_services"), "team": t("col_team")})
-fig.update_xaxes(type="category")
-st.plotly_chart(style_figure(fig, 360), width="stretch", config=chart_config("services_by_team"), key="cov_monthly")
-downloads(monthly.rename(columns={"month": t("col_month"), "team": t("col_team"), "services": t("col_services"),
-                                  "hours": t("col_hours_month")}), "services_by_team", "dl_monthly")
-st.caption(t("chart_png"))
+    st.subheader(t("cov_table"))
+    columns = {"name": "col_grid", "community": "col_community", "households": "col_households",
+               "volunteers": "col_volunteers", "active": "col_active", "active_per_100_households": "col_active_per100",
+               "services_per_month": "col_services_month", "hours_per_month": "col_hours_month", "coverage": "col_coverage"}
+    ordered = grids.sort_values(["active_per_100_households", "coverage"])
+    table = ordered[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
+    table[t("col_coverage")] = ordered["coverage"].map(formats.percent).to_numpy()
+    st.dataframe(coloured(table, {t("col_active_per100"): (ordered["active_per_100_households"], "good"),
+                                  t("col_coverage"): (ordered["coverage"], "rate")}),
+                 hide_index=True, width="stretch", height=380)
+    downloads(table, "volunteers_per_grid", "dl_cov_grids")
+
+    st.subheader(t("cov_monthly"))
+    monthly = numbers["monthly"]
+    fig = px.bar(monthly, x="month", y="services", color="team",
+                 labels={"month": t("col_month"), "services": t("col_services"), "team": t("col_team")})
+    fig.update_xaxes(type="category")
+    st.plotly_chart(style_figure(fig, 360), width="stretch", config=chart_config("services_by_team"), key="cov_monthly")
+    downloads(monthly.rename(columns={"month": t("col_month"), "team": t("col_team"), "services": t("col_services"),
+                                      "hours": t("col_hours_month")}), "services_by_team", "dl_monthly")
+    st.caption(t("chart_png"))
+
+
+run_page(render)

@@ -6,103 +6,110 @@ from analysis.maps.assets import missing
 from analysis.maps.build import BASEMAPS, MEASURE_KINDS
 from ui import formats, loaders
 from ui.cards import Card, cards
+from ui.errors import run_page
 from ui.filters import analysis_page, set_filters_everywhere
 from ui.i18n import t, translate_columns
 from ui.map_figure import figure, measure_text, show
 from ui.theme import presenting, style_figure
 from ui.widgets import downloads
 
-view = analysis_page("page_map", "map_title", needs=("incidents", "households"))
-absent = missing()
-if absent:
-    st.error(t("assets_missing", files=", ".join(absent)))
-    st.stop()
 
-numbers = loaders.map_numbers(*view.key)
+def render() -> None:
+    """Draw the page."""
+    view = analysis_page("page_map", "map_title", needs=("incidents", "households"))
+    absent = missing()
+    if absent:
+        st.error(t("assets_missing", files=", ".join(absent)))
+        st.stop()
+
+    numbers = loaders.map_numbers(*view.key)
 
 
-@st.fragment
-def map_and_card() -> None:
-    """The map and the card of the grid clicked on it: a click, a measure or a basemap redraws only this part."""
-    map_col, card_col = st.columns([2.1, 1])
-    with card_col:
-        measure = st.selectbox(t("measure"), list(MEASURE_KINDS), key="map_measure",
-                               format_func=lambda m: t(f"m_{m}"))
-        basemap = st.selectbox(t("basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: t(f"basemap_{b}"),
-                               help=t("basemap_help"))
-    with map_col:
-        result = show(figure(view, measure, basemap), "grid_map", 760 if presenting() else 640,
-                      ["last_active_drawing"])
-        clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
-        if clicked.get("grid_id"):
-            st.session_state["map_clicked"] = clicked["grid_id"]
-        st.caption(t("map_caption"))
-        st.caption(t("hotspot_note", cell=view.settings["hotspot_cell_m"], n=len(numbers.hotspots)))
-        limit = int(view.settings["map_points_max"])
-        if numbers.points is not None:
-            st.caption(t("points_shown", n=formats.count(len(numbers.points))))
+    @st.fragment
+    def map_and_card() -> None:
+        """The map and the card of the grid clicked on it: a click, a measure or a basemap redraws only this part."""
+        map_col, card_col = st.columns([2.1, 1])
+        with card_col:
+            measure = st.selectbox(t("measure"), list(MEASURE_KINDS), key="map_measure",
+                                   format_func=lambda m: t(f"m_{m}"))
+            basemap = st.selectbox(t("basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: t(f"basemap_{b}"),
+                                   help=t("basemap_help"))
+        with map_col:
+            result = show(figure(view, measure, basemap), "grid_map", 760 if presenting() else 640,
+                          ["last_active_drawing"])
+            clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
+            if clicked.get("grid_id"):
+                st.session_state["map_clicked"] = clicked["grid_id"]
+            st.caption(t("map_caption"))
+            st.caption(t("hotspot_note", cell=view.settings["hotspot_cell_m"], n=len(numbers.hotspots)))
+            limit = int(view.settings["map_points_max"])
+            if numbers.points is not None:
+                st.caption(t("points_shown", n=formats.count(len(numbers.points))))
+            else:
+                st.caption(t("points_hidden", n=formats.count(numbers.in_period), limit=formats.count(limit)))
+        with card_col:
+            grid_card(view.filters.grid or st.session_state.get("map_clicked", ""))
+
+
+    def grid_card(grid_id: str) -> None:
+        """The card of one grid: its figures, people, kinds of case, trend and open cases."""
+        if grid_id not in set(view.dataset.grids["grid_id"]):
+            st.info(t("card_hint"))
+            return
+        card = loaders.card(*view.key, grid_id)
+        m = card.measures
+        st.subheader(f"{m['name']}")
+        st.caption(f"{m['grid_id']} · {m['community']}")
+        cards([Card(t("card_households"), formats.count(m["households"])),
+               Card(t("card_population"), formats.count(m["population"])),
+               Card(t("card_reported"), formats.count(m["reported"])),
+               Card(t("card_volunteers"), formats.count(m["volunteers"])),
+               Card(t("card_closure"), formats.percent(m["closure_rate"])),
+               Card(t("card_on_time"), formats.percent(m["on_time_rate"])),
+               Card(t("card_open"), formats.count(m["backlog"])),
+               Card(t("card_overdue"), formats.count(m["overdue"]))], per_row=2)
+        st.markdown(t("card_norm", lo=m["norm_min"], hi=m["norm_max"], position=t(m["norm_position"])))
+        workers = card.workers
+        st.markdown(t("card_workers_list", names="、".join(f"{n}（{r}）" for n, r in zip(workers["name"], workers["role"])))
+                    if len(workers) else t("card_no_workers"))
+        if view.filters.grid == grid_id:
+            st.button(t("card_clear_filter"), key="card_clear", on_click=set_filters_everywhere, kwargs={"grid": ""})
         else:
-            st.caption(t("points_hidden", n=formats.count(numbers.in_period), limit=formats.count(limit)))
-    with card_col:
-        grid_card(view.filters.grid or st.session_state.get("map_clicked", ""))
+            st.button(t("card_set_filter"), key="card_set", type="primary", on_click=set_filters_everywhere,
+                      kwargs={"grid": grid_id, "community": m["community"]})
+        if len(card.categories):
+            st.markdown(f"**{t('card_categories')}**")
+            fig = px.bar(card.categories.head(8), x="count", y="category", orientation="h",
+                         labels={"count": t("unit_cases"), "category": ""})
+            fig.update_yaxes(autorange="reversed")
+            st.plotly_chart(style_figure(fig, 220), width="stretch", config={"displaylogo": False}, key="card_cat")
+        st.markdown(f"**{t('card_trend')}**")
+        fig = px.line(card.trend, x="week", y="reported", markers=True, labels={"week": "", "reported": t("unit_cases")})
+        fig.update_layout(xaxis_tickformat="%m-%d")
+        st.plotly_chart(style_figure(fig, 200), width="stretch", config={"displaylogo": False}, key="card_trend")
+        st.markdown(f"**{t('card_open_cases')}**")
+        if card.open_cases.empty:
+            st.caption(t("card_no_open"))
+        else:
+            cases = card.open_cases.assign(overdue=card.open_cases["overdue"].map({True: t("yes"), False: t("no")}))
+            cases = cases.rename(columns={"incident_id": t("col_incident"), "category": t("col_category"),
+                                          "subcategory": t("f_subcategories"), "reported_at": t("col_reported_at"),
+                                          "due_at": t("col_due_at"), "age_days": t("col_age"),
+                                          "overdue": t("col_overdue_flag"), "reporter_phone": t("col_phone")})
+            st.dataframe(translate_columns(cases), hide_index=True, width="stretch", height=260)
 
 
-def grid_card(grid_id: str) -> None:
-    """The card of one grid: its figures, people, kinds of case, trend and open cases."""
-    if grid_id not in set(view.dataset.grids["grid_id"]):
-        st.info(t("card_hint"))
-        return
-    card = loaders.card(*view.key, grid_id)
-    m = card.measures
-    st.subheader(f"{m['name']}")
-    st.caption(f"{m['grid_id']} · {m['community']}")
-    cards([Card(t("card_households"), formats.count(m["households"])),
-           Card(t("card_population"), formats.count(m["population"])),
-           Card(t("card_reported"), formats.count(m["reported"])),
-           Card(t("card_volunteers"), formats.count(m["volunteers"])),
-           Card(t("card_closure"), formats.percent(m["closure_rate"])),
-           Card(t("card_on_time"), formats.percent(m["on_time_rate"])),
-           Card(t("card_open"), formats.count(m["backlog"])),
-           Card(t("card_overdue"), formats.count(m["overdue"]))], per_row=2)
-    st.markdown(t("card_norm", lo=m["norm_min"], hi=m["norm_max"], position=t(m["norm_position"])))
-    workers = card.workers
-    st.markdown(t("card_workers_list", names="、".join(f"{n}（{r}）" for n, r in zip(workers["name"], workers["role"])))
-                if len(workers) else t("card_no_workers"))
-    if view.filters.grid == grid_id:
-        st.button(t("card_clear_filter"), key="card_clear", on_click=set_filters_everywhere, kwargs={"grid": ""})
-    else:
-        st.button(t("card_set_filter"), key="card_set", type="primary", on_click=set_filters_everywhere,
-                  kwargs={"grid": grid_id, "community": m["community"]})
-    if len(card.categories):
-        st.markdown(f"**{t('card_categories')}**")
-        fig = px.bar(card.categories.head(8), x="count", y="category", orientation="h",
-                     labels={"count": t("unit_cases"), "category": ""})
-        fig.update_yaxes(autorange="reversed")
-        st.plotly_chart(style_figure(fig, 220), width="stretch", config={"displaylogo": False}, key="card_cat")
-    st.markdown(f"**{t('card_trend')}**")
-    fig = px.line(card.trend, x="week", y="reported", markers=True, labels={"week": "", "reported": t("unit_cases")})
-    fig.update_layout(xaxis_tickformat="%m-%d")
-    st.plotly_chart(style_figure(fig, 200), width="stretch", config={"displaylogo": False}, key="card_trend")
-    st.markdown(f"**{t('card_open_cases')}**")
-    if card.open_cases.empty:
-        st.caption(t("card_no_open"))
-    else:
-        cases = card.open_cases.assign(overdue=card.open_cases["overdue"].map({True: t("yes"), False: t("no")}))
-        cases = cases.rename(columns={"incident_id": t("col_incident"), "category": t("col_category"),
-                                      "subcategory": t("f_subcategories"), "reported_at": t("col_reported_at"),
-                                      "due_at": t("col_due_at"), "age_days": t("col_age"),
-                                      "overdue": t("col_overdue_flag"), "reporter_phone": t("col_phone")})
-        st.dataframe(translate_columns(cases), hide_index=True, width="stretch", height=260)
+    map_and_card()
+
+    table = numbers.table[["grid_id", "name", "community", "households", "reported", "per_100_households", "backlog",
+                           "overdue", "closure_rate", "on_time_rate", "volunteers"]].copy()
+    table["norm"] = measure_text("norm_position", numbers.table["norm_position"])
+    shown = translate_columns(table.rename(columns={
+        "per_100_households": t("m_per_100_households"), "reported": t("m_reported"), "backlog": t("m_backlog"),
+        "overdue": t("m_overdue"), "closure_rate": t("m_closure_rate"), "on_time_rate": t("m_on_time_rate"),
+        "volunteers": t("card_volunteers"), "norm": t("m_norm_position")}))
+    st.markdown(f"**{t('download_grid_table')}**")
+    downloads(shown, "grids", "dl_map_grids")
 
 
-map_and_card()
-
-table = numbers.table[["grid_id", "name", "community", "households", "reported", "per_100_households", "backlog",
-                       "overdue", "closure_rate", "on_time_rate", "volunteers"]].copy()
-table["norm"] = measure_text("norm_position", numbers.table["norm_position"])
-shown = translate_columns(table.rename(columns={
-    "per_100_households": t("m_per_100_households"), "reported": t("m_reported"), "backlog": t("m_backlog"),
-    "overdue": t("m_overdue"), "closure_rate": t("m_closure_rate"), "on_time_rate": t("m_on_time_rate"),
-    "volunteers": t("card_volunteers"), "norm": t("m_norm_position")}))
-st.markdown(f"**{t('download_grid_table')}**")
-downloads(shown, "grids", "dl_map_grids")
+run_page(render)

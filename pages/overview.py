@@ -5,63 +5,70 @@ import streamlit as st
 
 from ui import formats, loaders
 from ui.cards import Card, cards, tone
+from ui.errors import run_page
 from ui.filters import analysis_page, set_filters
 from ui.i18n import t
 from ui.theme import style_figure
 from ui.widgets import downloads
 
-view = analysis_page("page_overview", "overview_title",
-                     needs=("deadlines", "closing_times", "handled_levels"))
-if view.dataset.anchor is None:
-    st.info(t("no_incidents"))
-    st.stop()
-numbers = loaders.overview(*view.key)
 
-cards([Card(t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
-            "flat" if formats.flat(kpi.kind, kpi.change) else tone(kpi.change, kpi.better), t(f"help_{kpi.key}"))
-       for kpi in numbers["kpis"]])
-figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],
-                        t("kpi_col_value"): [formats.value(k.kind, k.value) for k in numbers["kpis"]],
-                        t("kpi_col_previous"): [formats.value(k.kind, k.previous) for k in numbers["kpis"]],
-                        t("kpi_col_change"): [formats.change(k.kind, k.change) or formats.DASH
-                                              for k in numbers["kpis"]]})
+def render() -> None:
+    """Draw the page."""
+    view = analysis_page("page_overview", "overview_title",
+                         needs=("deadlines", "closing_times", "handled_levels"))
+    if view.dataset.anchor is None:
+        st.info(t("no_incidents"))
+        st.stop()
+    numbers = loaders.overview(*view.key)
 
-st.subheader(t("attention_title"))
-st.caption(t("attention_caption"))
-TABLES = {"load": ("top_load", {"reported": "col_reported", "per_100_households": "col_per100"}),
-          "overdue": ("top_overdue", {"overdue": "col_overdue", "backlog": "col_backlog"}),
-          "falling": ("top_falling", {"on_time_rate": "col_on_time", "on_time_before": "col_on_time_before",
-                                      "change": "col_change"})}
-for column, (name, (title, shown)) in zip(st.columns(3), TABLES.items()):
-    with column:
-        st.markdown(f"**{t(title)}**")
-        table = numbers["attention"][name]
-        if table.empty:
-            st.info(t("none_to_show"))
-            continue
-        display = table[["name", *shown]].rename(columns={"name": t("col_grid"), **{k: t(v) for k, v in shown.items()}})
-        for rate_col in ("on_time_rate", "on_time_before"):
-            if rate_col in shown:
-                display[t(shown[rate_col])] = table[rate_col].map(formats.percent)
-        if "change" in shown:
-            display[t("col_change")] = (table["change"] * 100).round(1)
-        if "per_100_households" in shown:
-            display[t("col_per100")] = table["per_100_households"].round(1)
-        event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
-                             selection_mode="single-row", key=f"attention_{name}")
-        if event.selection.rows:
-            chosen = table.iloc[event.selection.rows[0]]
-            set_filters(grid=chosen["grid_id"], community=chosen["community"])
-            st.session_state.pop(f"attention_{name}", None)
-            st.switch_page("pages/map.py")
+    cards([Card(t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
+                "flat" if formats.flat(kpi.kind, kpi.change) else tone(kpi.change, kpi.better), t(f"help_{kpi.key}"))
+           for kpi in numbers["kpis"]])
+    figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],
+                            t("kpi_col_value"): [formats.value(k.kind, k.value) for k in numbers["kpis"]],
+                            t("kpi_col_previous"): [formats.value(k.kind, k.previous) for k in numbers["kpis"]],
+                            t("kpi_col_change"): [formats.change(k.kind, k.change) or formats.DASH
+                                                  for k in numbers["kpis"]]})
 
-st.subheader(t("trend_title"))
-trend = numbers["trend"]
-fig = go.Figure([go.Bar(x=trend["week"], y=trend["reported"], name=t("trend_reported"), marker_color="#d94801"),
-                 go.Scatter(x=trend["week"], y=trend["closed"], name=t("trend_closed"), mode="lines+markers",
-                            line=dict(color="#1b7837", width=3))])
-fig.update_layout(xaxis_title=t("trend_week"), yaxis_title=t("trend_count"), xaxis_tickformat="%m-%d")
-st.plotly_chart(style_figure(fig), width="stretch", config={"displaylogo": False}, key="overview_trend")
+    st.subheader(t("attention_title"))
+    st.caption(t("attention_caption"))
+    TABLES = {"load": ("top_load", {"reported": "col_reported", "per_100_households": "col_per100"}),
+              "overdue": ("top_overdue", {"overdue": "col_overdue", "backlog": "col_backlog"}),
+              "falling": ("top_falling", {"on_time_rate": "col_on_time", "on_time_before": "col_on_time_before",
+                                          "change": "col_change"})}
+    for column, (name, (title, shown)) in zip(st.columns(3), TABLES.items()):
+        with column:
+            st.markdown(f"**{t(title)}**")
+            table = numbers["attention"][name]
+            if table.empty:
+                st.info(t("none_to_show"))
+                continue
+            display = table[["name", *shown]].rename(columns={"name": t("col_grid"), **{k: t(v) for k, v in shown.items()}})
+            for rate_col in ("on_time_rate", "on_time_before"):
+                if rate_col in shown:
+                    display[t(shown[rate_col])] = table[rate_col].map(formats.percent)
+            if "change" in shown:
+                display[t("col_change")] = (table["change"] * 100).round(1)
+            if "per_100_households" in shown:
+                display[t("col_per100")] = table["per_100_households"].round(1)
+            event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
+                                 selection_mode="single-row", key=f"attention_{name}")
+            if event.selection.rows:
+                chosen = table.iloc[event.selection.rows[0]]
+                set_filters(grid=chosen["grid_id"], community=chosen["community"])
+                st.session_state.pop(f"attention_{name}", None)
+                st.switch_page("pages/map.py")
 
-st.markdown(f"**{t('download_kpis')}**")
-downloads(figures, "overview", "dl_overview")
+    st.subheader(t("trend_title"))
+    trend = numbers["trend"]
+    fig = go.Figure([go.Bar(x=trend["week"], y=trend["reported"], name=t("trend_reported"), marker_color="#d94801"),
+                     go.Scatter(x=trend["week"], y=trend["closed"], name=t("trend_closed"), mode="lines+markers",
+                                line=dict(color="#1b7837", width=3))])
+    fig.update_layout(xaxis_title=t("trend_week"), yaxis_title=t("trend_count"), xaxis_tickformat="%m-%d")
+    st.plotly_chart(style_figure(fig), width="stretch", config={"displaylogo": False}, key="overview_trend")
+
+    st.markdown(f"**{t('download_kpis')}**")
+    downloads(figures, "overview", "dl_overview")
+
+
+run_page(render)

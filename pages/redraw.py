@@ -12,6 +12,7 @@ from analysis.settings import load_settings
 from ui import loaders
 from ui import redraw_state as rs
 from ui.cards import cards
+from ui.errors import run_page
 from ui.filters import show_gaps
 from ui.i18n import t
 from ui.map_figure import show
@@ -21,214 +22,220 @@ from ui.widgets import downloads
 
 STREET_TABLE_PX = 36 * 13 + 4   # every street figure without scrolling
 
-setup("page_redraw")
-st.title(t("rd_title"))
-st.caption(t("rd_caption"))
-bench = rs.workbench()
-if bench is None:
-    st.info(t("no_boundaries"))
-    st.stop()
-show_gaps(*bench.key, ("buildings", "households"))
 
-names = dict(zip(bench.current.grids["grid_id"], bench.current.grids["name"]))
+def render() -> None:
+    """Draw the page."""
+    setup("page_redraw")
+    st.title(t("rd_title"))
+    st.caption(t("rd_caption"))
+    bench = rs.workbench()
+    if bench is None:
+        st.info(t("no_boundaries"))
+        st.stop()
+    show_gaps(*bench.key, ("buildings", "households"))
 
-
-def grid_label(grid_id: str) -> str:
-    return f"{names.get(grid_id, grid_id)}（{grid_id}）"
-
-
-@st.dialog(t("rd_adopt"), on_dismiss=rs.drop_adoption)
-def confirm_adoption(plan_id: int, plan_name: str, when: dt.date) -> None:
-    """Ask before a plan becomes the current division (every page then counts by it)."""
-    st.markdown(t("rd_adopt_ask", plan=plan_name, date=str(when)))
-    st.caption(t("rd_adopt_sure"))
-    yes, no = st.columns(2)
-    if yes.button(t("rd_adopt_button"), type="primary", key="rd_adopt_yes", width="stretch"):
-        version = plan_store.make_current(loaders.store(), plan_id, str(when))
-        rs.drop_adoption()
-        st.session_state.pop(rs.KEY, None)
-        st.session_state["rd_adopted"] = t("rd_adopted", version=version, date=str(when))
-        st.rerun()   # closes the dialog and draws the page again on the new division
-    if no.button(t("rd_adopt_cancel"), key="rd_adopt_no", width="stretch"):
-        rs.drop_adoption()
-        st.rerun()   # closes the dialog
+    names = dict(zip(bench.current.grids["grid_id"], bench.current.grids["name"]))
 
 
-# -- where the edit starts, undo/redo, locks ---------------------------------------------------
-plans = rs.saved_plans()
-starts = ["current"] + plans["plan_id"].tolist()
-start_names = {"current": t("rd_start_current"),
-               **{p: t("rd_plan_option", name=n, revision=r, time=c[:16], author=a or "—")
-                  for p, n, r, c, a in zip(plans["plan_id"], plans["name"], plans["revision"], plans["created_at"],
-                                           plans["author"])}}
-top = st.columns([3, 1.2, 1.2, 4], vertical_alignment="bottom")
-choice = top[0].selectbox(t("rd_start"), starts, format_func=lambda p: start_names.get(p, str(p)), key="rd_start_choice")
-top[1].button(t("rd_load"), width="stretch", key="rd_load", on_click=rs.load_start)
-history = bench.history
-undo_help = t("rd_undo_help", what=history.labels[history.cursor]) if history.can_undo else None
-top[2].button(t("rd_undo"), disabled=not history.can_undo, width="stretch", help=undo_help, key="rd_undo",
-              on_click=rs.step, args=("undo",))
-redo = top[3].columns([1, 2], vertical_alignment="bottom")
-redo[0].button(t("rd_redo"), disabled=not history.can_redo, width="stretch", key="rd_redo", on_click=rs.step,
-               args=("redo",))
-redo[1].caption(t("rd_started_from", start=bench.start_label, n=history.cursor, depth=history.depth))
+    def grid_label(grid_id: str) -> str:
+        return f"{names.get(grid_id, grid_id)}（{grid_id}）"
 
-if bench.message:
-    kind, text = bench.message
-    {"error": st.error, "success": st.success, "info": st.info}[kind](text)
-    bench.message = None
 
-before, after = rs.figures(bench.start), rs.figures(bench.current)
-changed = edits.changed_grids(bench.start, bench.current)
-tab_edit, tab_suggest, tab_plans = st.tabs([t("rd_tab_edit"), t("rd_tab_suggest"), t("rd_tab_plans")])
+    @st.dialog(t("rd_adopt"), on_dismiss=rs.drop_adoption)
+    def confirm_adoption(plan_id: int, plan_name: str, when: dt.date) -> None:
+        """Ask before a plan becomes the current division (every page then counts by it)."""
+        st.markdown(t("rd_adopt_ask", plan=plan_name, date=str(when)))
+        st.caption(t("rd_adopt_sure"))
+        yes, no = st.columns(2)
+        if yes.button(t("rd_adopt_button"), type="primary", key="rd_adopt_yes", width="stretch"):
+            version = plan_store.make_current(loaders.store(), plan_id, str(when))
+            rs.drop_adoption()
+            st.session_state.pop(rs.KEY, None)
+            st.session_state["rd_adopted"] = t("rd_adopted", version=version, date=str(when))
+            st.rerun()   # closes the dialog and draws the page again on the new division
+        if no.button(t("rd_adopt_cancel"), key="rd_adopt_no", width="stretch"):
+            rs.drop_adoption()
+            st.rerun()   # closes the dialog
 
-# -- editing -----------------------------------------------------------------------------------
-with tab_edit:
-    left, right = st.columns([3, 2])
-    with left:
-        st.caption(t("rd_map_help"))
-        map_key = f"rd_map_{bench.serial}"
-        show(rs.editor_map(), map_key, 640, ["all_drawings", "last_object_clicked"], extra=rs.selection_layer(),
-             on_change=rs.take_map_input, args=(map_key,))
-    with right:
-        ids = bench.current.grids["grid_id"].tolist()
-        unlocked = [g for g in ids if g not in bench.current.locked]
-        kind = rs.pending_kind()
-        st.subheader(t("rd_drawn"))
-        if kind == "area":
-            action = st.radio(t("rd_area_action"), ["give", "new", "select"], format_func=lambda a: t(f"rd_area_{a}"),
-                              key="rd_area_action")
-            target = st.selectbox(t("rd_to_grid"), unlocked, format_func=grid_label, key="rd_area_grid",
-                                  disabled=action != "give")
-            st.button(t("rd_apply"), type="primary", key="rd_area_apply", on_click=rs.use_drawn_area)
-        elif kind == "line":
-            target = st.selectbox(t("rd_split_grid"), unlocked, format_func=grid_label, key="rd_split_grid")
-            st.button(t("rd_split"), type="primary", key="rd_split", on_click=rs.split_along_drawn_line)
-        else:
-            st.caption(t("rd_nothing_drawn"))
 
-        st.subheader(t("rd_buildings"))
-        b = rs.space().buildings
-        chosen = st.multiselect(t("rd_pick_addresses"), b["address"].tolist(), key="rd_addresses",
-                                placeholder=t("rd_pick_placeholder"))
-        st.button(t("rd_pick_apply"), key="rd_pick_apply", disabled=not chosen, on_click=rs.select_chosen_addresses)
-        picked = rs.selected_buildings()
-        if len(picked):
-            st.write(t("rd_selected", n=len(picked), households=int(picked["households"].sum())))
-            st.dataframe(picked.rename(columns={"address": t("col_address"), "households": t("col_households"),
-                                                "grid": t("rd_col_now_in")}), hide_index=True, height=160)
-            target = st.selectbox(t("rd_to_grid"), unlocked, format_func=grid_label, key="rd_move_grid")
-            move, clear = st.columns(2)
-            move.button(t("rd_move"), type="primary", key="rd_move", width="stretch", on_click=rs.move_selected)
-            clear.button(t("rd_clear"), key="rd_clear", width="stretch", on_click=rs.clear_selection)
-        else:
-            st.caption(t("rd_no_selection"))
+    # -- where the edit starts, undo/redo, locks ---------------------------------------------------
+    plans = rs.saved_plans()
+    starts = ["current"] + plans["plan_id"].tolist()
+    start_names = {"current": t("rd_start_current"),
+                   **{p: t("rd_plan_option", name=n, revision=r, time=c[:16], author=a or "—")
+                      for p, n, r, c, a in zip(plans["plan_id"], plans["name"], plans["revision"], plans["created_at"],
+                                               plans["author"])}}
+    top = st.columns([3, 1.2, 1.2, 4], vertical_alignment="bottom")
+    top[0].selectbox(t("rd_start"), starts, format_func=lambda p: start_names.get(p, str(p)), key="rd_start_choice")
+    top[1].button(t("rd_load"), width="stretch", key="rd_load", on_click=rs.load_start)
+    history = bench.history
+    undo_help = t("rd_undo_help", what=history.labels[history.cursor]) if history.can_undo else None
+    top[2].button(t("rd_undo"), disabled=not history.can_undo, width="stretch", help=undo_help, key="rd_undo",
+                  on_click=rs.step, args=("undo",))
+    redo = top[3].columns([1, 2], vertical_alignment="bottom")
+    redo[0].button(t("rd_redo"), disabled=not history.can_redo, width="stretch", key="rd_redo", on_click=rs.step,
+                   args=("redo",))
+    redo[1].caption(t("rd_started_from", start=bench.start_label, n=history.cursor, depth=history.depth))
 
-        st.subheader(t("rd_merge_lock"))
-        merging = st.multiselect(t("rd_merge_grids"), unlocked, format_func=grid_label, key="rd_merge_grids",
-                                 placeholder=t("rd_choose"))
-        st.button(t("rd_merge"), disabled=len(merging) < 2, key="rd_merge", on_click=rs.merge_chosen)
-        locks = st.multiselect(t("rd_locks"), ids, default=sorted(bench.current.locked), format_func=grid_label,
-                               key=f"rd_locks_{bench.serial}", placeholder=t("rd_choose"))
-        if set(locks) != set(bench.current.locked):
-            st.button(t("rd_lock_apply"), key="rd_lock_apply", on_click=rs.apply_locks, args=(f"rd_locks_{bench.serial}",))
+    if bench.message:
+        kind, text = bench.message
+        {"error": st.error, "success": st.success, "info": st.info}[kind](text)
+        bench.message = None
 
-    st.subheader(t("rd_street"))
-    st.caption(t("rd_street_help", start=bench.start_label))
-    street = street_comparison(before, after)
-    cards(street_cards(street), per_row=6)
-    st.dataframe(street_table(street), hide_index=True, width="stretch", height=STREET_TABLE_PX)
-    st.subheader(t("rd_grids", n=len(changed)))
-    frame, styled = grid_table(compare(before, after, changed))
-    st.dataframe(styled, hide_index=True, width="stretch", height=420)
-    downloads(frame, "whatif", "dl_whatif")
+    before, after = rs.figures(bench.start), rs.figures(bench.current)
+    changed = edits.changed_grids(bench.start, bench.current)
+    tab_edit, tab_suggest, tab_plans = st.tabs([t("rd_tab_edit"), t("rd_tab_suggest"), t("rd_tab_plans")])
 
-# -- suggestion --------------------------------------------------------------------------------
-with tab_suggest:
-    st.caption(t("rd_suggest_help"))
-    knobs = st.columns([3, 2, 2, 2])
-    mode = knobs[0].radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
-                          horizontal=True, key="rd_suggest_mode")
-    count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
-                                  disabled=mode != "count", key="rd_suggest_count")
-    seeds = knobs[2].slider(t("rd_suggest_seeds"), 1, 12, 4, key="rd_suggest_seeds")
-    steps = knobs[3].select_slider(t("rd_suggest_steps"), [0, 300, 600, 1200, 2400], value=600,
-                                   key="rd_suggest_steps")
-    if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run"):
-        with st.status(t("rd_suggesting"), expanded=True) as status:
-            bar = st.progress(0.0)
-            bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),
-                                     n_grids=int(count) if mode == "count" else None, seeds=int(seeds),
-                                     steps=int(steps),
-                                     progress=lambda done, total: bar.progress(done / total,
-                                                                               t("rd_pieces", done=done, total=total)))
-            status.update(label=t("rd_suggested", n=len(bench.proposal.division.grids)), state="complete")
-    proposal = bench.proposal
-    if proposal is not None:
-        misses = proposal.report["worst_miss"].max()
-        (st.success if misses == 0 else st.warning)(
-            t("rd_meets_norm") if misses == 0 else t("rd_misses_norm", worst=f"{misses:.0f}"))
-        st.dataframe(report_table(proposal.report), hide_index=True, width="stretch")
-        suggested = rs.figures(proposal.division)
-        st.dataframe(street_table(street_comparison(after, suggested), (t("rd_this_edit"), t("rd_proposal"))),
-                     hide_index=True, width="stretch", height=STREET_TABLE_PX)
-        show(rs.division_map(proposal.division, False), "rd_proposal_map", 520, [])
-        st.button(t("rd_take"), type="primary", key="rd_take", on_click=rs.take_proposal)
+    # -- editing -----------------------------------------------------------------------------------
+    with tab_edit:
+        left, right = st.columns([3, 2])
+        with left:
+            st.caption(t("rd_map_help"))
+            map_key = f"rd_map_{bench.serial}"
+            show(rs.editor_map(), map_key, 640, ["all_drawings", "last_object_clicked"], extra=rs.selection_layer(),
+                 on_change=rs.take_map_input, args=(map_key,))
+        with right:
+            ids = bench.current.grids["grid_id"].tolist()
+            unlocked = [g for g in ids if g not in bench.current.locked]
+            kind = rs.pending_kind()
+            st.subheader(t("rd_drawn"))
+            if kind == "area":
+                action = st.radio(t("rd_area_action"), ["give", "new", "select"], format_func=lambda a: t(f"rd_area_{a}"),
+                                  key="rd_area_action")
+                st.selectbox(t("rd_to_grid"), unlocked, format_func=grid_label, key="rd_area_grid",
+                                      disabled=action != "give")
+                st.button(t("rd_apply"), type="primary", key="rd_area_apply", on_click=rs.use_drawn_area)
+            elif kind == "line":
+                st.selectbox(t("rd_split_grid"), unlocked, format_func=grid_label, key="rd_split_grid")
+                st.button(t("rd_split"), type="primary", key="rd_split", on_click=rs.split_along_drawn_line)
+            else:
+                st.caption(t("rd_nothing_drawn"))
 
-# -- plans -------------------------------------------------------------------------------------
-with tab_plans:
-    save_col, adopt_col = st.columns(2)
-    with save_col:
-        st.subheader(t("rd_save"))
-        with st.form("rd_save_form"):
-            st.text_input(t("rd_plan_name"), key="rd_plan_name")
-            st.text_input(t("rd_plan_author"), key="rd_plan_author")
-            st.text_area(t("rd_plan_note"), key="rd_plan_note", height=80)
-            st.form_submit_button(t("rd_save_button"), type="primary", on_click=rs.save_plan_from_form)
-    with adopt_col:
-        st.subheader(t("rd_adopt"))
-        if plans.empty:
-            st.caption(t("rd_no_plans"))
-        else:
-            adopt = st.selectbox(t("rd_adopt_plan"), plans["plan_id"].tolist(), format_func=lambda p: start_names.get(p, str(p)),
-                                 key="rd_adopt_plan")
-            when = st.date_input(t("rd_effective"), value=dt.date.today(), key="rd_effective")
-            st.button(t("rd_adopt_button"), key="rd_adopt_button", on_click=rs.ask_adoption, args=(start_names,))
-            if rs.ADOPTING in st.session_state:
-                confirm_adoption(*st.session_state[rs.ADOPTING])
-        if "rd_adopted" in st.session_state:
-            st.success(st.session_state.pop("rd_adopted"))
+            st.subheader(t("rd_buildings"))
+            b = rs.space().buildings
+            chosen = st.multiselect(t("rd_pick_addresses"), b["address"].tolist(), key="rd_addresses",
+                                    placeholder=t("rd_pick_placeholder"))
+            st.button(t("rd_pick_apply"), key="rd_pick_apply", disabled=not chosen, on_click=rs.select_chosen_addresses)
+            picked = rs.selected_buildings()
+            if len(picked):
+                st.write(t("rd_selected", n=len(picked), households=int(picked["households"].sum())))
+                st.dataframe(picked.rename(columns={"address": t("col_address"), "households": t("col_households"),
+                                                    "grid": t("rd_col_now_in")}), hide_index=True, height=160)
+                st.selectbox(t("rd_to_grid"), unlocked, format_func=grid_label, key="rd_move_grid")
+                move, clear = st.columns(2)
+                move.button(t("rd_move"), type="primary", key="rd_move", width="stretch", on_click=rs.move_selected)
+                clear.button(t("rd_clear"), key="rd_clear", width="stretch", on_click=rs.clear_selection)
+            else:
+                st.caption(t("rd_no_selection"))
 
-    st.subheader(t("rd_saved_plans"))
-    if not plans.empty:
-        st.dataframe(plan_table(plans), hide_index=True, width="stretch")
+            st.subheader(t("rd_merge_lock"))
+            merging = st.multiselect(t("rd_merge_grids"), unlocked, format_func=grid_label, key="rd_merge_grids",
+                                     placeholder=t("rd_choose"))
+            st.button(t("rd_merge"), disabled=len(merging) < 2, key="rd_merge", on_click=rs.merge_chosen)
+            locks = st.multiselect(t("rd_locks"), ids, default=sorted(bench.current.locked), format_func=grid_label,
+                                   key=f"rd_locks_{bench.serial}", placeholder=t("rd_choose"))
+            if set(locks) != set(bench.current.locked):
+                st.button(t("rd_lock_apply"), key="rd_lock_apply", on_click=rs.apply_locks, args=(f"rd_locks_{bench.serial}",))
 
-    st.subheader(t("rd_export"))
-    fmt = st.radio(t("rd_export_format"), list(FORMATS), format_func=lambda f: t(f"rd_fmt_{f}"), horizontal=True,
-                   key="rd_export_format")
-    stem = f"grids_{dt.date.today():%Y%m%d}"
-    st.download_button(t("rd_export_button"), rs.export_file(fmt, stem),
-                       file_name=f"{stem}{FORMATS[fmt]}", key="rd_export_button")
+        st.subheader(t("rd_street"))
+        st.caption(t("rd_street_help", start=bench.start_label))
+        street = street_comparison(before, after)
+        cards(street_cards(street), per_row=6)
+        st.dataframe(street_table(street), hide_index=True, width="stretch", height=STREET_TABLE_PX)
+        st.subheader(t("rd_grids", n=len(changed)))
+        frame, styled = grid_table(compare(before, after, changed))
+        st.dataframe(styled, hide_index=True, width="stretch", height=420)
+        downloads(frame, "whatif", "dl_whatif")
 
-    st.subheader(t("rd_compare"))
-    options = ["edit", "current"] + plans["plan_id"].tolist()
-    option_names = {"edit": t("rd_this_edit"), **start_names}
-    pick = st.columns(2)
-    first = pick[0].selectbox(t("rd_compare_a"), options, index=1, format_func=lambda p: option_names.get(p, str(p)), key="rd_compare_a")
-    second = pick[1].selectbox(t("rd_compare_b"), options, index=0, format_func=lambda p: option_names.get(p, str(p)), key="rd_compare_b")
-    if st.toggle(t("rd_compare_show"), key="rd_compare_show"):
-        one, other = rs.plan_division(first), rs.plan_division(second)
-        fa, fb = rs.figures(one), rs.figures(other)
-        maps = st.columns(2)
-        with maps[0]:
-            st.caption(option_names[first])
-            show(rs.division_map(one, False), "rd_compare_map_a", 440, [])
-        with maps[1]:
-            st.caption(option_names[second])
-            show(rs.division_map(other, False, edits.changed_grids(one, other)), "rd_compare_map_b", 440, [])
-        headers = (t("rd_compare_a"), t("rd_compare_b"))
-        st.dataframe(street_table(street_comparison(fa, fb), headers), hide_index=True, width="stretch",
-                     height=STREET_TABLE_PX)
-        frame, styled = grid_table(compare(fa, fb, edits.changed_grids(one, other)), headers)
-        st.dataframe(styled, hide_index=True, width="stretch", height=360)
-        downloads(frame, "plan_comparison", "dl_compare")
+    # -- suggestion --------------------------------------------------------------------------------
+    with tab_suggest:
+        st.caption(t("rd_suggest_help"))
+        knobs = st.columns([3, 2, 2, 2])
+        mode = knobs[0].radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
+                              horizontal=True, key="rd_suggest_mode")
+        count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
+                                      disabled=mode != "count", key="rd_suggest_count")
+        seeds = knobs[2].slider(t("rd_suggest_seeds"), 1, 12, 4, key="rd_suggest_seeds")
+        steps = knobs[3].select_slider(t("rd_suggest_steps"), [0, 300, 600, 1200, 2400], value=600,
+                                       key="rd_suggest_steps")
+        if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run"):
+            with st.status(t("rd_suggesting"), expanded=True) as status:
+                bar = st.progress(0.0)
+                bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),
+                                         n_grids=int(count) if mode == "count" else None, seeds=int(seeds),
+                                         steps=int(steps),
+                                         progress=lambda done, total: bar.progress(done / total,
+                                                                                   t("rd_pieces", done=done, total=total)))
+                status.update(label=t("rd_suggested", n=len(bench.proposal.division.grids)), state="complete")
+        proposal = bench.proposal
+        if proposal is not None:
+            misses = proposal.report["worst_miss"].max()
+            (st.success if misses == 0 else st.warning)(
+                t("rd_meets_norm") if misses == 0 else t("rd_misses_norm", worst=f"{misses:.0f}"))
+            st.dataframe(report_table(proposal.report), hide_index=True, width="stretch")
+            suggested = rs.figures(proposal.division)
+            st.dataframe(street_table(street_comparison(after, suggested), (t("rd_this_edit"), t("rd_proposal"))),
+                         hide_index=True, width="stretch", height=STREET_TABLE_PX)
+            show(rs.division_map(proposal.division, False), "rd_proposal_map", 520, [])
+            st.button(t("rd_take"), type="primary", key="rd_take", on_click=rs.take_proposal)
+
+    # -- plans -------------------------------------------------------------------------------------
+    with tab_plans:
+        save_col, adopt_col = st.columns(2)
+        with save_col:
+            st.subheader(t("rd_save"))
+            with st.form("rd_save_form"):
+                st.text_input(t("rd_plan_name"), key="rd_plan_name")
+                st.text_input(t("rd_plan_author"), key="rd_plan_author")
+                st.text_area(t("rd_plan_note"), key="rd_plan_note", height=80)
+                st.form_submit_button(t("rd_save_button"), type="primary", on_click=rs.save_plan_from_form)
+        with adopt_col:
+            st.subheader(t("rd_adopt"))
+            if plans.empty:
+                st.caption(t("rd_no_plans"))
+            else:
+                st.selectbox(t("rd_adopt_plan"), plans["plan_id"].tolist(), format_func=lambda p: start_names.get(p, str(p)),
+                                     key="rd_adopt_plan")
+                st.date_input(t("rd_effective"), value=dt.date.today(), key="rd_effective")
+                st.button(t("rd_adopt_button"), key="rd_adopt_button", on_click=rs.ask_adoption, args=(start_names,))
+                if rs.ADOPTING in st.session_state:
+                    confirm_adoption(*st.session_state[rs.ADOPTING])
+            if "rd_adopted" in st.session_state:
+                st.success(st.session_state.pop("rd_adopted"))
+
+        st.subheader(t("rd_saved_plans"))
+        if not plans.empty:
+            st.dataframe(plan_table(plans), hide_index=True, width="stretch")
+
+        st.subheader(t("rd_export"))
+        fmt = st.radio(t("rd_export_format"), list(FORMATS), format_func=lambda f: t(f"rd_fmt_{f}"), horizontal=True,
+                       key="rd_export_format")
+        stem = f"grids_{dt.date.today():%Y%m%d}"
+        st.download_button(t("rd_export_button"), rs.export_file(fmt, stem),
+                           file_name=f"{stem}{FORMATS[fmt]}", key="rd_export_button")
+
+        st.subheader(t("rd_compare"))
+        options = ["edit", "current"] + plans["plan_id"].tolist()
+        option_names = {"edit": t("rd_this_edit"), **start_names}
+        pick = st.columns(2)
+        first = pick[0].selectbox(t("rd_compare_a"), options, index=1, format_func=lambda p: option_names.get(p, str(p)), key="rd_compare_a")
+        second = pick[1].selectbox(t("rd_compare_b"), options, index=0, format_func=lambda p: option_names.get(p, str(p)), key="rd_compare_b")
+        if st.toggle(t("rd_compare_show"), key="rd_compare_show"):
+            one, other = rs.plan_division(first), rs.plan_division(second)
+            fa, fb = rs.figures(one), rs.figures(other)
+            maps = st.columns(2)
+            with maps[0]:
+                st.caption(option_names[first])
+                show(rs.division_map(one, False), "rd_compare_map_a", 440, [])
+            with maps[1]:
+                st.caption(option_names[second])
+                show(rs.division_map(other, False, edits.changed_grids(one, other)), "rd_compare_map_b", 440, [])
+            headers = (t("rd_compare_a"), t("rd_compare_b"))
+            st.dataframe(street_table(street_comparison(fa, fb), headers), hide_index=True, width="stretch",
+                         height=STREET_TABLE_PX)
+            frame, styled = grid_table(compare(fa, fb, edits.changed_grids(one, other)), headers)
+            st.dataframe(styled, hide_index=True, width="stretch", height=360)
+            downloads(frame, "plan_comparison", "dl_compare")
+
+
+run_page(render)

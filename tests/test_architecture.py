@@ -170,3 +170,14 @@ def test_lock_files_hold_the_pinned_versions_with_hashes():
         pinned = re.findall(r"^\S+==.*$", text, re.M)
         hashed = re.findall(r"^\S+==.*\\\n\s+--hash=sha256:[0-9a-f]{64}", text, re.M)
         assert len(pinned) == len(hashed) == len(locked) > len(wanted), f"{lock}: a package without a hash"
+
+
+def test_every_page_runs_inside_the_error_boundary():
+    """A page draws only inside ``render()``, which the last line hands to ``ui.errors.run_page``."""
+    for page in (ROOT / "pages").glob("*.py"):
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef))
+                and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))          # the docstring
+                and not (isinstance(n, ast.Assign) and all(isinstance(t, ast.Name) and t.id.isupper()
+                                                           for t in n.targets))]                 # constants
+        assert [ast.unparse(n) for n in body] == ["run_page(render)"], page

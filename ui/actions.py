@@ -14,6 +14,7 @@ from analysis.ingest.problems import ProblemReport
 from analysis.ingest.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
 from analysis.ingest.tables import read_table
 from analysis.settings import load_settings
+from ui.errors import guarded
 from ui.i18n import t
 from ui.loaders import store
 
@@ -88,6 +89,7 @@ def import_register(kind: str, data: bytes, name: str, coord_system: str,
     return result
 
 
+@guarded
 def save_fix_from_form(addresses: dict[str, str]) -> None:
     """Store the manual placement chosen in the review form (``fix_incident``, ``fix_grid``, ``fix_building``;
     kept across re-imports) and leave a line for the page to show (``fix_flash``)."""

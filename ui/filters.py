@@ -19,6 +19,7 @@ from analysis.metrics.periods import PRESETS, Period
 from analysis.metrics.resolution import PeriodFlags
 from analysis.settings import Settings, load_settings
 from ui import loaders
+from ui.errors import guarded
 from ui.i18n import lang, t
 from ui.loaders import Query
 from ui.page import setup
@@ -70,6 +71,7 @@ def current() -> Filters:
     return filters
 
 
+@guarded
 def set_filters(**changes: Any) -> None:
     """Change some filters from code (a button, a table click); the widgets follow on the next run."""
     st.session_state[STATE] = replace(current(), **changes)
@@ -79,6 +81,7 @@ def set_filters(**changes: Any) -> None:
         st.session_state.pop(KEYS["range"], None)
 
 
+@guarded
 def set_filters_everywhere(**changes: Any) -> None:
     """:func:`set_filters` from a widget inside a fragment: the whole page runs again, so that the sidebar
     and every part of the page follow the new filters (not only the fragment)."""
@@ -86,6 +89,7 @@ def set_filters_everywhere(**changes: Any) -> None:
     st.rerun()
 
 
+@guarded
 def filter_to_row(table_key: str, grid_ids: list[str], communities: list[str]) -> None:
     """``on_select`` of a table with a row per grid: the chosen row's grid becomes the filter (and the
     selection is cleared, so that the table can be clicked again)."""

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ui.errors import guarded, show_flash
 from ui.i18n import LANGUAGES, lang, t
 from ui.theme import apply_css, presenting
 
@@ -22,6 +23,7 @@ PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
          ("pages/data.py", "page_data", ":material/upload_file:"))
 
 
+@guarded
 def _switch(key: str, value: str | bool) -> None:
     """Keep a sidebar switch's value in the session and the URL (on_change of its widget)."""
     st.session_state[key] = value
@@ -38,6 +40,7 @@ def setup(title_key: str) -> None:
     st.set_page_config(page_title=f"{t(title_key)} · {t('app_title')}", page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
     apply_css()
+    show_flash()
     current = lang()
     with st.sidebar:
         st.markdown(f"### {t('app_title')}")

@@ -44,6 +44,7 @@ from analysis.maps.build import MapSpec, PointLayer, classify
 from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
 from analysis.settings import load_settings
 from ui import formats, loaders
+from ui.errors import guarded
 from ui.i18n import lang, t
 from ui.theme import presenting
 
@@ -119,6 +120,7 @@ def _restart(bench: Workbench, division: Division, label: str) -> None:
     bench.serial += 1
 
 
+@guarded
 def start_from(choice: object) -> None:
     """Start again from the current division (``choice`` = 'current') or from saved plan ``choice``."""
     bench = _bench()
@@ -150,6 +152,7 @@ def edit(label: str, function: Callable[..., Division | tuple[Division, Any]], *
     return True
 
 
+@guarded
 def step(direction: str) -> None:
     """Undo (``'undo'``) or redo (``'redo'``) one edit."""
     bench = _bench()
@@ -265,6 +268,7 @@ def selection_layer() -> folium.FeatureGroup:
     return group
 
 
+@guarded
 def take_map_input(map_key: str) -> bool:
     """Act on what the map ``map_key`` returned (``on_change`` of the map); True when something changed.
 
@@ -343,11 +347,13 @@ def _grid_name(grid_id: str) -> str:
     return str(dict(zip(grids["grid_id"], grids["name"])).get(grid_id, grid_id))
 
 
+@guarded
 def load_start() -> None:
     """Start again from the division chosen in ``rd_start_choice`` (the current one or a saved plan)."""
     start_from(st.session_state.get("rd_start_choice", "current"))
 
 
+@guarded
 def use_drawn_area() -> None:
     """The drawn area, as ``rd_area_action`` says: give it to the grid ``rd_area_grid`` (``give``), make a new
     grid of it (``new``), or select the buildings inside it (``select``)."""
@@ -363,6 +369,7 @@ def use_drawn_area() -> None:
         bench.message = ("info", t("rd_selected_in", n=select_in_pending()))
 
 
+@guarded
 def split_along_drawn_line() -> None:
     """Cut the grid ``rd_split_grid`` along the drawn line."""
     bench = _bench()
@@ -371,11 +378,13 @@ def split_along_drawn_line() -> None:
         edit(t("rd_did_split", grid=_grid_name(grid_id)), split, grid_id, bench.pending)
 
 
+@guarded
 def select_chosen_addresses() -> None:
     """Make the buildings chosen by address (``rd_addresses``) the selection."""
     select_addresses(list(st.session_state.get("rd_addresses", [])))
 
 
+@guarded
 def move_selected() -> None:
     """Move the selected buildings, with their cells, into the grid ``rd_move_grid`` (one edit)."""
     bench = _bench()
@@ -385,11 +394,13 @@ def move_selected() -> None:
          ground.buildings["lon"], ground.buildings["lat"], bench.selected.copy(), grid_id)
 
 
+@guarded
 def clear_selection() -> None:
     """Select no building."""
     _bench().selected[:] = False
 
 
+@guarded
 def merge_chosen() -> None:
     """Join the grids chosen in ``rd_merge_grids`` into the first of them."""
     chosen = list(st.session_state.get("rd_merge_grids", []))
@@ -397,12 +408,14 @@ def merge_chosen() -> None:
         edit(t("rd_did_merge", n=len(chosen), grid=_grid_name(chosen[0])), merge, chosen)
 
 
+@guarded
 def apply_locks(key: str) -> None:
     """Lock exactly the grids chosen in the multiselect ``key``."""
     locks = list(st.session_state.get(key, []))
     edit(t("rd_did_lock", n=len(locks)), with_locks, locks)
 
 
+@guarded
 def take_proposal() -> None:
     """Make the suggested division the current edit (one step of the history)."""
     bench = _bench()
@@ -411,6 +424,7 @@ def take_proposal() -> None:
         bench.proposal = None
 
 
+@guarded
 def save_plan_from_form() -> None:
     """Save the current edit as a plan named in the form (``rd_plan_name``, ``rd_plan_author``, ``rd_plan_note``).
 
@@ -428,6 +442,7 @@ def save_plan_from_form() -> None:
         bench.message = ("error", t("rd_save_failed", reason=type(err).__name__))
 
 
+@guarded
 def ask_adoption(plan_names: dict[object, str]) -> None:
     """Remember that the user asked to make the plan ``rd_adopt_plan`` current from ``rd_effective``: the page
     then asks for confirmation (a dialog)."""

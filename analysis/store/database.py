@@ -27,9 +27,10 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 
 from analysis.settings import PROJECT_ROOT
+from analysis.store.errors import StoreError
 from analysis.store.incident_rows import incident_table, python_values, validate
 from analysis.store.review import pending_review
-from analysis.store.staging import staged_incidents
+from analysis.store.staging import remove_stale_staging, staged_incidents
 from analysis.store.tables import (
     ADDED_COLUMNS,
     INCIDENT_COLUMNS,
@@ -62,6 +63,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA cache_size=-524288")
     cursor.close()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that exists but is no SQLite database: an empty file (a store cut short, say by a
+    full disk) or another file. A missing file is fine: it is created. Filling such a file with fresh
+    tables (or the demo) would hide that the street's data is gone."""
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        raise StoreError("empty_file", str(path))
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise StoreError("corrupt", str(path))
 
 
 def new_id(result: sa.CursorResult[Any]) -> int:
@@ -100,7 +114,10 @@ class Store:
     def __init__(self, url: str | None = None) -> None:
         url = url or os.environ.get("GRIDLENS_DB") or f"sqlite:///{DEFAULT_PATH}"
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(url.removeprefix("sqlite:///"))
+            _check_sqlite_file(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_staging()
         self.url = url
         self.engine = sa.create_engine(url)
         if self.engine.dialect.name == "sqlite":

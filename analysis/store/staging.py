@@ -13,7 +13,7 @@ import adbc_driver_sqlite.dbapi as adbc_sqlite
 import pyarrow as pa
 
 SHM = "/dev/shm"
-PREFIX = "gridlens-staging-"
+PREFIX = "gridlens-staging-"   # then the process id, then a random part: gridlens-staging-1234-abcd
 
 
 def scratch_folder(nbytes: int) -> str | None:
@@ -29,7 +29,7 @@ def staged_incidents(table: pa.Table) -> Iterator[Path]:
 
     The folder is removed when the block ends, whether it succeeded or not.
     """
-    with tempfile.TemporaryDirectory(prefix=PREFIX, dir=scratch_folder(table.nbytes)) as folder:
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-", dir=scratch_folder(table.nbytes)) as folder:
         staging = Path(folder) / "staging.sqlite"
         with adbc_sqlite.connect(str(staging), autocommit=True) as bulk, bulk.cursor() as cursor:
             for pragma in ("journal_mode=OFF", "synchronous=OFF"):  # a scratch file: no journal, no fsync
@@ -37,3 +37,33 @@ def staged_incidents(table: pa.Table) -> Iterator[Path]:
                 cursor.fetchall()
             cursor.adbc_ingest("incidents", table, mode="create")
         yield staging
+
+
+def remove_stale_staging() -> list[Path]:
+    """Remove staging folders left by an import that was killed (its process is gone); returns them.
+
+    A finished or failed import removes its own folder; one killed mid-way (a server restart, the
+    kernel's out-of-memory killer) cannot, and the folder would hold up to hundreds of MB of RAM in
+    ``/dev/shm`` until the machine restarts.
+    """
+    removed = []
+    for base in {SHM, tempfile.gettempdir()}:
+        if not os.path.isdir(base):
+            continue
+        for folder in Path(base).glob(f"{PREFIX}*"):
+            pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # someone else's process: alive
+        return True
+    return True

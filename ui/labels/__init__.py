@@ -1,5 +1,5 @@
 """Every label of the interface, one module per area, merged into one table: key -> (Chinese, English)."""
-from ui.labels import analytics, common, data, gaps, overview, redraw
+from ui.labels import analytics, common, data, errors, gaps, overview, redraw
 from ui.labels import map as map_labels
 
 
@@ -13,4 +13,5 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return merged
 
 
-TEXT = _merge(common.TEXT, data.TEXT, overview.TEXT, map_labels.TEXT, analytics.TEXT, redraw.TEXT, gaps.TEXT)
+TEXT = _merge(common.TEXT, data.TEXT, overview.TEXT, map_labels.TEXT, analytics.TEXT, redraw.TEXT, gaps.TEXT,
+              errors.TEXT)
