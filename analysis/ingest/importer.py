@@ -90,11 +90,12 @@ def gazetteer_for(store: Store, settings: Settings | None = None) -> tuple[Gazet
 def import_incidents(store: Store, source: str | Path | bytes, name: str | None = None,
                      mapping: dict[str, str] | None = None, coord_system: str = "wgs84",
                      tolerance_m: float | None = None, progress: Progress = _noop,
-                     sheet: str | None = None) -> ImportResult:
+                     sheet: str | None = None, overwrite_older: bool = False) -> ImportResult:
     """Import an incident export: read, normalise, geocode onto the current grids, upsert.
 
     ``mapping`` adds to the recognised columns (a field given as "" is left unmapped); ``tolerance_m``
-    defaults to the ``snap_tolerance_m`` setting; ``sheet`` chooses the sheet of a workbook.
+    defaults to the ``snap_tolerance_m`` setting; ``sheet`` chooses the sheet of a workbook. A row that would
+    reopen a case the store has closed (an older export) is reported and skipped, unless ``overwrite_older``.
 
     Raises
     ------
@@ -126,7 +127,7 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
         {"kind": "incidents", "file_name": name, "file_hash": hashlib.sha256(data).hexdigest(),
          "rows_read": len(table), "rows_imported": len(read.incidents), "rows_rejected": len(read.rejected),
          "coord_system": parse_coord_system(coord_system).label},
-        geocoded.incidents, review_rows, report)
+        geocoded.incidents, review_rows, report, overwrite_older)
     progress(1.0, "done")
     counts = geocoded.incidents["match_method"].replace("", "unplaced").value_counts()
     methods = {str(method): int(n) for method, n in counts.items()}

@@ -48,6 +48,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gap": ("街道边界内有未划入网格的空隙：{detail}", "Gap inside the street boundary not covered by any grid: {detail}"),
     "id_from_name": ("没有网格编号列，以名称「{detail}」列作编号", "No grid id column: the name column '{detail}' is used as the id"),
     "crs_assumed": ("文件未声明坐标系，按 {detail} 读取", "The file names no coordinate system: read as {detail}"),
+    "older_state_kept": ("库中此事件已于 {detail} 办结，而本文件中未办结（可能是较早的导出）：保留库中记录",
+                         "The store has this case closed on {detail} but this file has it open (an older export?): "
+                         "the stored case is kept"),
+    "older_state_overwritten": ("库中此事件已于 {detail} 办结，本文件中未办结：已按本文件改为未办结",
+                                "The store had this case closed on {detail}; this file has it open: changed to open "
+                                "as you asked"),
     "date_time_combined": ("日期和时刻分在两列，已合并读取：{detail}", "Date and time of day are in two columns: read together as {detail}"),
     "future_date": ("上报时间「{detail}」晚于今天：已导入，但不用于确定统计时段",
                     "Reported '{detail}', after today: imported, but not used to place the pages' periods"),

@@ -10,7 +10,7 @@ as WKT text so that nothing here needs a spatial extension. The tables are in
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -63,6 +63,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA cache_size=-524288")
     cursor.close()
+
+
+# the upsert leaves a stored closed case alone when the incoming row has no closing time (an older export)
+KEEP_CLOSED = " WHERE NOT (incidents.closed_at IS NOT NULL AND excluded.closed_at IS NULL)"
+
+
+def _report_older(report: ProblemReport, rows: Sequence[Any], overwritten: bool) -> None:
+    """A line per incoming row ``(source_row, incident_id, stored closed_at)`` that would reopen a closed case."""
+    for row, incident_id, closed_at in rows:
+        report.add(int(row), "closed_at", incident_id, "older_state_overwritten" if overwritten else "older_state_kept",
+                   "warning", str(closed_at)[:16])
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -120,6 +131,8 @@ class Store:
             remove_stale_staging()
         self.url = url
         self.engine = sa.create_engine(url)
+        # imports write through Arrow's ADBC staging file on SQLite, row batches elsewhere (both tested)
+        self.bulk_writes = self.engine.dialect.name == "sqlite"
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
@@ -201,15 +214,27 @@ class Store:
         return pending_review(frame, stored.set_index("incident_id")["batch_id"], set(self.fixes()["incident_id"]))
 
     # -- incidents -------------------------------------------------------------------------
-    def upsert_incidents(self, conn: sa.Connection, frame: pd.DataFrame, batch_id: int) -> int:
+    def upsert_incidents(self, conn: sa.Connection, frame: pd.DataFrame, batch_id: int,
+                         report: ProblemReport | None = None, overwrite_older: bool = False) -> int:
         """Insert or update incidents by id inside ``conn``'s transaction; returns rows written.
 
         Works on any database SQLAlchemy reaches; :meth:`write_incident_batch` is the fast path
-        that imports use on SQLite.
+        that imports use on SQLite. A row that would reopen a stored closed case is reported in
+        ``report`` and skipped unless ``overwrite_older``.
         """
         if frame.empty:
             return 0
         validate(frame)
+        if report is not None:
+            open_rows = frame[frame["closed_at"].isna()]
+            ids = open_rows["incident_id"].astype(str).tolist()
+            closed: dict[str, str] = {}
+            for start in range(0, len(ids), 5000):
+                q = sa.select(incidents.c.incident_id, incidents.c.closed_at).where(
+                    incidents.c.incident_id.in_(ids[start:start + 5000]) & incidents.c.closed_at.is_not(None))
+                closed.update({str(i): str(c) for i, c in conn.execute(q).all()})
+            _report_older(report, [(int(r), i, closed[i]) for r, i in zip(open_rows["source_row"], ids)
+                                   if i in closed], overwrite_older)
         table = incident_table(frame, batch_id)
         names = table.column_names
         columns = [python_values(column) for column in table.columns]
@@ -223,9 +248,11 @@ class Store:
         cursor = conn.connection.cursor()  # the DBAPI cursor of this transaction: lists bind without copying
         try:
             if full:
-                cursor.executemany(self._upsert_sql(conn, names, per), rows[:full].reshape(-1, per * len(names)).tolist())
+                cursor.executemany(self._upsert_sql(conn, names, per, overwrite_older),
+                                   rows[:full].reshape(-1, per * len(names)).tolist())
             if len(rows) > full:
-                cursor.execute(self._upsert_sql(conn, names, len(rows) - full), rows[full:].reshape(-1).tolist())
+                cursor.execute(self._upsert_sql(conn, names, len(rows) - full, overwrite_older),
+                               rows[full:].reshape(-1).tolist())
         except driver.Error as err:  # raise it as SQLAlchemy would, whatever the driver
             raise sa.exc.DBAPIError.instance("upsert incidents", None, err, driver.Error) from err
         finally:
@@ -233,18 +260,23 @@ class Store:
         return len(frame)
 
     def write_incident_batch(self, batch: dict[str, Any], frame: pd.DataFrame, review_rows: pd.DataFrame,
-                             report: ProblemReport) -> int:
+                             report: ProblemReport, overwrite_older: bool = False) -> int:
         """Write one incident import as a single transaction; returns the batch id.
 
         ``batch`` holds :meth:`add_batch`'s keyword arguments. On SQLite the rows are first
         written by Arrow's ADBC driver into a staging file (C code, no per-value Python work),
         which the transaction attaches and upserts from in one statement; elsewhere rows go
         through :meth:`upsert_incidents`. Either way the store changes only in the transaction.
+
+        A row that would reopen a case the store has closed (an older export: closed there, open
+        here) is reported and, unless ``overwrite_older``, leaves the stored case as it is. Problem
+        and review lines of an earlier import of the same file give way to this one's.
         """
-        if self.engine.dialect.name != "sqlite" or frame.empty:
+        if not self.bulk_writes or frame.empty:
             with self.transaction() as conn:
                 batch_id = self.add_batch(conn, **batch)
-                self.upsert_incidents(conn, frame, batch_id)
+                self._supersede(conn, batch_id, str(batch.get("file_hash", "")))
+                self.upsert_incidents(conn, frame, batch_id, report, overwrite_older)
                 self.add_review(conn, batch_id, review_rows)
                 self.add_problems(conn, batch_id, report)
             return batch_id
@@ -253,23 +285,41 @@ class Store:
         with staged_incidents(table) as staging:
             with self.transaction(attach={"staging": staging}) as conn:
                 batch_id = self.add_batch(conn, **batch)
+                self._supersede(conn, batch_id, str(batch.get("file_hash", "")))
+                older = conn.exec_driver_sql(
+                    "SELECT s.source_row, s.incident_id, i.closed_at FROM staging.incidents s JOIN incidents i "
+                    "ON i.incident_id = s.incident_id WHERE i.closed_at IS NOT NULL AND s.closed_at IS NULL").all()
+                _report_older(report, older, overwrite_older)
                 names = [n for n in INCIDENT_COLUMNS if n != "batch_id"]
                 conn.exec_driver_sql(
                     f"INSERT INTO incidents ({', '.join(names)}, batch_id) SELECT {', '.join(names)}, ? "
                     f"FROM staging.incidents WHERE true ON CONFLICT(incident_id) DO UPDATE SET "
-                    + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n != "incident_id"),
-                    (batch_id,))
+                    + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n != "incident_id")
+                    + ("" if overwrite_older else KEEP_CLOSED), (batch_id,))
                 self.add_review(conn, batch_id, review_rows)
                 self.add_problems(conn, batch_id, report)
         return batch_id
 
     @staticmethod
-    def _upsert_sql(conn: sa.Connection, names: list[str], rows: int) -> str:
-        """INSERT of ``rows`` rows at once that updates every column of an existing id."""
+    def _supersede(conn: sa.Connection, batch_id: int, file_hash: str) -> None:
+        """Drop the problem and review lines of earlier imports of the same file (``file_hash``): they
+        would only repeat this import's, doubling the queue and the report."""
+        if not file_hash:
+            return
+        earlier = sa.select(batches.c.batch_id).where((batches.c.file_hash == file_hash)
+                                                      & (batches.c.batch_id != batch_id))
+        conn.execute(sa.delete(problems).where(problems.c.batch_id.in_(earlier)))
+        conn.execute(sa.delete(review).where(review.c.batch_id.in_(earlier)))
+
+    @staticmethod
+    def _upsert_sql(conn: sa.Connection, names: list[str], rows: int, overwrite_older: bool = False) -> str:
+        """INSERT of ``rows`` rows at once that updates every column of an existing id (a closed case is
+        kept closed unless ``overwrite_older``)."""
         mark = "?" if conn.dialect.name == "sqlite" else "%s"
         values = ", ".join(["(" + ", ".join([mark] * len(names)) + ")"] * rows)
         return (f"INSERT INTO incidents ({', '.join(names)}) VALUES {values} ON CONFLICT(incident_id) DO UPDATE SET "
-                + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id"))
+                + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id")
+                + ("" if overwrite_older else KEEP_CLOSED))
 
     def incidents(self, where: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
         """Stored incidents with times parsed (``reported_at``, ``due_at``, ``closed_at``)."""

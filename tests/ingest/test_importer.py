@@ -104,3 +104,37 @@ def test_register_keeps_volunteers_without_a_location(store):
     assert result.report.count(severity="warning") == 0        # an empty location is not an error
     volunteers = store.register("volunteers").set_index("volunteer_id")
     assert pd.isna(volunteers.loc["V1", "lon"]) and volunteers["active"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["sqlite_bulk", "row_by_row"])
+def test_an_older_export_does_not_reopen_closed_cases_unless_asked(store, monkeypatch, bulk):
+    store.bulk_writes = bulk   # False: the path every other database takes
+    x, y = at(0.5, 0.5)
+    closed = export([("E1", "2026/3/1 8:00", "已结案", x, y, "", "2026/3/2 10:00"),
+                     ("E2", "2026/3/1 9:00", "处置中", x, y, "", "")])
+    import_incidents(store, closed, "new.csv")
+    older = export([("E1", "2026/3/1 8:00", "处置中", x, y, "", ""), ("E2", "2026/3/1 9:00", "已结案", x, y, "",
+                                                                      "2026/3/3 9:00")])
+    result = import_incidents(store, older, "old.csv")
+    frame = store.incidents().set_index("incident_id")
+    assert frame.loc["E1", "closed_at"] == pd.Timestamp("2026-03-02 10:00") and frame.loc["E1", "status"] == "已结案"
+    assert frame.loc["E2", "closed_at"] == pd.Timestamp("2026-03-03 09:00")          # newer facts still land
+    kept = [p for p in result.report.problems if p.code == "older_state_kept"]
+    assert [(p.row, p.value) for p in kept] == [(2, "E1")]
+    assert set(store.problems(result.batch_id)["code"]) >= {"older_state_kept"}     # stored with the batch
+    again = import_incidents(store, older, "old.csv", overwrite_older=True)
+    assert store.incidents().set_index("incident_id").loc["E1", "closed_at"] is pd.NaT
+    assert again.report.count(code="older_state_overwritten") == 1
+
+
+def test_importing_the_same_file_again_does_not_double_its_problems_or_review_rows(store):
+    x, y = at(0.5, 0.5)
+    data = export([("", "2026/3/1 8:00", "处置中", x, y, "", ""), ("E9", "2026/3/1 8:00", "处置中", 9.0, 9.0, "", ""),
+                   ("E8", "bad date", "处置中", x, y, "", "")])
+    import_incidents(store, data, "a.csv")
+    counts = snapshot(store)
+    import_incidents(store, data, "a.csv")
+    again = snapshot(store)
+    assert again["problems"] == counts["problems"] and again["review"] == counts["review"]
+    assert again["batches"] == counts["batches"] + 1                                # the history keeps both
+    assert len(store.review_queue()) == 3

@@ -66,3 +66,27 @@ def test_failed_bulk_write_leaves_the_store_unchanged(store):
     assert store.incidents().set_index("incident_id").loc["E1", "status"] == "处置中"
     import_incidents(store, export([("E4", "2026/3/1 8:00", "", x, y, "", "")]), "b.csv")   # nothing left attached
     assert store.count_incidents() == 2
+
+
+@pytest.mark.parametrize("content, kind", [(b"", "empty_file"), (b"PK\x03\x04 a zip, not a database", "corrupt")])
+def test_a_store_file_that_is_no_database_is_refused_and_left_alone(tmp_path, content, kind):
+    from analysis.store import StoreError
+    path = tmp_path / "store.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as err:
+        Store(f"sqlite:///{path}")
+    assert err.value.kind == kind and path.read_bytes() == content
+
+
+@pytest.mark.parametrize("message, kind", [("database is locked", "locked"), ("database or disk is full", "disk_full"),
+                                           ("attempt to write a readonly database", "read_only"),
+                                           ("file is not a database", "corrupt"),
+                                           ("unable to open database file", "cannot_open")])
+def test_database_errors_are_read_into_what_to_do(message, kind):
+    import sqlite3
+
+    from analysis.store import store_problem
+    from analysis.store.errors import STORE_MESSAGES
+    err = sa.exc.OperationalError("INSERT ...", {}, sqlite3.OperationalError(message))
+    assert store_problem(err) == kind and kind in STORE_MESSAGES
+    assert store_problem(ValueError("a bug")) is None
