@@ -58,8 +58,8 @@ def render() -> None:
             return
         card = loaders.card(*view.key, grid_id)
         m = card.measures
-        st.subheader(f"{m['name']}")
-        st.caption(f"{m['grid_id']} · {m['community']}")
+        st.subheader(formats.plain(m["name"]))
+        st.caption(f"{formats.plain(m['grid_id'])} · {formats.plain(m['community'])}")
         cards([Card(t("card_households"), formats.count(m["households"])),
                Card(t("card_population"), formats.count(m["population"])),
                Card(t("card_reported"), formats.count(m["reported"])),
@@ -70,7 +70,8 @@ def render() -> None:
                Card(t("card_overdue"), formats.count(m["overdue"]))], per_row=2)
         st.markdown(t("card_norm", lo=m["norm_min"], hi=m["norm_max"], position=t(m["norm_position"])))
         workers = card.workers
-        st.markdown(t("card_workers_list", names="、".join(f"{n}（{r}）" for n, r in zip(workers["name"], workers["role"])))
+        st.markdown(t("card_workers_list", names="、".join(f"{formats.plain(n)}（{formats.plain(r)}）"
+                                                        for n, r in zip(workers["name"], workers["role"])))
                     if len(workers) else t("card_no_workers"))
         if view.filters.grid == grid_id:
             st.button(t("card_clear_filter"), key="card_clear", on_click=set_filters_everywhere, kwargs={"grid": ""})

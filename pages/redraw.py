@@ -9,7 +9,7 @@ from analysis.division.export import FORMATS
 from analysis.division.suggest import suggest
 from analysis.division.whatif import compare, street_comparison
 from analysis.settings import load_settings
-from ui import loaders
+from ui import formats, loaders
 from ui import redraw_state as rs
 from ui.cards import cards
 from ui.errors import run_page
@@ -44,7 +44,7 @@ def render() -> None:
     @st.dialog(t("rd_adopt"), on_dismiss=rs.drop_adoption)
     def confirm_adoption(plan_id: int, plan_name: str, when: dt.date) -> None:
         """Ask before a plan becomes the current division (every page then counts by it)."""
-        st.markdown(t("rd_adopt_ask", plan=plan_name, date=str(when)))
+        st.markdown(t("rd_adopt_ask", plan=formats.plain(plan_name), date=str(when)))
         st.caption(t("rd_adopt_sure"))
         yes, no = st.columns(2)
         if yes.button(t("rd_adopt_button"), type="primary", key="rd_adopt_yes", width="stretch"):
@@ -225,10 +225,10 @@ def render() -> None:
             fa, fb = rs.figures(one), rs.figures(other)
             maps = st.columns(2)
             with maps[0]:
-                st.caption(option_names[first])
+                st.caption(formats.plain(option_names[first]))
                 show(rs.division_map(one, False), "rd_compare_map_a", 440, [])
             with maps[1]:
-                st.caption(option_names[second])
+                st.caption(formats.plain(option_names[second]))
                 show(rs.division_map(other, False, edits.changed_grids(one, other)), "rd_compare_map_b", 440, [])
             headers = (t("rd_compare_a"), t("rd_compare_b"))
             st.dataframe(street_table(street_comparison(fa, fb), headers), hide_index=True, width="stretch",

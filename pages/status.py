@@ -2,7 +2,7 @@
 import plotly.express as px
 import streamlit as st
 
-from ui import loaders
+from ui import formats, loaders
 from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.i18n import t
@@ -26,7 +26,7 @@ def render() -> None:
                                                               ("m_buildings", "buildings"), ("m_households", "households"),
                                                               ("m_review", "review"))], per_row=5)
     period = f"{info['first'][:10]} — {info['last'][:10]}" if info["first"] else "—"
-    st.markdown(f"**{t('m_version')}**{t('colon')}{info['version'] or '—'}　　**{t('m_period')}**{t('colon')}{period}")
+    st.markdown(f"**{t('m_version')}**{t('colon')}{formats.plain(info['version'] or '—')}　　**{t('m_period')}**{t('colon')}{period}")
 
     left, right = st.columns([2, 3])
     with left:

@@ -23,7 +23,7 @@ def render() -> None:
 
     no_worker = shown[shown["no_worker"]]
     if len(no_worker):
-        st.warning(t("wl_no_worker", n=len(no_worker), names="、".join(no_worker["name"])))
+        st.warning(t("wl_no_worker", n=len(no_worker), names="、".join(map(formats.plain, no_worker["name"]))))
 
     left, right = st.columns(2)
     with left:

@@ -13,7 +13,9 @@ from analysis.ingest.grid_checks import check_grids
 from analysis.ingest.problems import ProblemReport
 from analysis.ingest.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
 from analysis.ingest.tables import read_table
+from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
+from ui import formats
 from ui.errors import guarded
 from ui.i18n import t
 from ui.loaders import store
@@ -26,7 +28,8 @@ STAGES = {"read": "stage_read", "normalise": "stage_normalise", "geocode": "stag
 def preview(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
     """The first 20 rows of an uploaded table and all its headers (raises ReadError)."""
     table, _ = read_table(data, name)
-    return table.head(20), list(table.columns)
+    head = table.head(20)
+    return head.apply(mask_phones_in_text), list(table.columns)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -99,4 +102,5 @@ def save_fix_from_form(addresses: dict[str, str]) -> None:
         st.session_state["fix_flash"] = ("warning", t("fix_need_target"))
         return
     store().save_fix(incident, grid, building)
-    st.session_state["fix_flash"] = ("success", t("fix_saved", id=incident, target=grid or addresses.get(building, building)))
+    target = formats.plain(mask_phone_text(grid or addresses.get(building, building)))
+    st.session_state["fix_flash"] = ("success", t("fix_saved", id=formats.plain(incident), target=target))

@@ -18,7 +18,7 @@ from analysis.metrics.filters import STATUSES, Filters, from_query, to_query
 from analysis.metrics.periods import PRESETS, Period
 from analysis.metrics.resolution import PeriodFlags
 from analysis.settings import Settings, load_settings
-from ui import loaders
+from ui import formats, loaders
 from ui.errors import guarded
 from ui.i18n import lang, t
 from ui.loaders import Query
@@ -218,7 +218,7 @@ def analysis_page(page: str, title: str, needs: tuple[str, ...] = ()) -> View:
     view = sidebar(page)
     if view is None:
         st.stop()
-    st.caption(period_caption(view) + "　" + t("scope_line", scope=scope_text(view)))
+    st.caption(period_caption(view) + "　" + t("scope_line", scope=formats.plain(scope_text(view))))
     show_gaps(view.rev, view.version, needs)
     return view
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from ui.i18n import t
 
@@ -53,3 +54,13 @@ def change(kind: str, difference: float | None) -> str | None:
     if kind == "days":
         return f"{sign}{abs(shown):.1f} {t('unit_days')}"
     return f"{sign}{abs(shown):,.0f}"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$^=])")
+
+
+def plain(text: object) -> str:
+    """Text from a file made safe for Streamlit's markdown (titles, captions, alerts): its punctuation is
+    escaped, so that a name such as ``![x](http://…)`` or ``:red[…]`` shows as typed instead of fetching an
+    image or changing colour."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

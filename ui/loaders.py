@@ -19,6 +19,7 @@ from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
 from analysis.metrics.resolution import Groups, PeriodFlags, period_flags
 from analysis.metrics.workload import workload_table
+from analysis.sanitise import mask_phones_in_text
 from analysis.settings import Settings, load_settings, settings_stamp
 from analysis.store import status
 from analysis.store.database import Store
@@ -53,8 +54,9 @@ def monthly_counts(rev: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def review_queue(rev: str) -> pd.DataFrame:
-    """The review queue at revision ``rev``."""
-    return store().review_queue()
+    """The review queue at revision ``rev``, phone numbers in its raw rows and details masked."""
+    queue = store().review_queue()
+    return queue.assign(raw=mask_phones_in_text(queue["raw"]), detail=mask_phones_in_text(queue["detail"]))
 
 
 @st.cache_data(show_spinner=False)

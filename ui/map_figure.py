@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.maps.build import MEASURE_KINDS, MapSpec, PointLayer, build_map, classify
+from analysis.sanitise import mask_phones_in_text
 from ui import formats, loaders
 from ui.filters import View, ViewKey
 from ui.i18n import lang, t
@@ -35,12 +35,13 @@ def measure_text(measure: str, values: pd.Series) -> pd.Series:
 
 
 def _popups(points: pd.DataFrame) -> pd.Series:
+    """Each incident's popup as plain text lines (the map builder escapes them)."""
     def one(row: Any) -> str:
         kind = "·".join(x for x in (str(row.category), str(row.subcategory)) if x) or formats.DASH
-        phone = f"<br>{t('col_phone')}{t('colon')}{row.reporter_phone}" if row.reporter_phone else ""
-        return (f"<b>{html.escape(kind)}</b><br>{t('col_incident')}{t('colon')}{html.escape(str(row.incident_id))}"
-                f"<br>{t('col_reported_at')}{t('colon')}{row.reported_at:%Y-%m-%d %H:%M}"
-                f"<br>{t('f_status')}{t('colon')}{html.escape(str(row.status) or formats.DASH)}{phone}")
+        phone = f"\n{t('col_phone')}{t('colon')}{row.reporter_phone}" if row.reporter_phone else ""
+        return (f"{kind}\n{t('col_incident')}{t('colon')}{row.incident_id}"
+                f"\n{t('col_reported_at')}{t('colon')}{row.reported_at:%Y-%m-%d %H:%M}"
+                f"\n{t('f_status')}{t('colon')}{str(row.status) or formats.DASH}{phone}")
     return pd.Series([one(r) for r in points.itertuples(index=False)], index=points.index, dtype=object)
 
 
@@ -53,12 +54,12 @@ def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bo
     values = measure_text(measure, table[measure])
     grids = ds.grids[["grid_id", "name", "geometry"]].assign(
         in_scope=table["in_scope"].to_numpy(),
-        tooltip=[t("tooltip", name=html.escape(n), code=c, measure=t(f"m_{measure}"), value=v,
+        tooltip=[t("tooltip", name=n, code=c, measure=t(f"m_{measure}"), value=v,
                    households=formats.count(h))
                  for n, c, v, h in zip(table["name"], table["grid_id"], values, table["households"])])
     last = (end - pd.Timedelta(days=1)).date()
     text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
-    text["legend_title"] = f"{t(f'm_{measure}')}<br><small>{start.date()} — {last}</small>"
+    text["legend_title"] = f"{t(f'm_{measure}')}\n{start.date()} — {last}"
     frames = [(f"{t('frame_period')} {start:%m-%d}—{last:%m-%d}", numbers.density[0][1])]
     frames += [(t("frame_week", first=label), png) for label, png in numbers.density[1:]]
     points = None
@@ -109,11 +110,11 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
     table = numbers["grids"]
     grids = ds.grids[["grid_id", "name", "geometry"]].assign(
         in_scope=table["in_scope"].to_numpy(),
-        tooltip=[t("tooltip", name=html.escape(n), code=c, measure=t("m_coverage"), value=formats.percent(v),
+        tooltip=[t("tooltip", name=n, code=c, measure=t("m_coverage"), value=formats.percent(v),
                    households=formats.count(h))
                  for n, c, v, h in zip(table["name"], table["grid_id"], table["coverage"], table["households"])])
     b = numbers["buildings"]
-    tip = b["address"].map(html.escape) + "<br>" + t("card_households") + t("colon") + b["households"].astype(str)
+    tip = mask_phones_in_text(b["address"]) + "\n" + t("card_households") + t("colon") + b["households"].astype(str)
     vols = numbers["volunteers"]
     vols = vols[vols["active"] & pd.to_numeric(vols["lon"], errors="coerce").notna()]
     sites = numbers["sites"]
@@ -121,11 +122,11 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
         PointLayer(t("layer_covered"), b[b["covered"]].assign(colour="#41ab5d", tooltip=tip[b["covered"]]), 3, False),
         PointLayer(t("layer_uncovered"), b[~b["covered"]].assign(colour="#e31a1c", tooltip=tip[~b["covered"]]), 4),
         PointLayer(t("layer_volunteers"), vols.assign(colour="#2171b5", tooltip=vols["team"].astype(str)), 4),
-        PointLayer(t("layer_sites"), sites.assign(colour="#fd8d3c", tooltip=sites["address"].map(html.escape) + "<br>+"
-                                                  + sites["gain"].map("{:.0f}".format) + " " + t("card_households")),
-                   9)]
+        PointLayer(t("layer_sites"), sites.assign(colour="#fd8d3c", tooltip=[
+            f"{address}\n+{gain:.0f} {t('card_households')}"
+            for address, gain in zip(mask_phones_in_text(sites["address"]), sites["gain"])]), 9)]
     text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
-    text["legend_title"] = f"{t('m_coverage')}<br><small>{t('radius')} {radius_m:.0f}</small>"
+    text["legend_title"] = f"{t('m_coverage')}\n{t('radius')} {radius_m:.0f}"
     spec = MapSpec(grids, classify(table["coverage"], "rate"), text, ds.communities, ds.street, basemap=basemap,
                    label_px=17 if present else 13, show_names=len(grids) <= 200, point_layers=layers)
     return build_map(spec)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analysis.sanitise import safe_for_download
 from ui.errors import guarded, show_flash
 from ui.i18n import LANGUAGES, lang, t
 from ui.theme import apply_css, presenting
@@ -59,5 +60,6 @@ def setup(title_key: str) -> None:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as CSV bytes with a BOM, so that Excel opens Chinese text correctly."""
-    return str(frame.to_csv(index=False)).encode("utf-8-sig")
+    """A table as CSV bytes with a BOM, so that Excel opens Chinese text correctly; no cell is a formula and
+    no phone number is whole (:func:`analysis.sanitise.safe_for_download`)."""
+    return str(safe_for_download(frame).to_csv(index=False)).encode("utf-8-sig")

@@ -42,6 +42,7 @@ from analysis.division.history import History
 from analysis.division.suggest import Suggestion
 from analysis.maps.build import MapSpec, PointLayer, classify
 from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
+from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
 from ui import formats, loaders
 from ui.errors import guarded
@@ -141,7 +142,7 @@ def edit(label: str, function: Callable[..., Division | tuple[Division, Any]], *
     try:
         result = function(bench.current, *args)
     except EditError as err:
-        bench.message = ("error", t(f"err_{err.reason}", detail=err.detail))
+        bench.message = ("error", t(f"err_{err.reason}", detail=formats.plain(err.detail)))
         return False
     division = result[0] if isinstance(result, tuple) else result
     bench.history.push(division, label)
@@ -190,7 +191,7 @@ def plan_division(choice: object) -> Division:
 
 
 def _tooltips(grids: pd.DataFrame) -> list[str]:
-    return [t("rd_tooltip", name=html.escape(str(n)), code=c, households=formats.count(h), norm=t(p),
+    return [t("rd_tooltip", name=str(n), code=c, households=formats.count(h), norm=t(p),
               index=formats.DASH if pd.isna(i) else f"{i:.2f}")
             for n, c, h, p, i in zip(grids["name"], grids["grid_id"], grids["households"], grids["norm_position"],
                                      grids["workload_index"])]
@@ -206,7 +207,7 @@ def division_map(division: Division, editable: bool, changed: set[str] | None = 
     grids = division.grids.merge(table[["grid_id", "households", "norm_position", "workload_index"]], on="grid_id")
     grids = grids.assign(tooltip=_tooltips(grids), in_scope=True)
     b = space().buildings
-    tip = b["address"].map(html.escape) + "<br>" + t("card_households") + t("colon") + b["households"].astype(str)
+    tip = mask_phones_in_text(b["address"]) + "\n" + t("card_households") + t("colon") + b["households"].astype(str)
     layers = [PointLayer(t("rd_layer_buildings"), b.assign(colour="#737373", tooltip=tip), 2.5, show=editable)]
     text = {k: t(k) for k in ("layer_grids", "layer_density", "layer_hotspots", "layer_points", "layer_names",
                               "layer_communities", "no_data", "below", "within", "above", "hot_99", "hot_95",
@@ -264,7 +265,7 @@ def selection_layer() -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=t("rd_layer_selected"))
     for address, lon, lat in zip(b["address"], b["lon"], b["lat"]):
         folium.CircleMarker([lat, lon], radius=7, color="#99000d", weight=2, fill=True, fill_color="#e31a1c",
-                            fill_opacity=0.9, tooltip=html.escape(str(address))).add_to(group)
+                            fill_opacity=0.9, tooltip=html.escape(mask_phone_text(str(address)))).add_to(group)
     return group
 
 
@@ -343,8 +344,9 @@ def selected_buildings() -> pd.DataFrame:
 # user left them, even when a click follows a change at once) and changes the workbench before the page is
 # drawn again --------------------------------------------------------------------------------------------
 def _grid_name(grid_id: str) -> str:
+    """A grid's name as messages (markdown) show it."""
     grids = _bench().current.grids
-    return str(dict(zip(grids["grid_id"], grids["name"])).get(grid_id, grid_id))
+    return formats.plain(dict(zip(grids["grid_id"], grids["name"])).get(grid_id, grid_id))
 
 
 @guarded
@@ -435,7 +437,7 @@ def save_plan_from_form() -> None:
     author, note = str(st.session_state.get("rd_plan_author", "")), str(st.session_state.get("rd_plan_note", ""))
     try:
         plan_id = plan_store.save_plan(loaders.store(), name, bench.current, author, note, base_version=bench.key[1])
-        bench.message = ("success", t("rd_saved", name=name.strip(), id=plan_id))
+        bench.message = ("success", t("rd_saved", name=formats.plain(name.strip()), id=plan_id))
     except ValueError as err:
         bench.message = ("error", t("rd_save_failed", reason=str(err)))
     except sa.exc.SQLAlchemyError as err:   # the store refused: its transaction kept every earlier plan

@@ -12,7 +12,8 @@ from pandas.io.formats.style import Styler
 from analysis.ingest.importer import ImportResult
 from analysis.ingest.problems import ProblemReport, ReadError
 from analysis.maps.build import classify
-from ui import actions
+from analysis.sanitise import mask_phone_text, mask_phones_in_text, safe_for_download
+from ui import actions, formats
 from ui.cards import Card, cards
 from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes
@@ -44,6 +45,7 @@ def problem_table(report: ProblemReport, key: str) -> None:
         st.success(t("problems_none"))
         return
     frame["severity"] = frame["severity"].map(lambda s: label(SEVERITY_LABELS, s))
+    frame["value"] = mask_phones_in_text(frame["value"])
     shown = translate_columns(frame.drop(columns="code"))
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
     st.download_button(t("download_csv"), csv_bytes(shown), file_name="problems.csv", mime="text/csv", key=key)
@@ -84,7 +86,8 @@ def show_methods(by_method: dict[str, int]) -> None:
 
 def show_read_error(err: ReadError) -> None:
     """Why a file could not be read or imported, one line per problem."""
-    st.error(t("import_failed") + "\n\n" + "\n".join(f"- {p.message(lang())}" for p in err.report.problems))
+    st.error(t("import_failed") + "\n\n" + "\n".join(f"- {formats.plain(mask_phone_text(p.message(lang())))}"
+                                                    for p in err.report.problems))
 
 
 def mapping_editor(headers: list[str], kind: str, token: str) -> dict[str, str]:
@@ -133,9 +136,10 @@ def table_upload(upload_label: str, kind: str, key: str) -> UploadedTable | None
 
 
 def excel_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as an .xlsx workbook (one sheet)."""
+    """A table as an .xlsx workbook (one sheet); no cell is a formula and no phone number is whole
+    (:func:`analysis.sanitise.safe_for_download`)."""
     out = io.BytesIO()
-    frame.to_excel(out, index=False, engine="openpyxl")
+    safe_for_download(frame).to_excel(out, index=False, engine="openpyxl")
     return out.getvalue()
 
 

@@ -6,10 +6,16 @@ in the user's language and returns a ``folium.Map`` whose scripts all come from 
 the grid's properties), hotspot cells, density image, grid names, community outlines, street
 outline, incidents. With the Amap basemap (GCJ-02 tiles) every layer is shifted to GCJ-02, so
 that it lines up with the tiles; otherwise everything stays WGS-84.
+
+**Every text is plain text, escaped here.** Names, tooltips, popups, legend titles and entries come
+in as plain text (lines separated by ``\n``; a tooltip's or popup's first line is shown bold) and are
+HTML-escaped where they are drawn: a grid named ``<img src=x onerror=alert(1)>`` shows as those
+characters. The map runs in a frame of the dashboard's own origin, so a file's text must never run.
 """
 from __future__ import annotations
 
 import base64
+import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +66,14 @@ class Classes:
     legend: list[tuple[str, str]]
 
 
+def lines_html(text: object, bold_first: bool = True) -> str:
+    """Plain text as safe HTML: escaped, ``\n`` as line breaks, the first line bold."""
+    lines = [html.escape(line) for line in str(text).split("\n")]
+    if bold_first and lines:
+        lines[0] = f"<b>{lines[0]}</b>"
+    return "<br>".join(lines)
+
+
 def _number(value: float, percent: bool) -> str:
     if percent:
         return f"{value:.0%}"
@@ -99,7 +113,7 @@ def classify(values: ArrayLike, kind: str) -> Classes:
 
 @dataclass
 class PointLayer:
-    """Points drawn as small circles, one colour per row: ``lon``, ``lat``, ``colour``, ``tooltip`` (HTML)."""
+    """Points drawn as small circles, one colour per row: ``lon``, ``lat``, ``colour``, ``tooltip`` (plain text)."""
 
     name: str
     points: pd.DataFrame
@@ -114,7 +128,7 @@ class MapSpec:
     Attributes
     ----------
     grids : geopandas.GeoDataFrame
-        ``grid_id``, ``name``, ``tooltip`` (HTML text shown on hover), ``in_scope`` (bool), geometry.
+        ``grid_id``, ``name``, ``tooltip`` (plain text shown on hover), ``in_scope`` (bool), geometry.
     classes : Classes
         Fill colours (aligned with ``grids``) and legend.
     text : dict
@@ -127,7 +141,7 @@ class MapSpec:
     hotspots : geopandas.GeoDataFrame or None
         ``confidence`` (90/95/99), geometry.
     points : pandas.DataFrame or None
-        ``lon``, ``lat``, ``popup`` (HTML): individual incidents, clustered.
+        ``lon``, ``lat``, ``popup`` (plain text): individual incidents, clustered.
     selected : str
         A grid to outline and zoom to ('' for none).
     basemap : str
@@ -276,8 +290,10 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "GridLensLegend"
         self.px = px
-        rows = "".join(f'<div><i style="background:{c}"></i>{label}</div>' for c, label in entries)
-        self.html = f"<b>{title}</b>{rows}"
+        rows = "".join(f'<div><i style="background:{html.escape(c, quote=True)}"></i>{html.escape(label)}</div>'
+                       for c, label in entries)
+        head, _, rest = title.partition("\n")
+        self.html = f"<b>{html.escape(head)}</b>" + (f"<small>{lines_html(rest, False)}</small>" if rest else "") + rows
 
 
 class WeekPlayer(MacroElement):
@@ -386,7 +402,7 @@ def _grid_layer(spec: MapSpec, shift: _Shift) -> folium.GeoJson:
     grids = spec.grids
     geoms = shift.geoms(shapely.coverage_simplify(grids.geometry.to_numpy(), SIMPLIFY_DEG))
     props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(), "name": grids["name"].to_numpy(),
-                          "tooltip": grids["tooltip"].to_numpy(), "fill": spec.classes.colours,
+                          "tooltip": [lines_html(t) for t in grids["tooltip"]], "fill": spec.classes.colours,
                           "in_scope": grids["in_scope"].to_numpy(dtype=bool)})
     data = feature_collection(props, geoms)
 
@@ -405,7 +421,7 @@ def _point_layer(layer: PointLayer, shift: _Shift) -> folium.GeoJson:
     """One GeoJSON layer of circle markers (compact: a few dozen bytes a point)."""
     lon, lat = shift.points(layer.points["lon"], layer.points["lat"])
     data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"c": c, "t": tip},
+        {"type": "Feature", "properties": {"c": c, "t": lines_html(tip)},
          "geometry": {"type": "Point", "coordinates": [round(float(x), DECIMALS), round(float(y), DECIMALS)]}}
         for x, y, c, tip in zip(lon, lat, layer.points["colour"], layer.points["tooltip"])]}
     return folium.GeoJson(data, name=layer.name, show=layer.show,
@@ -463,7 +479,7 @@ def build_map(spec: MapSpec) -> folium.Map:
         at = shapely.point_on_surface(geoms)
         for name, point, zoom in zip(grids["name"], at, label_zooms(geoms, grids["name"], spec.label_px)):
             folium.Marker([round(point.y, DECIMALS), round(point.x, DECIMALS)], interactive=False,
-                          icon=folium.DivIcon(html=f'<div class="gl-name gl-z{zoom}">{name}</div>', icon_size=(0, 0),
+                          icon=folium.DivIcon(html=f'<div class="gl-name gl-z{zoom}">{html.escape(str(name))}</div>', icon_size=(0, 0),
                                               icon_anchor=(0, 0), class_name="gl-name-icon")).add_to(names)
         names.add_to(fmap)
         fmap.add_child(ZoomClass())
@@ -495,7 +511,7 @@ def build_map(spec: MapSpec) -> folium.Map:
     if spec.points is not None and len(spec.points):
         lon, lat = shift.points(spec.points["lon"], spec.points["lat"])
         rows = [[round(float(y), DECIMALS), round(float(x), DECIMALS), p]
-                for x, y, p in zip(lon, lat, spec.points["popup"])]
+                for x, y, p in zip(lon, lat, (lines_html(p) for p in spec.points["popup"]))]
         cluster = FastMarkerCluster(rows, name=spec.text["layer_points"], callback=(
             "function (row) { var m = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 6, color: '#222',"
             " weight: 1, fillColor: '#ffd700', fillOpacity: 0.95}); m.bindPopup(row[2]); return m; }"),

@@ -18,7 +18,6 @@ outline that was not touched comes back equal to the one sent.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,7 +43,7 @@ class EditableGrids(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.geoJSON({{ this.data }}).eachLayer(function (layer) {
+        L.geoJSON({{ this.data|tojson }}).eachLayer(function (layer) {
             layer.setStyle({fill: false, color: "#1a1a1a", weight: 1, opacity: 0.6, interactive: false});
             {{ this.group.get_name() }}.addLayer(layer);
         });
@@ -54,7 +53,7 @@ class EditableGrids(MacroElement):
     def __init__(self, group: folium.FeatureGroup, data: dict[str, Any]) -> None:
         super().__init__()
         self._name = "EditableGrids"
-        self.group, self.data = group, json.dumps(data, ensure_ascii=False)
+        self.group, self.data = group, data   # |tojson escapes < > & ' so that no text closes the script
 
 
 class DrawText(MacroElement):
@@ -68,14 +67,14 @@ class DrawText(MacroElement):
                 if (typeof source[key] === "object") { merge(target[key], source[key]); }
                 else { target[key] = source[key]; }
             }
-        })(L.drawLocal, {{ this.text }});
+        })(L.drawLocal, {{ this.text|tojson }});
         {% endmacro %}
     """)
 
     def __init__(self, text: dict[str, Any]) -> None:
         super().__init__()
         self._name = "DrawText"
-        self.text = json.dumps(text, ensure_ascii=False)
+        self.text = text
 
 
 def _outlines(grids: gpd.GeoDataFrame, ids: set[str], name: str, colour: str, weight: float, dash: str | None) -> folium.GeoJson:

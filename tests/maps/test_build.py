@@ -98,3 +98,23 @@ def test_selected_grid_is_outlined_and_unknown_basemap_refused(street_map):
     assert map_html(build_map(spec_of(ds, numbers, selected="G3"))).count('"grid_id": "G3"') == 2
     with pytest.raises(ValueError, match="basemap"):
         build_map(spec_of(ds, numbers, basemap="google"))
+
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+def test_text_from_files_is_escaped_wherever_the_map_draws_it(street_map):
+    """Names, tooltips, popups, legend and the workbench's editable outlines: the payload shows as text."""
+    from analysis.maps.workbench import build_workbench_map
+    ds, numbers = street_map
+    spec = spec_of(ds, numbers)
+    grids = spec.grids.assign(name=PAYLOAD, grid_id=[f"{PAYLOAD}{i}" for i in range(len(spec.grids))],
+                              tooltip=f"{PAYLOAD}\n二行")
+    points = spec.points.assign(popup=f"{PAYLOAD}\n</script><script>alert(2)</script>")
+    hostile = type(spec)(grids, spec.classes, {**spec.text, "legend_title": f"{PAYLOAD}\n周"}, spec.communities,
+                         spec.street, spec.density, spec.density_bounds, spec.hotspots, points)
+    for fmap in (build_map(hostile), build_workbench_map(hostile, {grids["grid_id"].iloc[0]}, set(), {
+            "layer_changed": PAYLOAD, "layer_locked": "锁"}, True, {"draw": {"toolbar": {"buttons": {"polygon": PAYLOAD}}}})):
+        html = map_html(fmap)
+        assert "<img src=x" not in html and "<script>alert" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html or "\\u003cimg" in html

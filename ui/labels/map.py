@@ -50,8 +50,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "The map's scripts (Leaflet) are not installed, so no map can be drawn. Run make run once "
                        "with internet access (it fetches them); missing: {files}"),
     "download_grid_table": ("下载各网格数据（CSV）", "Download the per-grid table (CSV)"),
-    "tooltip": ("{name}（{code}）<br>{measure}：{value}<br>户数：{households}",
-                "{name} ({code})<br>{measure}: {value}<br>Households: {households}"),
+    "tooltip": ("{name}（{code}）\n{measure}：{value}\n户数：{households}",
+                "{name} ({code})\n{measure}: {value}\nHouseholds: {households}"),
     # grid card
     "card_hint": ("点击地图上的网格，这里显示该网格的详情。", "Click a grid on the map to see its card here."),
     "card_households": ("户数", "Households"),

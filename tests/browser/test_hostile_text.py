@@ -1,0 +1,47 @@
+"""Text from files is harmless in a real browser: grids, communities, teams and addresses named with a
+script payload are drawn as text on every page (no dialog opens), the map's tooltips included."""
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from tests.browser.harness import MARKS, dashboard, map_frame, open_page
+from tests.pages.shapes import Shape
+from ui.page import PAGES
+
+pytestmark = MARKS
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A dashboard on a store whose names are script payloads."""
+    shape = Shape("hostile",
+                  grids=lambda g: g.assign(name=[f"{PAYLOAD}{i}" for i in range(len(g))],
+                                           community=f"{PAYLOAD}社区"),
+                  incidents=lambda f: f.assign(category=PAYLOAD, status=f"<script>alert(2)</script>",
+                                               handler='=HYPERLINK("http://evil","x")'),
+                  registers={"volunteers": lambda f: f.assign(队伍=PAYLOAD),
+                             "buildings": lambda f: f.assign(标准地址=[f"{PAYLOAD}{i}栋" for i in range(len(f))])})
+    folder: Path = tmp_path_factory.mktemp("hostile")
+    store = shape.build(folder)
+    with dashboard(store.url) as base:
+        yield base
+
+
+def test_script_payloads_in_names_never_run(hostile: str, browser: BrowserContext) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    for script, _, _ in PAGES:
+        name = Path(script).stem
+        open_page(page, f"{hostile}/{name}")
+        if name in ("map", "coverage", "redraw"):
+            frame = map_frame(page)
+            grid = frame.locator("path.leaflet-interactive").first
+            grid.hover()                                          # the tooltip is drawn from the name
+            expect(frame.locator(".leaflet-tooltip").first).to_contain_text("<img src=x")
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    assert dialogs == []
