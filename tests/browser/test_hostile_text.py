@@ -20,7 +20,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shape = Shape("hostile",
                   grids=lambda g: g.assign(name=[f"{PAYLOAD}{i}" for i in range(len(g))],
                                            community=f"{PAYLOAD}社区"),
-                  incidents=lambda f: f.assign(category=PAYLOAD, status=f"<script>alert(2)</script>",
+                  incidents=lambda f: f.assign(category=PAYLOAD, status="<script>alert(2)</script>",
                                                handler='=HYPERLINK("http://evil","x")'),
                   registers={"volunteers": lambda f: f.assign(队伍=PAYLOAD),
                              "buildings": lambda f: f.assign(标准地址=[f"{PAYLOAD}{i}栋" for i in range(len(f))])})
