@@ -4,15 +4,18 @@ data revision (``ui.loaders.revision``), which each write changes, so other user
 other revisions stay valid until they are evicted."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from analysis.ingest import importer
-from analysis.ingest.boundaries import boundary_table, read_boundaries
+from analysis.ingest.boundaries import boundary_table, read_boundary_file
 from analysis.ingest.grid_checks import check_grids
+from analysis.ingest.layers import LayerInfo, Upload, read_vector
 from analysis.ingest.problems import ProblemReport
 from analysis.ingest.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
-from analysis.ingest.tables import read_table
+from analysis.ingest.tables import read_table, sheet_names
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
 from ui import formats
@@ -25,20 +28,46 @@ STAGES = {"read": "stage_read", "normalise": "stage_normalise", "geocode": "stag
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def preview(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
-    """The first 20 rows of an uploaded table and all its headers (raises ReadError)."""
-    table, _ = read_table(data, name)
+def preview(data: bytes, name: str, sheet: str | None = None) -> tuple[pd.DataFrame, list[str], ProblemReport]:
+    """The first 20 rows of an uploaded table (phones masked), all its headers and the reading's notes
+    (encoding, sheet); raises ReadError."""
+    table, report = read_table(data, name, sheet=sheet)
     head = table.head(20)
-    return head.apply(mask_phones_in_text), list(table.columns)
+    return head.apply(mask_phones_in_text), list(table.columns), report
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def preview_boundaries(data: bytes, name: str, coord_system: str | None) -> tuple[pd.DataFrame, ProblemReport]:
-    """The grids an uploaded layer holds (with areas) and what the checks found (raises ReadError)."""
-    grids, report = read_boundaries(data, name, coord_system)
-    checked = check_grids(grids)
-    report.extend(checked.report)
-    return boundary_table(checked.grids), report
+def sheets(data: bytes, name: str) -> list[str]:
+    """The sheets of an uploaded workbook that hold data ([] for a CSV)."""
+    return sheet_names(data, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def boundary_layers(files: tuple[tuple[str, bytes], ...]) -> tuple[LayerInfo, ...]:
+    """The layers of uploaded vector files (raises ReadError when they cannot be read)."""
+    return read_vector([Upload(n, d) for n, d in files]).layers
+
+
+@dataclass
+class BoundaryPreview:
+    """What an uploaded boundary layer holds, before it is imported."""
+
+    table: pd.DataFrame          # the grids (with areas), as checked
+    report: ProblemReport        # the reading's and the checks' lines
+    mapping: dict[str, str]      # the columns used
+    columns: list[str]           # the layer's columns
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def preview_boundaries(files: tuple[tuple[str, bytes], ...], coord_system: str | None,
+                       mapping: tuple[tuple[str, str], ...], layer: str | None,
+                       encoding: str | None) -> BoundaryPreview:
+    """The grids an uploaded layer holds and what the checks found (raises ReadError)."""
+    read = read_boundary_file([Upload(n, d) for n, d in files], None, coord_system, dict(mapping) or None, layer,
+                              encoding)
+    checked = check_grids(read.grids, read.street, load_settings())
+    read.report.extend(checked.report)
+    return BoundaryPreview(boundary_table(checked.grids), read.report, read.mapping, read.columns)
 
 
 def default_tolerance() -> float:
@@ -68,28 +97,26 @@ def _progress_bar() -> importer.Progress:
     return show
 
 
-def import_incidents(data: bytes, name: str, mapping: dict[str, str], coord_system: str,
-                     tolerance_m: float) -> importer.ImportResult:
+def import_incidents(data: bytes, name: str, mapping: dict[str, str], coord_system: str, tolerance_m: float,
+                     sheet: str | None = None, overwrite_older: bool = False) -> importer.ImportResult:
     """Import an uploaded incident table with a progress bar (raises ReadError/LookupError)."""
-    result = importer.import_incidents(store(), data, name, mapping, coord_system, tolerance_m, _progress_bar())
-    return result
+    return importer.import_incidents(store(), data, name, mapping, coord_system, tolerance_m, _progress_bar(), sheet,
+                                     overwrite_older)
 
 
-def import_boundaries(data: bytes, name: str, coord_system: str | None, version_name: str,
-                      street: tuple[bytes, str] | None) -> importer.ImportResult:
-    """Import an uploaded boundary layer as a new current version."""
+def import_boundaries(files: list[Upload], coord_system: str | None, mapping: dict[str, str], version_name: str,
+                      street: list[Upload] | None, layer: str | None, encoding: str | None) -> importer.ImportResult:
+    """Import an uploaded boundary layer as a new current version (raises ReadError)."""
     with st.spinner(t("importing")):
-        result = importer.import_boundaries(store(), data, name, coord_system, None, version_name,
-                                            street[0] if street else None, street[1] if street else None)
-    return result
+        return importer.import_boundaries(store(), files, None, coord_system, mapping, version_name, street,
+                                          layer=layer, encoding=encoding)
 
 
-def import_register(kind: str, data: bytes, name: str, coord_system: str,
-                    mapping: dict[str, str]) -> importer.ImportResult:
-    """Replace a register (buildings, workers, volunteers, services) from an upload."""
+def import_register(kind: str, data: bytes, name: str, coord_system: str, mapping: dict[str, str],
+                    sheet: str | None = None) -> importer.ImportResult:
+    """Replace a register (buildings, workers, volunteers, services) from an upload (raises ReadError)."""
     with st.spinner(t("importing")):
-        result = importer.import_register(store(), kind, data, name, coord_system, mapping)
-    return result
+        return importer.import_register(store(), kind, data, name, coord_system, mapping, sheet)
 
 
 @guarded

@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 
 from analysis.ingest.importer import ImportResult
 from analysis.ingest.problems import ProblemReport, ReadError
+from analysis.ingest.tables import TABLE_SUFFIXES
 from analysis.maps.build import classify
 from analysis.sanitise import mask_phone_text, mask_phones_in_text, safe_for_download
 from ui import actions, formats
@@ -18,6 +19,7 @@ from ui.cards import Card, cards
 from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes
 
+TABLE_TYPES = [suffix.lstrip(".") for suffix in TABLE_SUFFIXES]
 SYSTEMS = {"wgs84": ("WGS-84（GPS）", "WGS-84 (GPS)"), "cgcs2000": ("CGCS2000（国家2000）", "CGCS2000"),
            "gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"), "bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
            "epsg": ("EPSG 代码…", "EPSG code…")}
@@ -91,48 +93,61 @@ def show_read_error(err: ReadError) -> None:
 
 
 def mapping_editor(headers: list[str], kind: str, token: str) -> dict[str, str]:
-    """One select box per canonical field, pre-filled with the recognised header."""
+    """One select box per canonical field, pre-filled with the recognised header.
+
+    Returns every field: its chosen header, or "" where the user left it out (so a recognised
+    column the user cleared is not used by the import).
+    """
     guessed = actions.guessed_mapping(headers, kind)
     st.markdown(f"**{t('mapping')}**")
     options = [""] + headers
     mapping, columns = {}, st.columns(4)
     for i, field in enumerate(actions.fields_for(kind)):
         with columns[i % 4]:
-            chosen = st.selectbox(label(COLUMN_LABELS, field), options, index=options.index(guessed.get(field, "")),
-                                  format_func=lambda h: h or t("not_mapped"), key=f"map_{kind}_{field}_{token}")
-        if chosen:
-            mapping[field] = chosen
+            mapping[field] = st.selectbox(label(COLUMN_LABELS, field), options,
+                                          index=options.index(guessed.get(field, "")),
+                                          format_func=lambda h: h or t("not_mapped"), key=f"map_{kind}_{field}_{token}")
     return mapping
 
 
 @dataclass
 class UploadedTable:
-    """An uploaded table ready to import: its bytes, file name, a short content hash, the mapping."""
+    """An uploaded table ready to import: its bytes, file name, a short content hash, the mapping and the
+    sheet of a workbook (None for a CSV, or a workbook's first sheet)."""
 
     data: bytes
     name: str
     token: str
     mapping: dict[str, str]
+    sheet: str | None = None
 
 
 def table_upload(upload_label: str, kind: str, key: str) -> UploadedTable | None:
     """File uploader, preview of the first rows and the editable column mapping.
 
-    Returns None until a readable table is uploaded (a read error is shown in the page).
+    A workbook with several sheets holding data gets a sheet choice. Returns None until a readable
+    table is uploaded (a read error is shown in the page).
     """
-    upload = st.file_uploader(upload_label, type=["csv", "txt", "xlsx"], key=key)
+    upload = st.file_uploader(upload_label, type=TABLE_TYPES, key=key)
     if upload is None:
         return None
     data = upload.getvalue()
     token = hashlib.sha1(data).hexdigest()[:10]
+    sheet = None
+    names = actions.sheets(data, upload.name)
+    if len(names) > 1:
+        sheet = st.selectbox(t("sheet_choice"), names, key=f"sheet_{kind}_{token}")
+        token = f"{token}_{names.index(sheet)}"
     try:
-        head, headers = actions.preview(data, upload.name)
+        head, headers, report = actions.preview(data, upload.name, sheet)
     except ReadError as err:
         show_read_error(err)
         return None
     st.markdown(f"**{t('preview')}**")
     st.dataframe(head, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(head)))
-    return UploadedTable(data, upload.name, token, mapping_editor(headers, kind, token))
+    for note in report.problems:
+        st.caption(formats.plain(note.message(lang())))
+    return UploadedTable(data, upload.name, token, mapping_editor(headers, kind, token), sheet)
 
 
 def excel_bytes(frame: pd.DataFrame) -> bytes:

@@ -48,4 +48,4 @@ def mask_phone_text(text: str) -> str:
 def mask_phones_in_text(values: pd.Series) -> pd.Series:
     """:func:`mask_phone_text` over a column of free text ('' for a missing cell)."""
     text = values.astype(object).where(values.notna(), "").map(str)
-    return text.map({v: mask_phone_text(v) for v in text.unique()})
+    return text.map({v: mask_phone_text(v) for v in text.unique()}).astype(str)

@@ -1,4 +1,4 @@
-"""Imports by upload in a real browser: an incident CSV in GBK, and a boundary layer with its preview."""
+"""Imports by upload in a real browser: an incident CSV in GBK, a boundary layer with its preview, a Shapefile set."""
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, expect
@@ -6,6 +6,7 @@ from playwright.sync_api import BrowserContext, expect
 from analysis.demo.writer import DEMO_DIR
 from analysis.store import Store
 from tests.browser.harness import MARKS, idle, open_page, rerun, shot
+from tests.fixtures import four_grids
 
 pytestmark = MARKS
 
@@ -49,3 +50,26 @@ def test_upload_boundaries_preview_and_import(server: tuple[str, str], browser: 
     expect(page.locator(".gl-card", has_text="导入行数")).to_be_visible()
     idle(page)
     assert len(Store(url).boundary_versions()) == versions + 1
+
+
+def test_a_shapefile_set_in_gbk_uploaded_as_separate_files(server: tuple[str, str], browser: BrowserContext,
+                                                          tmp_path: Path) -> None:
+    """A surveying bureau's hand-over: .shp/.shx/.dbf/.prj chosen together, Chinese headers in GBK, no .cpg."""
+    base, _ = server
+    grids = four_grids().rename(columns={"grid_id": "网格编码", "name": "网格名称", "community": "所属社区"})
+    grids[["网格编码", "网格名称", "所属社区", "geometry"]].to_file(tmp_path / "网格.shp", encoding="gbk")
+    (tmp_path / "网格.cpg").unlink(missing_ok=True)
+    files = [str(tmp_path / f"网格{suffix}") for suffix in (".shp", ".shx", ".dbf", ".prj")]
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{base}/data", "[data-testid='stTab']")
+    page.get_by_role("tab", name="网格边界").click()
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="上传网格边界")
+    rerun(page, lambda: uploader.locator("input[type=file]").set_input_files(files))
+    expect(page.get_by_text("文件中的 4 个网格")).to_be_visible()
+    preview = page.locator("[data-testid='stDataFrame']").first
+    expect(preview).to_contain_text("C1G1")
+    expect(preview).to_contain_text("甲社区")
+    # the problem table says which encoding was detected
+    expect(page.locator("[data-testid='stDataFrame']").filter(has_text="GB18030")).to_have_count(1)
+    shot(page, "data-shapefile-set-zh-1920x1080", full_page=True)

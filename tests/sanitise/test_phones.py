@@ -1,4 +1,6 @@
 """Phone numbers are masked."""
+import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.sanitise.phones import mask_phone
@@ -22,3 +24,10 @@ def test_phone_numbers_are_masked(phone, masked):
 def test_phone_numbers_in_free_text_are_masked_and_nothing_else(text, shown):
     from analysis.sanitise import mask_phone_text
     assert mask_phone_text(text) == shown
+
+
+@pytest.mark.parametrize("values", [pd.Series([], dtype=float), pd.Series([np.nan, None]), pd.Series([138, "a"])])
+def test_a_column_of_free_text_comes_back_as_text_whatever_it_held(values):
+    from analysis.sanitise import mask_phones_in_text
+    masked = mask_phones_in_text(values)
+    assert (masked + "!").tolist() == [("" if pd.isna(v) else str(v)) + "!" for v in values]
