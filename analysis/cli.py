@@ -13,7 +13,8 @@ from analysis.ingest.boundaries import read_boundaries
 from analysis.ingest.geocode import grid_index
 from analysis.ingest.importer import import_boundaries, import_incidents, import_register
 from analysis.ingest.incidents import coordinates_to_wgs84
-from analysis.ingest.problems import ReadError
+from analysis.ingest.layers import ENCODINGS
+from analysis.ingest.problems import Problem, ProblemReport, ReadError
 from analysis.ingest.schema import INCIDENT_FIELDS, guess_mapping
 from analysis.ingest.tables import read_table
 from analysis.settings import load_settings
@@ -86,18 +87,32 @@ def do_import(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.kind == "incidents":
         result = import_incidents(store, args.file, mapping=_pairs(args.map) or None,
-                                  coord_system=args.coords or "wgs84", tolerance_m=args.tolerance)
+                                  coord_system=args.coords or "wgs84", tolerance_m=args.tolerance, sheet=args.sheet,
+                                  overwrite_older=args.overwrite_older)
     elif args.kind == "boundaries":
         result = import_boundaries(store, args.file, coord_system=args.coords, mapping=_pairs(args.map) or None,
-                                   version_name=args.name, street_source=args.street)
+                                   version_name=args.name, street_source=args.street, layer=args.layer,
+                                   encoding=args.encoding)
     else:
         result = import_register(store, args.kind, args.file, coord_system=args.coords or "wgs84",
-                                 mapping=_pairs(args.map) or None)
+                                 mapping=_pairs(args.map) or None, sheet=args.sheet)
     print(f"batch {result.batch_id}: read {result.rows_read}, imported {result.rows_imported}, "
           f"rejected {result.rows_rejected}, problems {len(result.report)}")
     if result.by_method:
         print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(result.by_method.items())))
+    _summarise(result.report)
     return 0
+
+
+def _summarise(report: ProblemReport) -> None:
+    """One line per kind of problem (its count and first message, both languages); notes included."""
+    seen: dict[str, list[Problem]] = {}
+    for problem in report.problems:
+        seen.setdefault(problem.code, []).append(problem)
+    for code, problems in seen.items():
+        first = problems[0]
+        where = f" (row {first.row})" if first.row is not None else ""
+        print(f"  {first.severity} ×{len(problems)} [{code}]{where}: {first.message('zh')} / {first.message('en')}")
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -156,6 +171,11 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--name", help="boundaries: version name")
     i.add_argument("--street", help="boundaries: street boundary file, for the gap check")
     i.add_argument("--tolerance", type=float, help="incidents: snapping metres (default: snap_tolerance_m)")
+    i.add_argument("--sheet", help="incidents, registers: the sheet of a workbook (default: the one with data)")
+    i.add_argument("--overwrite-older", action="store_true",
+                   help="incidents: let an older export reopen cases the store has closed (default: reported, kept)")
+    i.add_argument("--layer", help="boundaries: the layer of a GeoPackage with several (default: first polygon one)")
+    i.add_argument("--encoding", choices=ENCODINGS, help="boundaries: the .dbf's text encoding (default: detected)")
     i.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
     i.set_defaults(func=do_import)
 

@@ -68,3 +68,33 @@ def test_import_and_help_from_a_real_process(tmp_path, grids_file):
     assert done.returncode == 0 and "coordinates 1" in done.stdout
     failed = run("import", "incidents", str(tmp_path / "nothing.csv"), "--db", db)
     assert failed.returncode == 2 and "error" in failed.stderr
+
+
+def test_import_options_reach_the_importers(tmp_path, capsys):
+    """--layer picks a GeoPackage layer, --sheet a workbook sheet, --overwrite-older lets an old export reopen a
+    case, and each kind of problem is summarised in both languages."""
+    db = f"sqlite:///{tmp_path / 'o.sqlite'}"
+    gpkg = tmp_path / "two.gpkg"
+    four_grids().iloc[:1].to_file(gpkg, layer="old")
+    four_grids().to_file(gpkg, layer="new")
+    assert main(["import", "boundaries", str(gpkg), "--layer", "new", "--db", db]) == 0
+    assert "imported 4" in capsys.readouterr().out
+    x, y = at(0.5, 1.5)
+    book = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"说明": ["本表为汇总"]}).to_excel(writer, sheet_name="封面", index=False)
+        pd.DataFrame({"事件编号": ["E1"], "上报时间": ["2026-03-01 08:00"], "经度": [x], "纬度": [y],
+                      "办结时间": ["2026-03-02 08:00"]}).to_excel(writer, sheet_name="明细", index=False)
+    assert main(["import", "incidents", str(book), "--sheet", "明细", "--db", db]) == 0
+    old = tmp_path / "old.csv"
+    old.write_text(f"事件编号,上报时间,经度,纬度\nE1,2026-03-01 08:00,{x},{y}\n", encoding="utf-8")
+    assert main(["import", "incidents", str(old), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "[older_state_kept]" in out and "warning ×1" in out
+    from analysis.store import Store
+    assert Store(db).incidents()["closed_at"].notna().all()
+    assert main(["import", "incidents", str(old), "--overwrite-older", "--db", db]) == 0
+    assert "[older_state_overwritten]" in capsys.readouterr().out
+    assert Store(db).incidents()["closed_at"].isna().all()
+    assert main(["import", "boundaries", str(gpkg), "--layer", "nope", "--db", db]) == 2
+    assert "nope" in capsys.readouterr().err
