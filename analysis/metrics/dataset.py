@@ -55,7 +55,9 @@ class Dataset:
     buildings, workers, volunteers, services : pandas.DataFrame
         The registers, each with the ``grid_id`` of this version ('' when in none).
     anchor : pandas.Timestamp or None
-        The latest report time (never later than now): the day period presets are anchored on.
+        The latest report time that is not in the future: the day period presets are anchored on (a
+        report dated after now, such as a typing error for 2099, is flagged at import and kept out of it;
+        ``now`` when every report is in the future).
     version_id : int or None
     """
 
@@ -230,8 +232,9 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
 
     grids = division_attributes(grids, buildings, workers, volunteers)
     now = pd.Timestamp.now() if now is None else pd.Timestamp(now)
-    latest = frame["reported_at"].max() if len(frame) else pd.NaT
-    anchor = None if pd.isna(latest) else min(latest, now)
+    reported = frame["reported_at"]
+    latest = reported[reported <= now].max() if len(frame) else pd.NaT
+    anchor = None if not len(frame) else (now if pd.isna(latest) else latest)
     street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
                    anchor, version_id)

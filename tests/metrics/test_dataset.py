@@ -50,3 +50,15 @@ def test_the_demo_store_agrees_with_its_own_geocoding(demo_store):
     mine = ds.incidents.set_index("incident_id")["grid_id"].astype(object).fillna("")
     assert (mine == stored.reindex(mine.index)).mean() == 1.0
     assert len(ds.grids) == 60 and np.isclose(ds.grids["households"].sum(), 26690)
+
+
+def test_a_report_dated_in_the_future_does_not_move_the_anchor():
+    """A typing error (2099) is kept out of the anchor: the presets stay on the data's own last day."""
+    grids, incidents, buildings, workers, volunteers, services = small_street()
+    typo = incidents.iloc[[0]].assign(incident_id="I99", reported_at=pd.Timestamp("2099-03-01 08:00"))
+    ds = build_dataset(pd.concat([incidents, typo], ignore_index=True), grids, None, buildings, workers, volunteers,
+                       services, tolerance_m=30, now=pd.Timestamp("2026-12-01"))
+    assert ds.anchor == pd.Timestamp("2026-03-08 10:00")
+    only_future = build_dataset(typo, grids, None, buildings, workers, volunteers, services, tolerance_m=30,
+                                now=pd.Timestamp("2026-12-01"))
+    assert only_future.anchor == pd.Timestamp("2026-12-01")
