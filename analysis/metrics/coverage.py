@@ -2,7 +2,8 @@
 
 Definitions (distances straight-line, in metres, in the street's UTM zone):
 
-* active volunteer: served at least once in the ``active_days`` days up to the data's end;
+* active volunteer: served at least once in the ``active_days`` days up to the data's end, and not
+  marked as gone in the register (its ``active`` flag: 否/离职/× read as False);
 * a household is covered when its building lies within ``walk_radius_m`` of an active
   volunteer's location (volunteers without a location cover nobody, but still count per grid);
 * coverage of a grid = covered households / households;
@@ -25,10 +26,13 @@ from analysis.settings import Settings
 
 
 def active_volunteers(ds: Dataset, days: int) -> pd.Series:
-    """True for each volunteer (index ``volunteer_id``) who served in the ``days`` days up to the data's end."""
+    """True for each volunteer (index ``volunteer_id``) who served in the ``days`` days up to the data's end
+    and whom the register does not mark as gone."""
     end = (ds.anchor or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
     recent = ds.services[(ds.services["date"] >= end - pd.Timedelta(days=days)) & (ds.services["date"] < end)]
-    return ds.volunteers["volunteer_id"].isin(recent["volunteer_id"]).set_axis(ds.volunteers["volunteer_id"])
+    served = ds.volunteers["volunteer_id"].isin(recent["volunteer_id"])
+    listed = ds.volunteers["active"].fillna(True).astype(bool)
+    return (served & listed).set_axis(ds.volunteers["volunteer_id"])
 
 
 def _metres(ds: Dataset, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:

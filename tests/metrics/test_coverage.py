@@ -35,3 +35,10 @@ def test_inactive_volunteer_covers_nobody():
     ds.services = ds.services.iloc[0:0]
     assert coverage.active_volunteers(ds, 90).tolist() == [False, False]
     assert not coverage.covered_buildings(ds, coverage.active_volunteers(ds, 90), 300).any()
+
+
+def test_a_volunteer_the_register_marks_as_gone_is_not_active():
+    ds = small_dataset()
+    assert coverage.active_volunteers(ds, 9999).tolist() == [True, True]
+    ds.volunteers = ds.volunteers.assign(active=[False, True])
+    assert coverage.active_volunteers(ds, 9999).tolist() == [False, True]
