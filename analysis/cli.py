@@ -16,7 +16,7 @@ from analysis.ingest.incidents import coordinates_to_wgs84
 from analysis.ingest.layers import ENCODINGS
 from analysis.ingest.problems import Problem, ProblemReport, ReadError
 from analysis.ingest.schema import INCIDENT_FIELDS, guess_mapping
-from analysis.ingest.tables import read_table
+from analysis.ingest.tables import file_rows, read_table
 from analysis.settings import load_settings
 from analysis.store.database import Store
 from analysis.store.errors import STORE_MESSAGES, store_problem
@@ -61,7 +61,7 @@ def assign(args: argparse.Namespace) -> int:
     if "lon" not in mapping or "lat" not in mapping:
         raise CliError(f"no longitude/latitude columns recognised in {args.incidents}: pass --lon-col and --lat-col "
                        f"(columns: {', '.join(table.columns)})")
-    rows = pd.Series(np.arange(len(table)) + 2, index=table.index)
+    rows = pd.Series(file_rows(table), index=table.index)
     coords = coordinates_to_wgs84(table, mapping, parse_coord_system(args.coords), rows, report)
     index = grid_index(grids)
     tolerance = load_settings()["snap_tolerance_m"] if args.tolerance is None else args.tolerance

@@ -85,11 +85,12 @@ def guess_grid_mapping(frame: pd.DataFrame) -> dict[str, str]:
     column gives the name.
     """
     columns = [str(c) for c in frame.columns if c != "geometry" and c != FOLDER]
-    mapping = guess_mapping(columns, GRID_FIELDS)
+    filled = [c for c in columns if (clean_ids(frame[c]) != "").any()]   # an all-empty column names nothing
+    mapping = guess_mapping(filled, GRID_FIELDS)
     if "grid_id" not in mapping:
         taken = set(mapping.values())
         candidates = []
-        for column in columns:
+        for column in filled:
             if column in taken:
                 continue
             values = clean_ids(frame[column])
@@ -120,11 +121,13 @@ def _to_wgs84(layer: Layer, coord_system: CoordSystem | str | None, report: Prob
         if system.kind == "epsg":
             return np.asarray(frame.geometry.set_crs(system.epsg, allow_override=True).to_crs(4326).to_numpy())
         return convert_geometries(geoms, system.label)
-    if frame.crs is None:
+    if frame.crs is None or frame.crs.is_geographic:
+        # no system, or degrees declared (GeoJSON always is) over numbers that cannot be degrees: metres
         xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
         if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
             report.add(None, "", shown, "crs_missing_metres", detail=f"{xmin:,.0f}, {ymin:,.0f}")
             raise ReadError(report)
+    if frame.crs is None:
         report.add(None, "", "", "crs_assumed", "info", detail="WGS-84")
         return np.asarray(geoms, dtype=object)
     if not frame.crs.equals("EPSG:4326"):

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.geo.crs import parse_coord_system
@@ -31,7 +30,7 @@ from analysis.ingest.schema import (
     guess_mapping,
     merged_mapping,
 )
-from analysis.ingest.tables import read_table
+from analysis.ingest.tables import file_rows, read_table
 from analysis.ingest.values import clean_ids, parse_flags, parse_numbers
 from analysis.settings import Settings, load_settings
 from analysis.store.database import Store
@@ -214,7 +213,7 @@ def import_register(store: Store, kind: str, source: str | Path | bytes, name: s
         raise ReadError(report)
     frame = pd.DataFrame({f: table[c].astype(str).str.strip() for f, c in mapping.items() if f not in ("lon", "lat")},
                          index=table.index)
-    frame["source_row"] = np.arange(len(frame)) + 2
+    frame["source_row"] = file_rows(table)
     rows = frame["source_row"]
     keep = pd.Series(True, index=frame.index)
     id_field = next(iter(fields))

@@ -33,6 +33,7 @@ from analysis.geo.crs import CoordSystem, parse_coord_system, to_wgs84
 from analysis.ingest.dates import DEFAULT_TIMEZONE, parse_datetimes
 from analysis.ingest.problems import ProblemReport, ReadError
 from analysis.ingest.schema import HANDLED_LEVELS, INCIDENT_FIELDS, INCIDENT_REQUIRED, TIME_OF_DAY_FIELDS
+from analysis.ingest.tables import file_rows
 from analysis.ingest.values import clean_ids
 
 CANONICAL_COLUMNS = (*(f for f in INCIDENT_FIELDS if f not in TIME_OF_DAY_FIELDS), "source_row")
@@ -85,16 +86,38 @@ def _report_rows(report: ProblemReport, rows: Iterable[int], column: str, values
 
 
 _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+_DMS = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′’分])?\s*"
+                  r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒))?\s*([NSEWnsew东西南北])?$")
 
 
 def to_numbers(text: pd.Series) -> pd.Series:
-    """Stripped text -> float, NaN where it is not a decimal number (as ``pd.to_numeric(errors="coerce")``).
+    """Stripped text -> float, NaN where it is not a number (as ``pd.to_numeric(errors="coerce")``), with
+    degrees-minutes-seconds read as degrees: ``112°58'30"E`` or ``112度58分30秒`` = 112 + 58/60 + 30/3600
+    (S, W, 南, 西 negative).
 
-    Done in Arrow (a regex guard, then a cast), several times faster on a million rows.
+    Decimals are done in Arrow (a regex guard, then a cast), several times faster on a million rows.
     """
     values = pa.array(text.astype(str), type=pa.string())
     numeric = pc.if_else(pc.match_substring_regex(values, _NUMBER), values, pa.scalar(None, pa.string()))
-    return pd.Series(pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
+    out = pd.Series(pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
+    degrees = out.isna() & text.astype(str).str.contains("[°度]", regex=True)
+    if degrees.any():
+        out[degrees] = text[degrees].astype(str).map(_dms)
+    return out
+
+
+def _dms(text: str) -> float:
+    """Degrees of a degrees-minutes-seconds text (NaN when it is not one, or minutes/seconds reach 60)."""
+    found = _DMS.match(text.strip())
+    if not found:
+        return float("nan")
+    d, m, s, hemisphere = found.groups()
+    minutes, seconds = float(m or 0), float(s or 0)
+    if minutes >= 60 or seconds >= 60:
+        return float("nan")
+    value = abs(float(d)) + minutes / 60 + seconds / 3600
+    negative = d.startswith("-") or (hemisphere is not None and hemisphere in "SWsw南西")
+    return -value if negative else value
 
 
 def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_system: CoordSystem,
@@ -122,6 +145,15 @@ def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_s
     _report_rows(report, rows[half], mapping["lon"], raw["lon"][half] + "," + raw["lat"][half],
                  "half_coordinate", "warning")
     usable &= both
+    zero = usable & (num["lon"] == 0) & (num["lat"] == 0)     # 0,0: a placeholder for "no location"
+    _report_rows(report, rows[zero], mapping["lon"], raw["lon"][zero] + "," + raw["lat"][zero],
+                 "zero_coordinates", "warning")
+    usable &= ~zero
+    inside = num["lon"].between(-180, 180) & num["lat"].between(-90, 90)
+    swapped = usable & ~inside & num["lat"].between(-180, 180) & num["lon"].between(-90, 90)
+    _report_rows(report, rows[swapped], mapping["lon"], raw["lon"][swapped] + "," + raw["lat"][swapped],
+                 "coords_swapped", "warning")
+    num["lon"], num["lat"] = num["lon"].where(~swapped, num["lat"]), num["lat"].where(~swapped, num["lon"])
     systems = pd.Series([default_system.label] * n, index=table.index, dtype=object)
     if "coord_system" in mapping:
         given = table[mapping["coord_system"]].astype(str).str.strip()
@@ -229,7 +261,7 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
     Parameters
     ----------
     table : pandas.DataFrame
-        As returned by :func:`analysis.ingest.tables.read_table`.
+        As returned by :func:`analysis.ingest.tables.read_table` (its index gives the file's row numbers).
     mapping : dict
         ``{canonical_field: header}`` (see :func:`analysis.ingest.schema.guess_mapping`).
     default_system : CoordSystem or str
@@ -245,11 +277,11 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
         A required column is missing or a mapped header is absent.
     """
     report = ProblemReport()
-    table, mapping = combine_date_and_time(table.reset_index(drop=True), mapping, report)
+    table, mapping = combine_date_and_time(table, mapping, report)
     _check_mapping(table, mapping)
     default_system = parse_coord_system(default_system)
     out = pd.DataFrame(index=table.index)
-    out["source_row"] = table.index.to_numpy() + 2
+    out["source_row"] = file_rows(table)
     for field in _TEXT_FIELDS + ("handled_level",):
         out[field] = table[mapping[field]].astype(str).str.strip() if field in mapping else ""
     out["handled_level"] = _handled_level(out["handled_level"])

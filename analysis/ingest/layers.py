@@ -232,7 +232,7 @@ def read_vector(source: Source, name: str | None = None, layer: str | None = Non
             _check_shapefile_set(path, report)
             gdal_path = str(path)
         elif suffix == ".kmz":
-            gdal_path = f"/vsizip/{path}"
+            gdal_path = f"/vsizip/{path}/{_kml_inside(path, shown, report)}"
         else:
             gdal_path = str(path)
         try:
@@ -243,11 +243,23 @@ def read_vector(source: Source, name: str | None = None, layer: str | None = Non
             raise _fail(report, "unreadable_file", detail.replace(str(path.parent), "…"), shown) from err
 
 
+def _kml_inside(path: Path, shown: str, report: ProblemReport) -> str:
+    """The KML document inside a KMZ (``doc.kml`` by convention, else the first ``.kml``)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            inside = [n for n in z.namelist() if n.lower().endswith(".kml")]
+    except zipfile.BadZipFile as err:
+        raise _fail(report, "unreadable_file", str(err), shown) from err
+    if not inside:
+        raise _fail(report, "unreadable_file", "no .kml inside the .kmz", shown)
+    return "doc.kml" if "doc.kml" in inside else inside[0]
+
+
 def _read_layers(gdal_path: str, shown: str, suffix: str, layer: str | None, encoding: str | None,
                  report: ProblemReport) -> Layer:
     infos = _layer_infos(gdal_path)
     if not infos:
-        raise _fail(report, "empty_file", "", shown)
+        raise _fail(report, "no_features", "", shown)
     is_kml = suffix in (".kml", ".kmz") or gdal_path.lower().endswith((".kml", ".kmz"))
     chosen_encoding = encoding or ""
     if gdal_path.lower().endswith(".shp") and not encoding:
@@ -261,7 +273,7 @@ def _read_layers(gdal_path: str, shown: str, suffix: str, layer: str | None, enc
         frames = [_read_one(gdal_path, n, chosen_encoding).assign(**{FOLDER: n}) for n in names]
         frames = [f for f in frames if len(f)]
         if not frames:
-            raise _fail(report, "empty_file", "", shown)
+            raise _fail(report, "no_features", "", shown)
         if len(frames) > 1:
             report.add(None, "", shown, "kml_folders", "info", detail=", ".join(names))
         frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
@@ -275,7 +287,7 @@ def _read_layers(gdal_path: str, shown: str, suffix: str, layer: str | None, enc
                    detail=f"{pick} ({', '.join(i.name for i in infos)})")
     frame = _read_one(gdal_path, pick, chosen_encoding)
     if frame.empty:
-        raise _fail(report, "empty_file", "", shown)
+        raise _fail(report, "no_features", "", shown)
     return Layer(frame, pick, chosen_encoding or "utf-8", infos)
 
 

@@ -39,12 +39,13 @@ TIME_OF_DAY_FIELDS = ("reported_time", "due_time", "closed_time")
 INCIDENT_REQUIRED = ("incident_id", "reported_at")
 
 BUILDING_FIELDS: dict[str, tuple[str, ...]] = {
-    "building_id": ("楼栋编号", "建筑编号", "编号", "building_id", "id"),
-    "address": ("标准地址", "地址", "address"),
-    "aliases": ("别名", "其他地址", "aliases"),
-    "community": ("社区", "所属社区", "community"),
-    "households": ("户数", "住户数", "households"),
-    "population": ("人口", "人数", "常住人口", "population"),
+    "building_id": ("楼栋编号", "楼栋编码", "建筑编号", "建筑物编号", "房屋编号", "楼栋代码", "编号", "building_id",
+                    "id"),
+    "address": ("标准地址", "地址", "楼栋地址", "门牌地址", "详细地址", "address"),
+    "aliases": ("别名", "其他地址", "俗称", "aliases"),
+    "community": ("社区", "所属社区", "社区名称", "community"),
+    "households": ("户数", "住户数", "总户数", "实有户数", "户籍户数", "households"),
+    "population": ("人口", "人数", "常住人口", "实有人口", "总人口", "population"),
     "lon": INCIDENT_FIELDS["lon"],
     "lat": INCIDENT_FIELDS["lat"],
 }
@@ -60,16 +61,20 @@ GRID_FIELDS: dict[str, tuple[str, ...]] = {
     "population": ("人口", "人数", "常住人口", "population"),
 }
 
+_GRID_OF_PERSON = ("网格编号", "网格编码", "所属网格", "负责网格", "网格代码", "grid_id")
 PEOPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "workers": {"worker_id": ("工号", "编号", "worker_id"), "name": ("姓名", "name"),
-                "role": ("岗位", "角色", "role"), "grid_id": ("网格编号", "grid_id")},
-    "volunteers": {"volunteer_id": ("志愿者编号", "编号", "volunteer_id"), "name": ("姓名", "name"),
-                   "team": ("队伍", "服务队", "team"), "grid_id": ("网格编号", "grid_id"),
+    "workers": {"worker_id": ("网格员编号", "人员编号", "工号", "员工编号", "编号", "worker_id", "id"),
+                "name": ("姓名", "网格员姓名", "名字", "name"), "role": ("岗位", "角色", "职务", "role"),
+                "grid_id": _GRID_OF_PERSON},
+    "volunteers": {"volunteer_id": ("志愿者编号", "志愿者编码", "人员编号", "编号", "volunteer_id", "id"),
+                   "name": ("姓名", "志愿者姓名", "名字", "name"),
+                   "team": ("队伍", "服务队", "所属队伍", "志愿服务队", "团队", "team"), "grid_id": _GRID_OF_PERSON,
                    "lon": INCIDENT_FIELDS["lon"], "lat": INCIDENT_FIELDS["lat"],
-                   "active": ("在册", "活跃", "active")},
-    "services": {"volunteer_id": ("志愿者编号", "volunteer_id"), "date": ("服务日期", "日期", "date"),
-                 "hours": ("时长", "小时", "hours"), "grid_id": ("网格编号", "grid_id"),
-                 "activity": ("服务内容", "活动", "activity")},
+                   "active": ("在册", "活跃", "是否活跃", "是否在册", "是否在岗", "在岗", "状态", "active", "status")},
+    "services": {"volunteer_id": ("志愿者编号", "志愿者编码", "人员编号", "volunteer_id"),
+                 "date": ("服务日期", "日期", "服务时间", "活动日期", "date"),
+                 "hours": ("时长", "服务时长", "小时", "服务小时数", "时数", "hours"), "grid_id": _GRID_OF_PERSON,
+                 "activity": ("服务内容", "活动", "活动名称", "服务项目", "服务类型", "activity")},
 }
 
 HANDLED_LEVELS = ("grid", "community", "street", "department")
@@ -86,14 +91,27 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
 _LEVEL_OF = {_w.lower(): _level for _level, _words in LEVEL_WORDS.items() for _w in (*_words, _level)}
 
 
+# traditional characters of the headers and level words above (a Big5 file, a Hong Kong or Taiwan template)
+_SIMPLIFIED = str.maketrans(
+    "編號報時間經緯類狀態處結話電滿網區稱級戶數碼層長務隊員願點來發詳細辦標準單據棟樓屬聯負責應築門項動內別組團"
+    "鄉鎮實際總約說備註環衛設維糾紛聲鄰場業證範圍為參邊線積計錄機構規劃統訊絡這個們類會",
+    "编号报时间经纬类状态处结话电满网区称级户数码层长务队员愿点来发详细办标准单据栋楼属联负责应筑门项动内别组团"
+    "乡镇实际总约说备注环卫设维纠纷声邻场业证范围为参边线积计录机构规划统讯络这个们类会")
+
+
+def simplified(text: str) -> str:
+    """``text`` with the traditional characters of known headers and level words in their simplified form."""
+    return text.translate(_SIMPLIFIED)
+
+
 def level_of(word: str) -> str | None:
     """The canonical level a boundary file's level word names (None when it is not one of them)."""
-    return _LEVEL_OF.get(re.sub(r"\s+", "", str(word)).lower())
+    return _LEVEL_OF.get(simplified(re.sub(r"\s+", "", str(word))).lower())
 
 
 def _key(header: str) -> str:
-    """Header comparison key: lower case, no spaces, underscores, brackets or units."""
-    text = re.sub(r"[（(][^）)]*[）)]", "", str(header))
+    """Header comparison key: simplified characters, lower case, no spaces, underscores, brackets or units."""
+    text = re.sub(r"[（(][^）)]*[）)]", "", simplified(str(header)))
     return re.sub(r"[\s_\-:：]", "", text).lower()
 
 

@@ -1,6 +1,11 @@
-"""Reading tables as street offices export them: CSV in UTF-8 (with or without BOM), GBK/GB18030 or
-Big5 (detected), and Excel (.xlsx, .xls; every sheet looked at). Every cell is read as text so that
-the problem report can quote the value exactly as the file had it.
+"""Reading tables as street offices export them: CSV in UTF-8 (with or without BOM), UTF-16, GBK/GB18030
+or Big5 (detected), comma, semicolon, tab or bar separated, and Excel (.xlsx, .xls; every sheet looked
+at). Every cell is read as text so that the problem report can quote the value exactly as the file had it.
+
+A title above the header (``某某街道事件台账（2026年3月）`` in a merged first row) is skipped: the header is
+the first of the top rows that fills most of the columns. Wholly empty rows are left out. The table's
+index keeps the rows' places in the file, so that :func:`file_rows` gives the row numbers a spreadsheet
+shows (the header's own row counts as the first when nothing is above it).
 """
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import io
 from pathlib import Path
 
 import charset_normalizer
+import numpy as np
 import pandas as pd
 
 from analysis.ingest.layers import COMMON_HANZI
@@ -17,6 +23,13 @@ from analysis.ingest.problems import ProblemReport, ReadError
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _SNIFF_BYTES = 65536
+_HEADER_SEARCH = 10     # rows looked at for the header
+_HEADER_FILL = 0.6      # share of the widest row's cells the header row fills
+
+
+def file_rows(table: pd.DataFrame) -> np.ndarray:
+    """The row number a spreadsheet shows for each row of a table from :func:`read_table`."""
+    return table.index.to_numpy() + 2
 
 
 def detect_encoding(data: bytes) -> str:
@@ -28,6 +41,8 @@ def detect_encoding(data: bytes) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -37,8 +52,8 @@ def detect_encoding(data: bytes) -> str:
     if chinese:
         return chinese
     best = charset_normalizer.from_bytes(data[: 4 * _SNIFF_BYTES]).best()
-    if best is None:
-        raise UnicodeDecodeError("unknown", data[:1], 0, 1, "no text encoding fits")
+    if best is None or b"\x00" in data[:_SNIFF_BYTES]:
+        raise UnicodeDecodeError("unknown", data[:1], 0, 1, "binary content, not a text table")
     return best.encoding
 
 
@@ -74,8 +89,8 @@ def sheet_names(source: str | Path | bytes, name: str | None = None) -> list[str
     if suffix not in EXCEL_SUFFIXES:
         return []
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, nrows=5,
-                               engine="xlrd" if suffix == ".xls" else "openpyxl")
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, nrows=5, header=None,
+                               engine="calamine")
     except Exception:  # noqa: BLE001 - a broken workbook: read_table says why
         return []
     return [str(n) for n, frame in sheets.items() if len(frame.columns)]
@@ -105,9 +120,10 @@ def read_table(source: str | Path | bytes, name: str | None = None,
     Returns
     -------
     table : pandas.DataFrame
-        Columns as in the file (headers stripped), all ``str``.
+        Columns as in the file (headers stripped; an empty header becomes ``#n``, a repeated one ``name.1``),
+        all ``str``; the index is the row's place in the file (see :func:`file_rows`).
     report : ProblemReport
-        An ``info`` line naming the detected encoding.
+        ``info`` lines: the detected encoding, the sheet read, skipped title rows.
 
     Raises
     ------
@@ -128,14 +144,40 @@ def read_table(source: str | Path | bytes, name: str | None = None,
         report.add(None, "", name, "empty_file")
         raise ReadError(report)
     if suffix in EXCEL_SUFFIXES:
-        table = _read_excel(data, name or "", suffix, sheet, report)
+        cells = _read_excel(data, name or "", suffix, sheet, report)
     else:
-        table = _read_csv(data, name, encoding, report)
-    table.columns = [str(c).strip() for c in table.columns]
+        cells = _read_csv(data, name, encoding, report)
+    table = _with_header(cells.fillna("").astype(str), name, report)
     if table.empty:
         report.add(None, "", name, "empty_file")
         raise ReadError(report)
     return table, report
+
+
+def _with_header(cells: pd.DataFrame, name: str | None, report: ProblemReport) -> pd.DataFrame:
+    """The table under its header row (found among the top rows), wholly empty rows left out."""
+    cells = cells.apply(lambda column: column.str.strip())
+    filled: np.ndarray = (cells != "").to_numpy()
+    counts = filled.sum(axis=1)
+    nonempty = np.flatnonzero(counts)
+    if not len(nonempty):
+        return pd.DataFrame()
+    widest = counts[nonempty[:50]].max()
+    header = next((int(i) for i in nonempty[:_HEADER_SEARCH] if counts[i] >= _HEADER_FILL * widest), 0)
+    if header > 0:
+        skipped = " / ".join(" ".join(v for v in cells.iloc[i] if v) for i in range(header) if counts[i])
+        report.add(None, "", skipped, "header_row", "info", detail=str(header + 1))
+    names: list[str] = []
+    for i, raw in enumerate(cells.iloc[header]):
+        label = unique = raw or f"#{i + 1}"
+        while unique in names:
+            unique = f"{label}.{sum(n == label or n.startswith(label + '.') for n in names)}"
+        names.append(unique)
+    body = pd.DataFrame(cells.iloc[header + 1:][filled[header + 1:].any(axis=1)])
+    body.columns = pd.Index(names)
+    body.index = body.index - 1        # file_rows: the row at place p of the file is the spreadsheet's row p + 1
+    used = [bool(u) for u in np.any(filled[header:], axis=0)]
+    return body[[c for c, u in zip(names, used, strict=True) if u or not c.startswith("#")]]
 
 
 def _read_csv(data: bytes, name: str | None, encoding: str | None,
@@ -144,7 +186,7 @@ def _read_csv(data: bytes, name: str | None, encoding: str | None,
         try:
             encoding = detect_encoding(data)
         except UnicodeDecodeError as err:
-            report.add(None, "", name, "unreadable_file", detail=str(err))
+            report.add(None, "", name, "not_text")
             raise ReadError(report) from err
         report.add(None, "", name, "encoding", "info", detail=encoding)
     else:
@@ -160,33 +202,37 @@ def _read_csv(data: bytes, name: str | None, encoding: str | None,
             raise ReadError(report) from err
     sample = data[:_SNIFF_BYTES].decode(encoding, errors="ignore")
     sep = _delimiter(sample)
-    try:  # pyarrow's parser is several times faster on large exports
-        return pd.read_csv(io.BytesIO(data), engine="pyarrow", encoding=encoding, sep=sep, dtype=str,
-                           keep_default_na=False)
-    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
-        pass  # the C parser below gives the precise error, or copes with what pyarrow does not
+    if b"\n\n" not in data and b"\n\r\n" not in data:   # pyarrow drops blank lines (row numbers would shift)
+        try:  # pyarrow's parser is several times faster on large exports
+            return pd.read_csv(io.BytesIO(data), engine="pyarrow", encoding=encoding, sep=sep, dtype=str,
+                               keep_default_na=False, header=None)
+        except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
+            pass  # ragged rows (a title above the header), or what pyarrow does not cope with
     try:
-        return pd.read_csv(io.BytesIO(data), na_filter=False, skip_blank_lines=True, encoding=encoding, sep=sep,
-                           dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        rows = list(csv.reader(io.StringIO(data.decode(encoding), newline=""), delimiter=sep, strict=True))
+    except csv.Error as err:
         report.add(None, "", name, "unreadable_file", detail=str(err).strip())
         raise ReadError(report) from err
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
 
 
 def _read_excel(data: bytes, name: str, suffix: str, sheet: str | None, report: ProblemReport) -> pd.DataFrame:
-    """One sheet of a workbook, every cell as text: ``sheet``, else the first that holds data."""
+    """One sheet of a workbook, every cell as text: ``sheet``, else the one with the most filled cells (a note
+    names the others)."""
     try:
-        sheets: dict[str, pd.DataFrame] = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str,
-                                                        engine="xlrd" if suffix == ".xls" else "openpyxl")
-    except Exception as err:  # noqa: BLE001 - openpyxl and xlrd raise many types for a broken workbook
-        report.add(None, "", name, "unreadable_file", detail=str(err).splitlines()[0] if str(err) else type(err).__name__)
+        sheets: dict[str, pd.DataFrame] = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, header=None,
+                                                        engine="calamine")
+    except Exception as err:  # noqa: BLE001 - calamine raises many types for a broken workbook
+        report.add(None, "", name, "bad_workbook", detail=str(err).splitlines()[0] if str(err) else type(err).__name__)
         raise ReadError(report) from err
-    filled = [str(n) for n, frame in sheets.items() if len(frame.columns) and len(frame)]
-    if sheet is not None and sheet not in {str(n) for n in sheets}:
-        report.add(None, "", name, "unknown_sheet", detail=f"{sheet} ({', '.join(map(str, sheets))})")
+    cells = {str(n): int(frame.notna().to_numpy().sum()) for n, frame in sheets.items()}
+    filled = [n for n, count in cells.items() if count]
+    if sheet is not None and sheet not in cells:
+        report.add(None, "", name, "unknown_sheet", detail=f"{sheet} ({', '.join(cells)})")
         raise ReadError(report)
-    chosen = sheet or (filled[0] if filled else str(next(iter(sheets))))
+    chosen = sheet or (max(filled, key=cells.__getitem__) if filled else next(iter(cells)))
     if sheet is None and len(filled) > 1:
         report.add(None, "", name, "sheet_chosen", "info", detail=f"{chosen} ({', '.join(filled)})")
-    frame: pd.DataFrame = next(f for n, f in sheets.items() if str(n) == chosen).fillna("")
+    frame: pd.DataFrame = next(f for n, f in sheets.items() if str(n) == chosen)
     return frame

@@ -36,7 +36,7 @@ def test_semicolon_separated():
     (b"   \n\n", "x.csv", "empty_file"),
     (b"id,lon\n", "x.csv", "empty_file"),          # a header and no rows
     (b"a,b\n1,2\n", "x.pdf", "unsupported_format"),
-    (b"not a workbook", "x.xlsx", "unreadable_file"),
+    (b"not a workbook", "x.xlsx", "bad_workbook"),
 ])
 def test_bad_files_say_why(data, name, code):
     with pytest.raises(ReadError) as err:
