@@ -154,6 +154,10 @@ def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_s
     _report_rows(report, rows[swapped], mapping["lon"], raw["lon"][swapped] + "," + raw["lat"][swapped],
                  "coords_swapped", "warning")
     num["lon"], num["lat"] = num["lon"].where(~swapped, num["lat"]), num["lat"].where(~swapped, num["lon"])
+    beyond = usable & ~inside & ~swapped         # no system has such degrees: not converted at all
+    _report_rows(report, rows[beyond], mapping["lon"], raw["lon"][beyond] + "," + raw["lat"][beyond],
+                 "coord_out_of_range", "warning")
+    usable &= ~beyond
     systems = pd.Series([default_system.label] * n, index=table.index, dtype=object)
     if "coord_system" in mapping:
         given = table[mapping["coord_system"]].astype(str).str.strip()
@@ -171,7 +175,7 @@ def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_s
         lon, lat = to_wgs84(num["lon"][chosen].to_numpy(), num["lat"][chosen].to_numpy(), label)
         out.loc[chosen, "lon"], out.loc[chosen, "lat"] = lon, lat
         out.loc[chosen, "coord_system"] = label
-    bad = usable & ~(out["lon"].between(-180, 180) & out["lat"].between(-90, 90))
+    bad = usable & ~(out["lon"].between(-180, 180) & out["lat"].between(-90, 90))   # pushed over by a conversion
     _report_rows(report, rows[bad], mapping["lon"], raw["lon"][bad] + "," + raw["lat"][bad],
                  "coord_out_of_range", "warning")
     out.loc[bad | ~usable, ["lon", "lat"]] = np.nan

@@ -27,6 +27,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from analysis.ingest.encodings import chinese_encoding
 from analysis.ingest.problems import ProblemReport, ReadError
 
 LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz")
@@ -162,28 +163,16 @@ def _dbf_bytes(gdal_path: str) -> bytes:
 def detect_dbf_encoding(data: bytes) -> str:
     """The encoding of a ``.dbf``'s text (field names and values), from its bytes.
 
-    The header's first 32 bytes (binary counts and dates) are skipped. ASCII only: ``utf-8``. Else
-    the text is decoded as UTF-8, GB18030 (GBK's superset) and Big5, each scored by the common Chinese
-    characters of place names and addresses it yields less the bytes it cannot read; the best wins
-    (``latin-1`` when none reads any Chinese).
+    The header's first 32 bytes (binary counts and dates) are skipped. Text that reads as UTF-8 is
+    UTF-8; else GB18030 (GBK's superset) or Big5, told apart by
+    :func:`~analysis.ingest.encodings.chinese_encoding`; ``latin-1`` when neither reads any Chinese.
     """
     body = data[32:]
-    if all(b < 0x80 for b in body):
+    try:
+        body.decode("utf-8")
         return "utf-8"
-    scores = {}
-    for encoding in ("utf-8", "gb18030", "big5"):
-        decoded = body.decode(encoding, errors="replace")
-        scores[encoding] = sum(ch in COMMON_HANZI for ch in decoded) - 2 * decoded.count("\ufffd")
-    best = max(scores, key=scores.__getitem__)
-    return best if sum(ch in COMMON_HANZI for ch in body.decode(best, errors="replace")) else "latin-1"
-
-
-# characters common in place names, addresses and grid names, simplified and traditional: text decoded
-# with the right encoding is full of them, text decoded with a wrong one hardly has any
-COMMON_HANZI = frozenset(
-    "社区网格街道路号楼栋单元村组镇市区县省中东西南北大小新老花园小区委会里巷弄幢室第一二三四五六七八九十百"
-    "社區網格街道路號樓棟單元村組鎮市區縣省中東西南北大小新老花園小區委會里巷弄幢室第一二三四五六七八九十百"
-    "山河湖桥门口家庄城场站院府学校医公司厂工业广华民人和平安福兴文明阳光长江金银")
+    except UnicodeDecodeError:
+        return chinese_encoding(body) or "latin-1"
 
 
 def _layer_infos(gdal_path: str) -> tuple[LayerInfo, ...]:

@@ -17,7 +17,7 @@ import charset_normalizer
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.layers import COMMON_HANZI
+from analysis.ingest.encodings import chinese_encoding
 from analysis.ingest.problems import ProblemReport, ReadError
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
@@ -48,32 +48,13 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    chinese = _chinese_encoding(data[: 4 * _SNIFF_BYTES])
+    chinese = chinese_encoding(data[: 4 * _SNIFF_BYTES])
     if chinese:
         return chinese
     best = charset_normalizer.from_bytes(data[: 4 * _SNIFF_BYTES]).best()
     if best is None or b"\x00" in data[:_SNIFF_BYTES]:
         raise UnicodeDecodeError("unknown", data[:1], 0, 1, "binary content, not a text table")
     return best.encoding
-
-
-def _chinese_encoding(data: bytes) -> str | None:
-    """``gb18030`` or ``big5`` when ``data`` reads as Chinese in one of them (the one that yields more
-    common characters; GB18030 accepts most Big5 bytes, so decoding alone cannot tell them apart)."""
-    scores = {}
-    for encoding in ("gb18030", "big5"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            try:   # the sample may end inside a character
-                text = data[:-1].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        scores[encoding] = sum(ch in COMMON_HANZI for ch in text)
-    if not scores:
-        return None
-    best = max(scores, key=scores.__getitem__)
-    return best if scores[best] > 0 or len(scores) == 1 else None
 
 
 def _delimiter(sample: str) -> str:

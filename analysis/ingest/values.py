@@ -15,7 +15,7 @@ import pandas as pd
 # zero-width and other invisible characters that exports and copy-paste leave in ids
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e]")
 _FLOAT_ID = re.compile(r"^(-?\d+)\.0+$")
-_NUMBER = re.compile(r"^[约大概近超过余多~≈＜<＞>+＋]*\s*(-?\d+(?:\.\d+)?)\s*(万)?\s*"
+_NUMBER = re.compile(r"^[约大概近超过余多共计合~≈＜<＞>+＋]*\s*(-?\d+(?:\.\d+)?)\s*(万)?\s*"
                      r"(户|人|口|名|个|小时|时|h|hrs?|hours?|分钟|min|次|件|栋|幢|套|间|%|％)?\s*[左右余多以上下]*$",
                      re.IGNORECASE)
 TRUE_WORDS = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "t", "1", "活跃", "在职", "在册", "在岗", "有效",
