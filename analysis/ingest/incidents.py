@@ -100,9 +100,10 @@ def to_numbers(text: pd.Series) -> pd.Series:
     values = pa.array(text.astype(str), type=pa.string())
     numeric = pc.if_else(pc.match_substring_regex(values, _NUMBER), values, pa.scalar(None, pa.string()))
     out = pd.Series(pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
-    degrees = out.isna() & text.astype(str).str.contains("[°度]", regex=True)
-    if degrees.any():
-        out[degrees] = text[degrees].astype(str).map(_dms)
+    unread = text[out.isna().to_numpy()].astype(str)
+    degrees = unread[unread.str.contains("[°度]", regex=True)]
+    if len(degrees):
+        out[degrees.index] = degrees.map(_dms)
     return out
 
 

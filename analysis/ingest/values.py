@@ -11,6 +11,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # zero-width and other invisible characters that exports and copy-paste leave in ids
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e]")
@@ -32,9 +34,10 @@ def as_text(values: pd.Series) -> pd.Series:
 def clean_ids(values: pd.Series) -> pd.Series:
     """Ids as text a person would read as the same: NFKC (full-width digits and letters become ASCII),
     invisible characters removed, spaces stripped, and ``12.0`` (a number read as a float) as ``12``."""
-    text = as_text(values)
-    text = text.map(lambda v: _INVISIBLE.sub("", unicodedata.normalize("NFKC", v)).strip())
-    return text.str.replace(_FLOAT_ID, r"\1", regex=True)
+    text = pa.array(as_text(values), type=pa.string())      # in Arrow: a million ids in a fraction of a second
+    text = pc.replace_substring_regex(pc.utf8_normalize(text, "NFKC"), _INVISIBLE.pattern, "")
+    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), _FLOAT_ID.pattern, r"\1")
+    return pd.Series(text.to_pylist(), index=values.index, dtype=object)
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
