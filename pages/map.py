@@ -41,7 +41,7 @@ def render() -> None:
             if clicked.get("grid_id"):
                 st.session_state["map_clicked"] = clicked["grid_id"]
             st.caption(t("map_caption"))
-            st.caption(t("hotspot_note", cell=view.settings["hotspot_cell_m"], n=len(numbers.hotspots)))
+            st.caption(t("hotspot_note", cell=numbers.hotspot_cell_m, n=len(numbers.hotspots)))
             limit = int(view.settings["map_points_max"])
             if numbers.points is not None:
                 st.caption(t("points_shown", n=formats.count(len(numbers.points))))

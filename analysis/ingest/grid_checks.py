@@ -15,15 +15,17 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from analysis.geo.geometry import point_text, polygonal
+from analysis.geo.geometry import point_text, polygonal, to_metric
 from analysis.geo.tiling import gap_parts, overlap_pairs
 from analysis.ingest.problems import ProblemReport
 from analysis.settings import Settings
 
 DEFAULT_MIN_AREA_M2 = 1.0
+SLIVER_WIDTH_M = 0.5     # an overlap or gap narrower than this on average is a digitising sliver
 
 
 @dataclass
@@ -49,7 +51,8 @@ def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, set
         ``code_lengths`` (digits per level; codes must then be digits) and ``street_code`` (the
         prefix every code must start with); both checks are off when the settings are empty.
     min_area_m2 : float
-        Overlaps and gaps smaller than this are ignored (digitising noise).
+        Overlaps and gaps smaller than this are ignored (digitising noise); those narrower than
+        :data:`SLIVER_WIDTH_M` on average (see :func:`mean_width_m`) are counted in one ``slivers`` line.
     """
     report = ProblemReport()
     grids = grids.copy().reset_index(drop=True)
@@ -87,12 +90,14 @@ def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, set
     _code_rules(grids, keep, feature, settings or {}, report)
     rejected = grids[~keep].assign(feature=feature[~keep])
     grids = grids[keep].assign(feature=feature[keep]).reset_index(drop=True)
+    slivers = _Slivers(grids)
     for level in grids["level"].unique():
-        _overlaps(grids[grids["level"] == level], min_area_m2, report)
+        _overlaps(grids[grids["level"] == level], min_area_m2, slivers, report)
     for level in ("community", "grid"):
         layer = grids[grids["level"] == level]
         if len(layer):
-            _gaps(layer, street, min_area_m2, report)
+            _gaps(layer, street, min_area_m2, slivers, report)
+    slivers.report(report)
     return GridCheck(grids.drop(columns="feature"), rejected.drop(columns="feature"), report)
 
 
@@ -111,13 +116,40 @@ def _code_rules(grids: gpd.GeoDataFrame, keep: np.ndarray, feature: np.ndarray, 
             report.add(int(feature[i]), "grid_id", code, "street_prefix", "warning", prefix)
 
 
-def _overlaps(layer: gpd.GeoDataFrame, min_area_m2: float, report: ProblemReport) -> None:
+def mean_width_m(part: BaseGeometry, transformer: pyproj.Transformer | None = None) -> float:
+    """The mean width of a WGS-84 polygon in metres: 2 × area / perimeter (a long thin sliver has almost none)."""
+    metric = to_metric([part], transformer)[0][0]
+    return 2 * float(metric.area) / float(metric.length) if metric.length else 0.0
+
+
+class _Slivers:
+    """Overlaps and gaps too thin to be anything but digitising noise: counted, and said in one line."""
+
+    def __init__(self, grids: gpd.GeoDataFrame) -> None:
+        self.count, self.area = 0, 0.0
+        self.transformer = to_metric(grids.geometry.to_numpy()[:1])[1] if len(grids) else None
+
+    def take(self, part: BaseGeometry, area: float) -> bool:
+        """True (and counted) when ``part`` is a sliver."""
+        if mean_width_m(part, self.transformer) >= SLIVER_WIDTH_M:
+            return False
+        self.count, self.area = self.count + 1, self.area + area
+        return True
+
+    def report(self, report: ProblemReport) -> None:
+        if self.count:
+            report.add(None, "geometry", "", "slivers", "info", f"{self.count:,} ({self.area:,.0f} m²)")
+
+
+def _overlaps(layer: gpd.GeoDataFrame, min_area_m2: float, slivers: _Slivers, report: ProblemReport) -> None:
     for a, b, area, shared in overlap_pairs(layer.geometry.to_numpy(), min_area_m2):
-        report.add(int(layer["feature"].iloc[a]), "geometry", layer["grid_id"].iloc[a], "overlap", "warning",
-                   f"{layer['grid_id'].iloc[b]}: {area:,.0f} m² @ {point_text(shared)}")
+        if not slivers.take(shared, area):
+            report.add(int(layer["feature"].iloc[a]), "geometry", layer["grid_id"].iloc[a], "overlap", "warning",
+                       f"{layer['grid_id'].iloc[b]}: {area:,.0f} m² @ {point_text(shared)}")
 
 
-def _gaps(layer: gpd.GeoDataFrame, street: BaseGeometry | None, min_area_m2: float, report: ProblemReport) -> None:
+def _gaps(layer: gpd.GeoDataFrame, street: BaseGeometry | None, min_area_m2: float, slivers: _Slivers,
+          report: ProblemReport) -> None:
     for part, area in gap_parts(layer.geometry.to_numpy(), street, min_area_m2):
-        report.add(None, "geometry", "", "gap", "warning",
-                   f"{layer['level'].iloc[0]} {area:,.0f} m² @ {point_text(part)}")
+        if not slivers.take(part, area):
+            report.add(None, "geometry", "", "gap", "warning", f"{area:,.0f} m² @ {point_text(part)}")

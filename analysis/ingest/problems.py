@@ -53,6 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_parent": ("上级编号「{detail}」不存在", "Parent code '{detail}' does not exist"),
     "overlap": ("与网格 {detail} 重叠", "Overlaps grid {detail}"),
     "gap": ("街道边界内有未划入网格的空隙：{detail}", "Gap inside the street boundary not covered by any grid: {detail}"),
+    # the width is grid_checks.SLIVER_WIDTH_M
+    "slivers": ("另有 {detail} 处极窄的重叠或空隙（平均宽度不足 0.5 米），属描边误差，未逐条列出",
+                "{detail} more overlaps or gaps narrower than 0.5 m on average: tracing noise, not listed one by one"),
     "id_from_name": ("没有网格编号列，以名称「{detail}」列作编号", "No grid id column: the name column '{detail}' is used as the id"),
     "crs_assumed": ("文件未声明坐标系，按 {detail} 读取", "The file names no coordinate system: read as {detail}"),
     "older_state_kept": ("库中此事件已于 {detail} 办结，而本文件中未办结（可能是较早的导出）：保留库中记录",

@@ -19,6 +19,7 @@ import warnings
 import esda
 import geopandas as gpd
 import numpy as np
+import pyproj
 import shapely
 from libpysal.weights import DistanceBand
 from scipy.stats import norm
@@ -27,6 +28,22 @@ from shapely.geometry.base import BaseGeometry
 from analysis.geo.crs import metric_transformer
 
 LEVELS = ((99, 0.01), (95, 0.05), (90, 0.10))
+MAX_CELLS = 20_000      # cells of the bounding box: a city-sized area gets larger cells, not a minute's wait
+
+
+def cell_size(bounds_m: tuple[float, float, float, float], cell_m: float, max_cells: int = MAX_CELLS) -> float:
+    """The side of the cells, metres: ``cell_m``, grown so that the bounds (metres) need at most ``max_cells``.
+
+    side = max(cell_m, sqrt(width × height / max_cells)).
+    """
+    xmin, ymin, xmax, ymax = bounds_m
+    return max(cell_m, float(np.sqrt(max(xmax - xmin, 0.0) * max(ymax - ymin, 0.0) / max_cells)))
+
+
+def metric_area(area_wgs84: BaseGeometry) -> tuple[BaseGeometry, pyproj.Transformer]:
+    """An area in its UTM zone (metres), and the transformer used."""
+    to_metric = metric_transformer(shapely.centroid(area_wgs84).x, shapely.centroid(area_wgs84).y)
+    return shapely.transform(area_wgs84, lambda c: np.column_stack(to_metric.transform(c[:, 0], c[:, 1]))), to_metric
 
 
 def cell_counts(x: np.ndarray, y: np.ndarray, area: BaseGeometry, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -39,7 +56,8 @@ def cell_counts(x: np.ndarray, y: np.ndarray, area: BaseGeometry, cell_m: float)
     ix, iy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="xy")
     corners = np.column_stack([xmin + ix.ravel() * cell_m, ymin + iy.ravel() * cell_m])
     boxes = shapely.box(corners[:, 0], corners[:, 1], corners[:, 0] + cell_m, corners[:, 1] + cell_m)
-    keep = shapely.intersects(boxes, area)
+    shapely.prepare(area)
+    keep = shapely.intersects(area, boxes)       # the prepared geometry first, or it is not used
     col = np.floor((x - xmin) / cell_m).astype(np.int64)
     row = np.floor((y - ymin) / cell_m).astype(np.int64)
     ok = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
@@ -71,7 +89,8 @@ def confidence(z: np.ndarray) -> np.ndarray:
 
 
 def hotspots(lon: np.ndarray, lat: np.ndarray, area_wgs84: BaseGeometry | None, cell_m: float = 100.0) -> gpd.GeoDataFrame:
-    """Hot cells of incidents at (``lon``, ``lat``) within ``area_wgs84`` (WGS-84 polygons).
+    """Hot cells of incidents at (``lon``, ``lat``) within ``area_wgs84`` (WGS-84 polygons), on cells of
+    :func:`cell_size` (``cell_m``, larger for an area bigger than :data:`MAX_CELLS` such cells).
 
     Returns
     -------
@@ -83,10 +102,9 @@ def hotspots(lon: np.ndarray, lat: np.ndarray, area_wgs84: BaseGeometry | None, 
     ok = np.isfinite(lon) & np.isfinite(lat)
     if area_wgs84 is None or not ok.any():
         return empty
-    cx, cy = shapely.centroid(area_wgs84).x, shapely.centroid(area_wgs84).y
-    to_metric = metric_transformer(cx, cy)
+    area, to_metric = metric_area(area_wgs84)
     x, y = to_metric.transform(lon[ok], lat[ok])
-    area = shapely.transform(area_wgs84, lambda c: np.column_stack(to_metric.transform(c[:, 0], c[:, 1])))
+    cell_m = cell_size(area.bounds, cell_m)
     corners, counts, boxes = cell_counts(np.asarray(x), np.asarray(y), area, cell_m)
     z = gi_star(counts, corners, cell_m)
     level = confidence(z)

@@ -14,7 +14,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from analysis.maps import density
-from analysis.maps.hotspots import hotspots
+from analysis.maps.hotspots import cell_size, hotspots, metric_area
 from analysis.metrics import resolution as r
 from analysis.metrics.dataset import Dataset
 from analysis.metrics.filters import Filters
@@ -42,6 +42,8 @@ class MapData:
         incidents in the period, else None.
     in_period : int
         Incidents reported in the period within every filter.
+    hotspot_cell_m : float
+        The side of the hotspot cells, metres (the ``hotspot_cell_m`` setting, larger for a large area).
     """
 
     table: pd.DataFrame
@@ -50,6 +52,7 @@ class MapData:
     hotspots: gpd.GeoDataFrame
     points: pd.DataFrame | None
     in_period: int
+    hotspot_cell_m: float
 
 
 def _area(ds: Dataset, filters: Filters) -> BaseGeometry | None:
@@ -83,7 +86,10 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
     images = [(labels[0], density.to_png(surfaces[0], top_period))]
     images += [(label, density.to_png(s, top_weeks)) for label, s in zip(labels[1:], surfaces[1:])]
 
-    hot = hotspots(lon[in_period], lat[in_period], _area(ds, filters), float(settings["hotspot_cell_m"]))
+    area = _area(ds, filters)
+    hot = hotspots(lon[in_period], lat[in_period], area, float(settings["hotspot_cell_m"]))
+    hot_cell = cell_size(metric_area(area)[0].bounds, float(settings["hotspot_cell_m"])) if area is not None \
+        else float(settings["hotspot_cell_m"])
 
     chosen = filters.incident_mask(incidents) & flags.reported
     points = None
@@ -91,4 +97,4 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
         points = incidents.loc[chosen, list(POINT_COLUMNS)].copy()
         points["reporter_phone"] = mask_phones(points["reporter_phone"].astype(str))
         points = points[np.isfinite(points["lon"]) & np.isfinite(points["lat"])]
-    return MapData(table, images, raster.bounds, hot, points, int(chosen.sum()))
+    return MapData(table, images, raster.bounds, hot, points, int(chosen.sum()), hot_cell)

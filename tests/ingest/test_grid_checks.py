@@ -75,3 +75,20 @@ def test_empty_geometry_is_rejected():
     grids.loc[2, "geometry"] = shapely.Polygon()
     checked = check_grids(grids)
     assert checked.report.count(code="empty_geometry") == 1 and len(checked.grids) == 3
+
+
+def test_thin_slivers_are_counted_in_one_line_and_real_gaps_listed():
+    """Two grids 0.1 m apart (a tracing sliver, 111 m long); then two grids 3 m apart (a real strip)."""
+    metre = 1 / 111_000                                     # about one metre in degrees of latitude here
+    a = shapely.box(*at(0, 0), *at(1, 1))
+    b = shapely.box(at(1, 0)[0] + 0.1 * metre, at(1, 0)[1], *at(2, 1))
+    c = shapely.box(at(0, 1)[0], at(0, 1)[1] + 3 * metre, *at(1, 2))
+    grids = four_grids().iloc[:2].assign(parent_id="")
+
+    def codes(second: shapely.Polygon, street: shapely.Polygon) -> list[tuple[str, str]]:
+        report = check_grids(grids.assign(geometry=[a, second]), street).report
+        return [(p.code, p.detail) for p in report.problems]
+
+    assert codes(b, shapely.box(*at(0, 0), *at(2, 1))) == [("slivers", "1 (10 m²)")]
+    strip = codes(c, shapely.box(*at(0, 0), *at(1, 2)))
+    assert len(strip) == 1 and strip[0][0] == "gap" and strip[0][1].startswith("29")   # ~98 m by 3 m

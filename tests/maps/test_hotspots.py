@@ -2,7 +2,7 @@
 import numpy as np
 import shapely
 
-from analysis.maps.hotspots import confidence, gi_star, hotspots
+from analysis.maps.hotspots import MAX_CELLS, cell_size, confidence, gi_star, hotspots
 from tests.fixtures import PLANTED_STREET, X0, Y0, at, uniform_and_cluster
 
 
@@ -30,3 +30,21 @@ def test_gi_star_on_a_tiny_lattice():
     assert set(np.flatnonzero(np.isclose(z, z.max()))) == hot and z[0] < z[12]
     assert np.isnan(gi_star(np.ones(25), corners, 100.0)).all()        # nothing varies: nothing to test
     assert confidence(np.array([0.0, 1.0, 10.0, -10.0]))[2] == 99 and confidence(np.array([-10.0]))[0] == 0
+
+
+def test_cells_grow_for_a_city_sized_area():
+    """A street keeps its 100 m cells; a 40 km x 30 km city gets cells that keep it under MAX_CELLS."""
+    assert cell_size((0, 0, 2_000, 2_200), 100.0) == 100.0
+    side = cell_size((0, 0, 40_000, 30_000), 100.0)
+    assert side > 100.0 and (40_000 / side) * (30_000 / side) <= MAX_CELLS * 1.0001
+
+
+def test_hotspots_over_a_large_area_take_larger_cells():
+    rng = np.random.default_rng(3)
+    big = shapely.box(X0, Y0, X0 + 0.4, Y0 + 0.3)        # about 39 km x 33 km
+    lon = np.r_[rng.uniform(X0, X0 + 0.4, 3000), rng.normal(X0 + 0.2, 0.01, 600)]
+    lat = np.r_[rng.uniform(Y0, Y0 + 0.3, 3000), rng.normal(Y0 + 0.15, 0.01, 600)]
+    hot = hotspots(lon, lat, big, 100.0)
+    assert len(hot) > 0
+    side = np.sqrt(hot.to_crs(hot.estimate_utm_crs()).area.iloc[0])
+    assert side > 200    # not 100 m: the area holds about 130,000 cells of 100 m
