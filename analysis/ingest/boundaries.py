@@ -44,7 +44,8 @@ GRID_COLUMNS = ("grid_id", "name", "level", "parent_id", "community", "household
 MAPPABLE = ("grid_id", "name", "level", "parent_id", "community", "households", "population")
 # id-like column names, best first: a code, then an id of the thing, then a database row id
 _CODE_NAMES = re.compile(r"(code|编码|编号|代码|代號|号码)$|^(code|编码|编号)", re.IGNORECASE)
-_ID_NAMES = re.compile(r"(_id|id|_no|no|num|number|号)$", re.IGNORECASE)
+# also as a .dbf cuts them to ten characters: area_numbe(r)
+_ID_NAMES = re.compile(r"(_id|id|_no|no|num|numb|numbe|number|号)$", re.IGNORECASE)
 _ROW_IDS = {"objectid", "fid", "ogc_fid", "cartodb_id", "gid", "id", "oid", "shape_id"}
 
 
@@ -82,7 +83,8 @@ def guess_grid_mapping(frame: pd.DataFrame) -> dict[str, str]:
     named so, the best id-like column whose values are all present and unique: a name ending in
     "code"/"编码" (which may repeat: a code shared by the parts of one area) before one ending in "id".
     A database's row id (OBJECTID, FID, cartodb_id, id …) is never taken for a code. A ``name``-like
-    column gives the name.
+    column gives the name; without one, a community column whose values are all different (a layer of
+    community areas) gives it too.
     """
     columns = [str(c) for c in frame.columns if c != "geometry" and c != FOLDER]
     filled = [c for c in columns if (clean_ids(frame[c]) != "").any()]   # an all-empty column names nothing
@@ -106,9 +108,13 @@ def guess_grid_mapping(frame: pd.DataFrame) -> dict[str, str]:
         if candidates:
             mapping["grid_id"] = min(candidates)[2]
     if "name" not in mapping:
-        named = [c for c in columns if c.lower() in ("name", "名称", "名字", "title") and c not in mapping.values()]
+        named = [c for c in filled if c.lower() in ("name", "名称", "名字", "title") and c not in mapping.values()]
         if named:
             mapping["name"] = named[0]
+    if "name" not in mapping and "community" in mapping:
+        communities = clean_ids(frame[mapping["community"]])
+        if (communities != "").all() and communities.is_unique:   # one area per community: its name names it
+            mapping["name"] = mapping["community"]
     return mapping
 
 

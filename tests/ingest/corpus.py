@@ -418,6 +418,10 @@ CASES: dict[str, Case] = {
     "layer_row_ids_are_not_codes": Case("boundaries", layer("g.geojson", lambda: grids(OBJECTID=[1, 2, 3, 4],
                                                                                       网格名称=["东", "西", "南", "北"])),
                                         ("id_from_name",), check=current_grids(["东", "西", "南", "北"])),
+    "layer_of_community_areas": Case(   # a city's community areas as a .dbf cuts their names (area_numbe)
+        "boundaries", shapefile_set(lambda: grids(comarea_id=[0, 0, 0, 0], area_numbe=["1", "2", "3", "4"],
+                                                  community=["ROGERS PARK", "WEST RIDGE", "UPTOWN", "EDGEWATER"])),
+        (), check=current_grids({"1": "ROGERS PARK", "2": "WEST RIDGE", "3": "UPTOWN", "4": "EDGEWATER"})),
     "layer_one_grid_in_pieces": Case("boundaries", layer("g.geojson", _multipart), ("parts_merged",),
                                      check=lambda s, r: _pieces(s, "C1G1", 2)),
     "layer_level_words": Case("boundaries", layer("g.geojson", lambda: pd.concat([
