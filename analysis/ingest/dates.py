@@ -1,7 +1,8 @@
 """Tolerant, vectorised date parsing for the forms street-office and 311 exports use.
 
 Recognised: ISO (``2024-03-01 08:00:00``), ``2024/3/1 8:00``, US short (``1/1/20 0:05``),
-US long with AM/PM (``01/01/2018 12:05:00 AM``), Chinese (``2024年3月1日 8时5分``), and Excel
+US long with AM/PM (``01/01/2018 12:05:00 AM``), ``Jan 1, 2019 3:05 PM``, Chinese (``2024年3月1日 8时5分``),
+Chinese half-day words (``2019/1/1 下午3:05``: 上午/凌晨/早上 before noon, 下午/中午/晚上/傍晚 after), and Excel
 serial day numbers (``45352.33`` = days since 1899-12-30). Each format is tried on the whole
 column at once, most likely first (judged on a sample of the column); the first format that
 parses a value wins for that value.
@@ -33,7 +34,14 @@ _FORMATS = (
     "%m/%d/%y",
     "%Y.%m.%d %H:%M",
     "%Y.%m.%d",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y",
 )
+# Chinese half-day words before a time of day (2019/1/1 下午3:05), as Excel writes them in Chinese
+_HALF_DAY = re.compile(r"(上午|早上|凌晨|AM|下午|中午|晚上|傍晚|PM)\s*(\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)", re.IGNORECASE)
+_HALF_DAY_WORD = re.compile(r"上午|早上|凌晨|下午|中午|晚上|傍晚|AM|PM", re.IGNORECASE)
+_AFTERNOON = ("下午", "中午", "晚上", "傍晚", "pm")
+_HALF_DAY_FORMATS = ("%Y/%m/%d %I:%M %p", "%Y/%m/%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p", "%Y-%m-%d %I:%M:%S %p")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_MIN, _EXCEL_MAX = 20000.0, 80000.0  # 1954 .. 2119: plausible serial day numbers
 _CHINESE = re.compile(
@@ -75,6 +83,27 @@ def _parse_chinese(values: pd.Series) -> pd.Series:
             {"year": p[0], "month": p[1], "day": p[2], "hour": p[3], "minute": p[4], "second": p[5]},
             errors="coerce",
         )
+    return out
+
+
+def _parse_half_day(values: pd.Series) -> pd.Series:
+    """Times written with a half-day word (``2019/1/1 下午3:05``, ``2019-01-01 上午 9:05:00``)."""
+    def swap(found: re.Match[str]) -> str:
+        hour_text = found.group(2)
+        afternoon = found.group(1).lower() in _AFTERNOON
+        hour = int(re.split("[:：]", hour_text)[0])
+        if hour == 0 or hour > 12:          # already a 24-hour time: the word only repeats it
+            return hour_text
+        return f"{hour_text.replace('：', ':')} {'PM' if afternoon else 'AM'}"
+    text = values.map(lambda v: _HALF_DAY.sub(swap, v))
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in _HALF_DAY_FORMATS:
+        got = _try_format(text, fmt)
+        out = out.fillna(got)
+    plain = out.isna() & (text != values)   # a 24-hour time the word only repeated
+    if plain.any():
+        for fmt in _FORMATS:
+            out[plain] = out[plain].fillna(_try_format(text[plain], fmt))
     return out
 
 
@@ -122,6 +151,11 @@ def parse_datetimes(values: pd.Series, timezone: str = DEFAULT_TIMEZONE) -> tupl
             todo[hit[hit].index] = False
     if todo.any():
         got = _parse_chinese(text[todo])
+        hit = got.notna()
+        out[hit[hit].index] = got[hit]
+        todo[hit[hit].index] = False
+    if todo.any() and text[todo].str.contains(_HALF_DAY_WORD, na=False).any():
+        got = _parse_half_day(text[todo].astype(str))
         hit = got.notna()
         out[hit[hit].index] = got[hit]
         todo[hit[hit].index] = False

@@ -14,6 +14,12 @@ from analysis.ingest.dates import parse_datetimes
     ("2024年3月1日 8时5分", "2024-03-01 08:05"),
     ("45352.5", "2024-03-01 12:00"),       # Excel serial day number
     ("2024.3.1", "2024-03-01 00:00"),
+    ("2019/1/1 下午3:05", "2019-01-01 15:05"),      # Chinese Excel's half-day words
+    ("2019-01-01 上午 9:05:09", "2019-01-01 09:05:09"),
+    ("2019/1/1 中午12:30", "2019-01-01 12:30"),
+    ("2019/1/1 凌晨12:30", "2019-01-01 00:30"),
+    ("2019/1/1 下午15:05", "2019-01-01 15:05"),      # a 24-hour time the word only repeats
+    ("Jan 1, 2019 3:05 PM", "2019-01-01 15:05"),
 ])
 def test_known_forms(text, expected):
     parsed, bad = parse_datetimes(pd.Series([text]))
