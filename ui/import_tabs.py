@@ -81,9 +81,11 @@ def boundaries_tab() -> None:
         show_read_error(err)
         return
     table = preview.table.assign(level=preview.table["level"].map(lambda v: label(LEVEL_LABELS, v)))
+    text = table.drop(columns="area_m2")
+    shown = text.astype(object).where(text.notna(), "—").assign(area_m2=table["area_m2"])
     st.markdown(f"**{t('boundary_preview', n=len(table))}**")
-    st.dataframe(translate_columns(table.astype(object).where(table.notna(), "—")), hide_index=True,
-                 width="stretch", height=min(300, 38 + 35 * len(table)))
+    st.dataframe(translate_columns(shown), hide_index=True, width="stretch", height=min(300, 38 + 35 * len(table)),
+                 column_config={label(COLUMN_LABELS, "area_m2"): st.column_config.NumberColumn(format="localized")})
     problem_table(preview.report, f"dl_bnd_preview_{token}")
     default_name = uploads[0][0].rsplit(".", 1)[0]
     name = st.text_input(t("version_name"), value=default_name, key=f"bnd_name_{token}")
