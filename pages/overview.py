@@ -1,15 +1,26 @@
 """总览 Overview: headline figures against the previous period, grids needing attention, weekly trend."""
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.metrics import Kpi
 from ui import formats, loaders
 from ui.cards import Card, cards, tone
 from ui.errors import run_page
 from ui.filters import analysis_page, set_filters
 from ui.i18n import t
+from ui.labels import TEXT
 from ui.theme import style_figure
 from ui.widgets import downloads
+
+
+def _change(kpi: Kpi) -> str | None:
+    """The change against the previous period, or why there is no figure this period."""
+    if math.isnan(kpi.value) and f"empty_{kpi.key}" in TEXT:
+        return t(f"empty_{kpi.key}")
+    return formats.change(kpi.kind, kpi.change)
 
 
 def render() -> None:
@@ -21,7 +32,7 @@ def render() -> None:
         st.stop()
     numbers = loaders.overview(*view.key)
 
-    cards([Card(t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), formats.change(kpi.kind, kpi.change),
+    cards([Card(t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), _change(kpi),
                 "flat" if formats.flat(kpi.kind, kpi.change) else tone(kpi.change, kpi.better), t(f"help_{kpi.key}"))
            for kpi in numbers["kpis"]])
     figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],

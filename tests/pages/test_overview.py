@@ -31,3 +31,19 @@ def test_a_row_of_the_attention_tables_opens_the_grid_on_the_map(demo_store, mon
     chosen = grids[(grids["level"] == "grid") & (grids["name"] == first.iloc[0])]
     assert at.selectbox(key="f_grid").value == chosen["grid_id"].iloc[0]
     assert at.subheader[0].value == first.iloc[0]                      # its card opened beside the map
+
+
+def test_a_figure_with_nothing_to_measure_says_why(store, monkeypatch):
+    """Three days of reports whose assumed deadlines (7 days) all fall after the data's end: no case is due,
+    so the closure rates are "—" and say so; the median time to close says no case closed."""
+    from analysis.ingest.importer import import_incidents
+    from tests.fixtures import centre
+    from tests.pages.apptest import figure_cards as figure_cards_of
+    x, y = centre(0, 0)
+    import_incidents(store, f"事件编号,上报时间,经度,纬度\nA,2026-03-01 08:00,{x},{y}\nB,2026-03-03 08:00,{x},{y}\n"
+                            .encode(), "e.csv")
+    at = page("pages/overview.py", store, monkeypatch)
+    cards = figure_cards_of(at)
+    assert cards["结案率"] == ("—", "本期无应结案事件") and cards["按期结案率"] == ("—", "本期无应结案事件")
+    assert cards["办结用时中位数"] == ("—", "本期无办结事件")
+    assert cards["上报事件"][0] == "2"

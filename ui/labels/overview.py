@@ -4,6 +4,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview_title": ("总览", "Overview"),
     "kpi_reported": ("上报事件", "Incidents reported"),
     "kpi_closure_rate": ("结案率", "Closure rate"),
+    # why a headline figure is "—": said under it in place of the change
+    "empty_closure_rate": ("本期无应结案事件", "No case falls due in this period"),
+    "empty_on_time_rate": ("本期无应结案事件", "No case falls due in this period"),
+    "empty_median_days": ("本期无办结事件", "No case closed in this period"),
+    "empty_within_grid": ("办结事件无处置层级", "Closed cases carry no handling level"),
     "kpi_on_time_rate": ("按期结案率", "On-time rate"),
     "kpi_median_days": ("办结用时中位数", "Median to close"),
     "kpi_backlog": ("未办结（期末）", "Open backlog"),
