@@ -1,7 +1,8 @@
-"""Command line: ``python -m analysis {assign,import,demo,init} ...`` (``--help`` on each)."""
+"""Command line: ``python -m analysis {assign,import,indicators,demo,init} ...`` (``--help`` on each)."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -115,6 +116,32 @@ def _summarise(report: ProblemReport) -> None:
         print(f"  {first.severity} ×{len(problems)} [{code}]{where}: {first.message('zh')} / {first.message('en')}")
 
 
+def _day(text: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"a date as YYYY-MM-DD expected, got {text!r}") from err
+
+
+def indicators(args: argparse.Namespace) -> int:
+    """Print the standard indicators of ``[start, end)`` for the street and by a grouping."""
+    from analysis.metrics.dataset import load_dataset
+    from analysis.metrics.indicators import FIGURES
+    from analysis.metrics.indicators import indicators as figures
+    from analysis.metrics.periods import Period
+    if args.end <= args.start:
+        raise CliError(f"--end ({args.end:%Y-%m-%d}) must be after --start ({args.start:%Y-%m-%d}): it is exclusive")
+    result = figures(load_dataset(Store(args.db)), Period(args.start, args.end), load_settings(), args.by)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    rows = [{"key": "street", "name": "", **result["street"]}, *result["groups"]] if args.by != "street" \
+        else [{"key": "street", "name": "", **result["street"]}]
+    table = pd.DataFrame(rows, columns=["key", "name", *FIGURES]).set_index("key").T
+    print(table.to_string())
+    return 0
+
+
 def demo(args: argparse.Namespace) -> int:
     """Regenerate the demo street files."""
     from analysis.demo import build_demo
@@ -178,6 +205,16 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--encoding", choices=ENCODINGS, help="boundaries: the .dbf's text encoding (default: detected)")
     i.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
     i.set_defaults(func=do_import)
+
+    x = sub.add_parser("indicators", help="the standard indicators of a period (结案率, 处置率 …), for the street "
+                                          "and by a grouping")
+    x.add_argument("--start", required=True, type=_day, help="first day, YYYY-MM-DD")
+    x.add_argument("--end", required=True, type=_day, help="the day after the last, YYYY-MM-DD (exclusive)")
+    x.add_argument("--by", choices=("street", "community", "grid", "micro", "handler"), default="street",
+                   help="grouping of the figure sets (default: the street alone)")
+    x.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
+    x.add_argument("--json", action="store_true", help='print {"street": {...}, "groups": [...]} as JSON')
+    x.set_defaults(func=indicators)
 
     d = sub.add_parser("demo", help="regenerate geodata/demo/ from its seed")
     d.add_argument("--out", help="folder (default geodata/demo)")

@@ -52,8 +52,8 @@ from ui.labels.map import TEXT as MAP_TEXT  # noqa: E402
 def overview(ds, filters: Filters, settings: dict, facts=None):
     """The overview's numbers; ``facts`` = the two periods' flags when already computed (the page caches them)."""
     period = filters.resolve(ds.anchor)
-    now, before = facts or (r.period_flags(ds.incidents, period, settings["rate_basis"]),
-                            r.period_flags(ds.incidents, period.previous(), settings["rate_basis"]))
+    now, before = facts or (r.settings_flags(ds.incidents, period, settings),
+                            r.settings_flags(ds.incidents, period.previous(), settings))
     mask = filters.incident_mask(ds.incidents)
     figures = kpis(ds, filters, now, before)
     lists = attention(grid_measures(ds, now, mask, settings), grid_measures(ds, before, mask, settings),
@@ -64,14 +64,14 @@ def overview(ds, filters: Filters, settings: dict, facts=None):
 
 def workload_page(ds, filters: Filters, settings: dict):
     period = filters.resolve(ds.anchor)
-    flags = r.period_flags(ds.incidents, period, settings["rate_basis"])
+    flags = r.settings_flags(ds.incidents, period, settings)
     return workload_table(ds, flags, filters.without_place().incident_mask(ds.incidents), settings)
 
 
 def resolution_page(ds, filters: Filters, settings: dict):
     period = filters.resolve(ds.anchor)
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
-    flags = r.period_flags(incidents, period, settings["rate_basis"])
+    flags = r.settings_flags(incidents, period, settings)
     names = dict(zip(ds.grids["grid_id"], ds.grids["name"]))
     return (rt.rates_by(incidents, flags, mask, r.Groups.of(incidents["grid_id"])),
             rt.rates_by(incidents, flags, mask, r.Groups.of(incidents["subcategory"])),
@@ -108,7 +108,7 @@ def pandas_overview(ds, filters: Filters):
 
 def map_page(ds, filters: Filters, settings: dict, measure: str = "reported") -> str:
     period = filters.resolve(ds.anchor)
-    flags = r.period_flags(ds.incidents, period, settings["rate_basis"])
+    flags = r.settings_flags(ds.incidents, period, settings)
     numbers = map_data(ds, filters, flags, week_starts(period, int(settings["trend_weeks"])), settings)
     text = {k: v[1] for k, v in MAP_TEXT.items()}
     table = numbers.table

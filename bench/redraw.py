@@ -69,7 +69,7 @@ def main() -> None:
                 version = store.add_boundary_version(conn, "bench", edited.layer(), None, div.street,
                                                      make_current=False)
             again = load_dataset(store, version)
-            return workload_table(again, r.period_flags(again.incidents, flags.period, settings["rate_basis"]),
+            return workload_table(again, r.settings_flags(again.incidents, flags.period, settings),
                                   None, settings)
 
         whatif_s, figures = timed(whatif, args.repeat)

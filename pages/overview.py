@@ -34,7 +34,7 @@ def render() -> None:
 
     cards([Card(t(f"kpi_{kpi.key}"), formats.value(kpi.kind, kpi.value), _change(kpi),
                 "flat" if formats.flat(kpi.kind, kpi.change) else tone(kpi.change, kpi.better), t(f"help_{kpi.key}"))
-           for kpi in numbers["kpis"]])
+           for kpi in numbers["kpis"]], per_row=5)
     figures = pd.DataFrame({t("kpi_col_name"): [t(f"kpi_{k.key}") for k in numbers["kpis"]],
                             t("kpi_col_value"): [formats.value(k.kind, k.value) for k in numbers["kpis"]],
                             t("kpi_col_previous"): [formats.value(k.kind, k.previous) for k in numbers["kpis"]],

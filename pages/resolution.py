@@ -11,11 +11,15 @@ from ui.i18n import t
 from ui.theme import chart_config, style_figure
 from ui.widgets import downloads
 
-RATES = ("closure_rate", "on_time_rate", "handling_rate", "rework_rate", "within_grid")
+RATES = ("closure_rate", "on_time_closure_rate", "disposal_rate", "on_time_disposal_rate", "rework_rate",
+         "extension_rate", "satisfaction_rate", "within_grid")
 COLUMNS = {"group": "col_group", "reported": "m_reported", "due": "col_due", "closed": "col_closed",
-           "closure_rate": "col_closure", "on_time_rate": "col_on_time_rate", "handling_rate": "col_handling",
-           "rework_rate": "col_rework", "median_days": "col_median", "p90_days": "col_p90", "backlog": "col_open",
-           "overdue": "col_overdue_n", "within_grid": "col_within"}
+           "closure_rate": "col_closure", "on_time_closure_rate": "col_on_time_rate", "disposed": "col_disposed",
+           "disposal_rate": "col_disposal", "on_time_disposal_rate": "col_on_time_disposal",
+           "rework_rate": "col_rework", "extension_rate": "col_extension", "satisfaction_rate": "col_satisfaction",
+           "median_days": "col_median", "p90_days": "col_p90", "backlog": "col_open", "overdue": "col_overdue_n",
+           "within_grid": "col_within"}
+WORD_SETTINGS = {"status": "status_states", "handled_level": "handling_levels", "satisfaction": "satisfaction_words"}
 
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -31,12 +35,19 @@ def render() -> None:
     """Draw the page."""
     view = analysis_page("page_resolution", "resolution_title",
                          needs=("incidents", "deadlines", "closing_times", "categories", "handled_levels", "handlers"))
-    by = st.segmented_control(t("res_by"), loaders.GROUPINGS, default="grid_id", key="res_by",
+    groupings = [g for g in loaders.GROUPINGS if g != "micro_id" or len(view.dataset.micro)]
+    by = st.segmented_control(t("res_by"), groupings, default="grid_id", key="res_by",
                               format_func=lambda g: t(f"by_{g}")) or "grid_id"
     tables = loaders.resolution(*view.key, by)
     quality = tables["quality"]
     if quality["closed_before_reported"] or quality["due_assumed"]:
         st.info(t("res_quality", bad=quality["closed_before_reported"], assumed=quality["due_assumed"]))
+    if view.dataset.void or quality["closed_no_time"]:
+        st.info(t("res_lifecycle", void=view.dataset.void, no_time=quality["closed_no_time"]))
+    for field, words in view.dataset.lifecycle.unknown.items():
+        if words:
+            listed = "、".join(f"{formats.plain(w)}（{n}）" for w, n in list(words.items())[:8])
+            st.warning(t("res_unknown_words", what=t(f"what_{field}"), setting=WORD_SETTINGS[field], words=listed))
 
     st.subheader(t("res_trend"))
     weekly = tables["weekly"]

@@ -14,7 +14,7 @@ LAYERS: dict[str, set[str]] = {
     "geo": set(),
     "sanitise": set(),
     "store": set(),
-    "ingest": {"geo", "sanitise", "store"},
+    "ingest": {"geo", "sanitise", "store", "metrics"},
     "metrics": {"geo", "sanitise", "store"},
     "maps": {"geo", "sanitise", "metrics"},
     "division": {"geo", "sanitise", "store", "metrics", "maps"},

@@ -54,7 +54,9 @@ def test_boston_on_time_flag_agrees_with_our_definition(realdata):
     table, _ = read_table(realdata / "boston/filtered_2019.csv")
     mapping = guess_mapping(list(table.columns), INCIDENT_FIELDS)
     assert (mapping["due_at"], mapping["closed_at"]) == ("sla_target_dt", "closed_dt")
-    cases = normalise_incidents(table, mapping).incidents.assign(handled_level="")
+    from analysis.metrics.lifecycle import lifecycle_columns
+    from analysis.settings import DEFAULTS
+    cases = lifecycle_columns(normalise_incidents(table, mapping).incidents, DEFAULTS.model_dump())[0]
     exported = cases["closed_at"].max() + pd.Timedelta(seconds=1)
     everything = Period(cases["reported_at"].min().normalize(), exported)
     flags = r.period_flags(cases, everything)

@@ -60,7 +60,7 @@ class View:
     def flags(self, period: Period | None = None) -> PeriodFlags:
         """:func:`analysis.metrics.resolution.period_flags` of ``period`` (default: the chosen one), cached."""
         period = period or self.period
-        return loaders.flags(self.rev, self.version, period.start, period.end, self.settings["rate_basis"])
+        return loaders.flags(self.rev, self.version, period.start, period.end)
 
 
 def current() -> Filters:

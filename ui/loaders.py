@@ -17,7 +17,7 @@ from analysis.metrics.grid_card import GridCard, grid_card
 from analysis.metrics.grid_stats import grid_measures
 from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
-from analysis.metrics.resolution import Groups, PeriodFlags, period_flags
+from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
 from analysis.metrics.workload import workload_table
 from analysis.sanitise import mask_phones_in_text
 from analysis.settings import Settings, load_settings, settings_stamp
@@ -100,9 +100,10 @@ def gaps(rev: str, version: int) -> set[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp, basis: str) -> PeriodFlags:
-    """Per-incident facts about the period ``[start, end)`` (see :func:`analysis.metrics.resolution.period_flags`)."""
-    return period_flags(dataset(rev, version).incidents, Period(start, end), basis)
+def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp) -> PeriodFlags:
+    """Per-incident facts about the period ``[start, end)`` under the street's settings (``rev`` changes with
+    them; see :func:`analysis.metrics.resolution.settings_flags`)."""
+    return settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
 
 
 @st.cache_data(show_spinner=False)
@@ -125,8 +126,8 @@ def overview(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.
     settings = load_settings()
     ds, filters, period = dataset(rev, version), from_query(dict(query)), Period(start, end)
     before = period.previous()
-    now = flags(rev, version, start, end, settings["rate_basis"])
-    previous = flags(rev, version, before.start, before.end, settings["rate_basis"])
+    now = flags(rev, version, start, end)
+    previous = flags(rev, version, before.start, before.end)
     mask = filters.incident_mask(ds.incidents)
     lists = attention(grid_measures(ds, now, mask, settings), grid_measures(ds, previous, mask, settings),
                       filters.grid_mask(ds.grids), int(settings["min_cases_for_rate"]))
@@ -139,8 +140,8 @@ def map_numbers(rev: str, version: int, query: Query, start: pd.Timestamp, end: 
     """The map's numbers (:func:`analysis.maps.view.map_data`) for filters ``query`` over ``[start, end)``."""
     settings = load_settings()
     period = Period(start, end)
-    return map_data(dataset(rev, version), from_query(dict(query)), flags(rev, version, start, end,
-                    settings["rate_basis"]), week_starts(period, int(settings["trend_weeks"])), settings)
+    return map_data(dataset(rev, version), from_query(dict(query)), flags(rev, version, start, end),
+                    week_starts(period, int(settings["trend_weeks"])), settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -150,7 +151,7 @@ def card(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Time
     ds, filters = dataset(rev, version), from_query(dict(query))
     numbers = map_numbers(rev, version, query, start, end)
     mask = filters.without_place().incident_mask(ds.incidents)
-    return grid_card(ds, grid_id, numbers.table, flags(rev, version, start, end, settings["rate_basis"]), mask,
+    return grid_card(ds, grid_id, numbers.table, flags(rev, version, start, end), mask,
                      week_starts(Period(start, end), int(settings["trend_weeks"])))
 
 
@@ -158,7 +159,7 @@ def _scope(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Ti
            ) -> tuple[Dataset, Filters, PeriodFlags, Settings]:
     ds, filters = dataset(rev, version), from_query(dict(query))
     settings = load_settings()
-    return ds, filters, flags(rev, version, start, end, settings["rate_basis"]), settings
+    return ds, filters, flags(rev, version, start, end), settings
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -169,7 +170,7 @@ def workload(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.
     return table.assign(in_scope=filters.grid_mask(ds.grids))
 
 
-GROUPINGS = ("grid_id", "community", "category", "subcategory", "handler")
+GROUPINGS = ("grid_id", "micro_id", "community", "category", "subcategory", "handler")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -178,15 +179,17 @@ def resolution(rev: str, version: int, query: Query, start: pd.Timestamp, end: p
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
     names = ds.grid_names
-    table = rt.rates_by(incidents, now, mask, Groups.of(incidents[by]))
+    table = rt.rates_by(now, mask, Groups.of(incidents[by]))
     if by == "grid_id":
         table["group"] = table["group"].map(names)
+    elif by == "micro_id":
+        table["group"] = table["group"].map(dict(zip(ds.micro["micro_id"], ds.micro["name"])))
     return {"by": table, "weekly": rt.weekly_rates(incidents, mask, week_starts(Period(start, end),
                                                                                  int(settings["trend_weeks"]))),
             "category_grid": rt.category_grid_on_time(incidents, now, mask, names),
             "ages": rt.backlog_by_age(incidents, now, mask), "overdue": rt.overdue_list(incidents, now, mask, names),
             "levels": rt.handled_levels(incidents, now, mask), "quality": rt.data_quality(incidents, now, mask),
-            "slowest": rt.rates_by(incidents, now, mask, Groups.of(incidents["subcategory"]))
+            "slowest": rt.rates_by(now, mask, Groups.of(incidents["subcategory"]))
             .sort_values("p90_days", ascending=False).head(10)}
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from analysis.settings import REGISTRY
+from analysis.settings import DEFAULTS
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -32,7 +32,7 @@ _NOISE = re.compile(r"[\s\-—_,，。.、()（）#＃:：;；\"'“”]")
 _BUILDING_KEY = re.compile(r"^(.*?\d+栋)")
 _HOUSE_KEY = re.compile(r"^(.*?\d+号)")
 _NUMBERS = re.compile(r"\d+")
-DEFAULT_CUTOFF = float(REGISTRY["address_cutoff"].default)
+DEFAULT_CUTOFF = DEFAULTS.address_cutoff
 
 
 def chinese_to_int(text: str) -> int:

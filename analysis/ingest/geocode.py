@@ -23,9 +23,9 @@ import pandas as pd
 from analysis.geo.point_in_polygon import GridIndex
 from analysis.ingest.address import Gazetteer
 from analysis.ingest.problems import ProblemReport
-from analysis.settings import REGISTRY
+from analysis.settings import DEFAULTS
 
-DEFAULT_TOLERANCE_M = float(REGISTRY["snap_tolerance_m"].default)
+DEFAULT_TOLERANCE_M = DEFAULTS.snap_tolerance_m
 
 
 @dataclass

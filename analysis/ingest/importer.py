@@ -32,6 +32,7 @@ from analysis.ingest.schema import (
 )
 from analysis.ingest.tables import file_rows, read_table
 from analysis.ingest.values import clean_ids, parse_flags, parse_numbers
+from analysis.metrics.lifecycle import lifecycle_columns
 from analysis.settings import Settings, load_settings
 from analysis.store.database import Store
 
@@ -111,6 +112,7 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     settings = load_settings()
     read = normalise_incidents(table, mapping, coord_system, settings["timezone"])
     report.extend(read.report)
+    report.extend(lifecycle_problems(read.incidents, mapping, settings))
     grids = store.grids()
     if grids.empty:
         raise LookupError("no grid boundaries in the store: import boundaries first")
@@ -131,6 +133,23 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     counts = geocoded.incidents["match_method"].replace("", "unplaced").value_counts()
     methods = {str(method): int(n) for method, n in counts.items()}
     return ImportResult(batch, len(table), len(read.incidents), len(read.rejected), report, methods, review_rows)
+
+
+_UNKNOWN_WORD = {"status": "unknown_status", "handled_level": "unknown_handling_level", "satisfaction": "unknown_rating"}
+
+
+def lifecycle_problems(incidents: pd.DataFrame, mapping: dict[str, str], settings: Settings) -> ProblemReport:
+    """What the street's word tables cannot read (a line per unknown word, with its count), and a line per
+    case whose status says closed but which gives no closing time."""
+    report = ProblemReport()
+    read, found = lifecycle_columns(incidents, settings)
+    for column, words in found.unknown.items():
+        for word, n in words.items():
+            report.add(None, mapping.get(column, column), word, _UNKNOWN_WORD[column], "warning", f"{word}（{n}）")
+    for row, status in zip(incidents.loc[read["closed_no_time"], "source_row"],
+                           incidents.loc[read["closed_no_time"], "status"]):
+        report.add(int(row), mapping.get("closed_at", "closed_at"), status, "closed_without_time", "warning")
+    return report
 
 
 def import_boundaries(store: Store, source: Source, name: str | None = None, coord_system: str | None = None,

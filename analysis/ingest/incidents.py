@@ -32,16 +32,14 @@ import pyarrow.compute as pc
 from analysis.geo.crs import CoordSystem, parse_coord_system, to_wgs84
 from analysis.ingest.dates import DEFAULT_TIMEZONE, parse_datetimes
 from analysis.ingest.problems import ProblemReport, ReadError
-from analysis.ingest.schema import HANDLED_LEVELS, INCIDENT_FIELDS, INCIDENT_REQUIRED, TIME_OF_DAY_FIELDS
+from analysis.ingest.schema import INCIDENT_FIELDS, INCIDENT_REQUIRED, TIME_OF_DAY_FIELDS
 from analysis.ingest.tables import file_rows
-from analysis.ingest.values import clean_ids
+from analysis.ingest.values import clean_ids, parse_flags, parse_numbers
+from analysis.store.tables import INCIDENT_TIMES
 
 CANONICAL_COLUMNS = (*(f for f in INCIDENT_FIELDS if f not in TIME_OF_DAY_FIELDS), "source_row")
-_DATE_FIELDS = ("reported_at", "due_at", "closed_at")
-_TEXT_FIELDS = ("incident_id", "category", "subcategory", "source", "status", "address",
-                "handler", "reporter_phone", "satisfaction", "reopened")
-_LEVEL_WORDS = {"网格": "grid", "社区": "community", "街道": "street", "部门": "department",
-                "职能部门": "department", "区直部门": "department", "市直部门": "department"}
+_TEXT_FIELDS = ("incident_id", "category", "subcategory", "source", "status", "address", "handled_level",
+                "handler", "reporter_phone", "satisfaction", "event_name", "description", "photos")
 
 
 @dataclass
@@ -184,13 +182,20 @@ def coordinates_to_wgs84(table: pd.DataFrame, mapping: dict[str, str], default_s
     return out
 
 
-def _handled_level(values: pd.Series) -> pd.Series:
-    """grid/community/street/department from English or Chinese words (each distinct text once)."""
-    def one(text: str) -> str:
-        text = text.strip()
-        return text.lower() if text.lower() in HANDLED_LEVELS else _LEVEL_WORDS.get(text, text)
+def rework_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """返工次数 as a count: a number (``2``, ``2次``), or a yes/no word (是/√ → 1, 否/空 → 0).
 
-    return values.map({text: one(text) for text in values.unique()})
+    Returns
+    -------
+    counts : pandas.Series of str
+        Whole numbers as text ('' where unreadable).
+    unreadable : numpy.ndarray of bool
+    """
+    numbers, not_number = parse_numbers(values)
+    flags, not_flag = parse_flags(values)
+    counts = numbers.where(~not_number, flags.astype(float)).fillna(0)
+    unreadable = not_number & not_flag
+    return counts.clip(lower=0).round().astype(int).astype(str).where(~unreadable, ""), unreadable
 
 
 _TIME_ONLY = re.compile(r"^\d{1,2}[:：时点]\d{1,2}(?:[:：分]\d{1,2}秒?)?(?:\s*[AaPp][Mm])?$")
@@ -287,10 +292,15 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
     default_system = parse_coord_system(default_system)
     out = pd.DataFrame(index=table.index)
     out["source_row"] = file_rows(table)
-    for field in _TEXT_FIELDS + ("handled_level",):
+    for field in _TEXT_FIELDS:
         out[field] = table[mapping[field]].astype(str).str.strip() if field in mapping else ""
-    out["handled_level"] = _handled_level(out["handled_level"])
     out["incident_id"] = clean_ids(out["incident_id"])
+    out["reopened"] = "0"
+    if "reopened" in mapping:
+        out["reopened"], unreadable = rework_counts(table[mapping["reopened"]])
+        raw_rework = table[mapping["reopened"]].astype(str)
+        _report_rows(report, out.loc[unreadable, "source_row"], mapping["reopened"], raw_rework[unreadable],
+                     "bad_number", "warning", list(raw_rework[unreadable]))
     reject = pd.Series("", index=out.index, dtype=object)
 
     missing = out["incident_id"] == ""
@@ -298,7 +308,7 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
                  "missing_id", "error")
     reject[missing] = "missing_id"
 
-    for field in _DATE_FIELDS:
+    for field in INCIDENT_TIMES:
         if field not in mapping:
             out[field] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
             continue

@@ -36,6 +36,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_coord_system": ("无法识别的坐标系「{detail}」", "Unknown coordinate system '{detail}'"),
     "bad_date": ("无法识别的日期「{detail}」", "Unrecognised date '{detail}'"),
     "missing_date": ("缺少上报时间", "Report time is empty"),
+    "unknown_status": ("事件状态「{detail}」不在状态词表中：按时间判断（可在设置 status_states 中加入）",
+                       "Status '{detail}' is not in the status table: the times decide (add it to the setting "
+                       "status_states)"),
+    "unknown_handling_level": ("处置层级「{detail}」不在层级词表中：算作层级未知（可在设置 handling_levels 中加入）",
+                      "Handling level '{detail}' is not in the level table: counted as unknown (add it to the setting "
+                      "handling_levels)"),
+    "unknown_rating": ("满意度「{detail}」不在满意度词表中：不计入评价数（可在设置 satisfaction_words 中加入）",
+                       "Satisfaction '{detail}' is not in the satisfaction table: not counted as rated (add it to the "
+                       "setting satisfaction_words)"),
+    "closed_without_time": ("状态为已结案，但没有结案时间：算作已结案（时间不明，不算按期）",
+                            "The status says closed but no closing time is given: counted as closed (time unknown, "
+                            "never on time)"),
     "closed_before_reported": ("办结时间早于上报时间", "Closed before it was reported"),
     "missing_coordinates": ("缺少可用坐标，未导入", "No usable coordinates: not imported"),
     "no_location": ("既没有坐标也没有地址", "Neither coordinates nor an address"),

@@ -25,11 +25,20 @@ INCIDENT_FIELDS: dict[str, tuple[str, ...]] = {
     "due_at": ("处理期限", "办结期限", "截止时间", "期限", "应结时间", "due_at", "due", "deadline",
                "sla_target_dt"),
     "closed_at": ("办结时间", "结案时间", "关闭时间", "closed_at", "closed", "closeddate", "closed_dt"),
+    "extended_due_at": ("延期至", "延期期限", "延期后期限", "延长期限", "延期截止时间", "extended_due_at",
+                        "extended_due", "extended_deadline"),
+    "disposed_at": ("处置时间", "处置完成时间", "处置日期", "处理完成时间", "disposed_at", "disposed", "resolved_at",
+                    "resolved"),
     "handled_level": ("处置层级", "办理层级", "handled_level"),
     "handler": ("处置人", "承办人", "处理人", "责任人", "handler", "assignto", "owner"),
     "reporter_phone": ("联系电话", "电话", "手机号", "手机", "reporter_phone", "phone"),
-    "satisfaction": ("满意度", "评价", "satisfaction"),
-    "reopened": ("返工次数", "重办次数", "退回次数", "reopened", "reopen_count"),
+    "satisfaction": ("满意度", "评价", "满意度评价", "回访满意度", "评价结果", "回访结果", "satisfaction", "rating"),
+    "reopened": ("返工次数", "重办次数", "退回次数", "返工", "是否返工", "rework_count", "rework", "reopened",
+                 "reopen_count"),
+    # what a QR-code platform's form adds (金埠街): the event's name, the reporter's words, photo references
+    "event_name": ("事件名称", "问题名称", "事件标题", "标题", "event_name", "title"),
+    "description": ("事件描述", "问题描述", "事件内容", "描述", "情况描述", "description", "details"),
+    "photos": ("照片", "图片", "现场照片", "附件", "photos", "photo", "images"),
     # a time of day kept apart from its date (上报日期 + 上报时刻): combined with it on reading
     "reported_time": ("上报时刻", "发生时刻", "reported_time", "report_time"),
     "due_time": ("期限时刻", "due_time"),
@@ -76,8 +85,6 @@ PEOPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
                  "hours": ("时长", "服务时长", "小时", "服务小时数", "时数", "hours"), "grid_id": _GRID_OF_PERSON,
                  "activity": ("服务内容", "活动", "活动名称", "服务项目", "服务类型", "activity")},
 }
-
-HANDLED_LEVELS = ("grid", "community", "street", "department")
 
 # words a boundary file's level column uses -> the canonical level (``street`` is the street outline)
 LEVEL_WORDS: dict[str, tuple[str, ...]] = {

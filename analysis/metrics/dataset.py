@@ -15,7 +15,7 @@ grid of the register. Households and population of a grid are the sums over its 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -24,14 +24,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from analysis.geo.point_in_polygon import GridIndex
+from analysis.metrics.lifecycle import LifecycleReport, lifecycle_columns
 from analysis.settings import load_settings
 from analysis.store.database import Store
+from analysis.store.tables import INCIDENT_TIMES
 
-INCIDENT_READ = ("incident_id", "reported_at", "due_at", "closed_at", "category", "subcategory", "source",
-                 "status", "address", "handled_level", "handler", "reporter_phone", "reopened", "grid_id",
-                 "building_id", "match_method", "lon", "lat")
-CATEGORICAL = ("category", "subcategory", "source", "status", "handled_level", "match_method")
-TIMES = ("reported_at", "due_at", "closed_at")
+INCIDENT_READ = ("incident_id", *INCIDENT_TIMES, "category", "subcategory", "source", "status", "address",
+                 "handled_level", "handler", "reporter_phone", "satisfaction", "reopened", "grid_id", "building_id",
+                 "match_method", "event_name", "description", "photos", "lon", "lat")
+CATEGORICAL = ("category", "subcategory", "source", "status", "handled_level", "satisfaction", "match_method")
 
 
 @dataclass
@@ -59,6 +60,14 @@ class Dataset:
         report dated after now, such as a typing error for 2099, is flagged at import and kept out of it;
         ``now`` when every report is in the future).
     version_id : int or None
+    void : int
+        Void (作废) cases: set aside, in no figure (see :mod:`analysis.metrics.lifecycle`).
+    lifecycle : LifecycleReport
+        Status, level and satisfaction words the settings do not know; closed cases without a time.
+    micro : geopandas.GeoDataFrame
+        The version's micro-grids (微网格), a second level inside grids: ``micro_id``, ``name``,
+        ``parent_id``, ``community``, ``households``, ``population``; ``incidents.micro_id`` is each
+        incident's micro-grid (NaN when in none) and ``buildings.micro_id`` likewise ('').
     """
 
     incidents: pd.DataFrame
@@ -71,6 +80,9 @@ class Dataset:
     services: pd.DataFrame
     anchor: pd.Timestamp | None
     version_id: int | None = None
+    void: int = 0
+    lifecycle: LifecycleReport = field(default_factory=LifecycleReport)
+    micro: gpd.GeoDataFrame = field(default_factory=lambda: _micro_grids(gpd.GeoDataFrame(geometry=[], crs=4326)))
 
     @property
     def grid_names(self) -> dict[str, str]:
@@ -120,7 +132,7 @@ def incident_locations(incidents: pd.DataFrame, buildings: pd.DataFrame) -> tupl
 
 
 def with_deadlines(incidents: pd.DataFrame, days: dict[str, float]) -> pd.DataFrame:
-    """Give a case without a deadline its category's default one, marked ``due_assumed``; ``reopened`` as int.
+    """Give a case without a deadline its category's default one, marked ``due_assumed``.
 
     Idempotent: a frame that went through it once keeps its ``due_assumed`` marks.
 
@@ -139,8 +151,6 @@ def with_deadlines(incidents: pd.DataFrame, days: dict[str, float]) -> pd.DataFr
         reported = out["reported_at"].to_numpy(dtype="datetime64[s]")
         due[missing] = reported[missing] + (wait[missing] * 86400).astype("timedelta64[s]")
         out["due_at"] = due
-    reopened = out["reopened"] if "reopened" in out else pd.Series(0, index=out.index)
-    out["reopened"] = pd.to_numeric(reopened, errors="coerce").fillna(0).astype(int)
     return out
 
 
@@ -162,6 +172,31 @@ def division_attributes(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, worker
             out[column] = pd.to_numeric(given, errors="coerce").fillna(0).astype(float)
     out["workers"] = out["grid_id"].map(workers["grid_id"].value_counts()).fillna(0).astype(int)
     out["volunteers"] = out["grid_id"].map(volunteers["grid_id"].value_counts()).fillna(0).astype(int)
+    return out
+
+
+def _micro_grids(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The version's micro-grids (level ``micro``): ``micro_id``, ``name`` (told apart like grid names),
+    ``parent_id`` (the grid), ``community``, the layer's ``households``/``population``, geometry."""
+    stored = layer[layer["level"] == "micro"] if "level" in layer else layer.iloc[:0]
+    stored = stored.sort_values("grid_id")
+    columns = {"micro_id": stored["grid_id"].astype(str).to_numpy(dtype=object)}
+    for column in ("name", "parent_id", "community", "households", "population"):
+        columns[column] = stored[column].to_numpy() if column in stored else np.full(len(stored), "", dtype=object)
+    out = gpd.GeoDataFrame(columns, geometry=stored.geometry.to_numpy(), crs=4326)
+    out["name"] = shown_names(out["name"], out["micro_id"])
+    return out
+
+
+def micro_attributes(micro: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Households and population per micro-grid: the sums over its buildings (``micro_id`` set on each),
+    or the layer's own columns when no building list is stored."""
+    out = micro.copy()
+    for column in ("households", "population"):
+        if len(buildings):
+            out[column] = out["micro_id"].map(buildings.groupby("micro_id")[column].sum()).fillna(0).astype(float)
+        else:
+            out[column] = pd.to_numeric(out[column], errors="coerce").fillna(0).astype(float)
     return out
 
 
@@ -193,7 +228,8 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     now : pandas.Timestamp, optional
         The clock the anchor is capped at (default: now).
     """
-    tolerance_m = float(load_settings()["snap_tolerance_m"] if tolerance_m is None else tolerance_m)
+    settings = load_settings()
+    tolerance_m = float(settings["snap_tolerance_m"] if tolerance_m is None else tolerance_m)
     is_grid = layer["level"] == "grid" if "level" in layer and (layer["level"] == "grid").any() else \
         pd.Series(True, index=layer.index)
     grids = layer[is_grid].sort_values("grid_id").reset_index(drop=True)
@@ -220,7 +256,13 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     services = services.assign(grid_id=services["grid_id"].where(services["grid_id"].isin(ids), ""),
                                date=pd.to_datetime(services["date"], errors="coerce"))
 
-    incidents = with_deadlines(incidents, load_settings()["category_deadline_days"])
+    incidents = with_deadlines(incidents, settings["category_deadline_days"])
+    if "state" not in incidents:      # a redivided dataset's incidents were read once already
+        incidents, lifecycle = lifecycle_columns(incidents, settings)
+        void = incidents["state"].to_numpy() == "void"
+        incidents, n_void = incidents[~void].reset_index(drop=True), int(void.sum())
+    else:
+        lifecycle, n_void = LifecycleReport(), 0
     lon, lat = incident_locations(incidents, buildings)
     grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
                    tolerance_m)
@@ -229,6 +271,15 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     community = dict(zip(ids, grids["community"]))
     names = sorted(set(community.values()))
     frame["community"] = pd.Categorical(frame["grid_id"].map(community).astype(object), categories=names)
+    micro = _micro_grids(layer)
+    micro_ids, micro_geoms = micro["micro_id"].to_numpy(dtype=object), micro.geometry.to_numpy()
+    nowhere = np.full(len(frame), "", dtype=object)
+    frame["micro_id"] = pd.Categorical(pd.Series(_locate(micro_ids, micro_geoms, lon, lat, nowhere, 0.0))
+                                       .replace("", None), categories=micro_ids)
+    buildings = buildings.assign(micro_id=_locate(micro_ids, micro_geoms, buildings["lon"].to_numpy(float),
+                                                  buildings["lat"].to_numpy(float),
+                                                  np.full(len(buildings), "", dtype=object), 0.0))
+    micro = micro_attributes(micro, buildings)
 
     grids = division_attributes(grids, buildings, workers, volunteers)
     now = pd.Timestamp.now() if now is None else pd.Timestamp(now)
@@ -237,7 +288,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     anchor = None if not len(frame) else (now if pd.isna(latest) else latest)
     street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
-                   anchor, version_id)
+                   anchor, version_id, n_void, lifecycle, micro)
 
 
 def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None = None) -> Dataset:
@@ -247,9 +298,10 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
     location keeps its grid when that grid exists in ``layer``. Rows keep their order, so period
     flags computed on ``ds.incidents`` apply to the result unchanged.
     """
-    return build_dataset(ds.incidents.drop(columns="community"), layer, ds.street if street is None else street,
-                         ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services,
-                         version_id=None, now=ds.anchor)
+    out = build_dataset(ds.incidents.drop(columns="community"), layer, ds.street if street is None else street,
+                        ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services,
+                        version_id=None, now=ds.anchor)
+    return replace(out, void=ds.void, lifecycle=ds.lifecycle)
 
 
 def _empty_if_none(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -268,7 +320,7 @@ def load_dataset(store: Store, version: int | None = None, now: pd.Timestamp | N
     layer = store.grids(version)
     if version is None or layer.empty:
         raise LookupError("no grid boundaries in the store: import boundaries first")
-    incidents = store.incident_columns(INCIDENT_READ, categorical=CATEGORICAL, times=TIMES)
+    incidents = store.incident_columns(INCIDENT_READ, categorical=CATEGORICAL, times=INCIDENT_TIMES)
     return build_dataset(incidents, layer, store.street(version), store.register("buildings"),
                          store.register("workers"), store.register("volunteers"), store.register("services"),
                          version_id=version, now=now)

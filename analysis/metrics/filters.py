@@ -56,6 +56,8 @@ class Filters:
                 keep &= incidents[column].isin(chosen).to_numpy()
         if self.status != "all":
             closed = incidents["closed_at"].notna().to_numpy()
+            if "closed_no_time" in incidents:       # the status says closed, with no time given
+                closed |= incidents["closed_no_time"].to_numpy(bool)
             keep &= closed if self.status == "closed" else ~closed
         return keep
 

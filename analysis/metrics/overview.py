@@ -17,6 +17,7 @@ from analysis.metrics.periods import Period
 
 # key, kind (count | rate | days), which way is better (up | down)
 KPIS = (("reported", "count", "down"), ("closure_rate", "rate", "up"), ("on_time_rate", "rate", "up"),
+        ("disposal_rate", "rate", "up"), ("satisfaction_rate", "rate", "up"),
         ("median_days", "days", "down"), ("backlog", "count", "down"), ("overdue", "count", "down"),
         ("within_grid", "rate", "up"), ("services", "count", "up"))
 
@@ -58,13 +59,14 @@ def services_in(ds: Dataset, period: Period, filters: Filters) -> int:
 
 def _figures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, filters: Filters) -> dict[str, float]:
     return {"reported": r.reported_count(flags, mask), "closure_rate": r.closure_rate(flags, mask),
-            "on_time_rate": r.on_time_closure_rate(flags, mask), "median_days": r.days_to_close(flags, 0.5, mask),
+            "on_time_rate": r.on_time_closure_rate(flags, mask), "disposal_rate": r.disposal_rate(flags, mask),
+            "satisfaction_rate": r.satisfaction_rate(flags, mask), "median_days": r.days_to_close(flags, 0.5, mask),
             "backlog": r.open_backlog(flags, mask), "overdue": r.overdue_open(flags, mask),
             "within_grid": r.within_grid_share(flags, mask), "services": services_in(ds, flags.period, filters)}
 
 
 def kpis(ds: Dataset, filters: Filters, flags: r.PeriodFlags, previous: r.PeriodFlags) -> list[Kpi]:
-    """The eight headline figures for the filters' scope, this period against ``previous``.
+    """The ten headline figures for the filters' scope, this period against ``previous``.
 
     ``flags`` and ``previous`` are :func:`analysis.metrics.resolution.period_flags` of the period and of
     the one before it.

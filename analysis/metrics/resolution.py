@@ -1,27 +1,44 @@
-"""Resolution metrics (办结): closure rates, time to close, backlog, overdue, handling level.
+"""The standard indicators (GB/T 30428, CJ/T 292) and the other resolution figures, one function each.
 
 Facts about each incident for one period ``[start, end)`` are computed once (:func:`period_flags`)
-and every metric is a sum over them, for the whole scope or per group (grid, community, category,
-week …) with :class:`Groups`. Definitions (``rate_basis`` setting chooses the denominator):
+and every figure is a sum over them, for the whole scope or per group (grid, community, category,
+handler, week …) with :class:`Groups`. The incidents carry the lifecycle columns of
+:mod:`analysis.metrics.lifecycle` (void cases are already set aside); the deadline ``due_at`` is the
+one in force (an extension moves it). Definitions:
 
-===========================  ==============================================================
-应结案数 cases due            basis ``due``: ``start <= due_at < end``;
-                             basis ``reported``: ``start <= reported_at < end``
-结案率 closure rate           cases due and closed before ``end`` / cases due
-按期结案率 on-time rate       cases due and closed by their deadline (``closed_at <= due_at``)
-                             / cases due
-time to close (days)         ``closed_at - reported_at`` of cases closed in the period; a case
-                             closed *before* it was reported is left out (a data error, counted
-                             by :func:`closed_before_reported`)
-open backlog                 reported before ``end`` and not closed before ``end``
-overdue open                 open backlog whose deadline is before ``end``
-handled in the grid          cases closed in the period with ``handled_level == 'grid'`` / those
-(小事不出网格)                 closed in the period whose level is known
-===========================  ==============================================================
+================================  ==============================================================
+应结案数 due (= 应处置数)           ``rate_basis`` ``due``: ``start <= due_at < end``; ``reported``:
+                                  ``start <= reported_at < end``; deferred (缓办) cases only when
+                                  ``deferred_in_due``
+结案数 closed                      due, and closed before ``end`` (a closed status without a time
+                                  counts, at an unknown time)
+按期结案数 closed on time           due, and ``closed_at <= due_at``
+处置数 disposed                    due, and disposed before ``end`` (disposal time, else closing time,
+                                  else a disposed or closed status)
+按期处置数 disposed on time         due, and ``disposed_at <= due_at``
+派遣数 dispatched                  due, and past registration (dispatched, handling, disposed,
+                                  closed or returned)
+返工数 reworked                    in the 返工率 denominator (``rework_basis``: disposed or
+                                  dispatched) and sent back at least once
+延期数 extended                    due, with an extended deadline (延期至)
+评价数 rated / 满意数 satisfied     due, with a satisfaction answer / answered 满意 or 基本满意
+结案率 closure rate                结案数 / 应结案数
+按期结案率 on-time closure rate      按期结案数 / 应结案数
+处置率 disposal rate               处置数 / 应处置数
+按期处置率 on-time disposal rate     按期处置数 / 应处置数
+返工率 rework rate                 返工数 / 处置数 (or / 派遣数)
+延期率 extension rate              延期数 / 应结案数
+满意率 satisfaction rate           满意数 / 评价数
+time to close (days)             ``closed_at - reported_at`` of cases closed in the period
+open backlog 未结案                reported before ``end``, not closed before ``end``, not deferred
+overdue open 超期未结               open backlog whose deadline is before ``end``
+handled in the grid              cases closed in the period handled at level ``grid`` / those closed
+(小事不出网格)                      in the period whose level is known
+================================  ==============================================================
 
-A rate whose denominator is 0 is NaN (shown as "—"), never 0 %.
-A case closed before it was reported counts as closed but never as on time: its closing time is
-wrong, so whether it met its deadline is unknown.
+A rate whose denominator is 0 is NaN (shown as "—", ``null`` in JSON), never 0 %.
+A case closed (or disposed) before it was reported counts as closed but never as on time: its time
+is wrong, so whether it met its deadline is unknown; likewise a closed status without a time.
 """
 from __future__ import annotations
 
@@ -32,9 +49,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from analysis.metrics.lifecycle import DISPATCHED_STATES
 from analysis.metrics.periods import Period
+from analysis.settings import Settings
 
 BASES = ("due", "reported")
+REWORK_BASES = ("disposed", "dispatched")
 Mask: TypeAlias = np.ndarray | None
 """Which incidents count (a boolean per incident); None = all."""
 Count: TypeAlias = int | np.ndarray
@@ -69,6 +89,14 @@ class PeriodFlags:
     due: np.ndarray
     closed: np.ndarray
     on_time: np.ndarray
+    disposed: np.ndarray
+    on_time_disposed: np.ndarray
+    dispatched: np.ndarray
+    rework_base: np.ndarray
+    reworked: np.ndarray
+    extended: np.ndarray
+    rated: np.ndarray
+    satisfied: np.ndarray
     closed_in: np.ndarray
     days_to_close: np.ndarray
     backlog: np.ndarray
@@ -82,41 +110,77 @@ def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype="datetime64[s]")
 
 
-def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due") -> PeriodFlags:
-    """Compute the facts every resolution metric sums (see the module table).
+def _among(values: pd.Series, chosen: tuple[str, ...]) -> np.ndarray:
+    """Whether each value is one of ``chosen`` (compared on the few categories, not on every row)."""
+    groups = Groups.of(values.astype(object).fillna(""))
+    hit = np.isin(groups.labels.astype(str), chosen)
+    found: np.ndarray = (groups.codes >= 0) & hit[np.maximum(groups.codes, 0)]
+    return found
+
+
+def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", deferred_in_due: bool = False,
+                 rework_basis: str = "disposed") -> PeriodFlags:
+    """Compute the facts every resolution figure sums (see the module table).
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-        ``reported_at``, ``due_at``, ``closed_at`` (datetime64, NaT when empty), ``handled_level``.
+        ``reported_at``, ``due_at``, ``disposed_at``, ``closed_at`` (datetime64, NaT when empty), and the
+        lifecycle columns ``state``, ``closed_no_time``, ``extended``, ``rework``, ``rating``,
+        ``handled_level`` (:func:`analysis.metrics.lifecycle.lifecycle_columns`).
     period : Period
     basis : {'due', 'reported'}
-        The denominator of the closure rates (the ``rate_basis`` setting).
+        Which cases the rates are about (the ``rate_basis`` setting).
+    deferred_in_due : bool
+        Whether deferred cases stay in 应结案数 (the ``deferred_in_due`` setting).
+    rework_basis : {'disposed', 'dispatched'}
+        The denominator of 返工率 (the ``rework_basis`` setting).
     """
     if basis not in BASES:
         raise ValueError(f"rate_basis must be one of {BASES}, not {basis!r}")
+    if rework_basis not in REWORK_BASES:
+        raise ValueError(f"rework_basis must be one of {REWORK_BASES}, not {rework_basis!r}")
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
-    reported_at, due_at, closed_at = (_times(incidents, c) for c in ("reported_at", "due_at", "closed_at"))
+    reported_at, due_at, disposed_at, closed_at = (_times(incidents, c) for c in
+                                                   ("reported_at", "due_at", "disposed_at", "closed_at"))
+    state = incidents["state"]
+    void, deferred = _among(state, ("void",)), _among(state, ("deferred",))
+    no_time = incidents["closed_no_time"].to_numpy(bool)
     with np.errstate(invalid="ignore"):
-        reported = (reported_at >= start) & (reported_at < end)
-        due = reported if basis == "reported" else (due_at >= start) & (due_at < end)
+        reported = (reported_at >= start) & (reported_at < end) & ~void
+        due = reported if basis == "reported" else (due_at >= start) & (due_at < end) & ~void
+        due &= ~deferred | deferred_in_due
         is_closed = ~np.isnat(closed_at)
         bad_close = is_closed & (closed_at < reported_at)
-        closed_by_end = is_closed & (closed_at < end)
+        closed_by_end = (is_closed & (closed_at < end)) | no_time
         closed = due & closed_by_end
         on_time = closed & (closed_at <= due_at) & ~bad_close
-        closed_in = closed_by_end & (closed_at >= start) & ~bad_close
+        is_disposed = ~np.isnat(disposed_at)
+        bad_dispose = is_disposed & (disposed_at < reported_at)
+        disposed = due & ((is_disposed & (disposed_at < end)) | (~is_disposed & _among(state, ("disposed", "closed"))))
+        on_time_disposed = disposed & (disposed_at <= due_at) & ~bad_dispose
+        dispatched = due & (_among(state, DISPATCHED_STATES) | disposed)
+        rework_base = disposed if rework_basis == "disposed" else dispatched
+        reworked = rework_base & (incidents["rework"].to_numpy() > 0)
+        extended = due & incidents["extended"].to_numpy(bool)
+        rated = due & ~_among(incidents["rating"], ("",))
+        satisfied = due & _among(incidents["rating"], ("satisfied", "basically_satisfied"))
+        closed_in = is_closed & (closed_at >= start) & (closed_at < end) & ~bad_close & ~void
         days = (closed_at - reported_at).astype("timedelta64[s]").astype(float) / 86400.0
         days[~closed_in] = np.nan
-        backlog = (reported_at < end) & ~closed_by_end
+        backlog = (reported_at < end) & ~closed_by_end & ~void & ~deferred
         overdue = backlog & (due_at < end)
-    levels = Groups.of(incidents["handled_level"].fillna(""))    # compare the few categories, not every row
-    names = levels.labels.astype(str)
-    valid = levels.codes >= 0
-    level_known = closed_in & valid & (names != "")[levels.codes]
-    in_grid = closed_in & valid & (names == "grid")[levels.codes]
-    return PeriodFlags(period, reported, due, closed, on_time, closed_in, days, backlog, overdue, level_known,
-                       in_grid, bad_close)
+    level_known = closed_in & ~_among(incidents["handled_level"], ("",))
+    in_grid = closed_in & _among(incidents["handled_level"], ("grid",))
+    return PeriodFlags(period, reported, due, closed, on_time, disposed, on_time_disposed, dispatched, rework_base,
+                       reworked, extended, rated, satisfied, closed_in, days, backlog, overdue, level_known, in_grid,
+                       bad_close)
+
+
+def settings_flags(incidents: pd.DataFrame, period: Period, settings: Settings) -> PeriodFlags:
+    """:func:`period_flags` with the street's ``rate_basis``, ``deferred_in_due`` and ``rework_basis``."""
+    return period_flags(incidents, period, settings["rate_basis"], bool(settings["deferred_in_due"]),
+                        settings["rework_basis"])
 
 
 @overload
@@ -180,6 +244,51 @@ def on_time_closure_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.n
 def on_time_closure_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """按期结案率 = cases due and closed by their deadline / cases due (NaN when none due)."""
     return rate(count(flags.on_time, mask, groups), count(flags.due, mask, groups))
+
+
+@overload
+def disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def disposal_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
+    """处置率 = 处置数 / 应处置数: cases due and disposed before the period ends / cases due."""
+    return rate(count(flags.disposed, mask, groups), count(flags.due, mask, groups))
+
+
+@overload
+def on_time_disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def on_time_disposal_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def on_time_disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
+    """按期处置率 = 按期处置数 / 应处置数: cases due and disposed by their deadline / cases due."""
+    return rate(count(flags.on_time_disposed, mask, groups), count(flags.due, mask, groups))
+
+
+@overload
+def rework_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def rework_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def rework_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
+    """返工率 = 返工数 / 处置数 (or / 派遣数, the ``rework_basis`` setting): cases sent back at least once."""
+    return rate(count(flags.reworked, mask, groups), count(flags.rework_base, mask, groups))
+
+
+@overload
+def extension_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def extension_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def extension_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
+    """延期率 = 延期数 / 应结案数: cases due whose deadline was extended / cases due."""
+    return rate(count(flags.extended, mask, groups), count(flags.due, mask, groups))
+
+
+@overload
+def satisfaction_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> float: ...
+@overload
+def satisfaction_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
+def satisfaction_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
+    """满意率 = (满意 + 基本满意) / 评价数, over the cases due that have an answer."""
+    return rate(count(flags.satisfied, mask, groups), count(flags.rated, mask, groups))
 
 
 @overload

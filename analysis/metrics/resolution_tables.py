@@ -1,13 +1,7 @@
-"""The resolution page's tables (办结): every metric by a grouping, backlog by age, the weekly trend.
+"""The resolution page's tables (办结): every indicator by a grouping, backlog by age, the weekly trend.
 
-All figures are :mod:`analysis.metrics.resolution` metrics; two more are defined here:
-
-* 按期处置率 on-time handling rate = cases closed in the period by their deadline / cases closed
-  in the period (how often what was handled was handled in time);
-* 返工率 rework rate = cases closed in the period that were reopened at least once / cases closed
-  in the period.
-
-Weekly rates group the cases due in a week (``due_at``) and count them closed if closed before
+All figures are :mod:`analysis.metrics.resolution` functions (arranged by
+:func:`analysis.metrics.indicators.figure_table`). Weekly rates group the cases due in a week (``due_at``) and count them closed if closed before
 that week ends, so each week's rate is final once the week is over.
 """
 from __future__ import annotations
@@ -16,39 +10,25 @@ import numpy as np
 import pandas as pd
 
 from analysis.metrics import resolution as r
+from analysis.metrics.indicators import figure_table
+from analysis.metrics.lifecycle import LEVELS
 from analysis.metrics.overview import weekly_trend
 from analysis.sanitise.phones import mask_phones
 
 AGE_BUCKETS = (0, 3, 7, 15, 30)   # days: 0-3, 3-7, 7-15, 15-30, 30+
-LEVEL_ORDER = ("grid", "community", "street", "department")
 
 
-def handling_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: r.Mask = None,
-                  groups: r.Groups | None = None) -> r.Rate:
-    """按期处置率: cases closed in the period by their deadline / cases closed in the period."""
-    in_time = flags.closed_in & (incidents["closed_at"] <= incidents["due_at"]).to_numpy()
-    return r.rate(r.count(in_time, mask, groups), r.count(flags.closed_in, mask, groups))
-
-
-def rework_rate(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: r.Mask = None,
-                groups: r.Groups | None = None) -> r.Rate:
-    """返工率: cases closed in the period that were reopened / cases closed in the period."""
-    again = flags.closed_in & (incidents["reopened"].to_numpy() > 0)
-    return r.rate(r.count(again, mask, groups), r.count(flags.closed_in, mask, groups))
-
-
-def rates_by(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray, groups: r.Groups) -> pd.DataFrame:
-    """Every resolution figure per group (rows in ``groups.labels`` order; groups with nothing dropped)."""
-    out = pd.DataFrame({
-        "group": groups.labels, "reported": r.reported_count(flags, mask, groups), "due": r.due_count(flags, mask, groups),
-        "closed": r.closed_count(flags, mask, groups), "closure_rate": r.closure_rate(flags, mask, groups),
-        "on_time_rate": r.on_time_closure_rate(flags, mask, groups),
-        "handling_rate": handling_rate(incidents, flags, mask, groups),
-        "rework_rate": rework_rate(incidents, flags, mask, groups),
-        "median_days": r.days_to_close(flags, 0.5, mask, groups), "p90_days": r.days_to_close(flags, 0.9, mask, groups),
-        "backlog": r.open_backlog(flags, mask, groups), "overdue": r.overdue_open(flags, mask, groups),
-        "within_grid": r.within_grid_share(flags, mask, groups)})
-    return out[(out[["reported", "due", "closed", "backlog"]].sum(axis=1) > 0)].reset_index(drop=True)
+def rates_by(flags: r.PeriodFlags, mask: np.ndarray, groups: r.Groups) -> pd.DataFrame:
+    """Every indicator per group (:func:`figure_table`), with the days to close (median, 90th percentile) and
+    the share handled in the grid; rows in ``groups.labels`` order, groups with nothing to count dropped."""
+    out = figure_table(flags, mask, groups)
+    out.insert(0, "group", groups.labels)
+    out["median_days"] = r.days_to_close(flags, 0.5, mask, groups)
+    out["p90_days"] = r.days_to_close(flags, 0.9, mask, groups)
+    out["within_grid"] = r.within_grid_share(flags, mask, groups)
+    busy = out[["reported", "due", "closed", "backlog"]].sum(axis=1) + r.closed_count(flags, mask, groups) > 0
+    kept: pd.DataFrame = out[busy.to_numpy()].reset_index(drop=True)
+    return kept
 
 
 def category_grid_on_time(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray,
@@ -90,9 +70,9 @@ def overdue_list(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray
 def handled_levels(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray) -> pd.DataFrame:
     """Cases closed in the period by the level that handled them (小事不出网格): ``level``, ``closed``, ``share``."""
     chosen = flags.closed_in & mask
-    levels = incidents.loc[chosen, "handled_level"].astype(object).replace("", "unknown")
-    counts = levels.value_counts().reindex([*LEVEL_ORDER, "unknown"], fill_value=0)
-    known = counts[list(LEVEL_ORDER)].sum()
+    levels = incidents.loc[chosen, "handled_level"].astype(object).fillna("").replace("", "unknown")
+    counts = levels.value_counts().reindex([*LEVELS, "unknown"], fill_value=0)
+    known = counts[list(LEVELS)].sum()
     return pd.DataFrame({"level": counts.index, "closed": counts.to_numpy(),
                          "share": [c / known if known and lvl != "unknown" else np.nan
                                    for lvl, c in zip(counts.index, counts)]})
@@ -125,6 +105,8 @@ def weekly_rates(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIn
 
 
 def data_quality(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray) -> dict[str, int]:
-    """What the page's data-quality note counts: closings before the report, and assumed deadlines."""
+    """What the page's data-quality note counts: closings before the report, assumed deadlines, and cases due
+    whose status says closed but which give no closing time."""
     return {"closed_before_reported": r.closed_before_reported(flags, mask),
-            "due_assumed": r.count(flags.due & incidents["due_assumed"].to_numpy(), mask)}
+            "due_assumed": r.count(flags.due & incidents["due_assumed"].to_numpy(), mask),
+            "closed_no_time": r.count(flags.due & incidents["closed_no_time"].to_numpy(bool), mask)}

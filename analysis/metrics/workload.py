@@ -65,6 +65,7 @@ def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, s
     out["backlog_per_worker"] = out["backlog"] / per
     carried = np.maximum(fulltime, 1)   # the index: a grid without a worker carries its load alone
     parts = pd.DataFrame({"incidents_per_worker_week": out["incidents_per_week"] / carried,
+                          "population_per_worker": out["population"] / carried,
                           "households_per_worker": out["households"] / carried,
                           "backlog_per_worker": out["backlog"] / carried})
     out["workload_index"] = workload_index(parts, settings["workload_weights"])

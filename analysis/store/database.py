@@ -34,6 +34,7 @@ from analysis.store.staging import remove_stale_staging, staged_incidents
 from analysis.store.tables import (
     ADDED_COLUMNS,
     INCIDENT_COLUMNS,
+    INCIDENT_TIMES,
     REGISTERS,
     batches,
     boundary_versions,
@@ -322,10 +323,10 @@ class Store:
                 + ("" if overwrite_older else KEEP_CLOSED))
 
     def incidents(self, where: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
-        """Stored incidents with times parsed (``reported_at``, ``due_at``, ``closed_at``)."""
+        """Stored incidents with times parsed (``INCIDENT_TIMES``)."""
         q = sa.select(incidents) if where is None else sa.select(incidents).where(where)
         frame = pd.read_sql(q, self.engine)
-        for column in ("reported_at", "due_at", "closed_at"):
+        for column in INCIDENT_TIMES:
             frame[column] = pd.to_datetime(frame[column], format="ISO8601")
         return frame
 

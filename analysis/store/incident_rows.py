@@ -6,12 +6,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.store.tables import INCIDENT_COLUMNS, INCIDENT_TEXT, MATCH_METHODS
+from analysis.store.tables import INCIDENT_COLUMNS, INCIDENT_TEXT, INCIDENT_TIMES, MATCH_METHODS
 
 
-def _timestamps(values: pd.Series) -> pa.Array:
-    """datetime64 -> 'YYYY-MM-DD HH:MM:SS' text, null for NaT (the form SQLite's date functions use)."""
-    return pc.cast(pa.array(values.to_numpy(dtype="datetime64[s]")), pa.string())
+def _timestamps(frame: pd.DataFrame, column: str) -> pa.Array:
+    """datetime64 -> 'YYYY-MM-DD HH:MM:SS' text, null for NaT or an absent column (the form SQLite's date
+    functions use)."""
+    if column not in frame:
+        return pa.nulls(len(frame), pa.string())
+    return pc.cast(pa.array(frame[column].to_numpy(dtype="datetime64[s]")), pa.string())
 
 
 def _strings(frame: pd.DataFrame, column: str) -> pa.Array:
@@ -27,8 +30,7 @@ def incident_table(frame: pd.DataFrame, batch_id: int) -> pa.Table:
 
     columns = {
         "incident_id": _strings(frame, "incident_id"),
-        "reported_at": _timestamps(frame["reported_at"]), "due_at": _timestamps(frame["due_at"]),
-        "closed_at": _timestamps(frame["closed_at"]),
+        **{c: _timestamps(frame, c) for c in INCIDENT_TIMES},
         **{c: _strings(frame, c) for c in INCIDENT_TEXT},
         "lon": floats("lon"), "lat": floats("lat"), "match_score": floats("match_score"),
         "distance_m": floats("distance_m"),

@@ -25,15 +25,18 @@ batches = sa.Table(
     sa.Column("coord_system", sa.String, nullable=False, default=""),
 )
 
+INCIDENT_TIMES = ("reported_at", "due_at", "extended_due_at", "disposed_at", "closed_at")
 INCIDENT_TEXT = ("category", "subcategory", "source", "status", "address", "coord_system",
                   "handled_level", "handler", "reporter_phone", "satisfaction", "reopened",
-                  "grid_id", "building_id", "match_method")
+                  "grid_id", "building_id", "match_method", "event_name", "description", "photos")
 incidents = sa.Table(
     "incidents", metadata,
     sa.Column("incident_id", sa.String, primary_key=True),
     sa.Column("reported_at", sa.String, nullable=False),
     sa.Column("due_at", sa.String),
     sa.Column("closed_at", sa.String),
+    sa.Column("extended_due_at", sa.String),
+    sa.Column("disposed_at", sa.String),
     *[sa.Column(name, sa.String, nullable=False, default="") for name in INCIDENT_TEXT],
     sa.Column("lon", sa.Float),
     sa.Column("lat", sa.Float),
@@ -90,7 +93,10 @@ boundary_versions = sa.Table(
     sa.Column("effective_from", sa.String, nullable=False, default=""),
 )
 # columns added after a table was first released: (table, column, SQL type and default)
-ADDED_COLUMNS = (("boundary_versions", "effective_from", "VARCHAR NOT NULL DEFAULT ''"),)
+ADDED_COLUMNS = (("boundary_versions", "effective_from", "VARCHAR NOT NULL DEFAULT ''"),
+                 ("incidents", "extended_due_at", "VARCHAR"), ("incidents", "disposed_at", "VARCHAR"),
+                 *(("incidents", name, "VARCHAR NOT NULL DEFAULT ''") for name in ("event_name", "description",
+                                                                                   "photos")))
 
 grids = sa.Table(
     "grids", metadata,

@@ -49,7 +49,7 @@ def test_demo_data_tells_its_story(demo_store):
     assert incidents["reported_at"].max() - incidents["reported_at"].min() > pd.Timedelta(days=360)
     weekday = incidents["reported_at"].dt.day_of_week
     assert (weekday < 5).mean() > 5 / 7           # fewer reports at weekends
-    assert set(incidents["handled_level"]) == {"grid", "community", "street", "department"}
+    assert set(incidents["handled_level"]) == {"网格", "社区", "街道", "部门"}     # read through the word table later
     assert (incidents["match_method"] == "").sum() > 0   # some go to review
 
 

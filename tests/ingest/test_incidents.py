@@ -76,11 +76,13 @@ def test_out_of_range_coordinates_are_set_aside():
     assert np.isnan(read.incidents.loc[0, "lon"]) and read.report.count(code="coord_out_of_range") == 1
 
 
-def test_handled_level_words():
+def test_handled_level_words_are_kept_as_written_and_rework_read_as_a_count():
     raw = table(id=["1", "2", "3", "4"], t=["2026/1/1"] * 4, x=["112.97"] * 4, y=["28.19"] * 4, addr=[""] * 4,
-                lv=["网格", "社区", "街道", "职能部门"])
-    read = normalise_incidents(raw, {**MAPPING, "handled_level": "lv"})
-    assert read.incidents["handled_level"].tolist() == ["grid", "community", "street", "department"]
+                lv=["网格", "社区", "街道", "职能部门"], rw=["是", "2次", "", "很多"])
+    read = normalise_incidents(raw, {**MAPPING, "handled_level": "lv", "reopened": "rw"})
+    assert read.incidents["handled_level"].tolist() == ["网格", "社区", "街道", "职能部门"]   # the settings read them
+    assert read.incidents["reopened"].tolist() == ["1", "2", "0", ""]
+    assert [(p.code, p.value) for p in read.report.problems] == [("bad_number", "很多")]
 
 
 def test_to_numbers_agrees_with_pandas():

@@ -19,7 +19,7 @@ def test_a_case_without_deadline_gets_its_categorys_default_and_is_counted():
     assert bool(i3["due_assumed"]) and i3["due_at"] == pd.Timestamp("2026-03-05 08:00")   # 市容环境: 1 day
     flags = r.period_flags(ds.incidents, Filters(period="week").resolve(ds.anchor))
     assert rt.data_quality(ds.incidents, flags, np.ones(len(ds.incidents), bool)) == \
-        {"closed_before_reported": 0, "due_assumed": 1}
+        {"closed_before_reported": 0, "due_assumed": 1, "closed_no_time": 0}
     frame = with_deadlines(pd.DataFrame({"reported_at": [pd.Timestamp("2026-03-01")], "due_at": [pd.NaT],
                                          "category": ["新类别"], "subcategory": [""]}), {"*": 3})
     assert frame["due_at"].iloc[0] == pd.Timestamp("2026-03-04")

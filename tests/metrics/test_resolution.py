@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from analysis.metrics import resolution as r
+from analysis.metrics.lifecycle import lifecycle_columns
 from analysis.metrics.periods import Period
+from analysis.settings import DEFAULTS
 
 PERIOD = Period(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-08"))
 
@@ -26,10 +28,11 @@ def cases() -> pd.DataFrame:
     rows = [("A", "03-01", "03-03", "03-02", "grid", "G1"), ("B", "03-02", "03-04", "03-06", "community", "G1"),
             ("C", "03-03", "03-05", None, "", "G2"), ("D", "03-06", "03-20", None, "", "G2"),
             ("E", "03-04", "03-06", "02-01", "grid", "G2"), ("F", "02-20", "03-02", "02-28", "street", "G1")]
-    return pd.DataFrame({"incident_id": [x[0] for x in rows], "reported_at": [ts(x[1]) for x in rows],
-                         "due_at": [ts(x[2]) for x in rows], "closed_at": [ts(x[3]) for x in rows],
-                         "handled_level": [x[4] for x in rows],
-                         "grid_id": pd.Categorical([x[5] for x in rows], categories=["G1", "G2", "G3"])})
+    frame = pd.DataFrame({"incident_id": [x[0] for x in rows], "reported_at": [ts(x[1]) for x in rows],
+                          "due_at": [ts(x[2]) for x in rows], "closed_at": [ts(x[3]) for x in rows],
+                          "handled_level": [x[4] for x in rows],
+                          "grid_id": pd.Categorical([x[5] for x in rows], categories=["G1", "G2", "G3"])})
+    return lifecycle_columns(frame, DEFAULTS.model_dump())[0]      # no status column: the times decide
 
 
 @pytest.fixture

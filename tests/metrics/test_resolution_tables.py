@@ -12,10 +12,12 @@ def test_resolution_rates_by_grid_and_handling_and_rework(week):
     ds, flags, mask = week
     reopened = small_dataset(lambda f: f.assign(reopened=["0", "1", "0", "0", "0", "0", "0"]))
     again = r.period_flags(reopened.incidents, flags.period)
-    assert rt.rework_rate(reopened.incidents, again) == pytest.approx(1 / 3)   # I2 of I1 I2 I7
-    assert rt.handling_rate(ds.incidents, flags) == pytest.approx(2 / 3)      # I1, I7 in time; I2 late
-    by = rt.rates_by(ds.incidents, flags, mask, r.Groups.of(ds.incidents["grid_id"])).set_index("group")
-    assert by.loc["G1", "closure_rate"] == 1.0 and by.loc["G1", "on_time_rate"] == 0.5
+    assert r.rework_rate(again) == pytest.approx(1 / 3)                 # I2 of the disposed I1 I2 I7
+    # 按期处置率 divides by the cases due (I1 I2 I3 I7), not by those closed: I3 left open counts against it
+    assert r.on_time_disposal_rate(flags) == pytest.approx(2 / 4)       # I1, I7 in time; I2 late; I3 open
+    by = rt.rates_by(flags, mask, r.Groups.of(ds.incidents["grid_id"])).set_index("group")
+    assert by.loc["G1", "closure_rate"] == 1.0 and by.loc["G1", "on_time_closure_rate"] == 0.5
+    assert by.loc["G3", "disposal_rate"] == 0.0 and by.loc["G1", "disposed"] == 2
     assert by.loc["G3", "overdue"] == 1 and np.isnan(by.loc["G3", "median_days"])
     assert by.loc["G1", "p90_days"] == pytest.approx(0.5 + 0.9 * 2.5)
 

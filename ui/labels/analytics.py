@@ -34,6 +34,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "res_by": ("分组", "Group by"),
     "by_grid_id": ("网格", "Grid"), "by_community": ("社区", "Community"), "by_category": ("事件大类", "Category"),
     "by_subcategory": ("事件小类", "Subcategory"), "by_handler": ("处置人/单位", "Handler"),
+    "by_micro_id": ("微网格", "Micro-grid"),
     "res_table": ("各{by}办结情况", "Resolution by {by}"),
     "res_matrix": ("各类事件在各网格的按期结案率", "On-time rate by category and grid"),
     "res_slowest": ("用时最长的事件小类（按 90% 分位用时）", "Slowest subcategories (90th percentile days)"),
@@ -44,9 +45,18 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Data quality: {bad} cases of the period close before they were reported (left out of durations); "
                     "{assumed} cases due had no deadline and use their category's default (setting "
                     "category_deadline_days)."),
-    "col_group": ("分组", "Group"), "col_due": ("应结案（件）", "Due"), "col_closed": ("办结（件）", "Closed"),
+    "res_lifecycle": ("状态：{void} 件作废事件不计入任何数字；{no_time} 件应结案事件状态为已结案但没有结案时间（算作已结案、不算按期）。",
+                      "Statuses: {void} void cases are in no figure; {no_time} cases due say closed but give no "
+                      "closing time (counted closed, never on time)."),
+    "res_unknown_words": ("以下{what}不在设置的词表中（{setting}）：{words}",
+                          "These {what} are not in the settings' word table ({setting}): {words}"),
+    "what_status": ("事件状态", "statuses"), "what_handled_level": ("处置层级", "handling levels"),
+    "what_satisfaction": ("满意度", "satisfaction answers"),
+    "col_group": ("分组", "Group"), "col_due": ("应结案（件）", "Due"), "col_closed": ("结案（件）", "Closed"),
     "col_closure": ("结案率", "Closure rate"), "col_on_time_rate": ("按期结案率", "On-time rate"),
-    "col_handling": ("按期处置率", "On-time handling"), "col_rework": ("返工率", "Rework rate"),
+    "col_disposed": ("处置（件）", "Disposed"), "col_disposal": ("处置率", "Disposal rate"),
+    "col_on_time_disposal": ("按期处置率", "On-time disposal"), "col_rework": ("返工率", "Rework rate"),
+    "col_extension": ("延期率", "Extension rate"), "col_satisfaction": ("满意率", "Satisfaction rate"),
     "col_median": ("用时中位数（天）", "Median days"), "col_p90": ("90% 分位用时（天）", "90th pct days"),
     "col_open": ("未办结（件）", "Open"), "col_overdue_n": ("超期（件）", "Overdue"),
     "col_within": ("网格内办结", "Closed in grid"), "col_bucket": ("已过天数", "Age (days)"),

@@ -8,6 +8,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "empty_closure_rate": ("本期无应结案事件", "No case falls due in this period"),
     "empty_on_time_rate": ("本期无应结案事件", "No case falls due in this period"),
     "empty_median_days": ("本期无办结事件", "No case closed in this period"),
+    "empty_disposal_rate": ("本期无应处置事件", "No case falls due in this period"),
+    "empty_satisfaction_rate": ("本期应结案事件无满意度评价", "No answer on satisfaction for the cases due"),
+    "kpi_disposal_rate": ("处置率", "Disposal rate"),
+    "kpi_satisfaction_rate": ("满意率", "Satisfaction rate"),
+    "help_disposal_rate": ("处置率 = 本期应处置且期末前已处置（或已结案）的事件 ÷ 本期应处置数（处理期限在本期内的事件）。",
+                           "Disposal rate = cases due in the period and disposed (or closed) before it ended ÷ cases "
+                           "due in the period."),
+    "help_satisfaction_rate": ("满意率 =（满意 + 基本满意）÷ 有满意度评价的本期应结案事件数。",
+                               "Satisfaction rate = (satisfied + basically satisfied) ÷ cases due in the period that "
+                               "carry an answer."),
     "empty_within_grid": ("办结事件无处置层级", "Closed cases carry no handling level"),
     "kpi_on_time_rate": ("按期结案率", "On-time rate"),
     "kpi_median_days": ("办结用时中位数", "Median to close"),
