@@ -184,8 +184,8 @@ def resolution(rev: str, version: int, query: Query, start: pd.Timestamp, end: p
         table["group"] = table["group"].map(names)
     elif by == "micro_id":
         table["group"] = table["group"].map(dict(zip(ds.micro["micro_id"], ds.micro["name"])))
-    return {"by": table, "weekly": rt.weekly_rates(incidents, mask, week_starts(Period(start, end),
-                                                                                 int(settings["trend_weeks"]))),
+    weeks = week_starts(Period(start, end), int(settings["trend_weeks"]))
+    return {"by": table, "weekly": rt.weekly_rates(incidents, mask, weeks, bool(settings["deferred_in_due"])),
             "category_grid": rt.category_grid_on_time(incidents, now, mask, names),
             "ages": rt.backlog_by_age(incidents, now, mask), "overdue": rt.overdue_list(incidents, now, mask, names),
             "levels": rt.handled_levels(incidents, now, mask), "quality": rt.data_quality(incidents, now, mask),

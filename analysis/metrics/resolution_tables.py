@@ -78,8 +78,11 @@ def handled_levels(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarr
                                    for lvl, c in zip(counts.index, counts)]})
 
 
-def weekly_rates(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIndex) -> pd.DataFrame:
-    """Per week: reported, closed, and the two rates of the cases due that week (closed before it ended)."""
+def weekly_rates(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIndex,
+                 deferred_in_due: bool = False) -> pd.DataFrame:
+    """Per week: reported, closed, and the two rates of the cases due that week (closed before it ended),
+    by the rules of :func:`analysis.metrics.resolution.period_flags` (deferred cases only with
+    ``deferred_in_due``; a closed status without a time is closed, never on time)."""
     first = np.datetime64(weeks[0], "s")
     span = np.timedelta64(7 * 86400, "s")
     due = incidents["due_at"].to_numpy(dtype="datetime64[s]")
@@ -90,11 +93,12 @@ def weekly_rates(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIn
     index[ok] = (due[ok] - first) // span
     index[(index < 0) | (index >= len(weeks))] = -1
     chosen = mask & (index >= 0)
+    if not deferred_in_due:
+        chosen &= incidents["state"].astype(object).to_numpy() != "deferred"
     week_end = first + (index + 1) * span
     with np.errstate(invalid="ignore"):
-        valid_close = ~np.isnat(closed) & ~(closed < reported)
-        done = chosen & valid_close & (closed < week_end)
-        in_time = done & (closed <= due)
+        done = chosen & ((~np.isnat(closed) & (closed < week_end)) | incidents["closed_no_time"].to_numpy(bool))
+        in_time = done & (closed <= due) & ~(closed < reported)
     n = len(weeks)
     due_n = np.bincount(index[chosen], minlength=n)
     out = pd.DataFrame({"week": weeks, "due": due_n,

@@ -197,3 +197,13 @@ def test_the_import_reports_what_it_could_not_read(tmp_path):
     assert codes["unknown_status"].value == "搞定了" and codes["unknown_rating"].value == "还行"
     assert codes["bad_number"].value == "好几次"
     assert result.report.count(code="closed_without_time") == 1 and codes["closed_without_time"].row == 6
+
+
+def test_the_weekly_rates_follow_the_same_rules():
+    from analysis.metrics import resolution_tables as rt
+    cases = stored_cases()
+    cases = cases[cases["state"] != "void"].reset_index(drop=True)          # the dataset sets void cases aside
+    weekly = rt.weekly_rates(cases, np.ones(len(cases), bool), pd.to_datetime(["2026-03-02"]))
+    assert weekly[["due", "closure_rate", "on_time_rate"]].values.tolist() == [[8, 5 / 8, 3 / 8]]
+    with_deferred = rt.weekly_rates(cases, np.ones(len(cases), bool), pd.to_datetime(["2026-03-02"]), True)
+    assert with_deferred["due"].tolist() == [9]

@@ -90,3 +90,35 @@ def test_database_errors_are_read_into_what_to_do(message, kind):
     err = sa.exc.OperationalError("INSERT ...", {}, sqlite3.OperationalError(message))
     assert store_problem(err) == kind and kind in STORE_MESSAGES
     assert store_problem(ValueError("a bug")) is None
+
+
+def test_a_store_made_before_the_lifecycle_columns_is_brought_up_to_date(tmp_path):
+    """An existing street's store (no 处置时间, 延期至, event name, description, photos) opens, keeps its cases,
+    fixes and plans, and takes the new columns on the next import."""
+    import sqlite3
+
+    import pandas as pd
+
+    from analysis.ingest.importer import import_boundaries, import_incidents
+    from analysis.metrics import load_dataset
+    from tests.fixtures import at, four_grids
+    path = tmp_path / "old.sqlite"
+    store = Store(f"sqlite:///{path}")
+    four_grids().to_file(tmp_path / "g.geojson")
+    import_boundaries(store, tmp_path / "g.geojson")
+    x, y = at(0.5, 0.5)
+    import_incidents(store, f"事件编号,上报时间,经度,纬度,事件状态\nE1,2026/3/1 8:00,{x},{y},作废\n".encode(), "a.csv")
+    store.save_fix("E1", grid_id="C1G2")
+    store.engine.dispose()
+    with sqlite3.connect(path) as conn:              # the schema as it was released
+        for column in ("disposed_at", "extended_due_at", "event_name", "description", "photos"):
+            conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+    assert "disposed_at" not in {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(incidents)")}
+    again = Store(f"sqlite:///{path}")
+    assert again.fixes()["grid_id"].tolist() == ["C1G2"] and again.count_incidents() == 1
+    assert load_dataset(again).void == 1                                   # 作废: read, and set aside
+    import_incidents(again, f"事件编号,上报时间,经度,纬度,处置时间,事件描述\nE2,2026/3/1 8:00,{x},{y},"
+                            "2026/3/2 9:00,路灯不亮\n".encode(), "b.csv")
+    stored = again.incidents().set_index("incident_id")
+    assert stored.loc["E2", "disposed_at"] == pd.Timestamp("2026-03-02 09:00")
+    assert stored.loc["E2", "description"] == "路灯不亮" and pd.isna(stored.loc["E1", "disposed_at"])
