@@ -1,16 +1,64 @@
 """工作量 Workload: each grid's load per full-time worker, the workload index, households against the norm."""
 import functools
 
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats, loaders
 from ui.errors import run_page
-from ui.filters import analysis_page, filter_to_row
+from ui.filters import View, analysis_page, filter_to_row
 from ui.i18n import t
 from ui.theme import chart_config, style_figure
 from ui.widgets import coloured, downloads
+
+NORM_COLOURS = {"below": "#6baed6", "within": "#969696", "above": "#e6550d"}
+
+
+def norm_chart(shown: pd.DataFrame, key: str) -> None:
+    """Households of each grid (or micro-grid) as bars coloured by where they stand, with the norm band."""
+    fig = go.Figure(go.Bar(x=shown["name"], y=shown["households"],
+                           marker_color=[NORM_COLOURS[p] for p in shown["norm_position"]]))
+    lo, hi = shown["norm_min"], shown["norm_max"]
+    if len(shown) and lo.nunique() == 1 and hi.nunique() == 1:
+        fig.add_hrect(y0=lo.iloc[0], y1=hi.iloc[0], fillcolor="#31a354", opacity=0.15, line_width=0,
+                      annotation_text=t("norm_band"), annotation_position="top left")
+    else:
+        fig.add_scatter(x=shown["name"], y=hi, mode="markers", marker_symbol="line-ew-open", marker_size=14,
+                        marker_color="#31a354", name=t("norm_band"))
+        fig.add_scatter(x=shown["name"], y=lo, mode="markers", marker_symbol="line-ew-open", marker_size=14,
+                        marker_color="#31a354", showlegend=False)
+    fig.update_layout(xaxis_title="", yaxis_title=t("col_households"), showlegend=False)
+    st.plotly_chart(style_figure(fig, 360), width="stretch", config=chart_config("households_norm"), key=key)
+
+
+def micro_level(view: View) -> None:
+    """The micro-grid level: households against the micro-grid norm, and each micro-grid's cases."""
+    table = loaders.micro(*view.key)
+    shown = table[table["in_scope"]]
+    outside = shown[shown["norm_position"] != "within"]
+    if len(shown):
+        lo, hi = shown["norm_min"].min(), shown["norm_max"].max()
+        (st.warning if len(outside) else st.success)(t("wl_micro_outside", n=len(shown), k=len(outside),
+                                                        lo=f"{lo:.0f}", hi=f"{hi:.0f}"))
+    st.subheader(t("wl_micro_norm"))
+    norm_chart(shown, "wl_micro_norm")
+    st.subheader(t("wl_micro_table"))
+    columns = {"name": "by_micro_id", "grid": "col_grid", "community": "col_community", "households": "col_households",
+               "population": "col_population", "reported": "m_reported", "per_100_households": "col_per100",
+               "backlog": "col_open", "overdue": "col_overdue_n", "on_time_rate": "col_on_time_rate"}
+    display = shown[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
+    display[t("col_norm")] = [f"{t(p)}（{a:.0f}–{b:.0f}）" for p, a, b in
+                              zip(shown["norm_position"], shown["norm_min"], shown["norm_max"])]
+    display[t("col_on_time_rate")] = shown["on_time_rate"].map(formats.percent).to_numpy()
+    display[t("col_per100")] = shown["per_100_households"].round(1).to_numpy()
+    for column in ("households", "population"):                  # whole people and households
+        display[t(columns[column])] = shown[column].round().astype(int).to_numpy()
+    st.dataframe(coloured(display, {t("col_norm"): (shown["norm_position"], "norm"),
+                                    t("col_on_time_rate"): (shown["on_time_rate"], "rate")}),
+                 hide_index=True, width="stretch", height=420)
+    downloads(display, "workload_micro", "dl_workload_micro")
 
 
 def render() -> None:
@@ -18,6 +66,12 @@ def render() -> None:
     view = analysis_page("page_workload", "workload_title",
                          needs=("workers", "fulltime_workers", "households"))
     st.caption(t("workload_caption") + " " + t("chart_png"))
+    if len(view.dataset.micro):
+        level = st.segmented_control(t("level_switch"), ("grid", "micro"), default="grid", key="wl_level",
+                                     format_func=lambda v: t(f"level_is_{v}")) or "grid"
+        if level == "micro":
+            micro_level(view)
+            return
     table = loaders.workload(*view.key)
     shown = table[table["in_scope"]]
 
@@ -51,19 +105,7 @@ def render() -> None:
                         key="wl_scatter")
 
     st.subheader(t("wl_norm"))
-    fig = go.Figure(go.Bar(x=shown["name"], y=shown["households"], marker_color=[
-        {"below": "#6baed6", "within": "#969696", "above": "#e6550d"}[p] for p in shown["norm_position"]]))
-    lo, hi = shown["norm_min"], shown["norm_max"]
-    if len(shown) and lo.nunique() == 1 and hi.nunique() == 1:
-        fig.add_hrect(y0=lo.iloc[0], y1=hi.iloc[0], fillcolor="#31a354", opacity=0.15, line_width=0,
-                      annotation_text=t("norm_band"), annotation_position="top left")
-    else:
-        fig.add_scatter(x=shown["name"], y=hi, mode="markers", marker_symbol="line-ew-open", marker_size=14,
-                        marker_color="#31a354", name=t("norm_band"))
-        fig.add_scatter(x=shown["name"], y=lo, mode="markers", marker_symbol="line-ew-open", marker_size=14,
-                        marker_color="#31a354", showlegend=False)
-    fig.update_layout(xaxis_title="", yaxis_title=t("col_households"), showlegend=False)
-    st.plotly_chart(style_figure(fig, 360), width="stretch", config=chart_config("households_norm"), key="wl_norm")
+    norm_chart(shown, "wl_norm")
 
     st.subheader(t("wl_table"))
     columns = {"name": "col_grid", "community": "col_community", "workload_index": "col_index", "fulltime": "col_fulltime",

@@ -14,7 +14,7 @@ from analysis.metrics.completeness import missing_data
 from analysis.metrics.dataset import Dataset, load_dataset
 from analysis.metrics.filters import Filters, from_query
 from analysis.metrics.grid_card import GridCard, grid_card
-from analysis.metrics.grid_stats import grid_measures
+from analysis.metrics.grid_stats import grid_measures, micro_measures
 from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
 from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
@@ -168,6 +168,16 @@ def workload(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     table = workload_table(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
     return table.assign(in_scope=filters.grid_mask(ds.grids))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def micro(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """:func:`analysis.metrics.grid_stats.micro_measures` for the filters (every micro-grid; ``in_scope``
+    marks those inside the chosen community and grid)."""
+    ds, filters, now, settings = _scope(rev, version, query, start, end)
+    table = micro_measures(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
+    in_grids = set(ds.grids["grid_id"][filters.grid_mask(ds.grids)])
+    return table.assign(in_scope=table["parent_id"].isin(in_grids).to_numpy())
 
 
 GROUPINGS = ("grid_id", "micro_id", "community", "category", "subcategory", "handler")

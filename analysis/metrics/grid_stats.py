@@ -1,4 +1,5 @@
-"""One row per grid: the measures the overview ranks and the map colours.
+"""One row per grid (or micro-grid): the measures the overview ranks, the map colours and the workload
+page sets against the household norms.
 
 Every figure is one of :mod:`analysis.metrics.resolution`'s metrics grouped by grid, or a ratio of them
 to the grid's households (from :func:`analysis.metrics.dataset.division_attributes`).
@@ -28,9 +29,31 @@ def grid_measures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, se
     median_days (to close), within_grid, norm_type, norm_min, norm_max, norm_position,
     volunteers_per_100_households.
     """
-    groups = r.Groups(ds.grid_codes, ds.grids["grid_id"].to_numpy(dtype=object))
-    out = pd.DataFrame(ds.grids[["grid_id", "name", "community", "households", "population", "workers",
-                                 "volunteers"]])
+    out = _unit_measures(pd.DataFrame(ds.grids[["grid_id", "name", "community", "households", "population",
+                                                "workers", "volunteers"]]), ds.grid_codes, flags, mask)
+    out = out.join(norm_ranges(out["community"], settings))
+    out["norm_position"] = norm_position(out["households"], out["norm_min"], out["norm_max"])
+    out["volunteers_per_100_households"] = per_100(out["volunteers"], out["households"])
+    return out.reset_index(drop=True)
+
+
+def micro_measures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: Settings) -> pd.DataFrame:
+    """Per-micro-grid measures (微网格, every micro-grid of the version in ``micro_id`` order): the columns of
+    :func:`grid_measures` that apply (``micro_id``, ``name``, ``grid`` = its grid's name, ``community``,
+    households, population, reported … within_grid), against the ``micro`` household norm."""
+    units = pd.DataFrame(ds.micro[["micro_id", "name", "parent_id", "community", "households", "population"]])
+    units["grid"] = units["parent_id"].map(ds.grid_names).fillna("")
+    out = _unit_measures(units, ds.incidents["micro_id"].cat.codes.to_numpy(), flags, mask)
+    out = out.join(norm_ranges(out["community"], settings, level="micro"))
+    out["norm_position"] = norm_position(out["households"], out["norm_min"], out["norm_max"])
+    return out.reset_index(drop=True)
+
+
+def _unit_measures(units: pd.DataFrame, codes: np.ndarray, flags: r.PeriodFlags,
+                   mask: np.ndarray | None) -> pd.DataFrame:
+    """The resolution measures of each unit (row of ``units``; ``codes[i]`` is incident i's row, -1 none)."""
+    groups = r.Groups(codes, units.iloc[:, 0].to_numpy(dtype=object))
+    out = units.copy()
     out["reported"] = r.reported_count(flags, mask, groups)
     out["per_100_households"] = per_100(out["reported"], out["households"])
     out["due"] = r.due_count(flags, mask, groups)
@@ -41,7 +64,4 @@ def grid_measures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, se
     out["on_time_rate"] = r.on_time_closure_rate(flags, mask, groups)
     out["median_days"] = r.days_to_close(flags, 0.5, mask, groups)
     out["within_grid"] = r.within_grid_share(flags, mask, groups)
-    out = out.join(norm_ranges(out["community"], settings))
-    out["norm_position"] = norm_position(out["households"], out["norm_min"], out["norm_max"])
-    out["volunteers_per_100_households"] = per_100(out["volunteers"], out["households"])
-    return out.reset_index(drop=True)
+    return out
