@@ -198,6 +198,7 @@ def rework_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return counts.clip(lower=0).round().astype(int).astype(str).where(~unreadable, ""), unreadable
 
 
+_HAS_TIME = re.compile(r"\d[:：时点]\d")
 _TIME_ONLY = re.compile(r"^\d{1,2}[:：时点]\d{1,2}(?:[:：分]\d{1,2}秒?)?(?:\s*[AaPp][Mm])?$")
 _DATE_ONLY = re.compile(r"^(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}/\d{1,2}/\d{2,4})$")
 _ID_LIKE = re.compile(r"(id|编号|号|no|number|num|case|sr)$", re.IGNORECASE)
@@ -329,6 +330,11 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
         else:
             _report_rows(report, out.loc[bad, "source_row"], mapping[field], raw[bad], "bad_date", "warning",
                          list(raw[bad]))
+        if field in ("due_at", "extended_due_at"):
+            day_only = (parsed.notna() & ~raw.str.contains(_HAS_TIME) & (parsed == parsed.dt.normalize())).to_numpy()
+            if day_only.any():          # a deadline given as a day is due by the end of that day
+                out.loc[day_only, field] = parsed[day_only] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+                report.add(None, mapping[field], "", "deadline_end_of_day", "info", int(day_only.sum()))
 
     order = out["closed_at"] < out["reported_at"]
     _report_rows(report, out.loc[order, "source_row"], mapping.get("closed_at", ""),

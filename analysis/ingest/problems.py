@@ -36,6 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_coord_system": ("无法识别的坐标系「{detail}」", "Unknown coordinate system '{detail}'"),
     "bad_date": ("无法识别的日期「{detail}」", "Unrecognised date '{detail}'"),
     "missing_date": ("缺少上报时间", "Report time is empty"),
+    "deadline_end_of_day": ("{detail} 个期限只有日期、没有时刻：按当天 23:59:59 到期计算",
+                            "{detail} deadlines give a day without a time: due at 23:59:59 of that day"),
     "unknown_status": ("事件状态「{detail}」不在状态词表中：按时间判断（可在设置 status_states 中加入）",
                        "Status '{detail}' is not in the status table: the times decide (add it to the setting "
                        "status_states)"),

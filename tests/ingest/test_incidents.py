@@ -98,3 +98,14 @@ def test_a_rejected_last_row_does_not_drop_an_earlier_good_one():
     read = normalise_incidents(raw, MAPPING)
     assert read.incidents["incident_id"].tolist() == ["A"]          # the good row is kept
     assert dict(zip(read.rejected["source_row"], read.rejected["code"], strict=False)) == {3: "bad_date"}
+
+
+def test_a_deadline_given_as_a_day_is_due_at_the_end_of_that_day():
+    raw = table(id=["1", "2", "3", "4"], t=["2026/3/1 8:00"] * 4, x=["112.97"] * 4, y=["28.19"] * 4, addr=[""] * 4,
+                due=["2026/3/5", "2026/3/5 10:00", "2026年3月6日", "2026-03-05 00:00"], ext=["", "", "2026/3/9", ""])
+    read = normalise_incidents(raw, {**MAPPING, "due_at": "due", "extended_due_at": "ext"})
+    assert read.incidents["due_at"].tolist() == [pd.Timestamp("2026-03-05 23:59:59"), pd.Timestamp("2026-03-05 10:00"),
+                                                 pd.Timestamp("2026-03-06 23:59:59"), pd.Timestamp("2026-03-05 00:00")]
+    assert read.incidents["extended_due_at"].iloc[2] == pd.Timestamp("2026-03-09 23:59:59")
+    notes = [(p.column, p.detail) for p in read.report.problems if p.code == "deadline_end_of_day"]
+    assert notes == [("due", "2"), ("ext", "1")]

@@ -160,9 +160,7 @@ def test_the_cli_prints_the_standard_values_for_an_imported_table(tmp_path, caps
     store = Store(db)
     four_grids().to_file(tmp_path / "g.geojson")
     import_boundaries(store, tmp_path / "g.geojson")
-    table = case_table()
-    for header in ("处理期限", "延期至"):                     # a deadline is the end of its day
-        table[header] = table[header].where(table[header] == "", table[header] + " 23:59")
+    table = case_table()                                       # deadlines as days: due by the end of the day
     lon, lat = at(0.5, 0.5)
     table = table.assign(经度=lon, 纬度=lat)
     table.iloc[:6].to_csv(tmp_path / "cases.csv", index=False, encoding="gbk")
