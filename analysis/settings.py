@@ -92,6 +92,13 @@ class StreetSettings(BaseModel):
     satisfaction_words: dict[str, Rating] = Field(SATISFACTION_WORDS, description="satisfaction answer -> "
                                                   "satisfied, basically_satisfied or dissatisfied (满意率 counts "
                                                   "the first two); other answers are reported and not counted")
+    responsible_roles: list[str] = Field(["专职网格员", "full-time", "物业公司", "物业", "网格长", "grid leader"],
+                                         description="roles in the order in which a place's workers answer for its "
+                                         "cases (the first registered on a grid or micro-grid is its responsible "
+                                         "person when a case names no handler)")
+    households_per_worker_max: float = Field(500.0, gt=0, description="households: the most one full-time grid "
+                                             "worker should serve (an absolute norm beside the relative workload "
+                                             "index)")
     household_norms: dict[str, Bounds] = Field({"grid": (300, 500), "estate": (500, 700), "micro": (50, 100)},
                                                description="households per grid that the division aims at, "
                                                "[min, max] by grid type: 'grid' for mixed old neighbourhoods, "

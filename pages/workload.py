@@ -78,6 +78,10 @@ def render() -> None:
     no_worker = shown[shown["no_worker"]]
     if len(no_worker):
         st.warning(t("wl_no_worker", n=len(no_worker), names="、".join(map(formats.plain, no_worker["name"]))))
+    over = shown[shown["over_household_norm"]]
+    if len(over):
+        st.info(t("wl_over_norm", n=len(over), most=f"{view.settings['households_per_worker_max']:,.0f}",
+                  names="、".join(map(formats.plain, over["name"]))))
 
     left, right = st.columns(2)
     with left:
@@ -117,6 +121,9 @@ def render() -> None:
     display[t("col_norm")] = [f"{t(p)}（{lo:.0f}–{hi:.0f}）" for p, lo, hi in
                               zip(ordered["norm_position"], ordered["norm_min"], ordered["norm_max"])]
     display[t("col_on_time_rate")] = ordered["on_time_rate"].map(formats.percent).to_numpy()
+    norm_column = t("col_hh_worker_norm", most=f"{view.settings['households_per_worker_max']:,.0f}")
+    display.insert(display.columns.get_loc(t("col_hh_worker")) + 1, norm_column,
+                   ordered["over_household_norm"].map({True: t("above"), False: ""}).to_numpy())
     styled = coloured(display, {t("col_index"): (ordered["workload_index"], "bad"),
                                 t("col_norm"): (ordered["norm_position"], "norm"),
                                 t("col_on_time_rate"): (ordered["on_time_rate"], "rate")})

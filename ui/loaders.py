@@ -18,6 +18,7 @@ from analysis.metrics.grid_stats import grid_measures, micro_measures
 from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
 from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
+from analysis.metrics.responsibility import ledger_lines, ledger_summary
 from analysis.metrics.workload import workload_table
 from analysis.sanitise import mask_phones_in_text
 from analysis.settings import Settings, load_settings, settings_stamp
@@ -178,6 +179,17 @@ def micro(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Tim
     table = micro_measures(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
     in_grids = set(ds.grids["grid_id"][filters.grid_mask(ds.grids)])
     return table.assign(in_scope=table["parent_id"].isin(in_grids).to_numpy())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def ledger(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp,
+           person: str | None) -> dict[str, pd.DataFrame]:
+    """The ledger page's tables (:mod:`analysis.metrics.responsibility`): per person, and the lines of
+    ``person`` (None = everyone)."""
+    ds, filters, now, settings = _scope(rev, version, query, start, end)
+    mask = filters.incident_mask(ds.incidents)
+    return {"summary": ledger_summary(ds, now, mask, settings),
+            "lines": ledger_lines(ds, now, mask, settings, person)}
 
 
 GROUPINGS = ("grid_id", "micro_id", "community", "category", "subcategory", "handler")

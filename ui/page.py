@@ -19,6 +19,7 @@ PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
          ("pages/workload.py", "page_workload", ":material/groups:"),
          ("pages/resolution.py", "page_resolution", ":material/task_alt:"),
          ("pages/coverage.py", "page_coverage", ":material/volunteer_activism:"),
+         ("pages/ledger.py", "page_ledger", ":material/assignment_ind:"),
          ("pages/redraw.py", "page_redraw", ":material/draw:"),
          ("pages/status.py", "page_status", ":material/monitoring:"),
          ("pages/data.py", "page_data", ":material/upload_file:"))

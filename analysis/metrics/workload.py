@@ -8,6 +8,8 @@ fulltime                       registered workers whose role is in ``fulltime_ro
 incidents_per_worker_week      incidents_per_week / fulltime
 households_per_worker          households / fulltime   (population_per_worker likewise)
 backlog_per_worker             open cases at the period's end / fulltime
+over_household_norm            households_per_worker > ``households_per_worker_max`` (an absolute
+                               norm beside the relative index)
 workload_index                 Σ weight_k · part_k / median_k  ÷  Σ weight_k, over the parts in
                                ``workload_weights``; each part is divided by its median over
                                the grids that have one, so 1.0 is a typical grid and 2.0 twice
@@ -63,6 +65,7 @@ def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, s
     out["households_per_worker"] = out["households"] / per
     out["population_per_worker"] = out["population"] / per
     out["backlog_per_worker"] = out["backlog"] / per
+    out["over_household_norm"] = (out["households_per_worker"] > float(settings["households_per_worker_max"])).to_numpy()
     carried = np.maximum(fulltime, 1)   # the index: a grid without a worker carries its load alone
     parts = pd.DataFrame({"incidents_per_worker_week": out["incidents_per_week"] / carried,
                           "population_per_worker": out["population"] / carried,

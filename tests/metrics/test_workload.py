@@ -22,3 +22,10 @@ def test_workload_per_worker_and_index(week):
 def test_workload_index_skips_a_part_whose_median_is_zero():
     parts = pd.DataFrame({"a": [1.0, 3.0], "b": [0.0, 0.0]})
     assert workload_index(parts, {"a": 0.5, "b": 0.5}).tolist() == [0.5, 1.5]
+
+
+def test_the_absolute_household_norm_per_worker(week):
+    ds, flags, mask = week
+    w = workload_table(ds, flags, mask, {**SETTINGS, "households_per_worker_max": 350}).set_index("grid_id")
+    # households per full-time worker: G1 400, G2 300, G3 none (no worker: not measured), G4 100 / 2
+    assert w["over_household_norm"].tolist() == [True, False, False, False]
