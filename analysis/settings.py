@@ -99,6 +99,9 @@ class StreetSettings(BaseModel):
     households_per_worker_max: float = Field(500.0, gt=0, description="households: the most one full-time grid "
                                              "worker should serve (an absolute norm beside the relative workload "
                                              "index)")
+    photo_folder: str = Field("geodata/local/photos", description="folder of the photos QR-platform records name "
+                              "(relative to the project, or absolute): a named image found there is shown as a "
+                              "thumbnail on the grid card")
     household_norms: dict[str, Bounds] = Field({"grid": (300, 500), "estate": (500, 700), "micro": (50, 100)},
                                                description="households per grid that the division aims at, "
                                                "[min, max] by grid type: 'grid' for mixed old neighbourhoods, "
@@ -160,6 +163,12 @@ class StreetSettings(BaseModel):
 
 DEFAULTS = StreetSettings()
 """The demo street's settings."""
+
+
+def photo_folder(settings: Settings) -> Path:
+    """The ``photo_folder`` setting as a path (relative ones under the project)."""
+    folder = Path(settings["photo_folder"])
+    return folder if folder.is_absolute() else PROJECT_ROOT / folder
 
 
 def settings_path(path: Path | str | None = None) -> Path:

@@ -96,8 +96,15 @@ def render() -> None:
             cases = cases.rename(columns={"incident_id": t("col_incident"), "category": t("col_category"),
                                           "subcategory": t("f_subcategories"), "reported_at": t("col_reported_at"),
                                           "due_at": t("col_due_at"), "age_days": t("col_age"),
-                                          "overdue": t("col_overdue_flag"), "reporter_phone": t("col_phone")})
+                                          "overdue": t("col_overdue_flag"), "reporter_phone": t("col_phone"),
+                                          "event_name": t("col_event_name"), "description": t("col_description"),
+                                          "photos": t("col_photos")})
             st.dataframe(translate_columns(cases), hide_index=True, width="stretch", height=260)
+        if card.photos:
+            st.markdown(f"**{t('card_photos')}**")
+            columns = st.columns(4)
+            for i, (case, path) in enumerate(card.photos):
+                columns[i % 4].image(str(path), caption=case, width="stretch")
 
 
     map_and_card()

@@ -122,7 +122,7 @@ def render() -> None:
                               zip(ordered["norm_position"], ordered["norm_min"], ordered["norm_max"])]
     display[t("col_on_time_rate")] = ordered["on_time_rate"].map(formats.percent).to_numpy()
     norm_column = t("col_hh_worker_norm", most=f"{view.settings['households_per_worker_max']:,.0f}")
-    display.insert(display.columns.get_loc(t("col_hh_worker")) + 1, norm_column,
+    display.insert(list(display.columns).index(t("col_hh_worker")) + 1, norm_column,
                    ordered["over_household_norm"].map({True: t("above"), False: ""}).to_numpy())
     styled = coloured(display, {t("col_index"): (ordered["workload_index"], "bad"),
                                 t("col_norm"): (ordered["norm_position"], "norm"),

@@ -21,7 +21,7 @@ from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
 from analysis.metrics.responsibility import ledger_lines, ledger_summary
 from analysis.metrics.workload import workload_table
 from analysis.sanitise import mask_phones_in_text
-from analysis.settings import Settings, load_settings, settings_stamp
+from analysis.settings import Settings, load_settings, photo_folder, settings_stamp
 from analysis.store import status
 from analysis.store.database import Store
 
@@ -153,7 +153,7 @@ def card(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Time
     numbers = map_numbers(rev, version, query, start, end)
     mask = filters.without_place().incident_mask(ds.incidents)
     return grid_card(ds, grid_id, numbers.table, flags(rev, version, start, end), mask,
-                     week_starts(Period(start, end), int(settings["trend_weeks"])))
+                     week_starts(Period(start, end), int(settings["trend_weeks"])), photo_folder(settings))
 
 
 def _scope(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp
