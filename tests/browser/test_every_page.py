@@ -11,6 +11,7 @@ pytestmark = MARKS
 SIZES = [(1920, 1080), (1280, 720)]
 TITLES = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "workload": ("工作量", "Workload"),
           "resolution": ("办结", "Resolution"), "coverage": ("志愿者", "Volunteers"),
+          "ledger": ("责任台账", "Ledgers by responsible person"),
           "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import"),
           "redraw": ("网格调整：新划分会带来什么", "Redraw grids: what a new division would do")}
 

@@ -31,3 +31,19 @@ def test_a_workload_row_click_sets_the_grid_filter(server: tuple[str, str], brow
     expect(grid_filter).to_have_value(name)                 # the sidebar's grid filter shows the grid
     open_page(page, f"{base}/resolution?grid={grid_id}")    # and it holds on another page (it is in the URL)
     expect(grid_filter).to_have_value(name)
+
+
+def test_a_ledger_row_click_shows_that_persons_cases(server: tuple[str, str], browser: BrowserContext) -> None:
+    base, _ = server
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{base}/ledger", "[data-testid='stDataFrame']")
+    person = page.get_by_role("combobox", name="责任人", exact=True)
+    expect(person).to_have_value("全部责任人")
+    table = page.locator(".st-key-ledger_table")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box is not None
+    rerun(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17))   # the first row: most open cases
+    expect(person).to_have_value("碧湘社区居委会")
+    expect(page.get_by_role("heading", name="问题清单：碧湘社区居委会")).to_be_visible()
