@@ -99,6 +99,9 @@ class StreetSettings(BaseModel):
     households_per_worker_max: float = Field(500.0, gt=0, description="households: the most one full-time grid "
                                              "worker should serve (an absolute norm beside the relative workload "
                                              "index)")
+    wish_categories: list[str] = Field(["微心愿", "心愿", "micro-wish"], description="大类 or 小类 of records "
+                                       "that are residents' micro-wishes (微心愿), not problem cases: they leave "
+                                       "every case figure and are counted as collected and fulfilled")
     photo_folder: str = Field("geodata/local/photos", description="folder of the photos QR-platform records name "
                               "(relative to the project, or absolute): a named image found there is shown as a "
                               "thumbnail on the grid card")

@@ -7,7 +7,7 @@ from analysis.maps.build import BASEMAPS
 from ui import formats, loaders
 from ui.cards import Card, cards
 from ui.errors import run_page
-from ui.filters import analysis_page
+from ui.filters import View, analysis_page
 from ui.i18n import t
 from ui.map_figure import coverage_figure, show
 from ui.theme import chart_config, presenting, style_figure
@@ -75,6 +75,28 @@ def render() -> None:
     downloads(monthly.rename(columns={"month": t("col_month"), "team": t("col_team"), "services": t("col_services"),
                                       "hours": t("col_hours_month")}), "services_by_team", "dl_monthly")
     st.caption(t("chart_png"))
+    wishes_section(view)
+
+
+def wishes_section(view: View) -> None:
+    """微心愿: wishes collected in the period, fulfilled, still open, per grid."""
+    st.subheader(t("wish_title"))
+    numbers = loaders.wishes(*view.key)
+    figures = numbers["figures"]
+    if not figures["collected"] and not figures["open"]:
+        st.caption(t("wish_none", words="、".join(map(formats.plain, view.settings["wish_categories"]))))
+        return
+    cards([Card(t("wish_collected"), formats.count(figures["collected"])),
+           Card(t("wish_fulfilled"), formats.count(figures["fulfilled"])),
+           Card(t("wish_rate"), formats.percent(figures["fulfilment_rate"])),
+           Card(t("wish_open"), formats.count(figures["open"]))])
+    table = numbers["grids"]
+    shown = table.assign(fulfilment_rate=table["fulfilment_rate"].map(formats.percent))[
+        ["name", "collected", "fulfilled", "fulfilment_rate", "open"]].rename(columns={
+            "name": t("col_grid"), "collected": t("wish_collected"), "fulfilled": t("wish_fulfilled"),
+            "fulfilment_rate": t("wish_rate"), "open": t("wish_open")})
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(380, 38 + 35 * max(len(shown), 1)))
+    downloads(shown, "wishes_per_grid", "dl_wishes")
 
 
 run_page(render)

@@ -19,6 +19,7 @@ from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
 from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
 from analysis.metrics.responsibility import ledger_lines, ledger_summary
+from analysis.metrics.wishes import wish_figures, wishes_by_grid
 from analysis.metrics.workload import workload_table
 from analysis.sanitise import mask_phones_in_text
 from analysis.settings import Settings, load_settings, photo_folder, settings_stamp
@@ -190,6 +191,17 @@ def ledger(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Ti
     mask = filters.incident_mask(ds.incidents)
     return {"summary": ledger_summary(ds, now, mask, settings),
             "lines": ledger_lines(ds, now, mask, settings, person)}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def wishes(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
+    """Micro-wishes (:mod:`analysis.metrics.wishes`) in the filters' community and grid."""
+    ds, filters = dataset(rev, version), from_query(dict(query))
+    in_scope = set(ds.grids["grid_id"][filters.grid_mask(ds.grids)])
+    period = Period(start, end)
+    table = wishes_by_grid(ds, period)
+    return {"figures": wish_figures(ds, period, in_scope if filters.community or filters.grid else None),
+            "grids": table[table["grid_id"].isin(in_scope).to_numpy()]}
 
 
 GROUPINGS = ("grid_id", "micro_id", "community", "category", "subcategory", "handler")

@@ -64,6 +64,9 @@ class Dataset:
         Void (作废) cases: set aside, in no figure (see :mod:`analysis.metrics.lifecycle`).
     lifecycle : LifecycleReport
         Status, level and satisfaction words the settings do not know; closed cases without a time.
+    wishes : pandas.DataFrame
+        Micro-wishes (微心愿: records whose 大类 or 小类 is one of ``wish_categories``), set aside from
+        ``incidents`` with the same columns (see :mod:`analysis.metrics.wishes`).
     micro : geopandas.GeoDataFrame
         The version's micro-grids (微网格), a second level inside grids: ``micro_id``, ``name``,
         ``parent_id``, ``community``, ``households``, ``population``; ``incidents.micro_id`` is each
@@ -83,6 +86,7 @@ class Dataset:
     void: int = 0
     lifecycle: LifecycleReport = field(default_factory=LifecycleReport)
     micro: gpd.GeoDataFrame = field(default_factory=lambda: _micro_grids(gpd.GeoDataFrame(geometry=[], crs=4326)))
+    wishes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def grid_names(self) -> dict[str, str]:
@@ -280,6 +284,11 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
                                                   buildings["lat"].to_numpy(float),
                                                   np.full(len(buildings), "", dtype=object), 0.0))
     micro = micro_attributes(micro, buildings)
+    wish = np.zeros(len(frame), dtype=bool)
+    for column in ("category", "subcategory"):
+        if column in frame:
+            wish |= frame[column].astype(object).isin(list(settings["wish_categories"])).to_numpy()
+    wishes, frame = frame[wish].reset_index(drop=True), frame[~wish].reset_index(drop=True)
 
     grids = division_attributes(grids, buildings, workers, volunteers)
     now = pd.Timestamp.now() if now is None else pd.Timestamp(now)
@@ -288,7 +297,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     anchor = None if not len(frame) else (now if pd.isna(latest) else latest)
     street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
-                   anchor, version_id, n_void, lifecycle, micro)
+                   anchor, version_id, n_void, lifecycle, micro, wishes)
 
 
 def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None = None) -> Dataset:
@@ -301,7 +310,7 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
     out = build_dataset(ds.incidents.drop(columns="community"), layer, ds.street if street is None else street,
                         ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services,
                         version_id=None, now=ds.anchor)
-    return replace(out, void=ds.void, lifecycle=ds.lifecycle)
+    return replace(out, void=ds.void, lifecycle=ds.lifecycle, wishes=ds.wishes)
 
 
 def _empty_if_none(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:

@@ -12,3 +12,23 @@ def test_volunteer_page_radius_changes_coverage(demo_store, monkeypatch):
     assert narrow < wide
     sites = at.dataframe[0].value
     assert len(sites) == 10 and sites["新增覆盖（户）"].is_monotonic_decreasing
+
+
+def test_micro_wishes_collected_and_fulfilled(tmp_path, monkeypatch):
+    """A street whose QR platform also collects 微心愿: the volunteer page counts them per grid."""
+    from analysis.ingest.importer import import_boundaries, import_incidents
+    from analysis.store.database import Store
+    from tests.fixtures import at, four_grids
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    four_grids().to_file(tmp_path / "g.geojson")
+    import_boundaries(store, tmp_path / "g.geojson")
+    (x1, y1), (x2, y2) = at(0.5, 0.5), at(1.5, 1.5)
+    rows = ["事件编号,上报时间,事件大类,事件名称,经度,纬度,结案时间",
+            f"W1,2026/3/2 9:00,微心愿,轮椅一台,{x1},{y1},2026/3/3 8:00",
+            f"W2,2026/3/3 9:00,微心愿,陪老人看病,{x1},{y1},",
+            f"E1,2026/3/3 9:00,市容环境,垃圾,{x2},{y2},"]
+    import_incidents(store, "\n".join(rows).encode(), "qr.csv")
+    app = page("pages/coverage.py", store, monkeypatch)
+    assert app.subheader[-1].value == "微心愿"
+    table = app.dataframe[-1].value
+    assert table[["本期收集", "已实现", "待实现（期末）"]].values.tolist() == [[2, 1, 1]]

@@ -23,6 +23,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_lines": ("台账事件（件）", "Cases"), "col_closed_off": ("已销号（件）", "Closed off"),
     "col_ledger_state": ("销号状态", "State"), "col_basis": ("责任依据", "Because"),
     "col_event_name": ("事件名称", "Event"), "col_description": ("描述", "Description"),
+    "wish_title": ("微心愿", "Micro-wishes"),
+    "wish_none": ("数据中没有微心愿记录（事件大类或小类为：{words}；见设置 wish_categories）。",
+                  "The data holds no micro-wish (a record whose category or subcategory is: {words}; setting "
+                  "wish_categories)."),
+    "wish_collected": ("本期收集", "Collected"), "wish_fulfilled": ("已实现", "Fulfilled"),
+    "wish_rate": ("实现率", "Fulfilment rate"), "wish_open": ("待实现（期末）", "Open at the end"),
     "col_closed_at": ("结案时间", "Closed at"), "col_photos": ("照片", "Photos"),
     "card_photos": ("未结案事件的现场照片", "Photos of the open cases"),
     "state_closed_off": ("已销号", "Closed off"), "state_overdue": ("超期", "Overdue"), "state_open": ("在办", "Open"),
