@@ -137,6 +137,10 @@ def render() -> None:
             if set(locks) != set(bench.current.locked):
                 st.button(t("rd_lock_apply"), key="rd_lock_apply", on_click=rs.apply_locks, args=(f"rd_locks_{bench.serial}",))
 
+        cut = rs.cut_micro()
+        if len(cut):
+            st.warning(t("rd_cut_micro", n=len(cut), names="、".join(
+                f"{formats.plain(name)}（{share:.0%}）" for name, share in zip(cut["name"], cut["outside_share"]))))
         st.subheader(t("rd_street"))
         st.caption(t("rd_street_help", start=bench.start_label))
         street = street_comparison(before, after)

@@ -39,6 +39,7 @@ from analysis.division.edits import (
 )
 from analysis.division.export import export_bytes
 from analysis.division.history import History
+from analysis.division.micro import cut_micro_grids, micro_layer
 from analysis.division.suggest import Suggestion
 from analysis.maps.build import MapSpec, PointLayer, classify
 from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
@@ -68,6 +69,7 @@ class Workbench:
     seen: dict[str, Any] = field(default_factory=dict)   # the map's last drawings and click, handled once
     figures: dict[int, tuple[Division, w.Figures]] = field(default_factory=dict)   # id(division) -> its figures
     maps: dict[tuple[int, str, bool], folium.Map] = field(default_factory=dict)   # (serial, language, projector)
+    cuts: dict[int, pd.DataFrame] = field(default_factory=dict)                   # serial -> cut micro-grids
     exports: dict[tuple[int, str], bytes] = field(default_factory=dict)           # (serial, format) -> file
     proposal: Suggestion | None = None
     message: tuple[str, str] | None = None         # (kind, text) shown once
@@ -254,8 +256,17 @@ def export_file(fmt: str, stem: str) -> bytes:
     bench = _bench()
     key = (bench.serial, fmt)
     if key not in bench.exports:
-        bench.exports = {key: export_bytes(bench.current, fmt, stem, figures(bench.current).grids)}
+        bench.exports = {key: export_bytes(bench.current, fmt, stem, figures(bench.current).grids,
+                                           micro_layer(space().ds.micro))}
     return bench.exports[key]
+
+
+def cut_micro() -> pd.DataFrame:
+    """The micro-grids the current division's lines cut (:func:`analysis.division.micro.cut_micro_grids`)."""
+    bench = _bench()
+    if bench.serial not in bench.cuts:
+        bench.cuts = {bench.serial: cut_micro_grids(bench.current.grids, micro_layer(space().ds.micro))}
+    return bench.cuts[bench.serial]
 
 
 def selection_layer() -> folium.FeatureGroup:

@@ -2,8 +2,9 @@
 
 Every file holds the community rows and the grid rows of :meth:`Division.layer` (``grid_id``,
 ``name``, ``level``, ``parent_id``, ``community``) with WGS-84 polygons, plus ``households``
-and ``population`` of each grid when given. Grid codes extend their community's code
-(:func:`analysis.division.edits.next_code`). Shapefile field names are cut to 10 characters by the
+and ``population`` of each grid when given, and the micro-grids when given (each under the grid
+holding its inner point, :func:`analysis.division.micro.with_micro_grids`). Grid codes extend their
+community's code (:func:`analysis.division.edits.next_code`). Shapefile field names are cut to 10 characters by the
 format; ours are at most 10 already, and the .zip carries a UTF-8 ``.cpg``.
 """
 from __future__ import annotations
@@ -17,14 +18,17 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.division.edits import Division
+from analysis.division.micro import with_micro_grids
 
 FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "kml": ".kml"}
 DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile", "kml": "KML"}
 
 
-def export_layer(division: Division, figures: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
-    """The layer that is written: community and grid rows, with households/population per grid."""
-    layer = division.layer()
+def export_layer(division: Division, figures: pd.DataFrame | None = None,
+                 micro: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """The layer that is written: community and grid rows, with households/population per grid, and the
+    micro-grid rows of ``micro`` (a boundary layer) under the grids that now hold them."""
+    layer = division.layer() if micro is None else with_micro_grids(division.layer(), micro)
     if figures is not None:
         by_grid = figures.set_index("grid_id")
         for column in ("households", "population"):
@@ -32,7 +36,8 @@ def export_layer(division: Division, figures: pd.DataFrame | None = None) -> gpd
     return layer
 
 
-def export_bytes(division: Division, fmt: str, name: str = "grids", figures: pd.DataFrame | None = None) -> bytes:
+def export_bytes(division: Division, fmt: str, name: str = "grids", figures: pd.DataFrame | None = None,
+                 micro: gpd.GeoDataFrame | None = None) -> bytes:
     """The division written in ``fmt`` (a key of :data:`FORMATS`) as file contents.
 
     Raises
@@ -42,7 +47,7 @@ def export_bytes(division: Division, fmt: str, name: str = "grids", figures: pd.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {sorted(FORMATS)}")
-    layer = export_layer(division, figures)
+    layer = export_layer(division, figures, micro)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         suffix = ".shp" if fmt == "shp" else FORMATS[fmt]

@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 import sqlalchemy as sa
 
 from analysis.division.edits import Division, division_from_layer
+from analysis.division.micro import LAYER_COLUMNS, with_micro_grids
 from analysis.store.database import Store, new_id, now_text
 from analysis.store.tables import plan_grids, plans
-
-LAYER_COLUMNS = ("grid_id", "name", "level", "parent_id", "community")
 
 
 def save_plan(store: Store, name: str, division: Division, author: str = "", note: str = "",
@@ -79,22 +77,6 @@ def load_plan(store: Store, plan_id: int) -> Division:
                              geometry=list(shapely.from_wkt(frame["wkt"].to_numpy())), crs=4326)
     street = store.street(head["base_version"]) if head["base_version"] is not None else None
     return division_from_layer(layer, street, json.loads(head["locked"]))
-
-
-def with_micro_grids(layer: gpd.GeoDataFrame, earlier: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``layer`` plus the earlier version's micro-grids, each under the grid that holds its inner point."""
-    micro = earlier[earlier["level"] == "micro"] if "level" in earlier else earlier.iloc[:0]
-    if micro.empty:
-        return layer
-    grids = layer[layer["level"] == "grid"].reset_index(drop=True)
-    inner = shapely.point_on_surface(micro.geometry.to_numpy())
-    at, grid_at = shapely.STRtree(grids.geometry.to_numpy()).query(inner, predicate="intersects")
-    parent = np.full(len(micro), -1)
-    parent[at[::-1]] = grid_at[::-1]
-    micro = micro.assign(parent_id=np.where(parent >= 0, grids["grid_id"].to_numpy()[parent], ""),
-                         community=np.where(parent >= 0, grids["community"].to_numpy()[parent], micro["community"]))
-    return gpd.GeoDataFrame(pd.concat([layer, micro[list(LAYER_COLUMNS) + ["geometry"]]], ignore_index=True),
-                            crs=4326)
 
 
 def make_current(store: Store, plan_id: int, effective_from: str, name: str | None = None) -> int:

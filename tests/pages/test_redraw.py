@@ -114,3 +114,4 @@ def test_english_labels_and_export(demo_store, monkeypatch):
     assert at.radio(key="rd_export_format").options == ["GeoJSON", "GeoPackage", "Shapefile (.zip)",
                                                         "KML (Ovi, Google Earth)"]
     assert np.any(["Plan A" in (s.label or "") for s in at.selectbox])
+

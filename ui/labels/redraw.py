@@ -90,6 +90,10 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Grids of different communities cannot be merged (grids stay inside communities)."),
     # what-if
     "rd_street": ("全街道指标：调整前后", "The street: before and after"),
+    "rd_cut_micro": ("新的网格线切开了 {n} 个微网格（括号内为落在所属网格之外的面积比例）：{names}。微网格只能属于一个网格，请调整网格线或重新划分这些微网格；导出文件中它们归入包含其内点的网格。",
+                     "The new grid lines cut {n} micro-grids (in brackets: the share of the area outside the grid "
+                     "holding them): {names}. A micro-grid belongs to one grid: move the line or redraw them; the "
+                     "export puts each under the grid holding its inner point."),
     "rd_street_help": ("“调整前”为起点（{start}）。离散系数＝标准差÷平均数，越小越均衡；紧凑度为 Polsby-Popper（4π×面积÷周长²，圆为 1）。",
                        "“Before” is the starting point ({start}). CV = standard deviation ÷ mean, lower is more "
                        "even; compactness is Polsby-Popper (4π × area ÷ perimeter², 1 for a circle)."),
