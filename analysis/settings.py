@@ -105,10 +105,15 @@ class StreetSettings(BaseModel):
     photo_folder: str = Field("geodata/local/photos", description="folder of the photos QR-platform records name "
                               "(relative to the project, or absolute): a named image found there is shown as a "
                               "thumbnail on the grid card")
-    household_norms: dict[str, Bounds] = Field({"grid": (300, 500), "estate": (500, 700), "micro": (50, 100)},
+    household_norms: dict[str, Bounds] = Field({"grid": (300, 500), "old": (300, 400), "estate": (500, 700),
+                                                "micro": (50, 100)},
                                                description="households per grid that the division aims at, "
-                                               "[min, max] by grid type: 'grid' for mixed old neighbourhoods, "
-                                               "'estate' for property-managed estates, 'micro' for micro-grids")
+                                               "[min, max] by grid type: 'grid' for mixed neighbourhoods, 'old' for "
+                                               "old neighbourhoods, 'estate' for property-managed estates, 'micro' "
+                                               "for micro-grids")
+    population_norms: dict[str, Bounds] = Field({"old": (900, 1200), "estate": (1500, 2100)},
+                                                description="people per grid, [min, max] by grid type, checked "
+                                                "beside the household norm where a type has one")
     community_types: dict[str, str] = Field({"西湖桥社区": "estate"}, description="community name -> grid type of "
                                             "its grids (a key of household_norms); communities not listed use "
                                             "'grid'")
@@ -142,6 +147,14 @@ class StreetSettings(BaseModel):
                              "(warnings)")
     map_points_max: int = Field(3000, ge=0, description="incidents: individual incidents are drawn (clustered) only "
                                 "when the filters leave at most this many; otherwise density alone")
+
+    @field_validator("population_norms")
+    @classmethod
+    def _ordered(cls, norms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        bad = [kind for kind, (low, high) in norms.items() if low > high or low < 0]
+        if bad:
+            raise ValueError(f"[min, max] with 0 <= min <= max expected for {bad}")
+        return norms
 
     @field_validator("household_norms")
     @classmethod

@@ -121,6 +121,9 @@ def render() -> None:
     display[t("col_norm")] = [f"{t(p)}（{lo:.0f}–{hi:.0f}）" for p, lo, hi in
                               zip(ordered["norm_position"], ordered["norm_min"], ordered["norm_max"])]
     display[t("col_on_time_rate")] = ordered["on_time_rate"].map(formats.percent).to_numpy()
+    if (ordered["population_position"] != "").any():
+        display[t("col_pop_norm")] = [f"{t(p)}（{lo:,.0f}–{hi:,.0f}）" if p else "" for p, lo, hi in
+                                      zip(ordered["population_position"], ordered["pop_min"], ordered["pop_max"])]
     norm_column = t("col_hh_worker_norm", most=f"{view.settings['households_per_worker_max']:,.0f}")
     display.insert(list(display.columns).index(t("col_hh_worker")) + 1, norm_column,
                    ordered["over_household_norm"].map({True: t("above"), False: ""}).to_numpy())

@@ -33,6 +33,7 @@ def grid_measures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, se
                                                 "workers", "volunteers"]]), ds.grid_codes, flags, mask)
     out = out.join(norm_ranges(out["community"], settings))
     out["norm_position"] = norm_position(out["households"], out["norm_min"], out["norm_max"])
+    out["population_position"] = norm_position(out["population"], out["pop_min"], out["pop_max"])
     out["volunteers_per_100_households"] = per_100(out["volunteers"], out["households"])
     return out.reset_index(drop=True)
 

@@ -1,8 +1,9 @@
 """Household norms: how many households a grid should hold, and where each grid stands.
 
 The norms are settings (``household_norms``: ``{type: [min, max]}``, ``community_types``:
-``{community: type}``), because the seeds quote different ones: 300-500 households per grid in
-mixed old neighbourhoods, 500-700 in property-managed estates, 50-100 per micro-grid.
+``{community: type}``, ``population_norms``), because the seeds quote different ones: 300-500 households
+per grid in mixed neighbourhoods, 300-400 in old ones, 500-700 in property-managed estates, 50-100 per
+micro-grid; by people, 900-1,200 in old neighbourhoods and 1,500-2,100 in estates.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from analysis.settings import Settings
 
 
 def norm_ranges(communities: pd.Series, settings: Settings, level: str = "grid") -> pd.DataFrame:
-    """``norm_min`` and ``norm_max`` (households) for grids in these communities.
+    """``norm_min`` and ``norm_max`` (households), and ``pop_min`` / ``pop_max`` (people, NaN where the type
+    has no population norm) for grids in these communities.
 
     A micro-grid (``level='micro'``) uses the ``micro`` norm; a grid uses its community's type
     from ``community_types``, else ``grid``.
@@ -24,12 +26,16 @@ def norm_ranges(communities: pd.Series, settings: Settings, level: str = "grid")
     if level != "micro":
         kind = communities.map(types).fillna("grid")
     bounds = kind.map(lambda k: norms.get(k, norms["grid"]))
+    people = kind.map(lambda k: settings.get("population_norms", {}).get(k, (np.nan, np.nan)))
     return pd.DataFrame({"norm_type": kind, "norm_min": bounds.str[0].astype(float),
-                         "norm_max": bounds.str[1].astype(float)}, index=communities.index)
+                         "norm_max": bounds.str[1].astype(float), "pop_min": people.str[0].astype(float),
+                         "pop_max": people.str[1].astype(float)}, index=communities.index)
 
 
 def norm_position(households: ArrayLike, norm_min: ArrayLike, norm_max: ArrayLike) -> np.ndarray:
-    """'below', 'within' or 'above' the norm for each grid (bounds inclusive)."""
+    """'below', 'within' or 'above' the norm for each grid (bounds inclusive); '' where the norm is NaN."""
     households = np.asarray(households, dtype=float)
-    return np.where(households < np.asarray(norm_min), "below",
-                    np.where(households > np.asarray(norm_max), "above", "within")).astype(object)
+    low, high = np.asarray(norm_min, dtype=float), np.asarray(norm_max, dtype=float)
+    position = np.where(households < low, "below", np.where(households > high, "above", "within")).astype(object)
+    position[np.isnan(low) | np.isnan(high)] = ""
+    return position

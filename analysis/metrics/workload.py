@@ -56,7 +56,8 @@ def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, s
     weeks = flags.period.days / 7.0
     fulltime = fulltime_workers(ds, settings["fulltime_roles"]).to_numpy()
     out = table[["grid_id", "name", "community", "households", "population", "reported", "backlog", "overdue",
-                 "on_time_rate", "norm_type", "norm_min", "norm_max", "norm_position"]].copy()
+                 "on_time_rate", "norm_type", "norm_min", "norm_max", "norm_position", "pop_min", "pop_max",
+                 "population_position"]].copy()
     out["fulltime"] = fulltime
     out["no_worker"] = fulltime == 0
     out["incidents_per_week"] = out["reported"] / weeks

@@ -8,6 +8,9 @@ def test_workload_page_ranks_grids_and_speaks_english(demo_store, monkeypatch):
     assert at.title[0].value == "工作量" and "碧湘第23网格" in at.warning[0].value   # the demo's unstaffed grid
     table = at.dataframe[0].value
     assert len(table) == 60 and table["工作量指数"].iloc[0] == table["工作量指数"].max()
+    # the estate community (西湖桥) has a population norm (1,500–2,100 people); the others none
+    estate = table["社区"] == "西湖桥社区"
+    assert table.loc[estate, "人口标准"].str.endswith("（1,500–2,100）").all() and (table.loc[~estate, "人口标准"] == "").all()
     at.sidebar.radio(key="lang_radio").set_value("en").run()
     assert at.title[0].value == "Workload" and "Workload index" in at.dataframe[0].value.columns
 
