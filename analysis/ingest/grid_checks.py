@@ -19,13 +19,14 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from analysis.geo.geometry import point_text, polygonal, to_metric
+from analysis.geo.geometry import areas_m2, point_text, polygonal, to_metric
 from analysis.geo.tiling import gap_parts, overlap_pairs
 from analysis.ingest.problems import ProblemReport
 from analysis.settings import Settings
 
 DEFAULT_MIN_AREA_M2 = 1.0
 SLIVER_WIDTH_M = 0.5     # an overlap or gap narrower than this on average is a digitising sliver
+OUTSIDE_PARENT = 0.02    # a micro-grid with more of its area than this outside its grid is reported
 
 
 @dataclass
@@ -88,6 +89,7 @@ def check_grids(grids: gpd.GeoDataFrame, street: BaseGeometry | None = None, set
         if parent not in known:
             report.add(int(feature[i]), "parent_id", parent, "unknown_parent", "warning", parent)
     _code_rules(grids, keep, feature, settings or {}, report)
+    _micro_inside_parent(grids, keep, feature, report)
     rejected = grids[~keep].assign(feature=feature[~keep])
     grids = grids[keep].assign(feature=feature[keep]).reset_index(drop=True)
     slivers = _Slivers(grids)
@@ -114,6 +116,23 @@ def _code_rules(grids: gpd.GeoDataFrame, keep: np.ndarray, feature: np.ndarray, 
             report.add(int(feature[i]), "grid_id", code, "code_length", "warning", f"{len(code)} ≠ {lengths[level]}")
         if prefix and not code.startswith(prefix):
             report.add(int(feature[i]), "grid_id", code, "street_prefix", "warning", prefix)
+
+
+def _micro_inside_parent(grids: gpd.GeoDataFrame, keep: np.ndarray, feature: np.ndarray,
+                         report: ProblemReport) -> None:
+    """A micro-grid lies inside its grid: more than ``OUTSIDE_PARENT`` of its area outside is a warning."""
+    parents = grids[keep & (grids["level"] == "grid").to_numpy()].set_index("grid_id").geometry
+    rows = np.flatnonzero(keep & (grids["level"] == "micro").to_numpy() & grids["parent_id"].isin(parents.index).to_numpy())
+    if not len(rows):
+        return
+    micro = grids.geometry.to_numpy()[rows]
+    holder = parents.reindex(grids["parent_id"].to_numpy()[rows]).to_numpy()
+    total = areas_m2(micro)
+    outside = 1 - areas_m2(shapely.intersection(micro, holder)) / np.where(total > 0, total, 1)
+    for i, share in zip(rows.tolist(), outside.tolist()):
+        if share > OUTSIDE_PARENT:
+            report.add(int(feature[i]), "geometry", grids.at[i, "grid_id"], "micro_outside_parent", "warning",
+                       f"{grids.at[i, 'parent_id']}: {share:.0%}")
 
 
 def mean_width_m(part: BaseGeometry, transformer: pyproj.Transformer | None = None) -> float:

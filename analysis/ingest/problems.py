@@ -38,6 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing_date": ("缺少上报时间", "Report time is empty"),
     "deadline_end_of_day": ("{detail} 个期限只有日期、没有时刻：按当天 23:59:59 到期计算",
                             "{detail} deadlines give a day without a time: due at 23:59:59 of that day"),
+    "micro_outside_parent": ("微网格有部分面积落在所属网格之外（{detail}）", "The micro-grid lies partly outside its grid ({detail})"),
     "unknown_status": ("事件状态「{detail}」不在状态词表中：按时间判断（可在设置 status_states 中加入）",
                        "Status '{detail}' is not in the status table: the times decide (add it to the setting "
                        "status_states)"),

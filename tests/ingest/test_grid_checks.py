@@ -92,3 +92,17 @@ def test_thin_slivers_are_counted_in_one_line_and_real_gaps_listed():
     assert codes(b, shapely.box(*at(0, 0), *at(2, 1))) == [("slivers", "1 (10 m²)")]
     strip = codes(c, shapely.box(*at(0, 0), *at(1, 2)))
     assert len(strip) == 1 and strip[0][0] == "gap" and strip[0][1].startswith("29")   # ~98 m by 3 m
+
+
+def test_a_micro_grid_reaching_outside_its_grid_is_reported():
+    import geopandas as gpd
+
+    def box(x0, y0, x1, y1):
+        (a, b), (c, d) = at(x0, y0), at(x1, y1)
+        return shapely.box(a, b, c, d)
+    micro = gpd.GeoDataFrame({"grid_id": ["C1G1M1", "C1G1M2"], "name": ["一", "二"], "level": "micro",
+                              "parent_id": "C1G1", "community": "甲社区", "households": None, "population": None},
+                             geometry=[box(.1, 1.1, .4, 1.4), box(.8, 1.2, 1.2, 1.6)], crs=4326)
+    layer = gpd.GeoDataFrame(pd.concat([four_grids(), micro], ignore_index=True), crs=4326)
+    lines = [(p.value, p.detail) for p in check_grids(layer).report.problems if p.code == "micro_outside_parent"]
+    assert lines == [("C1G1M2", "C1G1: 50%")]
