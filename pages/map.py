@@ -13,6 +13,9 @@ from ui.map_figure import figure, measure_text, show
 from ui.theme import presenting, style_figure
 from ui.widgets import downloads
 
+MICRO_MEASURES = ("reported", "per_100_households", "backlog", "overdue", "closure_rate", "on_time_rate",
+                  "norm_position")
+
 
 def render() -> None:
     """Draw the page."""
@@ -30,16 +33,23 @@ def render() -> None:
         """The map and the card of the grid clicked on it: a click, a measure or a basemap redraws only this part."""
         map_col, card_col = st.columns([2.1, 1])
         with card_col:
-            measure = st.selectbox(t("measure"), list(MEASURE_KINDS), key="map_measure",
-                                   format_func=lambda m: t(f"m_{m}"))
+            level = "grid"
+            if len(view.dataset.micro):
+                level = st.segmented_control(t("level_switch"), ("grid", "micro"), default="grid", key="map_level",
+                                             format_func=lambda v: t(f"level_is_{v}")) or "grid"
+            measures = [m for m in MEASURE_KINDS if level == "grid" or m in MICRO_MEASURES]
+            if st.session_state.get("map_measure") not in measures:
+                st.session_state["map_measure"] = measures[0]
+            measure = st.selectbox(t("measure"), measures, key="map_measure", format_func=lambda m: t(f"m_{m}"))
             basemap = st.selectbox(t("basemap"), BASEMAPS, key="map_basemap", format_func=lambda b: t(f"basemap_{b}"),
                                    help=t("basemap_help"))
         with map_col:
-            result = show(figure(view, measure, basemap), "grid_map", 760 if presenting() else 640,
+            result = show(figure(view, measure, basemap, level), "grid_map", 760 if presenting() else 640,
                           ["last_active_drawing"])
             clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
-            if clicked.get("grid_id"):
-                st.session_state["map_clicked"] = clicked["grid_id"]
+            if clicked.get("grid_id"):       # a micro-grid clicked opens the card of its grid
+                parent_of = dict(zip(view.dataset.micro["micro_id"], view.dataset.micro["parent_id"]))
+                st.session_state["map_clicked"] = parent_of.get(clicked["grid_id"], clicked["grid_id"])
             st.caption(t("map_caption"))
             st.caption(t("hotspot_note", cell=numbers.hotspot_cell_m, n=len(numbers.hotspots)))
             limit = int(view.settings["map_points_max"])

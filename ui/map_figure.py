@@ -46,13 +46,17 @@ def _popups(points: pd.DataFrame) -> pd.Series:
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)
-def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bool) -> folium.Map:
+def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bool, level: str) -> folium.Map:
     rev, version, query, start, end = key
     numbers = loaders.map_numbers(*key)
     ds = loaders.dataset(rev, version)
     table = numbers.table
+    units = ds.grids[["grid_id", "name", "geometry"]]
+    if level == "micro":                       # micro-grids coloured by their own figures
+        table = loaders.micro(*key).rename(columns={"micro_id": "grid_id"})
+        units = ds.micro[["micro_id", "name", "geometry"]].rename(columns={"micro_id": "grid_id"})
     values = measure_text(measure, table[measure])
-    grids = ds.grids[["grid_id", "name", "geometry"]].assign(
+    grids = units.assign(
         in_scope=table["in_scope"].to_numpy(),
         tooltip=[t("tooltip", name=n, code=c, measure=t(f"m_{measure}"), value=v,
                    households=formats.count(h))
@@ -72,14 +76,14 @@ def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bo
     return build_map(spec)
 
 
-def figure(view: View, measure: str, basemap: str) -> folium.Map:
-    """The folium map of ``view`` coloured by ``measure`` on ``basemap``.
+def figure(view: View, measure: str, basemap: str, level: str = "grid") -> folium.Map:
+    """The folium map of ``view`` coloured by ``measure`` on ``basemap``, at ``level`` (``grid`` or ``micro``).
 
     The map is built once per view and language; each run gets a deep copy (10 ms on the demo),
     because ``st_folium`` changes the map it renders. A copy keeps the elements' ids, so the
     component sees the same map and keeps its zoom across reruns.
     """
-    return copy.deepcopy(_figure(view.key, measure, basemap, lang(), presenting()))
+    return copy.deepcopy(_figure(view.key, measure, basemap, lang(), presenting(), level))
 
 
 def show(fmap: folium.Map, key: str, height: int, returned: list[str], extra: folium.FeatureGroup | None = None,

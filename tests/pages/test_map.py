@@ -21,3 +21,14 @@ def test_map_page_measures_and_grid_card(demo_store, monkeypatch):
     assert "****" in at.dataframe[0].value["联系电话"].str.cat()        # personal data masked
     [b for b in at.button if b.label.startswith("只看这个网格")][0].click().run()
     assert at.selectbox(key="f_grid").value == grid and at.selectbox(key="f_community").value == "天心阁社区"
+
+
+def test_the_micro_grid_level_offers_the_micro_grids_measures(demo_store, monkeypatch):
+    at = page("pages/map.py", demo_store, monkeypatch)
+    at.selectbox(key="map_measure").set_value("volunteers_per_100_households").run()
+    at.segmented_control(key="map_level").set_value("micro").run()
+    assert not at.exception
+    options = at.selectbox(key="map_measure").options
+    assert len(options) == 7 and at.selectbox(key="map_measure").value == "reported"   # a grid-only measure reset
+    at.selectbox(key="map_measure").set_value("norm_position").run()
+    assert not at.exception
