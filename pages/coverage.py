@@ -1,4 +1,5 @@
 """志愿者 Volunteers: active volunteers per grid, households within walking reach, where to recruit."""
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -54,6 +55,11 @@ def render() -> None:
             st.dataframe(listed, hide_index=True, width="stretch", height=min(390, 38 + 35 * len(listed)))
             downloads(listed, "recruiting_sites", "dl_sites")
 
+    if len(view.dataset.micro):
+        level = st.segmented_control(t("level_switch"), ("grid", "micro"), default="grid", key="cov_level",
+                                     format_func=lambda v: t(f"level_is_{v}")) or "grid"
+        if level == "micro":
+            micro_table(numbers["micro"])
     st.subheader(t("cov_table"))
     columns = {"name": "col_grid", "community": "col_community", "households": "col_households",
                "volunteers": "col_volunteers", "active": "col_active", "active_per_100_households": "col_active_per100",
@@ -76,6 +82,21 @@ def render() -> None:
                                       "hours": t("col_hours_month")}), "services_by_team", "dl_monthly")
     st.caption(t("chart_png"))
     wishes_section(view)
+
+
+def micro_table(table: pd.DataFrame) -> None:
+    """Volunteers and walking coverage per micro-grid (in the filters' community and grid)."""
+    st.subheader(t("cov_micro_table"))
+    shown = table[table["in_scope"]].sort_values(["active_per_100_households", "coverage"])
+    columns = {"name": "by_micro_id", "grid": "col_grid", "households": "col_households", "active": "col_active",
+               "active_per_100_households": "col_active_per100", "coverage": "col_coverage"}
+    frame = shown[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
+    frame[t("col_coverage")] = shown["coverage"].map(formats.percent).to_numpy()
+    frame[t("col_households")] = shown["households"].round().astype(int).to_numpy()
+    st.dataframe(coloured(frame, {t("col_active_per100"): (shown["active_per_100_households"], "good"),
+                                  t("col_coverage"): (shown["coverage"], "rate")}),
+                 hide_index=True, width="stretch", height=380)
+    downloads(frame, "volunteers_per_micro_grid", "dl_cov_micro")
 
 
 def wishes_section(view: View) -> None:

@@ -80,6 +80,26 @@ def coverage_table(ds: Dataset, settings: Settings, period_months: float) -> pd.
     return out.reset_index(drop=True)
 
 
+def micro_coverage_table(ds: Dataset, settings: Settings) -> pd.DataFrame:
+    """One row per micro-grid: ``micro_id``, ``name``, ``grid`` (its grid's name), ``community``,
+    ``households``, ``active`` volunteers living in it, ``active_per_100_households``,
+    ``covered_households`` and ``coverage`` (as for grids), ``no_active``."""
+    active = active_volunteers(ds, int(settings["active_days"]))
+    covered = covered_buildings(ds, active, float(settings["walk_radius_m"]))
+    buildings = ds.buildings.assign(covered_hh=np.where(covered, ds.buildings["households"], 0))
+    by_micro = buildings.groupby("micro_id")["covered_hh"].sum() if "micro_id" in buildings else pd.Series(dtype=float)
+    vols = ds.volunteers[active.to_numpy()]
+    out = pd.DataFrame(ds.micro[["micro_id", "name", "parent_id", "community", "households"]])
+    out.insert(2, "grid", out["parent_id"].map(ds.grid_names).fillna(""))
+    counts = vols["micro_id"].value_counts() if "micro_id" in vols else pd.Series(dtype=int)
+    out["active"] = out["micro_id"].map(counts).fillna(0).astype(int)
+    out["active_per_100_households"] = per_100(out["active"], out["households"])
+    out["covered_households"] = out["micro_id"].map(by_micro).fillna(0)
+    out["coverage"] = out["covered_households"] / out["households"].where(out["households"] > 0)
+    out["no_active"] = out["active"] == 0
+    return out.reset_index(drop=True)
+
+
 def recruiting_sites(ds: Dataset, settings: Settings, n: int = 10) -> pd.DataFrame:
     """The ``n`` buildings where one more active volunteer would cover the most uncovered households (greedy).
 

@@ -70,7 +70,8 @@ class Dataset:
     micro : geopandas.GeoDataFrame
         The version's micro-grids (微网格), a second level inside grids: ``micro_id``, ``name``,
         ``parent_id``, ``community``, ``households``, ``population``; ``incidents.micro_id`` is each
-        incident's micro-grid (NaN when in none) and ``buildings.micro_id`` likewise ('').
+        incident's micro-grid (NaN when in none), ``buildings.micro_id`` and ``volunteers.micro_id``
+        likewise ('').
     """
 
     incidents: pd.DataFrame
@@ -284,6 +285,10 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
                                                   buildings["lat"].to_numpy(float),
                                                   np.full(len(buildings), "", dtype=object), 0.0))
     micro = micro_attributes(micro, buildings)
+    volunteers = volunteers.assign(micro_id=_locate(
+        micro_ids, micro_geoms, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
+        pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
+        np.full(len(volunteers), "", dtype=object), 0.0))
     wish = np.zeros(len(frame), dtype=bool)
     for column in ("category", "subcategory"):
         if column in frame:

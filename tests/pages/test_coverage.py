@@ -32,3 +32,17 @@ def test_micro_wishes_collected_and_fulfilled(tmp_path, monkeypatch):
     assert app.subheader[-1].value == "微心愿"
     table = app.dataframe[-1].value
     assert table[["本期收集", "已实现", "待实现（期末）"]].values.tolist() == [[2, 1, 1]]
+
+
+def test_the_micro_grid_level_shows_volunteers_and_coverage_per_micro_grid(demo_store, monkeypatch):
+    from analysis.metrics import load_dataset
+    from analysis.metrics.coverage import micro_coverage_table
+    from analysis.settings import load_settings
+    at = page("pages/coverage.py", demo_store, monkeypatch)
+    at.segmented_control(key="cov_level").set_value("micro").run()
+    assert not at.exception
+    table = [d.value for d in at.dataframe if "微网格" in d.value.columns][0]
+    expected = micro_coverage_table(load_dataset(demo_store), load_settings())
+    assert len(table) == 19 and table["活跃（人）"].sum() == expected["active"].sum() == 13
+    # covered households of a micro-grid never exceed its households
+    assert (expected["covered_households"] <= expected["households"]).all()

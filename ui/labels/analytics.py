@@ -15,6 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wl_scatter": ("每名网格员户数与按期结案率", "Households per worker against on-time rate"),
     "wl_norm": ("各网格户数与标准区间", "Households per grid against the norm"),
     "wl_table": ("各网格工作量（点击一行设为网格筛选）", "Workload per grid (click a row to filter to that grid)"),
+    "cov_micro_table": ("各微网格志愿者与步行覆盖", "Volunteers and walking coverage per micro-grid"),
     "col_pop_norm": ("人口标准", "Population norm"),
     "col_hh_worker_norm": ("户数/人 超过 {most}", "Households/worker over {most}"),
     "wl_over_norm": ("{n} 个网格每名专职网格员服务的户数超过 {most} 户（设置 households_per_worker_max）：{names}",
