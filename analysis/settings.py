@@ -177,6 +177,10 @@ class StreetSettings(BaseModel):
         return zone
 
 
+class SettingsError(ValueError):
+    """The settings file cannot be used: the message names the file and each setting at fault."""
+
+
 DEFAULTS = StreetSettings()
 """The demo street's settings."""
 
@@ -210,7 +214,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
 
     Raises
     ------
-    ValueError
+    SettingsError
         The file is not JSON, names a setting that does not exist, or gives one a value of the wrong type
         or out of range; the message names each setting at fault.
     """
@@ -220,10 +224,10 @@ def load_settings(path: Path | str | None = None) -> Settings:
         try:
             given = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
-            raise ValueError(f"{path}: not valid JSON ({err})") from err
+            raise SettingsError(f"{path}: not valid JSON ({err})") from err
         if not isinstance(given, dict):
-            raise ValueError(f"{path}: an object of settings {{\"name\": value}} expected")
+            raise SettingsError(f"{path}: an object of settings {{\"name\": value}} expected")
     try:
         return StreetSettings(**given).model_dump()
     except ValidationError as err:
-        raise ValueError(f"{path}: " + "; ".join(_problem(e) for e in err.errors())) from None
+        raise SettingsError(f"{path}: " + "; ".join(_problem(e) for e in err.errors())) from None

@@ -17,7 +17,9 @@ from typing import ParamSpec
 
 import streamlit as st
 
+from analysis.settings import SettingsError
 from analysis.store.errors import store_problem
+from ui.formats import plain
 from ui.i18n import t
 
 LOG = logging.getLogger("gridlens")
@@ -29,6 +31,8 @@ def explain(err: BaseException) -> str:
     """The message for ``err``: what happened and what to do, with a reference to the server's log."""
     reference = uuid.uuid4().hex[:8]
     LOG.error("GridLens error %s", reference, exc_info=(type(err), err, err.__traceback__))
+    if isinstance(err, SettingsError):
+        return t("err_settings", detail=plain(str(err))) + " " + t("err_reference", ref=reference)
     kind = store_problem(err)
     return t(f"err_store_{kind}" if kind else "err_unexpected") + " " + t("err_reference", ref=reference)
 

@@ -53,3 +53,16 @@ def test_a_failing_button_callback_leaves_a_message(demo_store: Store, monkeypat
     at.text_input(key="rd_plan_name").input("方案")
     at.button[[b.label for b in at.button].index("保存")].click().run()
     assert not at.exception and at.error[0].value.startswith(TEXT["err_unexpected"][0])
+
+
+@pytest.mark.parametrize("script", ["pages/overview.py", "pages/resolution.py", "pages/workload.py"])
+def test_a_wrong_setting_is_named_on_the_page_not_a_traceback(demo_store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path, script: str) -> None:
+    """``"snap_tolerance_m": "thirty"`` (the issue's case) stops the page with words naming the setting."""
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"snap_tolerance_m": "thirty", "rate_basis": "closed"}', encoding="utf-8")
+    monkeypatch.setenv("GRIDLENS_SETTINGS", str(settings))
+    at = page(script, demo_store, monkeypatch, check=False)
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("设置文件有误") and "snap\\_tolerance\\_m" in message and "rate\\_basis" in message
