@@ -73,8 +73,8 @@ def resolution_page(ds, filters: Filters, settings: dict):
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
     flags = r.settings_flags(incidents, period, settings)
     names = dict(zip(ds.grids["grid_id"], ds.grids["name"]))
-    return (rt.rates_by(incidents, flags, mask, r.Groups.of(incidents["grid_id"])),
-            rt.rates_by(incidents, flags, mask, r.Groups.of(incidents["subcategory"])),
+    return (rt.rates_by(flags, mask, r.Groups.of(incidents["grid_id"])),
+            rt.rates_by(flags, mask, r.Groups.of(incidents["subcategory"])),
             rt.weekly_rates(incidents, mask, week_starts(period, int(settings["trend_weeks"]))),
             rt.category_grid_on_time(incidents, flags, mask, names), rt.backlog_by_age(incidents, flags, mask),
             rt.overdue_list(incidents, flags, mask, names), rt.handled_levels(incidents, flags, mask))

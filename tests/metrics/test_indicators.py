@@ -205,3 +205,15 @@ def test_the_weekly_rates_follow_the_same_rules():
     assert weekly[["due", "closure_rate", "on_time_rate"]].values.tolist() == [[8, 5 / 8, 3 / 8]]
     with_deferred = rt.weekly_rates(cases, np.ones(len(cases), bool), pd.to_datetime(["2026-03-02"]), True)
     assert with_deferred["due"].tolist() == [9]
+
+
+def test_a_returned_case_is_open_and_reworked_and_a_registered_one_not_dispatched():
+    frame = pd.DataFrame({"incident_id": ["R", "S"], "reported_at": pd.to_datetime(["2026-03-01 9:00"] * 2),
+                          "due_at": pd.to_datetime(["2026-03-05 18:00"] * 2),
+                          "disposed_at": pd.to_datetime(["2026-03-02 9:00", None]), "closed_at": pd.NaT,
+                          "status": ["已退回", "已立案"], "reopened": ["0", "0"]})
+    cases = lifecycle_columns(frame, DEFAULTS.model_dump())[0]
+    assert list(cases["state"]) == ["returned", "registered"] and list(cases["rework"]) == [1, 0]
+    flags = r.period_flags(cases, PERIOD)
+    assert list(flags.backlog) == [True, True] and list(flags.overdue) == [True, True]
+    assert list(flags.dispatched) == [True, False] and list(flags.reworked) == [True, False]

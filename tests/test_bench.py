@@ -1,0 +1,21 @@
+"""The benchmarks still run (on a tiny street): a change of an analysis function's signature must not leave
+``bench/`` broken until the next time someone measures. Each prints its figures as one JSON line last."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("args", [["bench/pages.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"],
+                                  ["bench/geocode.py", "--points", "3000", "--polygons", "30", "--repeat", "1"],
+                                  ["bench/import_csv.py", "--rows", "3000", "--repeat", "1"],
+                                  ["bench/redraw.py", "--repeat", "1"]],
+                         ids=lambda a: a[0])
+def test_a_benchmark_runs_and_prints_its_figures(args):
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures and all(not isinstance(v, float) or v >= 0 for v in figures.values())
