@@ -10,7 +10,9 @@ street over the last 4 weeks to one community over the last 4 weeks, and times, 
 * ``map_s``: period facts, the map's numbers (per-grid measures, 13 density images, hotspots,
   incidents), the folium map and its HTML (what the map page computes and sends);
 * ``map_bytes``: the size of that HTML;
-* ``workload_s``, ``resolution_s``, ``coverage_s``: what the 工作量, 办结 and 志愿者 pages compute.
+* ``workload_s``, ``resolution_s``, ``coverage_s``, ``ledger_s``: what the 工作量, 办结, 志愿者 and 责任台账 pages
+  compute; ``build_s`` / ``build_cpu_s``: building the dataset (placement, lifecycle, micro-grids), wall and CPU
+  seconds; ``peak_rss_mb``: the process's peak resident memory.
 
 ``overview_cached_s`` is the overview with the period facts already computed, as the page has
 them after its first view of a period (a community, grid or kind change).
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -42,6 +45,7 @@ from analysis.metrics.filters import Filters  # noqa: E402
 from analysis.metrics.grid_stats import grid_measures  # noqa: E402
 from analysis.metrics.overview import attention, kpis, weekly_trend  # noqa: E402
 from analysis.metrics.periods import week_starts  # noqa: E402
+from analysis.metrics.responsibility import ledger_lines, ledger_summary, responsible_people  # noqa: E402
 from analysis.metrics.workload import workload_table  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from bench.synthetic import synthetic_dataset  # noqa: E402
@@ -124,6 +128,15 @@ def map_page(ds, filters: Filters, settings: dict, measure: str = "reported") ->
     return map_html(build_map(spec))
 
 
+def ledger_page(ds, filters: Filters, settings: dict):
+    """What the 责任台账 page computes: everyone's ledger figures and lines."""
+    period = filters.resolve(ds.anchor)
+    flags = r.settings_flags(ds.incidents, period, settings)
+    mask = filters.incident_mask(ds.incidents)
+    people = responsible_people(ds, settings)
+    return ledger_summary(ds, flags, mask, settings, people), ledger_lines(ds, flags, mask, settings, None, people)
+
+
 def heatmap_page(ds) -> str:
     """folium's HeatMap of every incident (the baseline the map's density replaces)."""
     centre = [float(ds.incidents["lat"].mean()), float(ds.incidents["lon"].mean())]
@@ -141,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings()
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ds = synthetic_dataset(args.incidents, args.grids)
+    build_s, build_cpu_s = time.perf_counter() - start, time.process_time() - cpu
     print(f"synthetic street: {len(ds.incidents):,} incidents, {len(ds.grids):,} grids, "
-          f"{ds.communities.shape[0]} communities, built in {time.perf_counter() - start:.1f} s")
+          f"{ds.communities.shape[0]} communities, built in {build_s:.1f} s ({build_cpu_s:.1f} CPU s: placement, "
+          f"lifecycle, micro-grids)")
     community = sorted(ds.grids["community"].unique())[1]
     before, after = Filters(period="4weeks"), Filters(period="4weeks", community=community)
     overview(ds, before, settings)   # the page as it was before the change
@@ -162,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     workload_s, _ = timed(lambda: workload_page(ds, after, settings), args.repeat)
     resolution_s, _ = timed(lambda: resolution_page(ds, after, settings), args.repeat)
     coverage_s, _ = timed(lambda: coverage_page(ds, after, settings), args.repeat)
+    ledger_s, _ = timed(lambda: ledger_page(ds, after, settings), args.repeat)
     heat_s, heat_html = timed(lambda: heatmap_page(ds), 1)
     heat_bytes = len(heat_html.encode("utf-8"))
 
@@ -171,14 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"map, one community: {map_s:.3f} s, {map_bytes:,} bytes")
     print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes")
     print(f"workload {workload_s:.3f} s, resolution {resolution_s:.3f} s, volunteers {coverage_s:.3f} s "
-          f"({len(ds.buildings):,} buildings, {len(ds.volunteers):,} volunteers)")
+          f"({len(ds.buildings):,} buildings, {len(ds.volunteers):,} volunteers), ledgers {ledger_s:.3f} s")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak_mb:,.0f} MB")
     print(f"folium HeatMap of all {args.incidents:,} incidents: {heat_s:.1f} s, {heat_bytes:,} bytes "
           f"(map is {heat_bytes / map_bytes:.0f}x smaller)")
     print(json.dumps({"incidents": len(ds.incidents), "grids": len(ds.grids), "overview_s": round(overview_s, 3),
                       "overview_cached_s": round(cached_s, 3), "pandas_overview_s": round(pandas_s, 3), "map_s": round(map_s, 3), "map_bytes": map_bytes,
                       "street_map_s": round(street_s, 3), "workload_s": round(workload_s, 3),
                       "resolution_s": round(resolution_s, 3), "coverage_s": round(coverage_s, 3), "heatmap_s": round(heat_s, 2),
-                      "heatmap_bytes": heat_bytes}))
+                      "heatmap_bytes": heat_bytes, "ledger_s": round(ledger_s, 3), "build_s": round(build_s, 2),
+                      "build_cpu_s": round(build_cpu_s, 2), "peak_rss_mb": round(peak_mb)}))
     return 0
 
 

@@ -18,7 +18,7 @@ from analysis.metrics.grid_stats import grid_measures, micro_measures
 from analysis.metrics.overview import attention, kpis, weekly_trend
 from analysis.metrics.periods import Period, week_starts
 from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
-from analysis.metrics.responsibility import ledger_lines, ledger_summary
+from analysis.metrics.responsibility import ledger_lines, ledger_summary, responsible_people
 from analysis.metrics.wishes import wish_figures, wishes_by_grid
 from analysis.metrics.workload import workload_table
 from analysis.sanitise import mask_phones_in_text
@@ -189,8 +189,15 @@ def ledger(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Ti
     ``person`` (None = everyone)."""
     ds, filters, now, settings = _scope(rev, version, query, start, end)
     mask = filters.incident_mask(ds.incidents)
-    return {"summary": ledger_summary(ds, now, mask, settings),
-            "lines": ledger_lines(ds, now, mask, settings, person)}
+    people = responsible(rev, version)
+    return {"summary": ledger_summary(ds, now, mask, settings, people),
+            "lines": ledger_lines(ds, now, mask, settings, person, people)}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def responsible(rev: str, version: int) -> pd.DataFrame:
+    """Each incident's responsible person (:func:`analysis.metrics.responsibility.responsible_people`)."""
+    return responsible_people(dataset(rev, version), load_settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

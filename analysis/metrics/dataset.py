@@ -264,8 +264,10 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     incidents = with_deadlines(incidents, settings["category_deadline_days"])
     if "state" not in incidents:      # a redivided dataset's incidents were read once already
         incidents, lifecycle = lifecycle_columns(incidents, settings)
-        void = incidents["state"].to_numpy() == "void"
-        incidents, n_void = incidents[~void].reset_index(drop=True), int(void.sum())
+        void = (incidents["state"] == "void").to_numpy()
+        n_void = int(void.sum())
+        if n_void:
+            incidents = incidents[~void].reset_index(drop=True)
     else:
         lifecycle, n_void = LifecycleReport(), 0
     lon, lat = incident_locations(incidents, buildings)
@@ -293,7 +295,9 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     for column in ("category", "subcategory"):
         if column in frame:
             wish |= frame[column].astype(object).isin(list(settings["wish_categories"])).to_numpy()
-    wishes, frame = frame[wish].reset_index(drop=True), frame[~wish].reset_index(drop=True)
+    wishes = frame[wish].reset_index(drop=True)
+    if wish.any():
+        frame = frame[~wish].reset_index(drop=True)
 
     grids = division_attributes(grids, buildings, workers, volunteers)
     now = pd.Timestamp.now() if now is None else pd.Timestamp(now)

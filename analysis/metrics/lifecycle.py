@@ -44,23 +44,25 @@ def word_key(word: str) -> str:
     return re.sub(r"\s+", "", str(word)).lower()
 
 
-def read_words(values: pd.Series, table: dict[str, str]) -> tuple[pd.Series, dict[str, int]]:
-    """Each cell's meaning by a word table (each distinct word looked up once).
+def read_words(values: pd.Series, table: dict[str, str], meanings: tuple[str, ...]) -> tuple[np.ndarray, dict[str, int]]:
+    """Each cell's meaning by a word table (each distinct word looked up once, not each cell).
 
     Returns
     -------
-    meanings : pandas.Series of str
-        The table's value for each cell, '' for an empty cell or a word the table lacks.
+    codes : numpy.ndarray of int
+        The position of each cell's meaning in ``meanings``; -1 for an empty cell or a word the table lacks.
     unknown : dict
         ``{word: cells}`` of the non-empty words the table lacks, most frequent first.
     """
     keyed = {word_key(k): v for k, v in table.items()}
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    distinct = pd.unique(text.to_numpy(dtype=object))
-    lookup = {w: keyed.get(word_key(w), "") for w in distinct}
-    meanings = text.map(lookup)
-    missing = text[(meanings == "").to_numpy() & (text != "").to_numpy()]
-    return meanings, {str(k): int(v) for k, v in missing.value_counts().items()}
+    codes, words = pd.factorize(values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype(object))
+    text = [str(w).strip() for w in np.asarray(words, dtype=object)]
+    position = {m: i for i, m in enumerate(meanings)}
+    found = np.array([position.get(str(keyed.get(word_key(w))), -1) for w in text] + [-1], dtype=np.int64)
+    read = found[np.where(codes >= 0, codes, len(text))]          # the last entry: an empty cell
+    counts = np.bincount(codes[codes >= 0], minlength=len(text))
+    unknown = {w: int(n) for w, f, n in zip(text, found, counts) if w and f < 0 and n}
+    return read, dict(sorted(unknown.items(), key=lambda kv: -kv[1]))
 
 
 @dataclass
@@ -99,11 +101,12 @@ def lifecycle_columns(incidents: pd.DataFrame, settings: Settings) -> tuple[pd.D
     report = LifecycleReport()
     closed_at, disposed_at = _times(out, "closed_at"), _times(out, "disposed_at")
     empty = pd.Series("", index=out.index)
-    state, report.unknown["status"] = read_words(out.get("status", empty), settings["status_states"])
-    by_time = np.where(closed_at.notna(), "closed", np.where(disposed_at.notna(), "disposed", "handling"))
-    state = state.where(state != "", pd.Series(by_time, index=out.index))
-    out["state"] = pd.Categorical(state, categories=STATES)
-    out["closed_no_time"] = ((state == "closed") & closed_at.isna()).to_numpy()
+    state, report.unknown["status"] = read_words(out.get("status", empty), settings["status_states"], STATES)
+    by_time = np.where(closed_at.notna(), STATES.index("closed"),
+                       np.where(disposed_at.notna(), STATES.index("disposed"), STATES.index("handling")))
+    state = np.where(state >= 0, state, by_time)
+    out["state"] = pd.Categorical.from_codes(state, categories=pd.Index(STATES))
+    out["closed_no_time"] = (state == STATES.index("closed")) & closed_at.isna().to_numpy()
     report.closed_no_time = int(out["closed_no_time"].sum())
 
     extended_to = _times(out, "extended_due_at")
@@ -111,11 +114,12 @@ def lifecycle_columns(incidents: pd.DataFrame, settings: Settings) -> tuple[pd.D
     out["due_at"] = extended_to.where(extended_to.notna(), _times(out, "due_at")).astype("datetime64[s]")
     out["disposed_at"] = disposed_at.where(disposed_at.notna(), closed_at).astype("datetime64[s]")
 
-    level, report.unknown["handled_level"] = read_words(out.get("handled_level", empty), settings["handling_levels"])
-    out["handled_level"] = pd.Categorical(level, categories=["", *LEVELS])
-    rating, report.unknown["satisfaction"] = read_words(out.get("satisfaction", empty),
-                                                        settings["satisfaction_words"])
-    out["rating"] = pd.Categorical(rating, categories=["", *RATINGS])
-    count = pd.to_numeric(out.get("reopened", empty), errors="coerce").fillna(0).clip(lower=0).astype(int)
-    out["rework"] = np.where(state.to_numpy() == "returned", np.maximum(count, 1), count)
+    for column, table, kinds, name in (("handled_level", "handling_levels", LEVELS, "handled_level"),
+                                       ("satisfaction", "satisfaction_words", RATINGS, "rating")):
+        codes, report.unknown[column] = read_words(out.get(column, empty), settings[table], ("", *kinds))
+        out[name] = pd.Categorical.from_codes(np.maximum(codes, 0), categories=pd.Index(["", *kinds]))  # unread: ''
+    codes, given = pd.factorize(out.get("reopened", empty).astype(object))     # a few distinct counts
+    per = pd.to_numeric(pd.Series(given, dtype=object), errors="coerce").fillna(0).clip(lower=0).astype(int)
+    count = np.append(per.to_numpy(), 0)[np.where(codes >= 0, codes, len(per))]
+    out["rework"] = np.where(state == STATES.index("returned"), np.maximum(count, 1), count)
     return out, report

@@ -111,10 +111,14 @@ def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _among(values: pd.Series, chosen: tuple[str, ...]) -> np.ndarray:
-    """Whether each value is one of ``chosen`` (compared on the few categories, not on every row)."""
-    groups = Groups.of(values.astype(object).fillna(""))
-    hit = np.isin(groups.labels.astype(str), chosen)
-    found: np.ndarray = (groups.codes >= 0) & hit[np.maximum(groups.codes, 0)]
+    """Whether each value is one of ``chosen`` (a missing value reads as ''), compared on the few categories
+    of a categorical column rather than on every row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object).fillna("").astype("category")
+    codes = values.cat.codes.to_numpy()
+    hit = np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), chosen)
+    found: np.ndarray = hit[np.maximum(codes, 0)] if len(hit) else np.zeros(len(codes), dtype=bool)
+    found[codes < 0] = "" in chosen
     return found
 
 

@@ -57,18 +57,24 @@ def responsible_people(ds: Dataset, settings: Settings) -> pd.DataFrame:
     worker_id = np.full(n, "", dtype=object)
     basis = np.full(n, "", dtype=object)
     for level, column in (("grid", "grid_id"), ("micro", "micro_id")):     # the micro-grid's answers first
-        places = incidents[column].astype(object).fillna("").to_numpy()
-        found = owners.reindex(places)
-        has = found["worker_id"].notna().to_numpy()
-        name[has], worker_id[has], basis[has] = found["name"].to_numpy()[has], found["worker_id"].to_numpy()[has], level
-    handler = incidents["handler"].astype(object).fillna("").astype(str).str.strip().to_numpy()
-    given = handler != ""
+        places = incidents[column].astype("category") if column in incidents else pd.Series(pd.Categorical([""] * n))
+        found = owners.reindex(places.cat.categories.astype(str))          # per place, not per incident
+        codes = places.cat.codes.to_numpy()
+        if found.empty:
+            continue
+        has = (codes >= 0) & found["worker_id"].notna().to_numpy()[np.maximum(codes, 0)]
+        at = codes[has]
+        name[has], worker_id[has], basis[has] = found["name"].to_numpy()[at], found["worker_id"].to_numpy()[at], level
+    codes, texts = pd.factorize(incidents["handler"].astype(object).fillna(""))   # each distinct handler once
+    handlers = [str(h).strip() for h in texts]
     by_name = dict(zip(workers["name"].astype(str), workers["worker_id"].astype(str)))
     by_id = dict(zip(workers["worker_id"].astype(str), workers["name"].astype(str)))
-    linked_id = np.array([by_name.get(h, h if h in by_id else "") for h in handler], dtype=object)
-    name[given] = np.array([by_id.get(i, h) if i else h for h, i in zip(handler[given], linked_id[given])],
-                           dtype=object)
-    worker_id[given], basis[given] = linked_id[given], "handler"
+    linked = [by_name.get(h, h if h in by_id else "") for h in handlers]
+    shown = [by_id.get(i, h) if i else h for h, i in zip(handlers, linked)]
+    given = (codes >= 0) & np.array([h != "" for h in handlers] or [False])[np.maximum(codes, 0)]
+    at = codes[given]
+    name[given] = np.asarray(shown, dtype=object)[at]
+    worker_id[given], basis[given] = np.asarray(linked, dtype=object)[at], "handler"
     return pd.DataFrame({"responsible": name, "worker_id": worker_id, "basis": basis})
 
 
@@ -78,34 +84,37 @@ def _ledger_rows(flags: r.PeriodFlags) -> np.ndarray:
     return rows
 
 
-def ledger_summary(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings: Settings) -> pd.DataFrame:
+def ledger_summary(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings: Settings,
+                   people: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per responsible person (the standard figures of :func:`figure_table`, plus ``lines`` on the
     ledger and ``closed_off`` (销号: ledger lines closed by the end)); nobody is the row ``''``; most open
-    first."""
-    people = responsible_people(ds, settings)
-    groups = r.Groups.of(people["responsible"])
+    first. ``people`` is :func:`responsible_people` when already computed."""
+    people = responsible_people(ds, settings) if people is None else people
+    codes, names = pd.factorize(people["responsible"])
+    groups = r.Groups(codes, np.asarray(names, dtype=object))
     table = figure_table(flags, mask, groups)
     on_ledger = _ledger_rows(flags)
     closed_by_end = on_ledger & ~flags.backlog
     table.insert(0, "responsible", groups.labels.astype(str))
     table.insert(1, "lines", r.count(on_ledger, mask, groups))
     table.insert(2, "closed_off", r.count(closed_by_end, mask, groups))
-    first_id = people.groupby("responsible")["worker_id"].first()
+    first_id = pd.Series(people["worker_id"].to_numpy(), index=people["responsible"].to_numpy())
+    first_id = first_id[~first_id.index.duplicated()]
     table.insert(1, "worker_id", table["responsible"].map(first_id).fillna("").to_numpy())
     kept: pd.DataFrame = table[table["lines"] > 0].sort_values(["backlog", "overdue", "lines"], ascending=False)
     return kept.reset_index(drop=True)
 
 
 def ledger_lines(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings: Settings,
-                 person: str | None = None) -> pd.DataFrame:
+                 person: str | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ledger (问题清单): every case reported in the period or open at its end, of ``person`` ('' =
     nobody; None = everyone), overdue first, then open, then closed off; phones masked everywhere.
 
     Columns: incident_id, responsible, basis, grid, category, subcategory, event_name, description,
     reported_at, due_at, closed_at, ledger_state (closed_off / overdue / open), days_overdue, status,
-    reporter_phone.
+    reporter_phone. ``people`` is :func:`responsible_people` when already computed.
     """
-    people = responsible_people(ds, settings)
+    people = responsible_people(ds, settings) if people is None else people
     chosen = _ledger_rows(flags) & mask
     if person is not None:
         chosen &= (people["responsible"] == person).to_numpy()
