@@ -55,11 +55,19 @@ def render() -> None:
             st.dataframe(listed, hide_index=True, width="stretch", height=min(390, 38 + 35 * len(listed)))
             downloads(listed, "recruiting_sites", "dl_sites")
 
+    level = "grid"
     if len(view.dataset.micro):
         level = st.segmented_control(t("level_switch"), ("grid", "micro"), default="grid", key="cov_level",
                                      format_func=lambda v: t(f"level_is_{v}")) or "grid"
-        if level == "micro":
-            micro_table(numbers["micro"])
+    if level == "micro":
+        micro_table(numbers["micro"])
+    else:
+        grid_table(grids)
+    monthly_services(view, numbers)
+
+
+def grid_table(grids: pd.DataFrame) -> None:
+    """Volunteers, services and walking coverage per grid (in the filters' community and grid)."""
     st.subheader(t("cov_table"))
     columns = {"name": "col_grid", "community": "col_community", "households": "col_households",
                "volunteers": "col_volunteers", "active": "col_active", "active_per_100_households": "col_active_per100",
@@ -72,6 +80,9 @@ def render() -> None:
                  hide_index=True, width="stretch", height=380)
     downloads(table, "volunteers_per_grid", "dl_cov_grids")
 
+
+def monthly_services(view: View, numbers: dict[str, pd.DataFrame]) -> None:
+    """Services per month by team, and the micro-wishes."""
     st.subheader(t("cov_monthly"))
     monthly = numbers["monthly"]
     fig = px.bar(monthly, x="month", y="services", color="team",
