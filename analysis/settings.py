@@ -148,9 +148,9 @@ class StreetSettings(BaseModel):
     map_points_max: int = Field(3000, ge=0, description="incidents: individual incidents are drawn (clustered) only "
                                 "when the filters leave at most this many; otherwise density alone")
 
-    @field_validator("population_norms")
+    @field_validator("household_norms", "population_norms")
     @classmethod
-    def _ordered(cls, norms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    def _min_not_above_max(cls, norms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
         bad = [kind for kind, (low, high) in norms.items() if low > high or low < 0]
         if bad:
             raise ValueError(f"[min, max] with 0 <= min <= max expected for {bad}")
@@ -158,10 +158,7 @@ class StreetSettings(BaseModel):
 
     @field_validator("household_norms")
     @classmethod
-    def _min_not_above_max(cls, norms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-        bad = [kind for kind, (low, high) in norms.items() if low > high or low < 0]
-        if bad:
-            raise ValueError(f"[min, max] with 0 <= min <= max expected for {bad}")
+    def _grid_norm_given(cls, norms: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
         if "grid" not in norms:
             raise ValueError("the 'grid' norm is needed (grids of communities without a type use it)")
         return norms

@@ -34,6 +34,8 @@ def test_file_overrides_defaults(tmp_path):
     ('{"workload_weights": {"population_per_worker": "x"}}', "workload_weights.population_per_worker"),
     ('{"workload_weights": {"cats_per_worker": 1}}', "workload_weights.cats_per_worker"),
     ('{"household_norms": {"grid": [500, 300]}}', "household_norms: Value error"),
+    ('{"household_norms": {"estate": [500, 700]}}', "the 'grid' norm is needed"),
+    ('{"population_norms": {"old": [1200, 900]}}', "population_norms: Value error"),
     ('{"status_states": {"搞定": "finished"}}', "status_states.搞定"),
     ('{"timezone": "Mars/Olympus"}', "not an IANA time zone"),
 ])
