@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {assign,import,indicators,demo,init} ...`` (``--help`` on each)."""
+"""Command line: ``python -m analysis {assign,import,indicators,report,demo,init} ...`` (``--help`` on each)."""
 from __future__ import annotations
 
 import argparse
@@ -142,6 +142,35 @@ def indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _week(text: str) -> object:
+    from analysis.report.weeks import parse_week
+    try:
+        return parse_week(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write the weekly meeting's handout for ``--week`` (default: the last full week of the data)."""
+    from analysis.metrics.dataset import load_dataset
+    from analysis.report import FontMissing, last_full_week, meeting, open_proposals, week_label
+    from analysis.report.make import handout
+    from analysis.store.notes import week_notes
+    store, settings = Store(args.db), load_settings()
+    ds = load_dataset(store)
+    week = args.week or last_full_week(ds.anchor)
+    notes, last = week_notes(store, week_label(week)), week_notes(store, week_label(week.previous()))
+    m = meeting(ds, week, settings, open_proposals(store, ds, settings), notes, last)
+    try:
+        data = handout(m, args.format, args.lang)
+    except FontMissing as err:
+        raise CliError(str(err)) from err
+    out = Path(args.out)
+    out.write_bytes(data)
+    print(f"{m.label}: {out} ({out.stat().st_size:,} bytes)")
+    return 0
+
+
 def demo(args: argparse.Namespace) -> int:
     """Regenerate the demo street files."""
     from analysis.demo import build_demo
@@ -215,6 +244,15 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
     x.add_argument("--json", action="store_true", help='print {"street": {...}, "groups": [...]} as JSON')
     x.set_defaults(func=indicators)
+
+    w = sub.add_parser("report", help="the weekly meeting's handout (周例会材料): PDF, Word, PowerPoint or HTML")
+    w.add_argument("--week", type=_week, help="ISO week such as 2026-W47, or a date inside the week "
+                                              "(default: the last full week of the data)")
+    w.add_argument("--format", choices=("pdf", "docx", "pptx", "html"), default="pdf", help="default pdf")
+    w.add_argument("--out", required=True, help="the file to write")
+    w.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    w.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
+    w.set_defaults(func=report)
 
     d = sub.add_parser("demo", help="regenerate geodata/demo/ from its seed")
     d.add_argument("--out", help="folder (default geodata/demo)")

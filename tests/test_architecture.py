@@ -19,6 +19,7 @@ LAYERS: dict[str, set[str]] = {
     "maps": {"geo", "sanitise", "metrics"},
     "division": {"geo", "sanitise", "store", "metrics", "maps"},
     "demo": {"geo"},
+    "report": {"geo", "sanitise", "store", "metrics", "maps", "division"},
 }
 TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py", "settings.py"}
 SOURCES = ("analysis", "ui", "pages", "tests", "bench")

@@ -12,7 +12,8 @@ from tests.conftest import ROOT
 @pytest.mark.parametrize("args", [["bench/pages.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"],
                                   ["bench/geocode.py", "--points", "3000", "--polygons", "30", "--repeat", "1"],
                                   ["bench/import_csv.py", "--rows", "3000", "--repeat", "1"],
-                                  ["bench/redraw.py", "--repeat", "1"]],
+                                  ["bench/redraw.py", "--repeat", "1"],
+                                  ["bench/report.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"]],
                          ids=lambda a: a[0])
 def test_a_benchmark_runs_and_prints_its_figures(args):
     done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -98,3 +98,26 @@ def test_import_options_reach_the_importers(tmp_path, capsys):
     assert Store(db).incidents()["closed_at"].isna().all()
     assert main(["import", "boundaries", str(gpkg), "--layer", "nope", "--db", db]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_report_writes_the_weeks_handout_in_each_format(demo_store, tmp_path, capsys):
+    """``report`` takes an ISO week or a date inside it; the week's notes go into the handout."""
+    from analysis.store import save_week_notes
+    save_week_notes(demo_store, "2026-W45", "决定：加强夜间巡查")
+    db = demo_store.url
+    for fmt, magic in (("pdf", b"%PDF"), ("docx", b"PK"), ("pptx", b"PK"), ("html", b"<!DOCTYPE html>")):
+        out = tmp_path / f"week.{fmt}"
+        assert main(["report", "--week", "2026-11-05", "--format", fmt, "--out", str(out), "--db", db]) == 0
+        assert out.read_bytes().startswith(magic)
+    assert "2026-W45" in capsys.readouterr().out
+    english = tmp_path / "en.html"
+    assert main(["report", "--week", "2026-W45", "--format", "html", "--lang", "en", "--out", str(english),
+                 "--db", db]) == 0
+    page = english.read_text(encoding="utf-8")
+    assert "Weekly grid review" in page and "决定：加强夜间巡查" in page and "Last week&#x27;s decisions" in page
+
+
+def test_report_refuses_a_week_that_does_not_exist(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["report", "--week", "2026-W60", "--out", str(tmp_path / "x.pdf")])
+    assert stop.value.code == 2 and "2026 has no week 60" in capsys.readouterr().err

@@ -18,6 +18,7 @@ from analysis.ingest.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIEL
 from analysis.ingest.tables import read_table, sheet_names
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
+from analysis.store import notes
 from ui import formats
 from ui.errors import guarded
 from ui.i18n import t
@@ -131,3 +132,15 @@ def save_fix_from_form(addresses: dict[str, str]) -> None:
     store().save_fix(incident, grid, building)
     target = formats.plain(mask_phone_text(grid or addresses.get(building, building)))
     st.session_state["fix_flash"] = ("success", t("fix_saved", id=formats.plain(incident), target=target))
+
+
+def week_notes(week: str) -> str:
+    """The decisions and notes saved for ``week`` ('2026-W47'; '' when none)."""
+    return notes.week_notes(store(), week)
+
+
+@guarded
+def save_week_notes(week: str, key: str) -> None:
+    """Keep the text of widget ``key`` as the notes of ``week`` and say so (``mt_flash``)."""
+    notes.save_week_notes(store(), week, str(st.session_state.get(key, "")))
+    st.session_state["mt_flash"] = t("mt_notes_saved", week=week)

@@ -17,6 +17,7 @@ from typing import ParamSpec
 
 import streamlit as st
 
+from analysis.report.fonts import FontMissing
 from analysis.settings import SettingsError
 from analysis.store.errors import store_problem
 from ui.formats import plain
@@ -31,6 +32,8 @@ def explain(err: BaseException) -> str:
     """The message for ``err``: what happened and what to do, with a reference to the server's log."""
     reference = uuid.uuid4().hex[:8]
     LOG.error("GridLens error %s", reference, exc_info=(type(err), err, err.__traceback__))
+    if isinstance(err, FontMissing):
+        return plain(str(err))
     if isinstance(err, SettingsError):
         return t("err_settings", detail=plain(str(err))) + " " + t("err_reference", ref=reference)
     kind = store_problem(err)

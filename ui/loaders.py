@@ -2,11 +2,12 @@
 arguments (the store's latest batch id), never on frames, so an import invalidates them."""
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pandas as pd
 import streamlit as st
 
+from analysis import report
 from analysis.maps.view import MapData, map_data
 from analysis.metrics import coverage as cover
 from analysis.metrics import resolution_tables as rt
@@ -21,10 +22,14 @@ from analysis.metrics.resolution import Groups, PeriodFlags, settings_flags
 from analysis.metrics.responsibility import ledger_lines, ledger_summary, responsible_people
 from analysis.metrics.wishes import wish_figures, wishes_by_grid
 from analysis.metrics.workload import workload_table
+from analysis.report import Meeting, week_of
 from analysis.sanitise import mask_phones_in_text
 from analysis.settings import Settings, load_settings, photo_folder, settings_stamp
 from analysis.store import status
 from analysis.store.database import Store
+
+if TYPE_CHECKING:
+    from analysis.report.sections import Section
 
 Query: TypeAlias = tuple[tuple[str, str], ...]
 """The filters as sorted URL pairs (:attr:`ui.filters.View.query`): a small hashable cache key."""
@@ -250,3 +255,18 @@ def coverage(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.
             "buildings": ds.buildings[["building_id", "address", "grid_id", "households", "lon", "lat"]]
             .assign(covered=covered),
             "volunteers": ds.volunteers.assign(active=active.to_numpy())}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def meeting(rev: str, version: int, start: pd.Timestamp) -> Meeting:
+    """The weekly meeting of the week starting on ``start`` (:func:`analysis.report.meeting.meeting`), with the
+    open division proposals and without the notes (the page reads them fresh from the store)."""
+    settings, ds = load_settings(), dataset(rev, version)
+    return report.meeting(ds, week_of(start), settings, report.open_proposals(store(), ds, settings))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def meeting_section(rev: str, version: int, start: pd.Timestamp, step: str, lang: str) -> Section:
+    """One step of the meeting in ``lang``, with its pictures (drawn once per data revision and week)."""
+    from analysis.report.sections import section  # pulls in matplotlib: only when a meeting is shown
+    return section(meeting(rev, version, start), step, lang)

@@ -157,4 +157,9 @@ plan_grids = sa.Table(
     sa.Column("level", sa.String, nullable=False), sa.Column("parent_id", sa.String, nullable=False, default=""),
     sa.Column("community", sa.String, nullable=False, default=""), sa.Column("wkt", sa.String, nullable=False),
 )
+meeting_notes = sa.Table(
+    "meeting_notes", metadata,
+    sa.Column("week", sa.String, primary_key=True),          # ISO week, '2026-W47'
+    sa.Column("text", sa.String, nullable=False, default=""), sa.Column("saved_at", sa.String, nullable=False),
+)
 REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}

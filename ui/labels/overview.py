@@ -1,17 +1,16 @@
-"""Labels of the overview page (总览): (Chinese, English)."""
+"""Labels of the overview page (总览): (Chinese, English). The headline figures' names are the meeting's too
+(:data:`analysis.report.labels.KPI_NAMES`)."""
+from analysis.report.labels import KPI_NAMES
 
 TEXT: dict[str, tuple[str, str]] = {
     "overview_title": ("总览", "Overview"),
-    "kpi_reported": ("上报事件", "Incidents reported"),
-    "kpi_closure_rate": ("结案率", "Closure rate"),
+    **{f"kpi_{key}": names for key, names in KPI_NAMES.items()},
     # why a headline figure is "—": said under it in place of the change
     "empty_closure_rate": ("本期无应结案事件", "No case falls due in this period"),
     "empty_on_time_rate": ("本期无应结案事件", "No case falls due in this period"),
     "empty_median_days": ("本期无办结事件", "No case closed in this period"),
     "empty_disposal_rate": ("本期无应处置事件", "No case falls due in this period"),
     "empty_satisfaction_rate": ("本期应结案事件无满意度评价", "No answer on satisfaction for the cases due"),
-    "kpi_disposal_rate": ("处置率", "Disposal rate"),
-    "kpi_satisfaction_rate": ("满意率", "Satisfaction rate"),
     "help_disposal_rate": ("处置率 = 本期应处置且期末前已处置（或已结案）的事件 ÷ 本期应处置数（处理期限在本期内的事件）。",
                            "Disposal rate = cases due in the period and disposed (or closed) before it ended ÷ cases "
                            "due in the period."),
@@ -19,12 +18,6 @@ TEXT: dict[str, tuple[str, str]] = {
                                "Satisfaction rate = (satisfied + basically satisfied) ÷ cases due in the period that "
                                "carry an answer."),
     "empty_within_grid": ("办结事件无处置层级", "Closed cases carry no handling level"),
-    "kpi_on_time_rate": ("按期结案率", "On-time rate"),
-    "kpi_median_days": ("办结用时中位数", "Median to close"),
-    "kpi_backlog": ("未办结（期末）", "Open backlog"),
-    "kpi_overdue": ("超期未办结", "Overdue open cases"),
-    "kpi_within_grid": ("网格内办结占比", "Closed in grid"),
-    "kpi_services": ("志愿服务", "Volunteer services"),
     "help_reported": ("本期上报的事件数。", "Incidents reported in the period."),
     "help_closure_rate": ("结案率 = 本期应结案且期末前已结案的事件 ÷ 本期应结案数（处理期限在本期内的事件）。",
                           "Closure rate = cases due in the period and closed before it ended ÷ cases due in the period."),
