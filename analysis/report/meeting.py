@@ -124,13 +124,13 @@ def grids_to_discuss(current: pd.DataFrame, previous: pd.DataFrame, min_cases: i
     """The grids the meeting should discuss, from two :func:`grid_measures` tables (this week, the week before).
 
     Three lists of up to ``n`` grids each: ``load``, most reports per 100 households (grids with households
-    and at least one report), with ``load_ratio`` = that rate over the street's (reports / households x 100);
+    and at least ``min_cases`` reports: a handful of reports in a small grid is no pattern), with ``load_ratio`` = that rate over the street's (reports / households x 100);
     ``overdue``, most overdue open cases; ``falling``, the largest fall in on-time closure rate among grids
     with at least ``min_cases`` cases due in both weeks (:func:`analysis.metrics.overview.attention`).
     """
     households = float(current["households"].fillna(0).sum())
     street_rate = r.rate(float(current["reported"].sum()) * 100.0, households)
-    load = current[(current["reported"] > 0) & (current["households"] > 0)]
+    load = current[(current["reported"] >= max(min_cases, 1)) & (current["households"] > 0)]
     load = load.sort_values(["per_100_households", "reported"], ascending=False).head(n)
     load = load.assign(load_ratio=load["per_100_households"] / street_rate if street_rate > 0 else np.nan)
     lists = attention(current, previous, np.ones(len(current), dtype=bool), min_cases, n)

@@ -14,7 +14,8 @@ from tests.fixtures import small_dataset
 @pytest.fixture(scope="module")
 def small():
     ds = small_dataset()
-    return ds, meeting(ds, last_full_week(ds.anchor), load_settings(), notes="张三跟进乙社区", last_notes="")
+    settings = {**load_settings(), "min_cases_for_rate": 1}          # the little street has 1 or 2 cases a grid
+    return ds, meeting(ds, last_full_week(ds.anchor), settings, notes="张三跟进乙社区", last_notes="")
 
 
 def test_the_week_is_the_last_full_one_and_its_figures_are_the_overviews(small):
@@ -79,3 +80,9 @@ def test_a_week_without_any_case_still_has_every_step():
     assert m.discuss.empty and m.overdue.empty and np.isnan(m.kpis[1].value)
     words = [section(m, step, "zh").lines for step in STEPS]
     assert words[2] == ["本周末没有超期未办结的事件。"] and words[4] == ["本周没有办结的事件。"]
+
+
+def test_a_grid_with_a_handful_of_reports_is_not_ranked_for_load():
+    ds = small_dataset()
+    m = meeting(ds, last_full_week(ds.anchor), load_settings())              # min_cases_for_rate = 5
+    assert "load" not in set(m.discuss["list"]) and m.discuss["grid_id"].to_list() == ["G3"]
