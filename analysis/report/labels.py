@@ -89,15 +89,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "mt_map_no_volunteer": ("无活跃志愿者的网格", "Grids without an active volunteer"),
     # proposals
     "mt_prop_none": ("没有待决定的网格调整方案。", "No division proposal awaits a decision."),
-    "mt_prop_line": ("方案「{name}」第 {revision} 版（{author}，{when}）", "Plan “{name}” revision {revision} "
-                     "({author}, {when})"),
+    "mt_prop_line": ("方案「{name}」第 {revision} 版（{author}，{when}）：调整 {changed} 个网格",
+                     "Plan “{name}” revision {revision} ({author}, {when}): {changed} grids changed"),
     "mt_col_before": ("现行划分", "Current"), "mt_col_after": ("方案", "Plan"),
     "mt_fig_grids": ("网格数", "Grids"), "mt_fig_households_cv": ("户数离散系数", "Households CV"),
     "mt_fig_workload_cv": ("工作量离散系数", "Workload CV"),
     "mt_fig_outside_norm": ("超出户数标准的网格", "Grids outside the household norm"),
     "mt_fig_not_contiguous": ("不连续的网格", "Grids in several parts"),
     "mt_fig_compactness_mean": ("平均紧凑度", "Mean compactness"),
-    "mt_map_plan": ("方案网格（红线）与现行网格（灰线）", "The plan's grids (red) over today's (grey)"),
+    "mt_map_plan": ("「{name}」调整的网格（红线）", "Grids “{name}” changes (red)"),
     # decisions
     "mt_notes_this_week": ("本周决定事项", "This week's decisions"),
     "mt_notes_last_week": ("上周决定事项", "Last week's decisions"),

@@ -42,7 +42,8 @@ class Proposal:
     """A saved division plan not yet made current, with the street's figures before and after it.
 
     ``street`` is :func:`analysis.division.whatif.street_comparison` (index: figure, columns ``before`` /
-    ``after``); ``grids`` the plan's grid polygons (for its map).
+    ``after``); ``grids`` the plan's grid polygons (for its map); ``changed`` the ids of the grids the plan
+    adds, removes or reshapes (:func:`analysis.division.edits.changed_grids`).
     """
 
     plan_id: int
@@ -53,6 +54,7 @@ class Proposal:
     note: str
     street: pd.DataFrame
     grids: gpd.GeoDataFrame
+    changed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

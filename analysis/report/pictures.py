@@ -46,7 +46,8 @@ def _style(axes: Axes, family: str) -> None:
 
 def grid_map(grids: gpd.GeoDataFrame, values: pd.Series | None, legend: str, *, hot: gpd.GeoDataFrame | None = None,
              points: pd.DataFrame | None = None, named: list[str] | None = None,
-             overlay: gpd.GeoDataFrame | None = None, hot_label: str = "", marked: list[str] | None = None) -> bytes:
+             overlay: gpd.GeoDataFrame | None = None, hot_label: str = "", marked: list[str] | None = None,
+             labels_from: gpd.GeoDataFrame | None = None) -> bytes:
     """A map of ``grids`` (``grid_id``, ``name``, WGS-84 polygons) as a PNG.
 
     Parameters
@@ -59,9 +60,10 @@ def grid_map(grids: gpd.GeoDataFrame, values: pd.Series | None, legend: str, *, 
     points : DataFrame, optional
         ``lon``/``lat`` drawn as small dots (the density of reports).
     named : list of str, optional
-        ``grid_id`` of the grids whose names are written on the map (at most 12; the first ones).
+        ``grid_id`` of the grids whose names are written on the map (at most 12; the first ones), looked up
+        in ``labels_from`` (default: ``grids``).
     overlay : GeoDataFrame, optional
-        Other polygons drawn as red outlines (a plan's grids).
+        Other polygons drawn as red outlines (a plan's grids), named in the legend by ``legend``.
     marked : list of str, optional
         ``grid_id`` of grids filled in orange (legend ``legend``) when there are no ``values``.
     """
@@ -92,9 +94,11 @@ def grid_map(grids: gpd.GeoDataFrame, values: pd.Series | None, legend: str, *, 
         hot.plot(ax=axes, facecolor=HOT, edgecolor=HOT, alpha=0.55, linewidth=0.8)
         handles.append(Patch(facecolor=HOT, alpha=0.55, label=hot_label))
     if overlay is not None and len(overlay):
-        overlay.boundary.plot(ax=axes, color=PLAN, linewidth=1.6)
+        overlay.boundary.plot(ax=axes, color=PLAN, linewidth=2.4)
+        handles.append(Patch(facecolor="none", edgecolor=PLAN, linewidth=2.4, label=legend))
+    source = grids if labels_from is None else labels_from
     for grid_id in (named or [])[:LABELLED_MAX]:
-        shape = grids.loc[grids["grid_id"] == grid_id]
+        shape = source.loc[source["grid_id"] == grid_id]
         if shape.empty:
             continue
         where = shape.geometry.iloc[0].representative_point()

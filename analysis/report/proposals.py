@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.division.edits import division_from_layer
+from analysis.division.edits import changed_grids, division_from_layer
 from analysis.division.plans import list_plans, load_plan
 from analysis.division.whatif import division_figures, street_comparison, whatif_period
 from analysis.metrics import resolution as r
@@ -35,12 +35,14 @@ def open_proposals(store: Store, ds: Dataset, settings: Settings, limit: int = M
     if newest.empty:
         return []
     flags = r.settings_flags(ds.incidents, whatif_period(ds.anchor), settings)
-    current = division_figures(ds, flags, division_from_layer(store.grids(ds.version_id), ds.street), settings)
+    today = division_from_layer(store.grids(ds.version_id), ds.street)
+    current = division_figures(ds, flags, today, settings)
     out = []
     for row in newest.to_dict("records"):
         division = load_plan(store, int(row["plan_id"]))
         after = division_figures(ds, flags, division, settings)
         out.append(Proposal(int(row["plan_id"]), str(row["name"]), int(row["revision"]), str(row["author"]),
                             str(row["created_at"]), str(row["note"]), street_comparison(current, after),
-                            division.grids[["grid_id", "name", "geometry"]].copy()))
+                            division.grids[["grid_id", "name", "geometry"]].copy(),
+                            frozenset(changed_grids(today, division))))
     return out

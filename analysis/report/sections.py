@@ -177,23 +177,23 @@ def _plan_table(p: Proposal, lang: str) -> pd.DataFrame:
 
     return pd.DataFrame({say("mt_col_figure", lang): [say(f"mt_fig_{f}", lang) for f in PLAN_FIGURES],
                          say("mt_col_before", lang): [cell(f, v) for f, v in zip(PLAN_FIGURES, rows["before"])],
-                         say("mt_col_after", lang): [cell(f, v) for f, v in zip(PLAN_FIGURES, rows["after"])]})
+                         p.name: [cell(f, v) for f, v in zip(PLAN_FIGURES, rows["after"])]})
 
 
 def proposals(m: Meeting, lang: str, draw: bool = True) -> Section:
-    """Step 7: saved plans not yet made current, each with the street's figures before and after; the
-    newest plan's grids over today's."""
+    """Step 7: saved plans not yet made current: the street's figures today and under each plan (a column
+    per plan); the map shows the grids the newest plan changes, in red, over today's."""
     if not m.proposals:
         return Section("proposals", say("mt_step_proposals", lang), [say("mt_prop_none", lang)])
-    lines, tables = [], []
-    for p in m.proposals:
-        lines.append(say("mt_prop_line", lang, name=p.name, revision=p.revision, author=p.author or fmt.DASH,
-                         when=p.created_at[:10]))
-        tables.append(_plan_table(p, lang).assign(**{say("mt_col_list", lang): p.name}))
-    table = pd.concat(tables, ignore_index=True)
-    table = table[[table.columns[-1], *table.columns[:-1]]] if len(m.proposals) > 1 else table.iloc[:, :-1]
-    image = [pictures.grid_map(m.geometry, None, say("mt_map_plan", lang), overlay=m.proposals[0].grids)] \
-        if draw else []
+    lines = [say("mt_prop_line", lang, name=p.name, revision=p.revision, author=p.author or fmt.DASH,
+                 when=p.created_at[:10], changed=len(p.changed)) for p in m.proposals]
+    table = _plan_table(m.proposals[0], lang)
+    for p in m.proposals[1:]:
+        table[p.name] = _plan_table(p, lang)[p.name]
+    newest = m.proposals[0]
+    moved = newest.grids[newest.grids["grid_id"].isin(newest.changed)]
+    image = [pictures.grid_map(m.geometry, None, say("mt_map_plan", lang, name=newest.name), overlay=moved,
+                               named=moved["grid_id"].to_list(), labels_from=moved)] if draw else []
     return Section("proposals", say("mt_step_proposals", lang), lines, table, image)
 
 
