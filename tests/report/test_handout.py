@@ -15,6 +15,7 @@ from analysis.report import STEPS, last_full_week, meeting, open_proposals
 from analysis.report import numbers as fmt
 from analysis.report.fonts import FontMissing, cjk_font
 from analysis.report.make import handout
+from analysis.report.sections import section
 from analysis.settings import load_settings
 from analysis.store import Store
 
@@ -39,6 +40,11 @@ def test_a_saved_plan_is_proposed_with_its_figures_until_it_is_made_current(demo
     assert [p.name for p in m.proposals] == ["合并试点"]
     street = m.proposals[0].street
     assert street.loc["grids", "after"] == street.loc["grids", "before"] - 1
+    first, second = load_dataset(store).grids["grid_id"].iloc[:2]
+    assert m.proposals[0].changed == {first, second}                        # one grown, one gone
+    words = section(m, "proposals", "zh", draw=False)
+    assert words.lines == ["方案「合并试点」第 1 版（王分析，" + m.proposals[0].created_at[:10] + "）：调整 2 个网格"]
+    assert list(words.table.columns) == ["指标", "现行划分", "合并试点"]
     plan_id = int(list_plans(store)["plan_id"].iloc[0])
     make_current(store, plan_id, "2026-12-01")
     assert open_proposals(store, load_dataset(store), load_settings()) == []
