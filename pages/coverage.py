@@ -12,7 +12,9 @@ from ui.filters import View, analysis_page
 from ui.i18n import t
 from ui.map_figure import coverage_figure, show
 from ui.theme import chart_config, presenting, style_figure
-from ui.widgets import coloured, downloads
+from ui.widgets import coloured, downloads, show_table
+
+ROOM_COLUMNS = ("name", "households", "active", "active_per_100_households", "coverage")   # projector mode
 
 
 def render() -> None:
@@ -52,7 +54,8 @@ def render() -> None:
             listed = listed[["address", "grid", "gain", "covered_after"]].rename(columns={
                 "address": t("col_address"), "grid": t("col_grid"), "gain": t("col_gain"),
                 "covered_after": t("col_covered_after")})
-            st.dataframe(listed, hide_index=True, width="stretch", height=min(390, 38 + 35 * len(listed)))
+            show_table(listed, present_columns=[t("col_address"), t("col_gain")], hide_index=True, width="stretch",
+                       height=min(390, 38 + 35 * len(listed)))
             downloads(listed, "recruiting_sites", "dl_sites")
 
     level = "grid"
@@ -75,9 +78,9 @@ def grid_table(grids: pd.DataFrame) -> None:
     ordered = grids.sort_values(["active_per_100_households", "coverage"])
     table = ordered[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
     table[t("col_coverage")] = ordered["coverage"].map(formats.percent).to_numpy()
-    st.dataframe(coloured(table, {t("col_active_per100"): (ordered["active_per_100_households"], "good"),
-                                  t("col_coverage"): (ordered["coverage"], "rate")}),
-                 hide_index=True, width="stretch", height=380)
+    show_table(coloured(table, {t("col_active_per100"): (ordered["active_per_100_households"], "good"),
+                                t("col_coverage"): (ordered["coverage"], "rate")}),
+               present_columns=[t(columns[c]) for c in ROOM_COLUMNS], hide_index=True, width="stretch", height=380)
     downloads(table, "volunteers_per_grid", "dl_cov_grids")
 
 
@@ -104,9 +107,9 @@ def micro_table(table: pd.DataFrame) -> None:
     frame = shown[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
     frame[t("col_coverage")] = shown["coverage"].map(formats.percent).to_numpy()
     frame[t("col_households")] = shown["households"].round().astype(int).to_numpy()
-    st.dataframe(coloured(frame, {t("col_active_per100"): (shown["active_per_100_households"], "good"),
-                                  t("col_coverage"): (shown["coverage"], "rate")}),
-                 hide_index=True, width="stretch", height=380)
+    show_table(coloured(frame, {t("col_active_per100"): (shown["active_per_100_households"], "good"),
+                                t("col_coverage"): (shown["coverage"], "rate")}),
+               present_columns=[t(columns[c]) for c in ROOM_COLUMNS], hide_index=True, width="stretch", height=380)
     downloads(frame, "volunteers_per_micro_grid", "dl_cov_micro")
 
 
@@ -127,7 +130,8 @@ def wishes_section(view: View) -> None:
         ["name", "collected", "fulfilled", "fulfilment_rate", "open"]].rename(columns={
             "name": t("col_grid"), "collected": t("wish_collected"), "fulfilled": t("wish_fulfilled"),
             "fulfilment_rate": t("wish_rate"), "open": t("wish_open")})
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(380, 38 + 35 * max(len(shown), 1)))
+    show_table(shown, present_columns=[t("col_grid"), t("wish_collected"), t("wish_rate"), t("wish_open")],
+               hide_index=True, width="stretch", height=min(380, 38 + 35 * max(len(shown), 1)))
     downloads(shown, "wishes_per_grid", "dl_wishes")
 
 

@@ -3,10 +3,10 @@ import streamlit as st
 
 from ui import actions, loaders
 from ui.errors import run_page
-from ui.i18n import REASON_LABELS, label, t, translate_columns
+from ui.i18n import COLUMN_LABELS, REASON_LABELS, label, t, translate_columns
 from ui.import_tabs import boundaries_tab, incidents_tab, registers_tab
 from ui.page import csv_bytes, setup
-from ui.widgets import problem_table, result_metrics, show_methods
+from ui.widgets import problem_table, result_metrics, show_methods, show_table
 
 # rejected rows (no id, bad date, duplicate) are corrected in the source file; these can be placed by hand
 PLACEABLE = ("outside", "address_unmatched", "no_location")
@@ -59,7 +59,8 @@ def render() -> None:
             shown = queue[queue["reason"].isin(chosen)].assign(reason=lambda f: f["reason"].map(
                 lambda r: label(REASON_LABELS, r)))
             shown = translate_columns(shown.drop(columns=["review_id", "batch_id"]))
-            st.dataframe(shown, hide_index=True, width="stretch", height=360)
+            show_table(shown, present_columns=[label(COLUMN_LABELS, c) for c in ("incident_id", "reason", "detail")],
+                       hide_index=True, width="stretch", height=360)
             st.download_button(t("download_csv"), csv_bytes(shown), file_name="review_queue.csv", mime="text/csv",
                                key="dl_review")
             st.subheader(t("fix_title"))
@@ -90,7 +91,9 @@ def render() -> None:
         if history.empty:
             st.info(t("batches_empty"))
         else:
-            st.dataframe(translate_columns(history.drop(columns=["file_hash"])), hide_index=True, width="stretch")
+            show_table(translate_columns(history.drop(columns=["file_hash"])), present_columns=[
+                label(COLUMN_LABELS, c) for c in ("file_name", "imported_at", "rows_read", "rows_imported", "rows_rejected")],
+                hide_index=True, width="stretch")
 
 
 run_page(render)

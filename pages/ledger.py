@@ -9,7 +9,7 @@ from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.filters import analysis_page
 from ui.i18n import t
-from ui.widgets import downloads
+from ui.widgets import downloads, show_table
 
 EVERYONE = "\x00everyone"
 PERSON_KEY = "ledger_person"
@@ -22,6 +22,9 @@ LINES = {"incident_id": "col_incident", "ledger_state": "col_ledger_state", "res
          "event_name": "col_event_name", "description": "col_description", "reported_at": "col_reported_at",
          "due_at": "col_due_at", "closed_at": "col_closed_at", "days_overdue": "col_days_overdue",
          "status": "f_status", "reporter_phone": "col_phone"}
+# the columns a meeting room reads in projector mode
+ROOM_SUMMARY = ("responsible", "lines", "backlog", "overdue", "on_time_closure_rate")
+ROOM_LINES = ("incident_id", "ledger_state", "grid", "subcategory", "days_overdue")
 
 
 def who(person: str) -> str:
@@ -60,8 +63,8 @@ def render() -> None:
     for column in ("closure_rate", "on_time_closure_rate", "disposal_rate", "satisfaction_rate"):
         shown[column] = shown[column].map(formats.percent)
     shown = shown.rename(columns={k: t(v) for k, v in SUMMARY.items()})
-    st.dataframe(shown, hide_index=True, width="stretch", height=360, selection_mode="single-row", key="ledger_table",
-                 on_select=functools.partial(choose_row, people))
+    show_table(shown, present_columns=[t(SUMMARY[c]) for c in ROOM_SUMMARY], hide_index=True, width="stretch",
+               height=360, selection_mode="single-row", key="ledger_table", on_select=functools.partial(choose_row, people))
     downloads(shown, "ledger_people", "dl_ledger_people")
 
     options = [EVERYONE, *people]
@@ -82,7 +85,7 @@ def render() -> None:
                           due_at=lines["due_at"].dt.strftime("%Y-%m-%d %H:%M"),
                           closed_at=lines["closed_at"].dt.strftime("%Y-%m-%d %H:%M").fillna(""))
     listed = pd.DataFrame(listed[list(LINES)]).rename(columns={k: t(v) for k, v in LINES.items()})
-    st.dataframe(listed, hide_index=True, width="stretch", height=420)
+    show_table(listed, present_columns=[t(LINES[c]) for c in ROOM_LINES], hide_index=True, width="stretch", height=420)
     downloads(listed, "ledger", "dl_ledger")
 
 

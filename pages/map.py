@@ -11,7 +11,7 @@ from ui.filters import analysis_page, set_filters_everywhere
 from ui.i18n import t, translate_columns
 from ui.map_figure import figure, measure_text, show
 from ui.theme import presenting, style_figure
-from ui.widgets import downloads
+from ui.widgets import downloads, show_table
 
 MICRO_MEASURES = ("reported", "per_100_households", "backlog", "overdue", "closure_rate", "on_time_rate",
                   "norm_position")
@@ -93,7 +93,8 @@ def render() -> None:
             fig = px.bar(card.categories.head(8), x="count", y="category", orientation="h",
                          labels={"count": t("unit_cases"), "category": ""})
             fig.update_yaxes(autorange="reversed")
-            st.plotly_chart(style_figure(fig, 220), width="stretch", config={"displaylogo": False}, key="card_cat")
+            st.plotly_chart(style_figure(fig, 300 if presenting() else 220), width="stretch",   # a name to each bar
+                            config={"displaylogo": False}, key="card_cat")
         st.markdown(f"**{t('card_trend')}**")
         fig = px.line(card.trend, x="week", y="reported", markers=True, labels={"week": "", "reported": t("unit_cases")})
         fig.update_layout(xaxis_tickformat="%m-%d")
@@ -109,7 +110,8 @@ def render() -> None:
                                           "overdue": t("col_overdue_flag"), "reporter_phone": t("col_phone"),
                                           "event_name": t("col_event_name"), "description": t("col_description"),
                                           "photos": t("col_photos")})
-            st.dataframe(translate_columns(cases), hide_index=True, width="stretch", height=260)
+            show_table(translate_columns(cases), present_columns=[t("f_subcategories"), t("col_age")],
+                       hide_index=True, width="stretch", height=260)
         if card.photos:
             st.markdown(f"**{t('card_photos')}**")
             columns = st.columns(4)

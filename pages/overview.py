@@ -12,8 +12,11 @@ from ui.errors import run_page
 from ui.filters import analysis_page, set_filters
 from ui.i18n import t
 from ui.labels import TEXT
-from ui.theme import style_figure
-from ui.widgets import downloads
+from ui.theme import presenting, style_figure
+from ui.widgets import downloads, selected_rows, show_table
+
+# the figure a room reads beside each grid's name in projector mode (a third of the width is narrow)
+ROOM_FIGURES = {"load": ("reported",), "overdue": ("overdue",), "falling": ("on_time_rate", "change")}
 
 
 def _change(kpi: Kpi) -> str | None:
@@ -42,7 +45,8 @@ def render() -> None:
                                                   for k in numbers["kpis"]]})
 
     st.subheader(t("attention_title"))
-    st.caption(t("attention_caption"))
+    if not presenting():             # a projected table has no rows to click
+        st.caption(t("attention_caption"))
     TABLES = {"load": ("top_load", {"reported": "col_reported", "per_100_households": "col_per100"}),
               "overdue": ("top_overdue", {"overdue": "col_overdue", "backlog": "col_backlog"}),
               "falling": ("top_falling", {"on_time_rate": "col_on_time", "on_time_before": "col_on_time_before",
@@ -62,10 +66,12 @@ def render() -> None:
                 display[t("col_change")] = (table["change"] * 100).round(1)
             if "per_100_households" in shown:
                 display[t("col_per100")] = table["per_100_households"].round(1)
-            event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
-                                 selection_mode="single-row", key=f"attention_{name}")
-            if event.selection.rows:
-                chosen = table.iloc[event.selection.rows[0]]
+            room = [t("col_grid"), *(t(shown[c]) for c in ROOM_FIGURES[name])]
+            event = show_table(display, present_columns=room, hide_index=True, width="stretch", on_select="rerun",
+                               selection_mode="single-row", key=f"attention_{name}")
+            rows = selected_rows(event)
+            if rows:
+                chosen = table.iloc[rows[0]]
                 set_filters(grid=chosen["grid_id"], community=chosen["community"])
                 st.session_state.pop(f"attention_{name}", None)
                 st.switch_page("pages/map.py")

@@ -17,8 +17,17 @@ from ui.filters import show_gaps
 from ui.i18n import t
 from ui.map_figure import show
 from ui.page import setup
-from ui.redraw_tables import grid_table, plan_table, report_table, street_cards, street_table
-from ui.widgets import downloads
+from ui.redraw_tables import (
+    changed_first,
+    grid_room_columns,
+    grid_table,
+    plan_table,
+    report_table,
+    street_cards,
+    street_table,
+)
+from ui.theme import presenting
+from ui.widgets import downloads, show_table
 
 STREET_TABLE_PX = 36 * 13 + 4   # every street figure without scrolling
 
@@ -119,8 +128,9 @@ def render() -> None:
             picked = rs.selected_buildings()
             if len(picked):
                 st.write(t("rd_selected", n=len(picked), households=int(picked["households"].sum())))
-                st.dataframe(picked.rename(columns={"address": t("col_address"), "households": t("col_households"),
-                                                    "grid": t("rd_col_now_in")}), hide_index=True, height=160)
+                show_table(picked.rename(columns={"address": t("col_address"), "households": t("col_households"),
+                                                  "grid": t("rd_col_now_in")}),
+                           present_columns=[t("col_address"), t("col_households")], hide_index=True, height=160)
                 st.selectbox(t("rd_to_grid"), unlocked, format_func=grid_label, key="rd_move_grid")
                 move, clear = st.columns(2)
                 move.button(t("rd_move"), type="primary", key="rd_move", width="stretch", on_click=rs.move_selected)
@@ -145,10 +155,11 @@ def render() -> None:
         st.caption(t("rd_street_help", start=bench.start_label))
         street = street_comparison(before, after)
         cards(street_cards(street), per_row=6)
-        st.dataframe(street_table(street), hide_index=True, width="stretch", height=STREET_TABLE_PX)
+        show_table(street_table(street), hide_index=True, width="stretch", height=STREET_TABLE_PX)
         st.subheader(t("rd_grids", n=len(changed)))
         frame, styled = grid_table(compare(before, after, changed))
-        st.dataframe(styled, hide_index=True, width="stretch", height=420)
+        show_table(changed_first(frame) if presenting() else styled, present_columns=grid_room_columns(),
+                   hide_index=True, width="stretch", height=420)
         downloads(frame, "whatif", "dl_whatif")
 
     # -- suggestion --------------------------------------------------------------------------------
@@ -176,10 +187,12 @@ def render() -> None:
             misses = proposal.report["worst_miss"].max()
             (st.success if misses == 0 else st.warning)(
                 t("rd_meets_norm") if misses == 0 else t("rd_misses_norm", worst=f"{misses:.0f}"))
-            st.dataframe(report_table(proposal.report), hide_index=True, width="stretch")
+            show_table(report_table(proposal.report), present_columns=[
+                t("col_community"), t("rd_col_piece"), t("col_households"), t("rd_col_grids"), t("rd_col_miss")],
+                hide_index=True, width="stretch")
             suggested = rs.figures(proposal.division)
-            st.dataframe(street_table(street_comparison(after, suggested), (t("rd_this_edit"), t("rd_proposal"))),
-                         hide_index=True, width="stretch", height=STREET_TABLE_PX)
+            show_table(street_table(street_comparison(after, suggested), (t("rd_this_edit"), t("rd_proposal"))),
+                       hide_index=True, width="stretch", height=STREET_TABLE_PX)
             show(rs.division_map(proposal.division, False), "rd_proposal_map", 520, [])
             st.button(t("rd_take"), type="primary", key="rd_take", on_click=rs.take_proposal)
 
@@ -209,7 +222,9 @@ def render() -> None:
 
         st.subheader(t("rd_saved_plans"))
         if not plans.empty:
-            st.dataframe(plan_table(plans), hide_index=True, width="stretch")
+            show_table(plan_table(plans), present_columns=[t("rd_plan_name"), t("rd_col_revision"), t("rd_plan_author"),
+                                                           t("rd_col_saved_at"), t("rd_col_grids")],
+                       hide_index=True, width="stretch")
 
         st.subheader(t("rd_export"))
         fmt = st.radio(t("rd_export_format"), list(FORMATS), format_func=lambda f: t(f"rd_fmt_{f}"), horizontal=True,
@@ -235,10 +250,11 @@ def render() -> None:
                 st.caption(formats.plain(option_names[second]))
                 show(rs.division_map(other, False, edits.changed_grids(one, other)), "rd_compare_map_b", 440, [])
             headers = (t("rd_compare_a"), t("rd_compare_b"))
-            st.dataframe(street_table(street_comparison(fa, fb), headers), hide_index=True, width="stretch",
-                         height=STREET_TABLE_PX)
+            show_table(street_table(street_comparison(fa, fb), headers), hide_index=True, width="stretch",
+                       height=STREET_TABLE_PX)
             frame, styled = grid_table(compare(fa, fb, edits.changed_grids(one, other)), headers)
-            st.dataframe(styled, hide_index=True, width="stretch", height=360)
+            show_table(changed_first(frame) if presenting() else styled, present_columns=grid_room_columns(headers),
+                       hide_index=True, width="stretch", height=360)
             downloads(frame, "plan_comparison", "dl_compare")
 
 

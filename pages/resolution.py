@@ -9,7 +9,7 @@ from ui.errors import run_page
 from ui.filters import analysis_page
 from ui.i18n import t
 from ui.theme import chart_config, style_figure
-from ui.widgets import downloads
+from ui.widgets import downloads, show_table
 
 RATES = ("closure_rate", "on_time_closure_rate", "disposal_rate", "on_time_disposal_rate", "rework_rate",
          "extension_rate", "satisfaction_rate", "within_grid")
@@ -19,6 +19,7 @@ COLUMNS = {"group": "col_group", "reported": "m_reported", "due": "col_due", "cl
            "rework_rate": "col_rework", "extension_rate": "col_extension", "satisfaction_rate": "col_satisfaction",
            "median_days": "col_median", "p90_days": "col_p90", "backlog": "col_open", "overdue": "col_overdue_n",
            "within_grid": "col_within"}
+ROOM_COLUMNS = ("group", "due", "closure_rate", "on_time_closure_rate", "backlog", "overdue")   # projector mode
 WORD_SETTINGS = {"status": "status_states", "handled_level": "handling_levels", "satisfaction": "satisfaction_words"}
 
 
@@ -65,7 +66,8 @@ def render() -> None:
 
     st.subheader(t("res_table", by=t(f"by_{by}")))
     table = shown(tables["by"].sort_values("due", ascending=False))
-    st.dataframe(table, hide_index=True, width="stretch", height=380)
+    show_table(table, present_columns=[t(COLUMNS[c]) for c in ROOM_COLUMNS], hide_index=True, width="stretch",
+               height=380)
     downloads(table, f"resolution_by_{by}", "dl_res_by")
 
     left, right = st.columns([3, 2])
@@ -121,7 +123,8 @@ def render() -> None:
             "subcategory": t("f_subcategories"), "reported_at": t("col_reported_at"), "due_at": t("col_due_at"),
             "days_overdue": t("col_days_overdue"), "status": t("f_status"), "handler": t("by_handler"),
             "reporter_phone": t("col_phone"), "due_assumed": t("col_assumed")})
-        st.dataframe(listed, hide_index=True, width="stretch", height=360)
+        show_table(listed, present_columns=[t("col_incident"), t("col_grid"), t("f_subcategories"), t("col_due_at"),
+                                            t("col_days_overdue")], hide_index=True, width="stretch", height=360)
         downloads(listed, "overdue", "dl_overdue")
 
 

@@ -7,6 +7,7 @@ from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.i18n import t
 from ui.page import setup
+from ui.theme import style_figure
 from ui.widgets import show_methods
 
 
@@ -37,7 +38,7 @@ def render() -> None:
         monthly = loaders.monthly_counts(rev)
         fig = px.bar(monthly, x="month", y="count", labels={"month": t("month"), "count": t("count_unit")})
         fig.update_xaxes(type="category")
-        fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), height=340, font=dict(size=15))
+        fig = style_figure(fig, 340).update_layout(margin=dict(t=10))
         st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 
 

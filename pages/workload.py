@@ -10,8 +10,8 @@ from ui import formats, loaders
 from ui.errors import run_page
 from ui.filters import View, analysis_page, filter_to_row
 from ui.i18n import t
-from ui.theme import chart_config, style_figure
-from ui.widgets import coloured, downloads
+from ui.theme import chart_config, presenting, style_figure
+from ui.widgets import coloured, downloads, show_table
 
 NORM_COLOURS = {"below": "#6baed6", "within": "#969696", "above": "#e6550d"}
 
@@ -55,9 +55,10 @@ def micro_level(view: View) -> None:
     display[t("col_per100")] = shown["per_100_households"].round(1).to_numpy()
     for column in ("households", "population"):                  # whole people and households
         display[t(columns[column])] = shown[column].round().astype(int).to_numpy()
-    st.dataframe(coloured(display, {t("col_norm"): (shown["norm_position"], "norm"),
-                                    t("col_on_time_rate"): (shown["on_time_rate"], "rate")}),
-                 hide_index=True, width="stretch", height=420)
+    show_table(coloured(display, {t("col_norm"): (shown["norm_position"], "norm"),
+                                  t("col_on_time_rate"): (shown["on_time_rate"], "rate")}),
+               present_columns=[t(columns[c]) for c in ("name", "grid", "households", "reported", "on_time_rate")]
+               + [t("col_norm")], hide_index=True, width="stretch", height=420)
     downloads(display, "workload_micro", "dl_workload_micro")
 
 
@@ -83,6 +84,7 @@ def render() -> None:
         st.info(t("wl_over_norm", n=len(over), most=f"{view.settings['households_per_worker_max']:,.0f}",
                   names="、".join(map(formats.plain, over["name"]))))
 
+    height = 640 if presenting() else 520        # every name of the ranking in projector mode's larger type
     left, right = st.columns(2)
     with left:
         st.subheader(t("wl_ranked"))
@@ -93,7 +95,7 @@ def render() -> None:
         fig.for_each_trace(lambda tr: tr.update(name=t(tr.name)))
         fig.add_vline(x=1.0, line_dash="dot", line_color="#333333")
         fig.update_yaxes(autorange="reversed")
-        st.plotly_chart(style_figure(fig, 520), width="stretch", config=chart_config("workload_index"), key="wl_rank")
+        st.plotly_chart(style_figure(fig, height), width="stretch", config=chart_config("workload_index"), key="wl_rank")
     with right:
         st.subheader(t("wl_scatter"))
         points = shown.dropna(subset=["households_per_worker", "on_time_rate"])
@@ -105,7 +107,7 @@ def render() -> None:
             fig.add_annotation(x=row.households_per_worker, y=row.on_time_rate, text=row.name, showarrow=True,
                                arrowhead=0, ax=20, ay=-22)
         fig.update_yaxes(tickformat=".0%")
-        st.plotly_chart(style_figure(fig, 520), width="stretch", config=chart_config("households_vs_on_time"),
+        st.plotly_chart(style_figure(fig, height), width="stretch", config=chart_config("households_vs_on_time"),
                         key="wl_scatter")
 
     st.subheader(t("wl_norm"))
@@ -130,9 +132,11 @@ def render() -> None:
     styled = coloured(display, {t("col_index"): (ordered["workload_index"], "bad"),
                                 t("col_norm"): (ordered["norm_position"], "norm"),
                                 t("col_on_time_rate"): (ordered["on_time_rate"], "rate")})
-    st.dataframe(styled, hide_index=True, width="stretch", height=420, selection_mode="single-row", key="wl_table",
-                 on_select=functools.partial(filter_to_row, "wl_table", ordered["grid_id"].tolist(),
-                                             ordered["community"].tolist()))
+    show_table(styled, present_columns=[t("col_grid"), t("col_index"), t("col_hh_worker"), t("col_on_time_rate"),
+                                        t("col_norm")],
+               hide_index=True, width="stretch", height=420, selection_mode="single-row", key="wl_table",
+               on_select=functools.partial(filter_to_row, "wl_table", ordered["grid_id"].tolist(),
+                                           ordered["community"].tolist()))
     downloads(display, "workload", "dl_workload")
 
 

@@ -16,8 +16,9 @@ from analysis.ingest.layers import ENCODINGS, Upload
 from analysis.ingest.problems import ReadError
 from ui import actions
 from ui.i18n import COLUMN_LABELS, LEVEL_LABELS, label, t, translate_columns
-from ui.widgets import coord_picker, import_outcome, problem_table, show_read_error, table_upload
+from ui.widgets import coord_picker, import_outcome, problem_table, show_read_error, show_table, table_upload
 
+BOUNDARY_ROOM_COLUMNS = ("grid_id", "name", "level", "community", "area_m2")   # the preview in projector mode
 LAYER_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "shp", "shx", "dbf", "prj", "cpg"]
 
 
@@ -84,8 +85,9 @@ def boundaries_tab() -> None:
     text = table.drop(columns="area_m2")
     shown = text.astype(object).where(text.notna(), "—").assign(area_m2=table["area_m2"])
     st.markdown(f"**{t('boundary_preview', n=len(table))}**")
-    st.dataframe(translate_columns(shown), hide_index=True, width="stretch", height=min(300, 38 + 35 * len(table)),
-                 column_config={label(COLUMN_LABELS, "area_m2"): st.column_config.NumberColumn(format="localized")})
+    show_table(translate_columns(shown), present_columns=[label(COLUMN_LABELS, c) for c in BOUNDARY_ROOM_COLUMNS],
+               hide_index=True, width="stretch", height=min(300, 38 + 35 * len(table)),
+               column_config={label(COLUMN_LABELS, "area_m2"): st.column_config.NumberColumn(format="localized")})
     problem_table(preview.report, f"dl_bnd_preview_{token}")
     default_name = uploads[0][0].rsplit(".", 1)[0]
     name = st.text_input(t("version_name"), value=default_name, key=f"bnd_name_{token}")

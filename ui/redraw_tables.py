@@ -55,6 +55,21 @@ def grid_table(comparison: pd.DataFrame, names: tuple[str, str] | None = None) -
     return out, styler
 
 
+def changed_first(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`grid_table`'s frame with the changed, added and removed grids first, each part in its order (a
+    projected table shows only its first rows)."""
+    same = table[t("rd_col_status")] == t("rd_status_same")
+    return pd.concat([table[~same], table[same]])
+
+
+def grid_room_columns(names: tuple[str, str] | None = None) -> list[str]:
+    """The columns of :func:`grid_table` (with the same ``names``) that a meeting room reads in projector mode:
+    the grid, its status, households before and after, the workload index after and the norm."""
+    first, second = names or (t("rd_before"), t("rd_after"))
+    return [t("col_grid"), t("rd_col_status"), f"{t('col_households')}·{first}", f"{t('col_households')}·{second}",
+            f"{t('col_index')}·{second}", t("col_norm")]
+
+
 def street_table(street: pd.DataFrame, names: tuple[str, str] | None = None) -> pd.DataFrame:
     """The street's figures (:func:`analysis.division.whatif.street_comparison`) with labels and the change."""
     first, second = names or (t("rd_before"), t("rd_after"))

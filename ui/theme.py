@@ -1,8 +1,10 @@
 """Looks: the projector (presentation) mode and the charts' common style.
 
-Projector mode makes type larger (the root font size scales every rem-sized element), raises
-contrast (black text, heavier borders), folds the sidebar and keeps the wide layout, so that a
-page reads from the back of a room at 1280x720.
+Projector mode makes type larger (the root font size scales every rem-sized element, and no text of
+a paragraph, list, label or table cell is smaller than it), raises contrast (black text, heavier
+borders), folds the sidebar and keeps the wide layout, so that a page reads from the back of a room
+at 1280x720. Its tables are our own HTML (``gl-table``, :func:`ui.widgets.show_table`): large black
+type with borders, wrapped to the width of the page instead of clipped.
 """
 from __future__ import annotations
 
@@ -28,16 +30,37 @@ BASE_CSS = """
 .gl-good {color: #1a7f37;}
 .gl-bad {color: #c0392b;}
 .gl-flat {color: #666666;}
+.gl-say {font-size: 1.25rem; font-weight: 600; color: #111111; margin: 0.15rem 0 0.35rem 0; line-height: 1.4;}
+.st-key-mt_clicker {display: none;}
 """
+# Projector mode. Streamlit fades captions with an opacity on the element holding their paragraph, which no
+# colour of the paragraph can undo: hence the opacity of a div holding a paragraph. A card's figure shrinks
+# with its card (cqi: 1% of the card's width), so that a narrow column of cards never cuts a figure short.
 PRESENT_CSS = """
-html {font-size: 20px;}
+html {font-size: 22px;}
 h1 {font-size: 2.2rem !important;}
-p, li, label, h2, h3 {color: #000000 !important;}
-.gl-card {border: 2px solid #222222;}
+p, li, label, td, th, small, figcaption {font-size: max(1em, 1rem) !important;}
+p, li, label, td, th, small, figcaption, h1, h2, h3, h4 {color: #000000 !important;}
+div:has(> p) {opacity: 1 !important;}
+input, textarea {font-size: 1rem !important; color: #000000 !important;}
+.gl-card {border: 2px solid #222222; container-type: inline-size;}
 .gl-card-label {font-size: 1.05rem; font-weight: 700; color: #000000;}
-.gl-card-value {font-size: 2.4rem; font-weight: 800; color: #000000;}
+.gl-card-value {font-size: min(2.4rem, 26cqi); font-weight: 800; color: #000000; white-space: normal;}
 .gl-card-change {font-size: 1.05rem;}
 .gl-flat {color: #333333;}
+.gl-good {color: #0b6b2b;}
+.gl-bad {color: #a61b0f;}
+.gl-table-box {width: 100%; margin: 0.25rem 0 0.75rem 0;}
+.gl-table {width: 100%; border-collapse: collapse; table-layout: auto; background: #ffffff; color: #000000;}
+.gl-table th, .gl-table td {border: 2px solid #000000; padding: 0.25rem 0.5rem; line-height: 1.3; color: #000000;
+  text-align: left; vertical-align: top; white-space: normal; word-break: normal; overflow-wrap: anywhere;}
+.gl-table th {background: #e6e6e6; font-weight: 700;}
+.gl-table tbody tr:nth-child(even) td {background: #f3f3f3;}
+.gl-table .gl-num {text-align: right; font-variant-numeric: tabular-nums;}
+.gl-table td.gl-num {white-space: nowrap;}
+.gl-table-note {margin: 0.2rem 0 0 0; font-weight: 600;}
+.st-key-mt_head h1 {font-size: 1.2rem !important; padding: 0 !important;}
+.st-key-mt_head h2 {font-size: 2rem !important; padding: 0.1rem 0 0.2rem 0 !important;}
 """
 
 
@@ -66,6 +89,23 @@ def style_figure(fig: go.Figure, height: int = 360) -> go.Figure:
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", hoverlabel=dict(font_size=size))
     fig.update_xaxes(showgrid=False, linecolor="#444444")
     fig.update_yaxes(gridcolor="#e3e3e3", linecolor="#444444")
+    return _projected(fig) if presenting() else fig
+
+
+def _projected(fig: go.Figure) -> go.Figure:
+    """Black text at the projector's size on every part of ``fig`` (ticks, axis titles, legend, annotations,
+    colour bars) and black axis lines; the legend grows upwards from the top of the plot, so that its
+    larger items, wrapped on two lines, never cover the data. Returns ``fig``.
+
+    Each part gets its size explicitly: Streamlit's chart theme gives smaller sizes of its own (12 to
+    15 px) to every part the figure leaves unset, whatever the figure's base font.
+    """
+    text = dict(size=chart_font(), color="#000000")
+    fig.update_layout(font=text, legend=dict(font=text, title_font=text, yanchor="bottom", y=1.02))
+    fig.update_xaxes(tickfont=text, title_font=text, linecolor="#000000")
+    fig.update_yaxes(tickfont=text, title_font=text, linecolor="#000000", gridcolor="#cccccc")
+    fig.update_annotations(font=text)
+    fig.update_coloraxes(colorbar=dict(tickfont=text, title_font=text))
     return fig
 
 

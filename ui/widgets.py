@@ -1,13 +1,21 @@
-"""Widgets more than one page draws: the coordinate-system picker, result tables, downloads."""
+"""Widgets more than one page draws: tables (as HTML in projector mode), the coordinate-system picker,
+result tables, downloads."""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
+import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.arrow import DataframeState
 
 from analysis.ingest.importer import ImportResult
 from analysis.ingest.problems import ProblemReport, ReadError
@@ -18,11 +26,91 @@ from ui import actions, formats
 from ui.cards import Card, cards
 from ui.i18n import COLUMN_LABELS, METHOD_LABELS, SEVERITY_LABELS, label, lang, t, translate_columns
 from ui.page import csv_bytes
+from ui.theme import presenting
 
 TABLE_TYPES = [suffix.lstrip(".") for suffix in TABLE_SUFFIXES]
 SYSTEMS = {"wgs84": ("WGS-84（GPS）", "WGS-84 (GPS)"), "cgcs2000": ("CGCS2000（国家2000）", "CGCS2000"),
            "gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"), "bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
            "epsg": ("EPSG 代码…", "EPSG code…")}
+PRESENT_ROWS = 15   # rows of a table in projector mode: what a room can read on one screen
+PREVIEW_COLUMNS = 5  # columns of an uploaded file's preview in projector mode
+FIGURE = re.compile(r"^[+\-±]?[\d,]*\.?\d+\s*%?$")   # a printed figure: 1,234 / -2.5 / 95.9%
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell_texts(column: pd.Series) -> list[str]:
+    """A column's values as a projected table prints them: counts with thousands separators, other numbers
+    with one decimal, times to the minute, yes/no words, "—" for nothing."""
+    if pd.api.types.is_bool_dtype(column):
+        return [formats.DASH if _missing(v) else t("yes") if v else t("no") for v in column]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return [formats.DASH if _missing(v) else f"{v:%Y-%m-%d %H:%M}" for v in column]
+    if pd.api.types.is_numeric_dtype(column):
+        numbers = pd.to_numeric(column, errors="coerce").dropna()
+        pattern = "{:,.0f}" if bool((numbers == numbers.round()).all()) else "{:,.1f}"
+        return [formats.DASH if _missing(v) else pattern.format(v) for v in column]
+    return [formats.DASH if _missing(v) else str(v) for v in column]
+
+
+def _is_figures(texts: list[str]) -> bool:
+    """Whether a column prints figures only (right-aligned), a dash standing for a missing one."""
+    shown = [x for x in texts if x != formats.DASH]
+    return bool(shown) and all(FIGURE.match(x) for x in shown)
+
+
+def table_html(frame: pd.DataFrame, rows: int = PRESENT_ROWS) -> str:
+    """The first ``rows`` rows of ``frame`` (index left out) as an HTML table of class ``gl-table``, with a line
+    saying how many rows there are when some are left out. Every header and cell is escaped: the text
+    comes from users' files."""
+    columns = [_cell_texts(frame.iloc[:rows, i]) for i in range(frame.shape[1])]
+    aligned = [' class="gl-num"' if _is_figures(texts) else "" for texts in columns]
+    head = "".join(f"<th{a}>{html.escape(str(name))}</th>" for name, a in zip(frame.columns, aligned))
+    body = "".join("<tr>" + "".join(f"<td{a}>{html.escape(texts[r])}</td>" for texts, a in zip(columns, aligned))
+                   + "</tr>" for r in range(min(rows, len(frame))))
+    note = ""
+    if len(frame) > rows:
+        note = f'<p class="gl-table-note">{html.escape(t("table_rows_shown", shown=rows, total=f"{len(frame):,}"))}</p>'
+    return (f'<div class="gl-table-box"><table class="gl-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>{note}</div>")
+
+
+def show_table(frame: pd.DataFrame | Styler, *, present_columns: Sequence[str] | None = None,
+               **dataframe_kwargs: Any) -> DeltaGenerator | DataframeState | None:
+    """A table: ``st.dataframe`` as usual, or in projector mode a plain HTML table a room can read.
+
+    Parameters
+    ----------
+    frame : DataFrame or Styler
+        The table as shown (headers in the session's language). A Styler's colours are left out of
+        the projected table: its text says the same.
+    present_columns : sequence of str, optional
+        The columns that matter in a meeting room, in the order shown (default: every column);
+        names the frame does not have are skipped. The projected table shows the first
+        ``PRESENT_ROWS`` rows and says how many there are.
+    **dataframe_kwargs
+        Passed to ``st.dataframe`` (height, selection, key, column_config…); unused in projector mode.
+
+    Returns
+    -------
+    DeltaGenerator, DataframeState or None
+        What ``st.dataframe`` returns; None in projector mode (no rows can be selected there).
+    """
+    if not presenting():
+        drawn: DeltaGenerator | DataframeState = st.dataframe(frame, **dataframe_kwargs)
+        return drawn
+    data = frame.data if isinstance(frame, Styler) else frame   # type: ignore[attr-defined]  # (not in the stubs)
+    if present_columns is not None:
+        data = data[[c for c in present_columns if c in data.columns]]
+    st.html(table_html(data))
+    return None
+
+
+def selected_rows(event: DeltaGenerator | DataframeState | None) -> list[int]:
+    """The rows chosen in a table drawn by :func:`show_table` with ``on_select`` (none in projector mode)."""
+    return list(event.selection.rows) if isinstance(event, DataframeState) else []
 
 
 def coord_picker(key: str, allow_file: bool = False) -> str | None:
@@ -49,7 +137,8 @@ def problem_table(report: ProblemReport, key: str) -> None:
     frame["severity"] = frame["severity"].map(lambda s: label(SEVERITY_LABELS, s))
     frame["value"] = mask_phones_in_text(frame["value"])
     shown = translate_columns(frame.drop(columns="code"))
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    show_table(shown, present_columns=[label(COLUMN_LABELS, c) for c in ("row", "column", "reason")],
+               hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
     st.download_button(t("download_csv"), csv_bytes(shown), file_name="problems.csv", mime="text/csv", key=key)
 
 
@@ -82,8 +171,8 @@ def method_table(by_method: dict[str, int]) -> pd.DataFrame:
 
 def show_methods(by_method: dict[str, int]) -> None:
     """The geocoding summary table (counts right-aligned with thousands separators)."""
-    st.dataframe(method_table(by_method), hide_index=True, width="stretch",
-                 column_config={t("count"): st.column_config.NumberColumn(format="localized")})
+    show_table(method_table(by_method), hide_index=True, width="stretch",
+               column_config={t("count"): st.column_config.NumberColumn(format="localized")})
 
 
 def show_read_error(err: ReadError) -> None:
@@ -144,7 +233,8 @@ def table_upload(upload_label: str, kind: str, key: str) -> UploadedTable | None
         show_read_error(err)
         return None
     st.markdown(f"**{t('preview')}**")
-    st.dataframe(head, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(head)))
+    show_table(head, present_columns=list(head.columns[:PREVIEW_COLUMNS]), hide_index=True, width="stretch",
+               height=min(260, 38 + 35 * len(head)))
     for note in report.problems:
         st.caption(formats.plain(note.message(lang())))
     return UploadedTable(data, upload.name, token, mapping_editor(headers, kind, token), sheet)
@@ -159,12 +249,22 @@ def excel_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and Excel downloads of a table as shown (headers in the session's language)."""
-    left, right = st.columns(2)
+    """CSV and Excel downloads of a table as shown (headers in the session's language).
+
+    Side by side, each half the width; in projector mode each as wide as its label, the second one
+    going under the first where the column is too narrow for both (a half-width button would cut
+    its large label short).
+    """
+    width: Literal["content", "stretch"] = "stretch"
+    if presenting():
+        left = right = st.container(horizontal=True)
+        width = "content"
+    else:
+        left, right = st.columns(2)
     left.download_button(t("download_csv"), csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
-                         key=f"{key}_csv", width="stretch")
+                         key=f"{key}_csv", width=width)
     right.download_button(t("download_xlsx"), excel_bytes(frame), file_name=f"{stem}.xlsx", key=f"{key}_xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width=width)
 
 
 def _text_on(colour: str) -> str:

@@ -39,7 +39,7 @@ def test_projector_mode_is_kept_in_the_url(demo_store, monkeypatch):
     at = page("pages/overview.py", demo_store, monkeypatch)
     at.sidebar.toggle(key="present_toggle").set_value(True).run()
     assert at.query_params["present"] == "1"
-    assert any("html {font-size: 20px;}" in h.proto.body for h in at.get("html"))
+    assert any("html {font-size: 22px;}" in h.proto.body for h in at.get("html"))
 
 
 def test_analysis_pages_on_an_empty_store_say_what_to_do(empty_store, monkeypatch):

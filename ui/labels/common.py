@@ -5,6 +5,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app_tagline": ("街道网格化治理分析", "Grid governance analytics for street offices"),
     "language": ("语言 / Language", "语言 / Language"),
     "present": ("投影模式（大字、高对比）", "Projector mode (large type, high contrast)"),
+    "table_rows_shown": ("显示前 {shown} 行，共 {total} 行；关闭投影模式可查看全部",
+                         "Showing {shown} of {total} rows; leave projector mode to see them all"),
     "page_overview": ("总览", "Overview"),
     "page_map": ("地图", "Map"),
     "page_status": ("数据概况", "Data status"),
@@ -40,8 +42,6 @@ TEXT: dict[str, tuple[str, str]] = {
                       "There are no grid boundaries in the store yet. Import boundaries and incidents on the Data "
                       "import page."),
     # units and number forms
-    "unit_days": ("天", "days"),
-    "unit_points": ("个百分点", "pts"),
     "unit_cases": ("件", "cases"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 Excel", "Download Excel"),
