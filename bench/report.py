@@ -69,7 +69,7 @@ def main() -> None:
                "grids": len(ds.grids), "week": m.label, "overview_s": round(overview_s, 3),
                "meeting_s": round(meeting_s, 3)}
     for fmt in FORMATS:
-        seconds, data = timed(lambda: handout(m, fmt, "zh"), args.repeat)
+        seconds, data = timed(lambda chosen=fmt: handout(m, chosen, "zh"), args.repeat)
         figures[f"{fmt}_s"], figures[f"{fmt}_bytes"] = round(seconds, 3), len(data)
     cpu = time.process_time()
     meeting(ds, week, settings)

@@ -266,7 +266,9 @@ def meeting(rev: str, version: int, start: pd.Timestamp) -> Meeting:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def meeting_section(rev: str, version: int, start: pd.Timestamp, step: str, lang: str) -> Section:
-    """One step of the meeting in ``lang``, with its pictures (drawn once per data revision and week)."""
-    from analysis.report.sections import section  # pulls in matplotlib: only when a meeting is shown
-    return section(meeting(rev, version, start), step, lang)
+def meeting_section(rev: str, version: int, start: pd.Timestamp, step: str, lang: str, room: bool) -> Section:
+    """One step of the meeting in ``lang``, with its pictures (drawn once per data revision, week and look:
+    ``room`` for projector mode, larger type on a smaller picture)."""
+    from analysis.report.pictures import PRINT, ROOM  # matplotlib is imported only when a meeting is shown
+    from analysis.report.sections import section
+    return section(meeting(rev, version, start), step, lang, ROOM if room else PRINT)

@@ -15,6 +15,7 @@ ICON = Path(__file__).resolve().parents[1] / "static" / "gridlens-icon.png"
 
 # Every page: script, title key, icon. The sidebar lists them in this order; the first is home.
 PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
+         ("pages/meeting.py", "page_meeting", ":material/co_present:"),
          ("pages/map.py", "page_map", ":material/map:"),
          ("pages/workload.py", "page_workload", ":material/groups:"),
          ("pages/resolution.py", "page_resolution", ":material/task_alt:"),

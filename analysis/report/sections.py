@@ -16,6 +16,7 @@ from analysis.report import numbers as fmt
 from analysis.report import pictures
 from analysis.report.labels import LEVEL_KEYS, say
 from analysis.report.meeting import Meeting, Proposal
+from analysis.report.pictures import PRINT, Look
 from analysis.sanitise import mask_phone_text
 
 TABLE_ROWS = 15
@@ -55,7 +56,7 @@ def _limited(table: pd.DataFrame, lang: str, lines: list[str]) -> pd.DataFrame:
     return table.head(TABLE_ROWS).reset_index(drop=True)
 
 
-def headline(m: Meeting, lang: str, draw: bool = True) -> Section:
+def headline(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 1: the ten headline figures against last week and four weeks back, and the eight weeks' trend."""
     by_key = {k.key: k for k in m.kpis}
     line = say("mt_headline_line", lang, reported=fmt.count(by_key["reported"].value),
@@ -67,7 +68,7 @@ def headline(m: Meeting, lang: str, draw: bool = True) -> Section:
         say("mt_col_change", lang): [fmt.change(k.kind, k.change, lang) or fmt.DASH for k in m.kpis],
         say("mt_col_four_weeks", lang): [fmt.value(k.kind, m.four_weeks_back[k.key], lang) for k in m.kpis]})
     chart = [pictures.trend_chart(m.trend, say("mt_trend_reported", lang), say("mt_trend_closed", lang),
-                                  say("mt_trend_title", lang))] if draw else []
+                                  say("mt_trend_title", lang), look=look)] if look else []
     return Section("headline", say("mt_step_headline", lang), [line], table, chart,
                    room_columns=_headers(lang, "mt_col_figure", "mt_col_week", "mt_col_last_week", "mt_col_four_weeks"))
 
@@ -83,7 +84,7 @@ def reason(row: pd.Series, lang: str) -> str:
                due=fmt.count(row["due"]))
 
 
-def discuss(m: Meeting, lang: str, draw: bool = True) -> Section:
+def discuss(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 2: the grids to discuss, three lists, each grid with its reason; the map of load per 100 households."""
     d = m.discuss
     lines = [say("mt_discuss_line", lang, n=d["grid_id"].nunique()) if len(d) else say("mt_discuss_none", lang)]
@@ -93,12 +94,12 @@ def discuss(m: Meeting, lang: str, draw: bool = True) -> Section:
                           say("mt_col_reason", lang): [reason(row, lang) for _, row in d.iterrows()]})
     values = m.grids.set_index("grid_id")["per_100_households"]
     image = [pictures.grid_map(m.geometry, values, say("mt_map_load", lang),
-                               named=list(dict.fromkeys(d["grid_id"])))] if draw else []
+                               named=list(dict.fromkeys(d["grid_id"])), look=look)] if look else []
     return Section("discuss", say("mt_step_discuss", lang), lines, _limited(table, lang, lines), image,
                    room_columns=_headers(lang, "mt_col_grid", "mt_col_reason"))
 
 
-def overdue(m: Meeting, lang: str, draw: bool = True) -> Section:
+def overdue(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 3: overdue open cases at the week's end, oldest deadline first, with the responsible person."""
     o = m.overdue
     if o.empty:
@@ -117,7 +118,7 @@ def overdue(m: Meeting, lang: str, draw: bool = True) -> Section:
                                          "mt_col_responsible"))
 
 
-def hotspots(m: Meeting, lang: str, draw: bool = True) -> Section:
+def hotspots(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 4: the week's reports per grid, their density (points) and the Gi* hot cells."""
     strong = m.hot[m.hot["confidence"] >= 95] if len(m.hot) else m.hot
     lines = [say("mt_hot_line", lang, n=fmt.count(len(m.points)), hot=len(strong)) if len(strong)
@@ -129,11 +130,11 @@ def hotspots(m: Meeting, lang: str, draw: bool = True) -> Section:
         lines.append(say("mt_top_grids", lang, names=names))
     image = [pictures.grid_map(m.geometry, m.grids.set_index("grid_id")["reported"], say("mt_map_reported", lang),
                                hot=strong, points=m.points, named=busiest["grid_id"].to_list(),
-                               hot_label=say("mt_hot_legend", lang))] if draw else []
+                               hot_label=say("mt_hot_legend", lang), look=look)] if look else []
     return Section("hotspots", say("mt_step_hotspots", lang), lines, None, image)
 
 
-def levels(m: Meeting, lang: str, draw: bool = True) -> Section:
+def levels(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 5: cases closed in the week by the level that handled them."""
     lv = m.levels.set_index("level").reindex(list(LEVEL_KEYS)).fillna({"closed": 0})
     closed = int(lv["closed"].sum())
@@ -144,11 +145,12 @@ def levels(m: Meeting, lang: str, draw: bool = True) -> Section:
                           say("mt_col_closed", lang): [fmt.count(v) for v in lv["closed"]],
                           say("mt_col_share", lang): [fmt.percent(v) for v in lv["share"]]})
     lines = [say("mt_levels_line", lang, closed=fmt.count(closed), share=fmt.percent(float(lv["share"].get("grid", np.nan))))]
-    chart = [pictures.bar_chart(names, [float(v) for v in lv["closed"]], say("mt_col_closed", lang))] if draw else []
+    chart = [pictures.bar_chart(names, [float(v) for v in lv["closed"]], say("mt_col_closed", lang), look=look)] \
+        if look else []
     return Section("levels", say("mt_step_levels", lang), lines, table, chart)
 
 
-def volunteers(m: Meeting, lang: str, draw: bool = True) -> Section:
+def volunteers(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 6: services and hours against last week, active volunteers, wishes, grids without an active one."""
     v = m.volunteers
     lines = [say("mt_vol_line", lang, services=fmt.count(v["services"]), hours=fmt.count(v["hours"]),
@@ -163,7 +165,7 @@ def volunteers(m: Meeting, lang: str, draw: bool = True) -> Section:
                           say("mt_col_community", lang): gaps["community"].fillna("").astype(str),
                           say("mt_col_households", lang): [fmt.count(h) for h in gaps["households"]]})
     image = [pictures.grid_map(m.geometry, None, say("mt_map_no_volunteer", lang), named=gaps["grid_id"].to_list(),
-                               marked=gaps["grid_id"].to_list())] if draw and len(gaps) else []
+                               marked=gaps["grid_id"].to_list(), look=look)] if look and len(gaps) else []
     return Section("volunteers", say("mt_step_volunteers", lang), lines,
                    _limited(table, lang, lines) if len(gaps) else None, image)
 
@@ -180,7 +182,7 @@ def _plan_table(p: Proposal, lang: str) -> pd.DataFrame:
                          p.name: [cell(f, v) for f, v in zip(PLAN_FIGURES, rows["after"])]})
 
 
-def proposals(m: Meeting, lang: str, draw: bool = True) -> Section:
+def proposals(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 7: saved plans not yet made current: the street's figures today and under each plan (a column
     per plan); the map shows the grids the newest plan changes, in red, over today's."""
     if not m.proposals:
@@ -193,23 +195,23 @@ def proposals(m: Meeting, lang: str, draw: bool = True) -> Section:
     newest = m.proposals[0]
     moved = newest.grids[newest.grids["grid_id"].isin(newest.changed)]
     image = [pictures.grid_map(m.geometry, None, say("mt_map_plan", lang, name=newest.name), overlay=moved,
-                               named=moved["grid_id"].to_list(), labels_from=moved)] if draw else []
+                               named=moved["grid_id"].to_list(), labels_from=moved, look=look)] if look else []
     return Section("proposals", say("mt_step_proposals", lang), lines, table, image)
 
 
-def decisions(m: Meeting, lang: str, draw: bool = True) -> Section:
+def decisions(m: Meeting, lang: str, look: Look | None = PRINT) -> Section:
     """Step 8: the decisions and notes typed for this week, and last week's (a phone number in them masked)."""
     notes = [(say("mt_notes_this_week", lang), mask_phone_text(m.notes) or say("mt_notes_empty", lang)),
              (say("mt_notes_last_week", lang), mask_phone_text(m.last_notes) or say("mt_notes_empty", lang))]
     return Section("decisions", say("mt_step_decisions", lang), [], None, [], notes)
 
 
-BUILDERS: dict[str, Callable[[Meeting, str, bool], Section]] = {
+BUILDERS: dict[str, Callable[[Meeting, str, Look | None], Section]] = {
     "headline": headline, "discuss": discuss, "overdue": overdue, "hotspots": hotspots, "levels": levels,
     "volunteers": volunteers, "proposals": proposals, "decisions": decisions}
 
 
-def section(m: Meeting, step: str, lang: str, draw: bool = True) -> Section:
-    """The section of ``step`` (one of :data:`analysis.report.meeting.STEPS`); ``draw=False`` leaves out
-    the pictures (for a quick look at the words and tables)."""
-    return BUILDERS[step](m, lang, draw)
+def section(m: Meeting, step: str, lang: str, look: Look | None = PRINT) -> Section:
+    """The section of ``step`` (one of :data:`analysis.report.meeting.STEPS`) with pictures of ``look``;
+    ``look=None`` leaves them out (for a quick look at the words and tables)."""
+    return BUILDERS[step](m, lang, look)

@@ -9,7 +9,7 @@ from ui.page import PAGES
 
 pytestmark = MARKS
 SIZES = [(1920, 1080), (1280, 720)]
-TITLES = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "workload": ("工作量", "Workload"),
+TITLES = {"overview": ("总览", "Overview"), "meeting": ("周例会", "Weekly review"), "map": ("地图", "Map"), "workload": ("工作量", "Workload"),
           "resolution": ("办结", "Resolution"), "coverage": ("志愿者", "Volunteers"),
           "ledger": ("责任台账", "Ledgers by responsible person"),
           "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import"),
@@ -45,7 +45,7 @@ def test_projector_mode_at_1280x720(server: tuple[str, str], browser: BrowserCon
         open_page(page, f"{base}/{name}?present=1&lang={lang}")
         if name == "map":
             map_frame(page)
-        assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "20px"
+        assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "22px"
         expect(page.locator("[data-testid='stSidebar']")).to_have_attribute("data-collapsed", "true")
         shot(page, f"{name}-present-{lang}-1280x720")
 

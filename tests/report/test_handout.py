@@ -42,7 +42,7 @@ def test_a_saved_plan_is_proposed_with_its_figures_until_it_is_made_current(demo
     assert street.loc["grids", "after"] == street.loc["grids", "before"] - 1
     first, second = load_dataset(store).grids["grid_id"].iloc[:2]
     assert m.proposals[0].changed == {first, second}                        # one grown, one gone
-    words = section(m, "proposals", "zh", draw=False)
+    words = section(m, "proposals", "zh", look=None)
     assert words.lines == ["方案「合并试点」第 1 版（王分析，" + m.proposals[0].created_at[:10] + "）：调整 2 个网格"]
     assert list(words.table.columns) == ["指标", "现行划分", "合并试点"]
     plan_id = int(list_plans(store)["plan_id"].iloc[0])

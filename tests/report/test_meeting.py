@@ -37,9 +37,9 @@ def test_the_grids_to_discuss_come_with_their_reasons(small):
     assert load["grid_id"].to_list() == ["G4", "G1", "G3", "G2"]           # 1.0, 0.5 (2 reports), 0.5, 0.33
     assert load["load_ratio"].iloc[0] == pytest.approx(2.0)                 # 1.0 against the street's 0.5
     assert m.discuss.loc[m.discuss["list"] == "overdue", "grid_id"].to_list() == ["G3"]
-    words = section(m, "discuss", "zh", draw=False).table
+    words = section(m, "discuss", "zh", look=None).table
     assert words["原因"].iloc[0] == "每百户上报 1.0 件（1 件），为全街道的 2.0 倍"
-    english = section(m, "discuss", "en", draw=False).table
+    english = section(m, "discuss", "en", look=None).table
     assert english["Reason"].iloc[4] == "1 overdue open cases, backlog 1"
 
 
@@ -47,7 +47,7 @@ def test_overdue_cases_are_listed_oldest_first_with_masked_phones(small):
     _, m = small
     assert m.overdue["incident_id"].to_list() == ["I3"]
     assert m.overdue["days_overdue"].iloc[0] == 4.0 and m.overdue["reporter_phone"].iloc[0] == "159****1111"
-    table = section(m, "overdue", "zh", draw=False).table
+    table = section(m, "overdue", "zh", look=None).table
     assert table["责任人"].iloc[0] == "未明确" and "13812341234" not in table.to_csv()
 
 
@@ -55,11 +55,11 @@ def test_levels_volunteers_and_notes(small):
     _, m = small
     levels = m.levels.set_index("level")["closed"]
     assert (levels["grid"], levels["community"]) == (2, 1)
-    assert section(m, "levels", "zh", draw=False).lines == ["本周办结 3 件，其中网格内办结 66.7%。"]
+    assert section(m, "levels", "zh", look=None).lines == ["本周办结 3 件，其中网格内办结 66.7%。"]
     v = m.volunteers
     assert (v["services"], v["hours"], v["services_before"], v["hours_before"]) == (2, 3.0, 1, 3.0)
     assert set(m.no_volunteer["grid_id"]) == {"G2", "G4"}        # V1 lives in G1 (its point), V2 in G3
-    notes = section(m, "decisions", "en", draw=False).notes
+    notes = section(m, "decisions", "en", look=None).notes
     assert notes == [("This week's decisions", "张三跟进乙社区"), ("Last week's decisions", "(none recorded)")]
 
 

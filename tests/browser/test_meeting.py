@@ -1,0 +1,55 @@
+"""The weekly meeting in a real browser: the keys a presentation clicker sends move between the steps, in
+projector mode at 1280x720, in Chinese and English; the handout downloads."""
+from playwright.sync_api import BrowserContext, expect
+
+from analysis.report import STEPS
+from tests.browser.harness import MARKS, idle, open_page, rerun, shot
+
+pytestmark = MARKS
+
+
+def _step(page) -> str:
+    return page.locator("h2").first.inner_text()
+
+
+def test_keys_move_between_steps_in_projector_mode(server: tuple[str, str], browser: BrowserContext) -> None:
+    base, _ = server
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, f"{base}/meeting?present=1", ".gl-card")
+    expect(page.locator("h1").first).to_have_text("周例会")
+    assert _step(page).startswith("1. 本周主要指标")
+    shot(page, "meeting-present-zh-1280x720-step1")
+    page.mouse.click(1275, 715)                                       # focus on the page, not a widget
+    for number, key in enumerate(("ArrowRight", "PageDown", "ArrowRight"), start=2):
+        rerun(page, lambda k=key: page.keyboard.press(k))
+        assert _step(page).startswith(f"{number}. "), (key, _step(page))
+        shot(page, f"meeting-present-zh-1280x720-step{number}")
+    rerun(page, lambda: page.keyboard.press("PageUp"))
+    assert _step(page).startswith("3. ")
+    rerun(page, lambda: page.keyboard.press("ArrowLeft"))
+    assert _step(page).startswith("2. ")
+    for _ in range(len(STEPS)):                                       # past the last step it stays there
+        rerun(page, lambda: page.keyboard.press("ArrowRight"))
+    assert _step(page).startswith(f"{len(STEPS)}. ")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def test_every_step_in_english_at_both_sizes_and_the_handout(server: tuple[str, str], browser: BrowserContext) -> None:
+    base, _ = server
+    page = browser.new_page()
+    for width, height in ((1920, 1080), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        open_page(page, f"{base}/meeting?lang=en", ".gl-card")
+        expect(page.locator("h1").first).to_have_text("Weekly review")
+        for number in range(1, len(STEPS) + 1):
+            assert _step(page).startswith(f"{number}. ")
+            expect(page.locator("[data-testid='stException']")).to_have_count(0)
+            shot(page, f"meeting-en-{width}x{height}-step{number}")
+            if number < len(STEPS):
+                rerun(page, lambda: page.get_by_role("button", name="Next").click())
+    rerun(page, lambda: page.get_by_role("button", name="Make the handout").click())
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download gridlens-").click()
+    assert download.value.suggested_filename.endswith("-en.pdf")
+    idle(page)
