@@ -9,6 +9,7 @@ from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.filters import analysis_page
 from ui.i18n import t
+from ui.theme import presenting
 from ui.widgets import downloads, show_table
 
 EVERYONE = "\x00everyone"
@@ -58,6 +59,8 @@ def render() -> None:
         st.warning(t("ledger_nobody_note", n=int(nobody)))
 
     st.subheader(t("ledger_summary"))
+    if not presenting():                     # a projected table has no rows to click
+        st.caption(t("ledger_summary_hint"))
     people = summary["responsible"].tolist()
     shown = summary[list(SUMMARY)].assign(responsible=summary["responsible"].map(who))
     for column in ("closure_rate", "on_time_closure_rate", "disposal_rate", "satisfaction_rate"):

@@ -114,6 +114,8 @@ def render() -> None:
     norm_chart(shown, "wl_norm")
 
     st.subheader(t("wl_table"))
+    if not presenting():                     # a projected table has no rows to click
+        st.caption(t("wl_table_hint"))
     columns = {"name": "col_grid", "community": "col_community", "workload_index": "col_index", "fulltime": "col_fulltime",
                "incidents_per_week": "col_per_week", "incidents_per_worker_week": "col_per_worker_week",
                "households_per_worker": "col_hh_worker", "population_per_worker": "col_pop_worker",
