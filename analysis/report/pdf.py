@@ -22,7 +22,7 @@ def _font(pdf: FPDF) -> None:
 
 def _text(pdf: FPDF, text: str, size: float, bold: bool = False, gap: float = 1.5) -> None:
     pdf.set_font(FAMILY, "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(gap)
 
 
