@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.cli import load_demo  # noqa: E402
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
 from analysis.division import whatif as w  # noqa: E402
+from analysis.division.continuity import staffing  # noqa: E402
 from analysis.division.edits import division_from_layer, move_buildings  # noqa: E402
 from analysis.division.suggest import suggest  # noqa: E402
 from analysis.metrics import resolution as r  # noqa: E402
@@ -80,6 +81,10 @@ def main() -> None:
         suggest_s, proposal = timed(lambda: suggest(div, b, settings, n_grids=60), 1)
         plain_s, plain = timed(lambda: suggest(div, b, settings, n_grids=60, steps=0), 1)
         street = w.division_figures(ds, flags, proposal.division, settings).street
+        today = w.division_figures(ds, flags, div, settings).street
+        _, unstaffed = staffing(proposal.changes, proposal.flows, proposal.division, ds.workers, ds.volunteers,
+                                list(settings["fulltime_roles"]))
+        kept = int((proposal.changes["source"] != "").sum())
         plain_street = w.division_figures(ds, flags, plain.division, settings).street
         print(f"suggest: {suggest_s:.2f} s for {len(proposal.division.grids)} grids, households CV "
               f"{street['households_cv']:.3f}, workload CV {street['workload_cv']:.3f}, outside the norm "
@@ -91,7 +96,10 @@ def main() -> None:
                       "suggest_grids": int(len(proposal.division.grids)),
                       "suggest_outside_norm": int(street["outside_norm"]),
                       "suggest_workload_cv": round(street["workload_cv"], 3),
-                      "suggest_no_evening_workload_cv": round(plain_street["workload_cv"], 3)}))
+                      "suggest_no_evening_workload_cv": round(plain_street["workload_cv"], 3),
+                      "current_compactness_mean": round(today["compactness_mean"], 3),
+                      "suggest_compactness_mean": round(street["compactness_mean"], 3),
+                      "suggest_codes_kept": kept, "suggest_unstaffed": len(unstaffed)}))
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ The algorithm
    spanning tree) that keep every grid's households in the band, keeping the plan with the
    lowest ``CV(incidents per grid) + 0.5 · (cut edges / edges)``: the cut-edge share is
    GerryChain's cheap stand-in for compactness, so shapes do not fray while the load evens out.
-7. **Polygons and codes.** A grid's polygon is the union of its cells; new codes extend the
-   community's code (:func:`analysis.division.edits.next_code`).
+7. **Polygons and codes.** A grid's polygon is the union of its cells. A grid that takes at least half
+   of a current grid's households keeps its code and name; the others get new codes by the coding rule,
+   and each changed grid a reason (:mod:`analysis.division.continuity`).
 
 Limits
 ------
@@ -64,6 +65,7 @@ from libpysal.graph import Graph as Contiguity
 from shapely.geometry.base import BaseGeometry
 
 from analysis.division import measures as dm
+from analysis.division.continuity import carry_over
 from analysis.division.edits import Division, building_cells, new_grid_row
 from analysis.geo.geometry import polygonal
 from analysis.metrics.norms import norm_ranges
@@ -81,10 +83,15 @@ class Suggestion:
     ``report`` columns: community, piece, buildings, households, grids, target (households per
     grid), epsilon (the band used), norm_min, norm_max, below and above (grids outside the norm),
     worst_miss (households by which the worst grid misses the norm; 0 when all meet it).
+    ``changes``: per suggested grid, which grid of the starting division it continues, its status and the
+    reason in both languages (:func:`analysis.division.continuity.carry_over`); ``flows``: the households
+    moving between the two divisions' grids.
     """
 
     division: Division
     report: pd.DataFrame
+    changes: pd.DataFrame
+    flows: pd.DataFrame
 
 
 def _grid_counts(households: list[float], norms: list[tuple[float, float]], total: int | None) -> list[int]:
@@ -274,4 +281,6 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_g
         if progress is not None:
             progress(i + 1, len(pieces))
     grids = gpd.GeoDataFrame(out.grids, geometry="geometry", crs=4326)
-    return Suggestion(Division(grids, division.communities, division.street, division.locked), pd.DataFrame(rows))
+    proposed = Division(grids, division.communities, division.street, division.locked)
+    renamed, changes, flows = carry_over(division, proposed, buildings, settings)
+    return Suggestion(renamed, pd.DataFrame(rows), changes, flows)

@@ -41,6 +41,14 @@ def test_suggestion_meets_the_norm_on_the_demo_street(demo):
     for grid_id, community, geom in zip(grids["grid_id"], grids["community"], grids.geometry, strict=False):
         assert grid_id.startswith(codes[community]) and len(grid_id) == len(codes[community]) + 3
         assert shapely.area(shapely.difference(geom, areas[community])) < 1e-10
+    # continuity: a grid that takes over most of a grid keeps its code and name; every change has its reason
+    changes = proposal.changes
+    going_on = changes[changes["source"] != ""]
+    assert len(going_on) >= 20 and (going_on["grid_id"] == going_on["source"]).all()
+    names = dict(zip(div.grids["grid_id"], div.grids["name"], strict=False))
+    assert (grids.set_index("grid_id").loc[going_on["grid_id"], "name"] == going_on["source"].map(names).to_numpy()).all()
+    changed = changes[changes["status"] != "same"]
+    assert (changed["reason_zh"] != "").all() and (changed["reason_en"] != "").all()
 
 
 def test_suggestion_leaves_locked_grids_alone_and_reports_misses(demo):
@@ -54,5 +62,29 @@ def test_suggestion_leaves_locked_grids_alone_and_reports_misses(demo):
     others = out.grids[~out.grids["grid_id"].isin(keep)]
     locked = shapely.union_all([div.geometry_of(g) for g in keep])
     assert all(shapely.area(shapely.intersection(g, locked)) < 1e-10 for g in others.geometry)
+    locked_rows = proposal.changes.set_index("grid_id").loc[keep]
+    assert (locked_rows["status"] == "same").all() and (locked_rows["reason_zh"] == "").all()
     # 40 grids for 26,690 households cannot meet the 300-500 norm: the report says by how much
     assert proposal.report["above"].sum() > 0 and proposal.report["worst_miss"].max() > 0
+
+
+def test_a_community_cut_by_a_river_is_divided_piece_by_piece():
+    """One community in two pieces (a river between them): no suggested grid spans the water."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    from tests.fixtures import at, square
+    pieces = [square(0, 0, 2), square(3, 0, 2)]
+    layer = gpd.GeoDataFrame({"grid_id": ["C1001", "C1002"], "name": ["西", "东"], "level": "grid",
+                              "parent_id": "C1", "community": "甲社区"}, geometry=pieces, crs=4326)
+    div = division_from_layer(layer)
+    points = [at(x0 + 0.25 + 0.5 * i, 0.25 + 0.5 * j) for x0 in (0, 3) for i in range(4) for j in range(4)]
+    buildings = pd.DataFrame({"lon": [p[0] for p in points], "lat": [p[1] for p in points],
+                              "households": 50.0, "incidents": np.arange(len(points)) % 3})
+    proposal = suggest(div, buildings, SETTINGS, seeds=1, steps=0)           # 800 households a piece: 2 grids each
+    grids = proposal.division.grids
+    assert len(grids) == 4 and list(proposal.report["grids"]) == [2, 2]
+    for geom in grids.geometry:
+        touched = [shapely.area(shapely.intersection(geom, piece)) > 1e-12 for piece in pieces]
+        assert sum(touched) == 1
