@@ -8,6 +8,7 @@ from analysis.division.continuity import carry_codes, lineage
 from analysis.division.edits import division_from_layer, merge
 from tests.fixtures import at, square
 
+
 # One community (甲社区, code C1): grids A = [0,2]x[0,1] and B = [2,4]x[0,1]; a building of 100 households at
 # the middle of each unit square, so A and B hold 200 each.
 def _street(layout):
