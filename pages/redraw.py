@@ -1,6 +1,7 @@
 """网格调整 Redraw: edit a division, see what it does to every grid, suggest one, save, compare and adopt plans."""
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from analysis.division import edits
@@ -19,10 +20,12 @@ from ui.map_figure import show
 from ui.page import setup
 from ui.redraw_tables import (
     changed_first,
+    changes_table,
     grid_room_columns,
     grid_table,
     plan_table,
     report_table,
+    staffing_table,
     street_cards,
     street_table,
 )
@@ -30,6 +33,40 @@ from ui.theme import presenting
 from ui.widgets import downloads, show_table
 
 STREET_TABLE_PX = 36 * 13 + 4   # every street figure without scrolling
+
+
+def what_changes(changes: pd.DataFrame, after: edits.Division, key: str) -> None:
+    """Each grid's change and its reason, with downloads."""
+    st.subheader(t("rd_changes"))
+    st.caption(t("rd_changes_caption"))
+    table = changes_table(changes, dict(zip(after.grids["grid_id"], after.grids["name"])))
+    show_table(table, present_columns=[t("col_grid"), t("rd_col_what"), t("rd_col_reason")], hide_index=True,
+               width="stretch", height=360)
+    downloads(table, f"{key}_changes", f"dl_{key}_changes")
+
+
+def staffing_editor(changes: pd.DataFrame, flows: pd.DataFrame, after: edits.Division,
+                    before: edits.Division) -> None:
+    """The staffing proposal, editable (the proposed grid of each person), and the grids it leaves without a
+    full-time worker, counted from the table as edited."""
+    st.subheader(t("rd_staffing"))
+    st.caption(t("rd_staffing_caption"))
+    people, _ = rs.staffing(changes, flows, after)
+    label = {g: f"{n}（{g}）" for g, n in zip(after.grids["grid_id"], after.grids["name"])}
+    frame = staffing_table(people.assign(new_grid=people["new_grid"].map(label).fillna("")),
+                           dict(zip(before.grids["grid_id"], before.grids["name"])))
+    column = t("rd_col_new_grid")
+    edited = st.data_editor(frame, hide_index=True, width="stretch", height=360, key="rd_staffing_table",
+                            disabled=[c for c in frame.columns if c != column],
+                            column_config={column: st.column_config.SelectboxColumn(options=sorted(label.values()))})
+    full = (people["kind"] == "worker") & people["role"].isin(load_settings()["fulltime_roles"])
+    staffed = set(edited.loc[full.to_numpy(), column])
+    short = [name for name in label.values() if name not in staffed]
+    if short:
+        st.warning(t("rd_unstaffed", n=len(short), names="、".join(map(formats.plain, short))))
+    else:
+        st.success(t("rd_all_staffed"))
+    downloads(edited, "staffing", "dl_staffing")
 
 
 def render() -> None:
@@ -194,6 +231,8 @@ def render() -> None:
             show_table(street_table(street_comparison(after, suggested), (t("rd_this_edit"), t("rd_proposal"))),
                        hide_index=True, width="stretch", height=STREET_TABLE_PX)
             show(rs.division_map(proposal.division, False), "rd_proposal_map", 520, [])
+            what_changes(proposal.changes, proposal.division, "proposal")
+            staffing_editor(proposal.changes, proposal.flows, proposal.division, bench.current)
             st.button(t("rd_take"), type="primary", key="rd_take", on_click=rs.take_proposal)
 
     # -- plans -------------------------------------------------------------------------------------
@@ -256,6 +295,7 @@ def render() -> None:
             show_table(changed_first(frame) if presenting() else styled, present_columns=grid_room_columns(headers),
                        hide_index=True, width="stretch", height=360)
             downloads(frame, "plan_comparison", "dl_compare")
+            what_changes(rs.changes_between(one, other)[0], other, "compare")
 
 
 run_page(render)

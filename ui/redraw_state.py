@@ -22,6 +22,7 @@ import sqlalchemy as sa
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
+from analysis.division import continuity
 from analysis.division import plans as plan_store
 from analysis.division import whatif as w
 from analysis.division.edits import (
@@ -256,9 +257,24 @@ def export_file(fmt: str, stem: str) -> bytes:
     bench = _bench()
     key = (bench.serial, fmt)
     if key not in bench.exports:
+        changed, _ = changes_between(bench.start, bench.current)
         bench.exports = {key: export_bytes(bench.current, fmt, stem, figures(bench.current).grids,
-                                           micro_layer(space().ds.micro))}
+                                           micro_layer(space().ds.micro), changed)}
     return bench.exports[key]
+
+
+def changes_between(before: Division, after: Division) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What ``after`` changes against ``before`` on the workspace's buildings: per grid its status and reason
+    in both languages, and the household flows (:func:`analysis.division.continuity.changes`)."""
+    return continuity.changes(before, after, space().buildings, load_settings())
+
+
+def staffing(changes: pd.DataFrame, flows: pd.DataFrame, after: Division) -> tuple[pd.DataFrame, list[str]]:
+    """Who would work where under ``after`` (:func:`analysis.division.continuity.staffing`, the workspace's
+    registers; ``changes`` with final and proposed ids)."""
+    ds = space().ds
+    table = changes if "proposed_id" in changes else changes.assign(proposed_id=changes["grid_id"])
+    return continuity.staffing(table, flows, after, ds.workers, ds.volunteers, list(load_settings()["fulltime_roles"]))
 
 
 def cut_micro() -> pd.DataFrame:

@@ -1,12 +1,13 @@
 """The workbench's tables as shown: labels in the session's language, units in the headers, changes marked."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ui import formats
 from ui.cards import Card, tone
-from ui.i18n import t
+from ui.i18n import lang, t
 
 CHANGED_BACKGROUND = "background-color: #fde0ef"   # the map's magenta, light
 # figure -> (label key, how it prints)
@@ -118,3 +119,21 @@ def plan_table(plans: pd.DataFrame) -> pd.DataFrame:
                          t("rd_plan_author"): plans["author"], t("rd_plan_note"): plans["note"],
                          t("rd_col_saved_at"): plans["created_at"].str[:16], t("rd_col_grids"): plans["grids"],
                          t("rd_col_base"): plans["base_version"]})
+
+
+def changes_table(changes: pd.DataFrame, after_names: dict[str, str]) -> pd.DataFrame:
+    """Each grid of a new division with what happened to it (same, kept, split, merged, new) and why, in the
+    session's language (:func:`analysis.division.continuity.changes`); changed grids first."""
+    reason = changes["reason_zh" if lang() == "zh" else "reason_en"]
+    out = pd.DataFrame({t("col_grid"): changes["grid_id"].map(after_names).fillna(changes["grid_id"]),
+                        t("rd_col_code"): changes["grid_id"],
+                        t("rd_col_what"): changes["status"].map(lambda s: t(f"rd_change_{s}")),
+                        t("col_households"): changes["households"].map(formats.count), t("rd_col_reason"): reason})
+    return out.iloc[np.argsort((changes["status"] == "same").to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def staffing_table(people: pd.DataFrame, before_names: dict[str, str]) -> pd.DataFrame:
+    """The staffing proposal as the analyst edits it: one row per person, the proposed grid's code editable."""
+    return pd.DataFrame({t("rd_col_person"): people["name"], t("rd_col_role"): people["role"].replace(
+        "", t("rd_volunteer")), t("rd_col_old_grid"): people["old_grid"].map(before_names).fillna(people["old_grid"]),
+        t("rd_col_new_grid"): people["new_grid"], t("rd_col_basis"): people["basis"].map(lambda b: t(f"rd_basis_{b}"))})

@@ -260,14 +260,26 @@ def staffing(table: pd.DataFrame, flows: pd.DataFrame, after: Division, workers:
     return people, unstaffed
 
 
-def carry_over(before: Division, after: Division, buildings: pd.DataFrame,
-               settings: Settings) -> tuple[Division, pd.DataFrame, pd.DataFrame]:
-    """``after`` under continuing codes (:func:`carry_codes`), its lineage with reasons (:func:`reasons`, the
-    norms of ``settings``) and the household flows (:func:`household_flows`); ``buildings``: ``lon``, ``lat``,
-    ``households``."""
+def _reasoned(before: Division, table: pd.DataFrame, flows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    norms = norm_ranges(before.grids["community"], settings).set_index(before.grids["grid_id"].to_numpy())
+    return reasons(table, before, flows.groupby("before")["households"].sum(), norms)
+
+
+def changes(before: Division, after: Division, buildings: pd.DataFrame,
+            settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What ``after`` changes against ``before``, codes as they are: :func:`lineage` with :func:`reasons`
+    (the norms of ``settings``), and the household flows (:func:`household_flows`). ``buildings``: ``lon``,
+    ``lat``, ``households``."""
     lon, lat = buildings["lon"].to_numpy(float), buildings["lat"].to_numpy(float)
     households = buildings["households"].to_numpy(float)
     flows = household_flows(before, after, lon, lat, households)
-    renamed, table = carry_codes(before, after, lineage(before, after, lon, lat, households))
-    norms = norm_ranges(before.grids["community"], settings).set_index(before.grids["grid_id"].to_numpy())
-    return renamed, reasons(table, before, flows.groupby("before")["households"].sum(), norms), flows
+    return _reasoned(before, lineage(before, after, lon, lat, households), flows, settings), flows
+
+
+def carry_over(before: Division, after: Division, buildings: pd.DataFrame,
+               settings: Settings) -> tuple[Division, pd.DataFrame, pd.DataFrame]:
+    """:func:`changes`, with ``after`` under continuing codes (:func:`carry_codes`): the renamed division, its
+    table (``grid_id`` final, ``proposed_id`` as drawn) and the flows."""
+    table, flows = changes(before, after, buildings, settings)
+    renamed, table = carry_codes(before, after, table)
+    return renamed, table, flows

@@ -25,19 +25,25 @@ DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile", "kml":
 
 
 def export_layer(division: Division, figures: pd.DataFrame | None = None,
-                 micro: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """The layer that is written: community and grid rows, with households/population per grid, and the
-    micro-grid rows of ``micro`` (a boundary layer) under the grids that now hold them."""
+                 micro: gpd.GeoDataFrame | None = None, changed: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """The layer that is written: community and grid rows, with households/population per grid, the
+    micro-grid rows of ``micro`` (a boundary layer) under the grids that now hold them, and, with ``changed``
+    (:func:`analysis.division.continuity.changes`), each grid's ``change`` (same, kept, split, merged, new)
+    and its reason (``reason_zh``, ``reason_en``)."""
     layer = division.layer() if micro is None else with_micro_grids(division.layer(), micro)
     if figures is not None:
         by_grid = figures.set_index("grid_id")
         for column in ("households", "population"):
             layer[column] = layer["grid_id"].map(by_grid[column]).where(layer["level"] == "grid")
+    if changed is not None:
+        by_grid = changed.set_index("grid_id")
+        for column, source in (("change", "status"), ("reason_zh", "reason_zh"), ("reason_en", "reason_en")):
+            layer[column] = layer["grid_id"].map(by_grid[source]).where(layer["level"] == "grid").fillna("")
     return layer
 
 
 def export_bytes(division: Division, fmt: str, name: str = "grids", figures: pd.DataFrame | None = None,
-                 micro: gpd.GeoDataFrame | None = None) -> bytes:
+                 micro: gpd.GeoDataFrame | None = None, changed: pd.DataFrame | None = None) -> bytes:
     """The division written in ``fmt`` (a key of :data:`FORMATS`) as file contents.
 
     Raises
@@ -47,7 +53,7 @@ def export_bytes(division: Division, fmt: str, name: str = "grids", figures: pd.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {sorted(FORMATS)}")
-    layer = export_layer(division, figures, micro)
+    layer = export_layer(division, figures, micro, changed)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         suffix = ".shp" if fmt == "shp" else FORMATS[fmt]

@@ -33,3 +33,19 @@ def test_export_and_import_round_trip(tmp_path, fmt):
 def test_export_rejects_an_unknown_format():
     with pytest.raises(ValueError):
         export_bytes(small_division()[2], "dxf")
+
+
+def test_the_export_carries_each_grids_change_and_reason(tmp_path):
+    import geopandas as gpd
+
+    from analysis.division.continuity import changes
+    from analysis.division.edits import merge
+    ds, _, div = small_division()
+    joined = merge(div, ["G1", "G2"])
+    changed, _ = changes(div, joined, ds.buildings, SETTINGS)
+    path = tmp_path / "plan.gpkg"
+    path.write_bytes(export_bytes(joined, "gpkg", changed=changed))
+    got = gpd.read_file(path).set_index("grid_id")
+    assert got.loc["G1", "change"] == "merged" and got.loc["G3", "change"] == "same"
+    assert got.loc["G1", "reason_zh"] == "由一、二的部分组成，以均衡户数和工作量（现 700 户）"
+    assert got.loc["G1", "reason_en"] != "" and got.loc["C1", "change"] == ""      # community rows carry none

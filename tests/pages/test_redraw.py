@@ -79,6 +79,15 @@ def test_suggestion_can_be_taken_and_saved_as_a_plan(demo_store, monkeypatch):
     at.button(key="rd_suggest_run").click().run()
     assert not at.exception, at.exception
     assert any("每个网格的户数都在标准区间内" in s.value for s in at.success)
+    changes = next(d.value for d in at.dataframe if "原因" in d.value.columns)
+    today = set(demo_store.grids()["grid_id"])
+    assert changes["编码"].isin(today).sum() >= 20                 # grids that take over most of one keep its code
+    assert (changes.loc[changes["变化情况"] != "未变", "原因"] != "").all()
+    people = next(d.value for d in at.dataframe if "建议网格" in d.value.columns)
+    workers = demo_store.register("workers")
+    assert len(people) >= len(workers) and (people["建议网格"] != "").sum() >= len(workers)
+    assert [w.value for w in at.warning if "没有专职网格员" in w.value] or \
+        [s.value for s in at.success if "每个网格都有专职网格员" in s.value]
     at.button(key="rd_take").click().run()
     street = street_rows(at)
     assert street.loc["户数超出标准的网格（个）", "调整后"] == "0"

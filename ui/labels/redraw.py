@@ -120,6 +120,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_status_removed": ("撤销", "removed"),
     "rd_status_same": ("未变", "same"),
     "rd_col_code": ("编码", "Code"),
+    "rd_col_what": ("变化情况", "What happens"), "rd_col_reason": ("原因", "Reason"),
+    "rd_change_same": ("未变", "same"), "rd_change_kept": ("保留（调整边界）", "kept (reshaped)"),
+    "rd_change_split": ("拆分", "split"), "rd_change_merged": ("合并", "merged"), "rd_change_new": ("新设", "new"),
+    "rd_changes": ("各网格的变化及原因", "What changes in each grid, and why"),
+    "rd_changes_caption": ("取走原网格一半以上户数的新网格沿用其编码和名称；其余按编码规则（自北向南、自西向东）新编。",
+                           "A new grid that takes more than half of a grid's households keeps its code and name; the "
+                           "others get new codes by the coding rule (north to south, west to east)."),
+    "rd_staffing": ("人员安排建议", "Who would work where"),
+    "rd_staffing_caption": ("网格员、网格长和志愿者随原网格进入接续的新网格（志愿者按住址）；没有专职网格员的网格从同社区"
+                            "人手多的邻近网格调一人。可直接修改“建议网格”一栏。",
+                            "Workers, grid leaders and volunteers go with their grid to the grid that takes it over "
+                            "(volunteers by where they live); a grid without a full-time worker gets one from the "
+                            "nearest grid of its community that has two. Edit the proposed grid directly."),
+    "rd_col_person": ("姓名", "Name"), "rd_col_role": ("角色", "Role"), "rd_volunteer": ("志愿者", "volunteer"),
+    "rd_col_old_grid": ("原网格", "Grid today"), "rd_col_new_grid": ("建议网格", "Proposed grid"),
+    "rd_col_basis": ("依据", "Basis"),
+    "rd_basis_successor": ("随原网格", "with their grid"), "rd_basis_location": ("按住址", "where they live"),
+    "rd_basis_covers": ("调往无专职网格员的网格", "moved to a grid without a full-time worker"),
+    "rd_basis_none": ("原网格不在新划分中", "their grid is in no new grid"),
+    "rd_unstaffed": ("{n} 个网格没有专职网格员：{names}", "{n} grids have no full-time worker: {names}"),
+    "rd_all_staffed": ("每个网格都有专职网格员。", "Every grid has a full-time worker."),
     "rd_col_population": ("人口（人）", "Population"),
     "rd_col_incidents": ("近12个月事件（件）", "Incidents, 12 months"),
     "rd_col_backlog": ("未办结（件）", "Open cases"),
