@@ -139,7 +139,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_basis_successor": ("随原网格", "with their grid"), "rd_basis_location": ("按住址", "where they live"),
     "rd_basis_covers": ("调往无专职网格员的网格", "moved to a grid without a full-time worker"),
     "rd_basis_none": ("原网格不在新划分中", "their grid is in no new grid"),
-    "rd_unstaffed": ("{n} 个网格没有专职网格员：{names}", "{n} grids have no full-time worker: {names}"),
+    "rd_unstaffed": ("{n} 个网格没有专职网格员：{names}", "Grids without a full-time worker ({n}): {names}"),
     "rd_all_staffed": ("每个网格都有专职网格员。", "Every grid has a full-time worker."),
     "rd_col_population": ("人口（人）", "Population"),
     "rd_col_incidents": ("近12个月事件（件）", "Incidents, 12 months"),
