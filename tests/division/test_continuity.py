@@ -3,6 +3,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.division.continuity import carry_codes, lineage
 from analysis.division.edits import division_from_layer, merge
@@ -114,3 +116,37 @@ def test_people_follow_their_grid_and_a_grid_without_a_worker_gets_one_from_its_
     assert unstaffed == []
     _, short = staffing(table, flows, renamed, workers[workers["worker_id"] != "W2"], volunteers, ["专职网格员"])
     assert short == ["C1003"]                                                   # nobody was free to cover it
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=4), st.lists(st.integers(1, 6), min_size=1, max_size=4),
+       st.lists(st.integers(0, 300), min_size=12, max_size=12))
+def test_any_redraw_of_a_strip_keeps_codes_unique_and_continues_each_grid_at_most_once(old, new, households):
+    """Two divisions of the same strip of unit squares (grids of ``old`` and ``new`` widths, cut to fit 12
+    squares) and any households: every new grid has a status, at most one new grid continues an old grid, it
+    took at least half of that grid's households, and the final codes are unique."""
+    def widths(sizes):
+        out, left = [], 12
+        for size in sizes:
+            if left <= 0:
+                break
+            out.append(min(size, left))
+            left -= out[-1]
+        return out + ([left] if left > 0 else [])
+
+    def layout(sizes, prefix):
+        start, rows = 0, []
+        for n, width in enumerate(widths(sizes)):
+            rows.append((f"{prefix}{n + 1:03d}", list(range(start, start + width))))
+            start += width
+        return _street(rows)
+
+    before, after = layout(old, "C1"), layout(new, "P")
+    lon, lat, _ = _buildings(12)
+    table = lineage(before, after, lon, lat, np.array(households, dtype=float))
+    assert set(table["status"]) <= {"same", "kept", "split", "merged", "new"} and len(table) == len(after.grids)
+    going_on = table[table["source"] != ""]
+    assert going_on["source"].is_unique and (going_on["kept_share"] >= 0.5).all()
+    renamed, final = carry_codes(before, after, table)
+    assert renamed.grids["grid_id"].is_unique and set(final["grid_id"]) == set(renamed.grids["grid_id"])
+    assert (final.loc[final["source"] != "", "grid_id"] == final.loc[final["source"] != "", "source"]).all()
