@@ -39,7 +39,9 @@ from analysis.settings import Settings
 KEEP = 0.5      # share of an old grid's households a new grid must take to continue it
 PART = 0.2      # share of a grid's households that makes a part of a split or a merge
 STATUSES = ("same", "kept", "split", "merged", "new")
-LINEAGE_COLUMNS = ("grid_id", "source", "status", "sources", "households", "source_households", "kept_share")
+LINEAGE_COLUMNS = ("grid_id", "source", "status", "sources", "households", "source_households", "kept_share",
+                   "whole")
+WHOLE = 0.95    # share of an old grid's households above which it went over whole
 
 
 def household_flows(before: Division, after: Division, lon: ArrayLike, lat: ArrayLike,
@@ -76,8 +78,8 @@ def household_flows(before: Division, after: Division, lon: ArrayLike, lat: Arra
 def lineage(before: Division, after: Division, lon: ArrayLike, lat: ArrayLike, households: ArrayLike) -> pd.DataFrame:
     """One row per grid of ``after`` (see the module docstring): ``grid_id``, ``source`` (the old grid it
     continues, '' when none), ``status``, ``sources`` (old grids holding a part of it, largest first),
-    ``households``, ``source_households`` (of its largest old grid) and ``kept_share`` (the share of that old
-    grid's households it takes). ``lon``, ``lat``, ``households``: the buildings."""
+    ``households``, ``source_households`` (of its largest old grid), ``kept_share`` (the share of that old
+    grid's households it takes) and ``whole`` (each of its parts is a whole old grid). ``lon``, ``lat``, ``households``: the buildings."""
     flows = household_flows(before, after, lon, lat, households)
     use_area = flows.groupby("after")["households"].transform("sum") <= 0
     flows["weight"] = np.where(use_area, flows["area"], flows["households"])
@@ -111,7 +113,9 @@ def lineage(before: Division, after: Division, lon: ArrayLike, lat: ArrayLike, h
         rows.append({"grid_id": grid_id, "source": major if continues else "", "status": status,
                      "sources": sources or ((major,) if major else ()),
                      "households": float(mine["households"].sum()),
-                     "source_households": float(old_households.get(major, 0.0)), "kept_share": share})
+                     "source_households": float(old_households.get(major, 0.0)), "kept_share": share,
+                     "whole": bool(len(mine)) and bool((mine.loc[mine["new_share"] >= PART, "old_share"]
+                                                        >= WHOLE).all())})
     return pd.DataFrame(rows, columns=list(LINEAGE_COLUMNS))
 
 
@@ -163,6 +167,8 @@ REASONS = {
               "Taken from {source} to even out households and load ({after} households now)"),
     "merged_under": ("{sources}合并：原各不足下限 {low} 户（现 {after} 户）",
                      "{sources} joined: each was below the floor of {low} households ({after} now)"),
+    "merged_whole": ("{sources}合并，以均衡户数和工作量（现 {after} 户）",
+                     "{sources} joined to even out households and load ({after} households now)"),
     "merged": ("由{sources}的部分组成，以均衡户数和工作量（现 {after} 户）",
                "Made of parts of {sources} to even out households and load ({after} households now)"),
     "new": ("新设网格（{after} 户）", "A new grid ({after} households)"),
@@ -177,7 +183,7 @@ def reasons(table: pd.DataFrame, before: Division, old_households: pd.Series, no
     zh, en = [], []
     low, high = norms["norm_min"].to_dict(), norms["norm_max"].to_dict()
     had = {str(k): float(v) for k, v in old_households.items()}
-    for parts, status, now in zip(table["sources"], table["status"], table["households"]):
+    for parts, status, now, whole in zip(table["sources"], table["status"], table["households"], table["whole"]):
         sources: tuple[str, ...] = tuple(parts)
         major = sources[0] if sources else ""
         kind = str(status)
@@ -185,6 +191,8 @@ def reasons(table: pd.DataFrame, before: Division, old_households: pd.Series, no
             kind = "split_over"
         if kind == "merged" and all(had.get(g, 0.0) < low.get(g, 0.0) for g in sources):
             kind = "merged_under"
+        elif kind == "merged" and whole:
+            kind = "merged_whole"
         values = {"source": names.get(major, major), "before": f"{had.get(major, 0.0):,.0f}",
                   "after": f"{float(now):,.0f}", "high": f"{high.get(major, np.nan):,.0f}",
                   "low": f"{low.get(major, np.nan):,.0f}"}

@@ -47,5 +47,5 @@ def test_the_export_carries_each_grids_change_and_reason(tmp_path):
     path.write_bytes(export_bytes(joined, "gpkg", changed=changed))
     got = gpd.read_file(path).set_index("grid_id")
     assert got.loc["G1", "change"] == "merged" and got.loc["G3", "change"] == "same"
-    assert got.loc["G1", "reason_zh"] == "由一、二的部分组成，以均衡户数和工作量（现 700 户）"
+    assert got.loc["G1", "reason_zh"] == "一、二合并，以均衡户数和工作量（现 700 户）"
     assert got.loc["G1", "reason_en"] != "" and got.loc["C1", "change"] == ""      # community rows carry none
