@@ -153,8 +153,9 @@ def _week(text: str) -> object:
 def report(args: argparse.Namespace) -> int:
     """Write the weekly meeting's handout for ``--week`` (default: the last full week of the data)."""
     from analysis.metrics.dataset import load_dataset
-    from analysis.report import FontMissing, last_full_week, meeting, open_proposals, week_label
+    from analysis.report import FontMissing, last_full_week, meeting, week_label
     from analysis.report.make import handout
+    from analysis.report.proposals import open_proposals
     from analysis.store.notes import week_notes
     store, settings = Store(args.db), load_settings()
     ds = load_dataset(store)

@@ -262,7 +262,8 @@ def meeting(rev: str, version: int, start: pd.Timestamp) -> Meeting:
     """The weekly meeting of the week starting on ``start`` (:func:`analysis.report.meeting.meeting`), with the
     open division proposals and without the notes (the page reads them fresh from the store)."""
     settings, ds = load_settings(), dataset(rev, version)
-    return report.meeting(ds, week_of(start), settings, report.open_proposals(store(), ds, settings))
+    from analysis.report.proposals import open_proposals  # the redraw workbench: only when a meeting is shown
+    return report.meeting(ds, week_of(start), settings, open_proposals(store(), ds, settings))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -11,10 +11,11 @@ from pptx import Presentation
 from analysis.division.edits import division_from_layer, merge
 from analysis.division.plans import list_plans, make_current, save_plan
 from analysis.metrics import load_dataset
-from analysis.report import STEPS, last_full_week, meeting, open_proposals
+from analysis.report import STEPS, last_full_week, meeting
 from analysis.report import numbers as fmt
 from analysis.report.fonts import FontMissing, cjk_font
 from analysis.report.make import handout
+from analysis.report.proposals import open_proposals
 from analysis.report.sections import section
 from analysis.settings import load_settings
 from analysis.store import Store
