@@ -20,7 +20,7 @@ from ui.page import setup
 from ui.theme import presenting
 from ui.widgets import show_table
 
-WEEKS_OFFERED = 12
+WEEKS_OFFERED = 156   # at most three years of weeks, back to the week of the first report
 FORMATS = ("pdf", "docx", "pptx", "html")
 MIMES = {"pdf": "application/pdf", "html": "text/html",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -149,7 +149,9 @@ def render() -> None:
         st.info(t("mt_no_data"))
         st.stop()
     last = last_full_week(ds.anchor).start
-    weeks = [last - pd.Timedelta(weeks=n) for n in range(WEEKS_OFFERED)]
+    first = ds.incidents["reported_at"].min()
+    back = int((last - week_of(first).start).days // 7) + 1 if pd.notna(first) else 1
+    weeks = [last - pd.Timedelta(weeks=n) for n in range(min(max(back, 1), WEEKS_OFFERED))]
     if st.session_state.get("mt_week") not in weeks:
         st.session_state["mt_week"] = weeks[0]
     start = st.session_state["mt_week"]

@@ -1,6 +1,6 @@
 """AppTest of the weekly meeting page (周例会): every step in turn, the decisions kept with the week, a handout."""
 from analysis.metrics import load_dataset
-from analysis.report import STEPS, last_full_week, meeting, week_label
+from analysis.report import STEPS, last_full_week, meeting, week_label, week_of
 from analysis.settings import load_settings
 from analysis.store import week_notes
 from tests.pages.apptest import figure_cards, page
@@ -13,6 +13,8 @@ def test_the_meeting_steps_through_every_step_and_keeps_its_decisions(demo_store
     week = last_full_week(ds.anchor)
     expected = meeting(ds, week, load_settings())
     assert at.selectbox(key="mt_week").value == week.start
+    first = week_of(ds.incidents["reported_at"].min()).start            # every week back to the first report
+    assert len(at.selectbox(key="mt_week").options) == (week.start - first).days // 7 + 1
     cards = figure_cards(at)
     reported = next(k for k in expected.kpis if k.key == "reported")
     assert cards["上报事件"][0] == f"{reported.value:,.0f}"
