@@ -8,20 +8,25 @@ store, then times (median of ``--repeat`` runs):
 * ``whatif_s``: move 20 buildings from one grid to its neighbour (the edit), then every grid's
   and the street's figures of the new division (:func:`analysis.division.whatif.division_figures`),
   what the page does after each edit;
-* ``suggest_s``: a 60-grid suggestion (:func:`analysis.division.suggest.suggest`: 4 seeds per piece,
-  then 600 ReCom steps evening out the workload).
+* ``suggest_s``: a 60-grid suggestion (:func:`analysis.division.suggest.suggest`: today's grids
+  repaired to the norm by cuts between estates and along the micro-grid lines, then up to 600
+  regions of neighbouring grids cut again to even out the load and the shapes).
 
 Baselines measured in the same run: ``whatif_store_s``, the same figures got the plain way
 (save the edited division as a boundary version, load the dataset for it from the store,
-compute the workload table), and ``suggest_no_evening_s``, the suggestion without the ReCom
-steps, with the workload CV each reaches. The last line is one JSON object.
+compute the workload table), and ``suggest_no_evening_s``, the suggestion without evening out,
+with the workload CV and the mean compactness each reaches. CPU seconds (``time.process_time``)
+are printed beside wall seconds for the suggestion, and the process's peak resident memory. The last
+line is one JSON object.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +39,7 @@ from analysis.division import whatif as w  # noqa: E402
 from analysis.division.continuity import staffing  # noqa: E402
 from analysis.division.edits import division_from_layer, move_buildings  # noqa: E402
 from analysis.division.suggest import suggest  # noqa: E402
+from analysis.division.units import street_lines  # noqa: E402
 from analysis.metrics import resolution as r  # noqa: E402
 from analysis.metrics.dataset import load_dataset  # noqa: E402
 from analysis.metrics.workload import workload_table  # noqa: E402
@@ -78,28 +84,35 @@ def main() -> None:
         print(f"whatif: {whatif_s:.3f} s (store round trip {whatif_store_s:.3f} s); households "
               f"{source} {figures.grids.set_index('grid_id').loc[source, 'households']:.0f}")
 
-        suggest_s, proposal = timed(lambda: suggest(div, b, settings, n_grids=60), 1)
-        plain_s, plain = timed(lambda: suggest(div, b, settings, n_grids=60, steps=0), 1)
+        lines = street_lines(ds.micro.geometry)
+        cpu = time.process_time()
+        suggest_s, proposal = timed(lambda: suggest(div, b, settings, n_grids=60, lines=lines), 1)
+        suggest_cpu_s = time.process_time() - cpu
+        plain_s, plain = timed(lambda: suggest(div, b, settings, n_grids=60, steps=0, lines=lines), 1)
         street = w.division_figures(ds, flags, proposal.division, settings).street
         today = w.division_figures(ds, flags, div, settings).street
         _, unstaffed = staffing(proposal.changes, proposal.flows, proposal.division, ds.workers, ds.volunteers,
                                 list(settings["fulltime_roles"]))
         kept = int((proposal.changes["source"] != "").sum())
         plain_street = w.division_figures(ds, flags, plain.division, settings).street
-        print(f"suggest: {suggest_s:.2f} s for {len(proposal.division.grids)} grids, households CV "
+        print(f"suggest: {suggest_s:.2f} s ({suggest_cpu_s:.2f} CPU s) for {len(proposal.division.grids)} grids, households CV "
               f"{street['households_cv']:.3f}, workload CV {street['workload_cv']:.3f}, outside the norm "
               f"{street['outside_norm']:.0f}; without evening out: {plain_s:.2f} s, workload CV "
               f"{plain_street['workload_cv']:.3f}")
     print(json.dumps({"whatif_s": round(whatif_s, 3), "whatif_store_s": round(whatif_store_s, 3),
                       "whatif_ratio": round(whatif_s / whatif_store_s, 3),
-                      "suggest_s": round(suggest_s, 2), "suggest_no_evening_s": round(plain_s, 2),
+                      "suggest_s": round(suggest_s, 2), "suggest_cpu_s": round(suggest_cpu_s, 2),
+                      "suggest_no_evening_s": round(plain_s, 2),
                       "suggest_grids": int(len(proposal.division.grids)),
                       "suggest_outside_norm": int(street["outside_norm"]),
                       "suggest_workload_cv": round(street["workload_cv"], 3),
                       "suggest_no_evening_workload_cv": round(plain_street["workload_cv"], 3),
                       "current_compactness_mean": round(today["compactness_mean"], 3),
                       "suggest_compactness_mean": round(street["compactness_mean"], 3),
-                      "suggest_codes_kept": kept, "suggest_unstaffed": len(unstaffed)}))
+                      "suggest_no_evening_compactness_mean": round(plain_street["compactness_mean"], 3),
+                      "suggest_estates_cut": int((proposal.report["split"] != "").sum()),
+                      "suggest_codes_kept": kept, "suggest_unstaffed": len(unstaffed),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from analysis.division import edits
 from analysis.division import plans as plan_store
 from analysis.division.export import FORMATS
 from analysis.division.suggest import suggest
+from analysis.division.units import street_lines
 from analysis.division.whatif import compare, street_comparison
 from analysis.settings import load_settings
 from ui import formats, loaders
@@ -16,6 +17,7 @@ from ui.cards import cards
 from ui.errors import run_page
 from ui.filters import show_gaps
 from ui.i18n import t
+from ui.import_tabs import LAYER_TYPES
 from ui.map_figure import show
 from ui.page import setup
 from ui.redraw_tables import (
@@ -202,28 +204,32 @@ def render() -> None:
     # -- suggestion --------------------------------------------------------------------------------
     with tab_suggest:
         st.caption(t("rd_suggest_help"))
-        knobs = st.columns([3, 2, 2, 2])
+        knobs = st.columns([3, 2, 2])
         mode = knobs[0].radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
                               horizontal=True, key="rd_suggest_mode")
         count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
                                       disabled=mode != "count", key="rd_suggest_count")
-        seeds = knobs[2].slider(t("rd_suggest_seeds"), 1, 12, 4, key="rd_suggest_seeds")
-        steps = knobs[3].select_slider(t("rd_suggest_steps"), [0, 300, 600, 1200, 2400], value=600,
+        steps = knobs[2].select_slider(t("rd_suggest_steps"), [0, 200, 600, 1200], value=600,
                                        key="rd_suggest_steps")
+        imported = rs.uploaded_lines(st.file_uploader(t("rd_lines"), type=LAYER_TYPES, accept_multiple_files=True,
+                                                      help=t("rd_lines_help"), key="rd_lines"))
         if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run"):
             with st.status(t("rd_suggesting"), expanded=True) as status:
                 bar = st.progress(0.0)
                 bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),
-                                         n_grids=int(count) if mode == "count" else None, seeds=int(seeds),
-                                         steps=int(steps),
+                                         n_grids=int(count) if mode == "count" else None, steps=int(steps),
                                          progress=lambda done, total: bar.progress(done / total,
-                                                                                   t("rd_pieces", done=done, total=total)))
+                                                                                   t("rd_pieces", done=done, total=total)),
+                                         lines=street_lines(rs.space().ds.micro.geometry, imported))
                 status.update(label=t("rd_suggested", n=len(bench.proposal.division.grids)), state="complete")
         proposal = bench.proposal
         if proposal is not None:
             misses = proposal.report["worst_miss"].max()
             (st.success if misses == 0 else st.warning)(
                 t("rd_meets_norm") if misses == 0 else t("rd_misses_norm", worst=f"{misses:.0f}"))
+            split = [names for names in proposal.report["split"] if names]
+            if split:
+                st.info(t("rd_split_note", names=formats.plain("、".join(split))))
             show_table(report_table(proposal.report), present_columns=[
                 t("col_community"), t("rd_col_piece"), t("col_households"), t("rd_col_grids"), t("rd_col_miss")],
                 hide_index=True, width="stretch")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from shapely.geometry.base import BaseGeometry
 
 from analysis.ingest import importer
-from analysis.ingest.boundaries import boundary_table, read_boundary_file
+from analysis.ingest.boundaries import boundary_table, read_boundary_file, read_lines
 from analysis.ingest.grid_checks import check_grids
 from analysis.ingest.layers import LayerInfo, Upload, read_vector
 from analysis.ingest.problems import ProblemReport
@@ -47,6 +48,12 @@ def sheets(data: bytes, name: str) -> list[str]:
 def boundary_layers(files: tuple[tuple[str, bytes], ...]) -> tuple[LayerInfo, ...]:
     """The layers of uploaded vector files (raises ReadError when they cannot be read)."""
     return read_vector([Upload(n, d) for n, d in files]).layers
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def line_layer(files: tuple[tuple[str, bytes], ...]) -> BaseGeometry:
+    """The roads, rivers and walls of an uploaded line layer, WGS-84 (raises ReadError)."""
+    return read_lines([Upload(n, d) for n, d in files])
 
 
 @dataclass

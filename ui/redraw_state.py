@@ -42,14 +42,17 @@ from analysis.division.export import export_bytes
 from analysis.division.history import History
 from analysis.division.micro import cut_micro_grids, micro_layer
 from analysis.division.suggest import Suggestion
+from analysis.division.units import length_km
+from analysis.ingest.problems import ReadError
 from analysis.maps.build import MapSpec, PointLayer, classify
 from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
-from ui import formats, loaders
+from ui import actions, formats, loaders
 from ui.errors import guarded
 from ui.i18n import lang, t
 from ui.theme import presenting
+from ui.widgets import show_read_error
 
 KEY = "redraw_workbench"
 ADOPTING = "redraw_adopting"   # (plan id, plan name, effective date) awaiting the user's confirmation
@@ -275,6 +278,20 @@ def staffing(changes: pd.DataFrame, flows: pd.DataFrame, after: Division) -> tup
     ds = space().ds
     table = changes if "proposed_id" in changes else changes.assign(proposed_id=changes["grid_id"])
     return continuity.staffing(table, flows, after, ds.workers, ds.volunteers, list(load_settings()["fulltime_roles"]))
+
+
+def uploaded_lines(files: list[Any] | None) -> BaseGeometry | None:
+    """The roads, rivers and walls of an uploaded line layer (a caption says how much was read; a file
+    that cannot be read is explained), or None."""
+    if not files:
+        return None
+    try:
+        lines = actions.line_layer(tuple((f.name, f.getvalue()) for f in files))
+    except ReadError as err:
+        show_read_error(err)
+        return None
+    st.caption(t("rd_lines_read", km=f"{length_km(lines):,.1f}"))
+    return lines
 
 
 def cut_micro() -> pd.DataFrame:

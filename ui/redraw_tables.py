@@ -107,10 +107,10 @@ def report_table(report: pd.DataFrame) -> pd.DataFrame:
         t("col_community"): report["community"], t("rd_col_piece"): report["piece"],
         t("rd_col_buildings"): report["buildings"], t("col_households"): report["households"].map(formats.count),
         t("rd_col_grids"): report["grids"], t("rd_col_target"): report["target"].map(formats.count),
-        t("rd_col_band"): report["epsilon"].map(lambda e: f"±{e:.0%}"),
         t("col_norm"): [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(report["norm_min"], report["norm_max"])],
         t("rd_col_below"): report["below"], t("rd_col_above"): report["above"],
-        t("rd_col_miss"): report["worst_miss"].map(formats.count)})
+        t("rd_col_miss"): report["worst_miss"].map(formats.count),
+        t("rd_col_split"): report["split"].map(lambda names: names or "—")})
 
 
 def plan_table(plans: pd.DataFrame) -> pd.DataFrame:

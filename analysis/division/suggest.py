@@ -1,88 +1,76 @@
-"""Suggest a division (建议划分): contiguous grids of balanced households inside community lines.
+"""Suggest a division (建议划分): grids of balanced households, drawn along the street's own lines.
 
 The algorithm
 -------------
-1. **Ground to divide.** Locked grids stay as they are. Each community's polygon, less the
-   locked grids, is divided among the buildings in it: every building gets its Voronoi cell
-   (:func:`analysis.division.edits.building_cells`), so the cells tile the ground exactly.
-2. **Adjacency.** Two cells are neighbours when they share an edge (rook contiguity, built
-   with libpysal). A community cut in pieces by locked grids is divided piece by piece.
-3. **How many grids.** With a target count ``n`` (counting the locked grids), the unlocked
-   grids are shared among the pieces in proportion to their households (largest remainder,
-   at least one each). Without one, a piece with ``h`` households gets
+1. **Ground to divide.** Locked grids stay as they are. Each community's polygon, less the locked
+   grids, is divided piece by piece (a community cut in two by locked grids, or by a river in its
+   boundary, gives two pieces; no grid spans two).
+2. **How many grids.** With a target count ``n`` (counting the locked grids), the unlocked grids
+   are shared among the pieces in proportion to their households (largest remainder, at least one
+   each); then, one grid at a time, a piece that cannot meet its norm with its share gives a grid
+   to (or takes one from) a piece that can. Without a target, a piece with ``h`` households gets
    ``round(h / mid)`` grids, ``mid`` the middle of its community's household norm, moved into
    ``[ceil(h / max), floor(h / min)]`` when that range is not empty.
-4. **Balanced, contiguous parts.** GerryChain's ``recursive_tree_part`` (MGGG's redistricting
-   library) cuts random spanning trees of the adjacency graph into parts whose households are
-   within ``±ε`` of ``h / k``. ``ε`` is the widest band that keeps ``h / k`` inside the norm;
-   when no seed succeeds the band is widened ×1.5 (up to ±60 %). Every part is connected by
-   construction.
-5. **Choice of a start.** Several seeds are tried; the one kept has the lowest
-   ``CV(incidents per grid over 12 months) + (1 - mean Polsby-Popper)``.
-6. **Evening out the workload.** From that start, GerryChain's ``SingleMetricOptimizer`` runs
-   short bursts of ReCom steps (merge two neighbouring grids, cut them again along a random
-   spanning tree) that keep every grid's households in the band, keeping the plan with the
-   lowest ``CV(incidents per grid) + 0.5 · (cut edges / edges)``: the cut-edge share is
-   GerryChain's cheap stand-in for compactness, so shapes do not fray while the load evens out.
-7. **Polygons and codes.** A grid's polygon is the union of its cells. A grid that takes at least half
-   of a current grid's households keeps its code and name; the others get new codes by the coding rule,
-   and each changed grid a reason (:mod:`analysis.division.continuity`).
+3. **Units.** Today's grids cut along community lines are the starting grounds; inside them the
+   buildings of one estate (小区) are a unit no cut goes through (:mod:`analysis.division.units`).
+   The outlines of today's micro-grids and the street's imported roads, rivers and walls are the
+   lines cut along first.
+4. **Regrouping** (:mod:`analysis.division.regroup`): today's grids are the start; a grid outside
+   the household norm is redrawn alone or with its neighbours by straight cuts between estates
+   (or along the street's lines), grids are split or joined until the piece has its number, then
+   neighbouring grids are cut again where that evens out the incidents, makes shapes more compact
+   or keeps households with their grid of today. An estate is cut only when it alone holds more
+   households than the norm's maximum; :attr:`Suggestion.report` names it.
+5. **Codes.** A grid that takes at least half of a current grid's households keeps its code and
+   name; the others get new codes by the coding rule, and each changed grid a reason
+   (:mod:`analysis.division.continuity`).
 
 Limits
 ------
-* Households are held within the band; incidents are evened out as far as the steps reach, not
-  to an optimum, and a piece whose incidents are concentrated in one building cannot be evened out.
+* Households are held inside the norm; incidents are evened out as far as the local search
+  reaches, not to an optimum, and a piece whose incidents are concentrated in one building cannot
+  be evened out.
 * A building cannot be split: one building above the norm's maximum makes a grid above it.
-* The proposal's lines follow Voronoi cells, not streets or walls; the analyst refines them.
+* Lines are today's grid lines, the street's lines, and straight lines between estates (bent
+  around an estate where no straight line fits); roads are followed only where the street has
+  imported them.
 * Where the norm cannot be met (a piece with fewer households than the minimum, or a target
-  count that forces grids outside the norm), the proposal is still made and
-  :attr:`Suggestion.report` says by how much each piece misses.
+  count that forces grids outside the norm), the piece's grids are drawn within ±:data:`SLACK` of its
+  mean on the side the norm is missed, and :attr:`Suggestion.report` says by how much each piece misses.
 """
 from __future__ import annotations
 
 import math
-import random
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, cast
+from typing import Any
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-from gerrychain import Partition
-from gerrychain.constraints import within_percent_of_ideal_population
-from gerrychain.graph import Graph
-from gerrychain.optimization import SingleMetricOptimizer
-from gerrychain.partition.initial_partition_generators import recursive_tree_part
-from gerrychain.proposals import recom
-from gerrychain.tree import bipartition_tree
-from gerrychain.updaters import Tally, cut_edges
-from libpysal.graph import Graph as Contiguity
 from shapely.geometry.base import BaseGeometry
 
-from analysis.division import measures as dm
 from analysis.division.continuity import carry_over
-from analysis.division.edits import Division, building_cells, new_grid_row
+from analysis.division.edits import Division, new_grid_row
+from analysis.division.regroup import Group, Piece, even_out, repair
+from analysis.division.units import estate_keys, grounds, unit_ids
 from analysis.geo.geometry import polygonal
 from analysis.metrics.norms import norm_ranges
 from analysis.settings import Settings
 
-MAX_EPSILON = 0.6
-ATTEMPTS = 3000   # spanning trees tried per cut before a band is given up
-BURST = 20        # ReCom steps per short burst (each burst restarts from the best plan so far)
+COLLAPSED_DEG2 = 1e-12   # square degrees (about 0.01 m²): a hole this small is a ring rounding collapsed
+SLACK = 0.15   # half-width of the band, around the mean, of grids that cannot all meet the norm
 
 
 @dataclass
 class Suggestion:
     """The proposed division and, per piece of ground divided, how it went.
 
-    ``report`` columns: community, piece, buildings, households, grids, target (households per
-    grid), epsilon (the band used), norm_min, norm_max, below and above (grids outside the norm),
-    worst_miss (households by which the worst grid misses the norm; 0 when all meet it).
+    ``report`` columns: community, piece, buildings, households, grids, target (households per grid),
+    norm_min, norm_max, below and above (grids outside the norm), worst_miss (households by which the
+    worst grid misses the norm; 0 when all meet it), split (the estates a cut went through because each
+    alone holds more households than the norm's maximum, joined with "、"; "" for none).
     ``changes``: per suggested grid, which grid of the starting division it continues, its status and the
     reason in both languages (:func:`analysis.division.continuity.carry_over`); ``flows``: the households
     moving between the two divisions' grids.
@@ -94,8 +82,32 @@ class Suggestion:
     flows: pd.DataFrame
 
 
+def _within_norms(counts: np.ndarray, households: list[float], norms: list[tuple[float, float]]) -> list[int]:
+    """Counts moved, one grid at a time, from pieces that cannot meet their norm with that many grids to
+    pieces that can take one more (the piece furthest above its norm's middle first); the total is kept."""
+    h = np.asarray(households, dtype=float)
+    low = np.array([n[0] for n in norms], dtype=float)
+    high = np.array([n[1] for n in norms], dtype=float)
+    counts = counts.copy()
+    for _ in range(int(counts.sum())):
+        fewest = np.maximum(np.ceil(h / high), 1)
+        most = np.maximum(np.floor(h / low), 1)
+        give = np.flatnonzero(counts > most)
+        take = np.flatnonzero(counts < fewest)
+        if len(give) and not len(take):
+            take = np.flatnonzero(counts + 1 <= most)
+        elif len(take) and not len(give):
+            give = np.flatnonzero(counts - 1 >= fewest)
+        if not len(give) or not len(take):
+            break
+        middle = h / counts - (low + high) / 2
+        counts[give[np.argmin(middle[give])]] -= 1
+        counts[take[np.argmax(middle[take])]] += 1
+    return [int(c) for c in counts]
+
+
 def _grid_counts(households: list[float], norms: list[tuple[float, float]], total: int | None) -> list[int]:
-    """Grids per piece (step 3 of the module docstring)."""
+    """Grids per piece (step 2 of the module docstring)."""
     if total is not None:
         total = max(total, len(households))
         share = np.asarray(households, dtype=float)
@@ -105,7 +117,7 @@ def _grid_counts(households: list[float], norms: list[tuple[float, float]], tota
             if counts.sum() >= total:
                 break
             counts[i] += 1
-        return [int(c) for c in counts]
+        return _within_norms(counts, households, norms)
     out = []
     for h, (low, high) in zip(households, norms):
         k = max(1, round(h / ((low + high) / 2)))
@@ -116,171 +128,132 @@ def _grid_counts(households: list[float], norms: list[tuple[float, float]], tota
     return out
 
 
-def _band(households: float, k: int, low: float, high: float) -> float:
-    target = households / k
-    if low <= target <= high:
-        return float(np.clip(min(target - low, high - target) / target, 0.03, MAX_EPSILON))
-    return 0.1
-
-
-def _cut(graph: Graph, k: int, households: float, epsilon: float, seed: int) -> dict[int, int] | None:
-    parts = list(range(k))
-    cutter = partial(bipartition_tree, max_attempts=ATTEMPTS, warn_attempts=ATTEMPTS + 1)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            assignment = recursive_tree_part(graph, parts, households / k, "households", epsilon,
-                                                              bipartition_tree_fn=cutter, rng=random.Random(seed))
-            return cast(dict[int, int], assignment)   # nodes and parts are the ints given
-    except Exception:   # gerrychain raises RuntimeError or its own errors when no balanced cut is found
-        return None
-
-
-def _labels(assignment: dict[int, int], n: int) -> np.ndarray:
-    labels = np.empty(n, dtype=int)
-    for node, part in assignment.items():
-        labels[node] = part
-    return labels
-
-
-def _score(labels: np.ndarray, cells: np.ndarray, incidents: np.ndarray, k: int) -> float:
-    load = np.bincount(labels, weights=incidents, minlength=k)
-    shapes = [shapely.union_all(cells[labels == part]) for part in range(k)]
-    cv = dm.balance(load).cv if load.sum() > 0 else 0.0
-    return float(cv + (1 - np.nanmean(dm.compactness(shapes))))
-
-
-def _graph(cells: np.ndarray, households: np.ndarray, incidents: np.ndarray) -> Graph:
-    """The rook-contiguity graph of the cells, with households and incidents on the nodes."""
-    adjacency = Contiguity.build_contiguity(gpd.GeoSeries(cells), rook=True)
-    network = nx.Graph()
-    network.add_nodes_from((i, {"households": float(h), "incidents": float(x)})
-                           for i, (h, x) in enumerate(zip(households, incidents)))
-    network.add_edges_from((int(a), int(b)) for a, b in zip(adjacency.adjacency.index.get_level_values(0),
-                                                            adjacency.adjacency.index.get_level_values(1)) if a != b)
-    return Graph.from_networkx(network)
-
-
-def _even_out(graph: Graph, labels: np.ndarray, epsilon: float, steps: int, seed: int) -> np.ndarray:
-    """Step 6: ReCom short bursts minimising ``CV(incidents) + 0.5 · cut-edge share``, households kept in the band."""
-    start = Partition(graph, {i: int(label) for i, label in enumerate(labels)},
-                      updaters={"households": Tally("households", alias="households"),
-                                "incidents": Tally("incidents", alias="incidents"), "cut_edges": cut_edges})
-    edges = max(len(start["cut_edges"]) + 1, len(graph.edges))
-
-    def score(partition: Partition) -> float:
-        load = np.fromiter(partition["incidents"].values(), dtype=float)
-        spread = load.std() / load.mean() if load.mean() > 0 else 0.0
-        return float(spread + 0.5 * len(partition["cut_edges"]) / edges)
-
-    total = float(sum(start["households"].values()))
-    proposal = partial(recom, pop_col="households", pop_target=total / len(set(labels.tolist())), epsilon=epsilon,
-                       node_repeats=1, bipartition_tree_fn=partial(bipartition_tree, allow_pair_reselection=True,
-                                                                   max_attempts=ATTEMPTS, warn_attempts=ATTEMPTS + 1))
-    optimizer = SingleMetricOptimizer(proposal, [within_percent_of_ideal_population(start, epsilon, "households")],
-                                      start, score, maximize=False, rng=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            for _ in optimizer.short_bursts(BURST, max(steps // BURST, 1)):
-                pass
-        except Exception:   # no pair can be re-cut within the band: keep the best plan found so far
-            pass
-    best = optimizer.best_part or start
-    return np.array([best.assignment[i] for i in range(len(labels))], dtype=int)
-
-
-def _divide_piece(cells: np.ndarray, households: np.ndarray, incidents: np.ndarray, k: int,
-                  low: float, high: float, seeds: int, steps: int) -> tuple[np.ndarray, float]:
-    """Labels 0..k-1 for the cells of one connected piece, and the band used."""
-    if k <= 1:
-        return np.zeros(len(cells), dtype=int), 0.0
-    graph = _graph(cells, households, incidents)
-    total = float(households.sum())
-    epsilon = _band(total, k, low, high)
-    while True:
-        found = [_labels(a, len(cells)) for s in range(seeds) if (a := _cut(graph, k, total, epsilon, s)) is not None]
-        if found:
-            best = min(found, key=lambda labels: _score(labels, cells, incidents, k))
-            return (_even_out(graph, best, epsilon, steps, seeds) if steps > 0 else best), epsilon
-        if epsilon >= MAX_EPSILON:
-            raise RuntimeError(f"no division of {len(cells)} buildings into {k} balanced grids")
-        epsilon = min(epsilon * 1.5, MAX_EPSILON)
-
-
 def _pieces(area: BaseGeometry) -> list[BaseGeometry]:
     return [p for p in shapely.get_parts(area) if p.geom_type == "Polygon" and p.area > 0]
 
 
+def _band(households: float, k: int, low: float, high: float) -> tuple[float, float]:
+    """The household band a piece's ``k`` grids are drawn in: the norm, or, when ``k`` grids cannot all
+    meet it, the norm widened to ±:data:`SLACK` around ``households / k`` on the side it misses."""
+    mean = households / k
+    if mean > high:
+        return low, mean * (1 + SLACK)
+    if mean < low:
+        return mean * (1 - SLACK), high
+    return low, high
+
+
+def _tidy(geom: BaseGeometry) -> BaseGeometry:
+    """A drawn grid without the rings that rounding collapsed (holes of less than :data:`COLLAPSED_DEG2`)."""
+    parts = [shapely.Polygon(p.exterior, [h for h in p.interiors if shapely.Polygon(h).area >= COLLAPSED_DEG2])
+             for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+    cleaned = polygonal(shapely.make_valid(shapely.union_all(parts)))
+    return cleaned if cleaned is not None else geom
+
+
+def _local(geom: BaseGeometry, scale: float) -> BaseGeometry:
+    """WGS-84 → local coordinates ``(lon · scale, lat)`` (:mod:`analysis.division.regroup`); a negative
+    ``scale`` maps back."""
+    factor = np.array([scale if scale > 0 else -1 / scale, 1.0])
+    return shapely.transform(geom, lambda c: c * factor)
+
+
+def _divide(pc: dict[str, Any], k: int, buildings: pd.DataFrame, estates: np.ndarray,
+            today: list[tuple[str, BaseGeometry]], lines: BaseGeometry | None, steps: int
+            ) -> tuple[list[BaseGeometry], list[str]]:
+    """One piece divided into about ``k`` grids (steps 3 and 4): polygons (WGS-84) and the estates cut."""
+    at = pc["rows"]
+    lon, lat = buildings["lon"].to_numpy(float)[at], buildings["lat"].to_numpy(float)[at]
+    low, high = _band(float(buildings["households"].to_numpy(float)[at].sum()), k, *pc["norm"])
+    scale = math.cos(math.radians(float(pc["ground"].centroid.y)))
+    homes = {grid_id: i for i, (grid_id, _) in enumerate(today)}
+    pairs = grounds(pc["ground"], today)
+    ground_of, home = np.full(len(at), -1), np.full(len(at), -1)
+    for g, (grid_id, ground) in enumerate(pairs):
+        inside = np.flatnonzero(shapely.intersects_xy(ground, lon, lat) & (ground_of < 0))
+        ground_of[inside], home[inside] = g, homes.get(grid_id, -1)
+    for b in np.flatnonzero(ground_of < 0):   # on the piece's edge only to within rounding: the nearest ground
+        ground_of[b] = int(np.argmin(shapely.distance(np.array([g for _, g in pairs], dtype=object),
+                                                      shapely.Point(lon[b], lat[b]))))
+        home[b] = homes.get(pairs[ground_of[b]][0], -1)
+    start = [Group(_local(ground, scale), np.flatnonzero(ground_of == g)) for g, (_, ground) in enumerate(pairs)]
+    piece = Piece(lon * scale, lat, buildings["households"].to_numpy(float)[at],
+                  buildings["incidents"].to_numpy(float)[at], unit_ids(estates[at], ground_of), home, low, high,
+                  _local(lines, scale) if lines is not None else None)
+    groups = even_out(piece, repair(piece, start, k), steps)
+    group_of = np.zeros(len(at), dtype=int)
+    for i, group in enumerate(groups):
+        group_of[group.members] = i
+    named = estates[at] != ""
+    cut = pd.Series(group_of[named]).groupby(piece.unit[named]).nunique() > 1
+    return [_tidy(_local(g.geom, -scale)) for g in groups], sorted({str(estates[at][named][piece.unit[named] == u][0])
+                                                              for u in cut.index[cut.to_numpy()]})
+
+
 def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_grids: int | None = None,
-            seeds: int = 4, steps: int = 600, progress: Callable[[int, int], object] | None = None) -> Suggestion:
+            steps: int = 600, progress: Callable[[int, int], object] | None = None,
+            lines: BaseGeometry | None = None) -> Suggestion:
     """Propose a division of the unlocked ground (see the module docstring).
 
     Parameters
     ----------
     division : Division
-        The starting division: its communities, street and locked grids are kept.
+        The starting division: its communities, street and locked grids are kept, its other grids
+        are the start of the regrouping.
     buildings : pandas.DataFrame
         ``lon``, ``lat`` (WGS-84), ``households`` and ``incidents`` (reported at the building
-        over the last 12 months; 0 when unknown).
+        over the last 12 months; 0 when unknown); ``address`` and ``estate`` when known.
     n_grids : int, optional
         Grids wanted in the street, locked ones included; default: as the norm asks.
-    seeds : int
-        Proposals tried per piece (the best is kept).
     steps : int
-        ReCom steps spent evening out the workload per piece (0: none).
+        Pairs of neighbouring grids cut again per piece to even out the workload (0: none).
     progress : callable, optional
         Called with (pieces done, pieces in all) as the work goes on.
+    lines : shapely geometry, optional
+        Roads, rivers or walls (WGS-84 lines) along which grids are cut first.
     """
     locked = division.grids[division.grids["grid_id"].isin(division.locked)]
     locked_area = shapely.union_all(locked.geometry.to_numpy()) if len(locked) else None
+    free = division.grids[~division.grids["grid_id"].isin(division.locked)]
+    today = list(zip(free["grid_id"], free.geometry))
     lon, lat = buildings["lon"].to_numpy(float), buildings["lat"].to_numpy(float)
-    points = np.asarray(shapely.points(lon, lat), dtype=object)
+    households_at = buildings["households"].to_numpy(float)
+    estates = estate_keys(buildings)
     pieces: list[dict[str, Any]] = []
-    taken = np.zeros(len(points), dtype=np.bool_)
+    taken = np.zeros(len(lon), dtype=np.bool_)
     norms = norm_ranges(division.communities["community"], settings)
     for c, community in enumerate(division.communities["community"]):
         ground = division.communities.geometry.iloc[c]
         if locked_area is not None:
             ground = polygonal(shapely.difference(ground, locked_area))
         for p, piece in enumerate(_pieces(ground) if ground is not None else []):
-            inside = np.flatnonzero(shapely.intersects(piece, points) & ~taken)   # a building on a line: first piece
+            inside = np.flatnonzero(shapely.intersects_xy(piece, lon, lat) & ~taken)   # on a line: first piece
             taken[inside] = True
             pieces.append({"community": community, "piece": p + 1, "ground": piece, "rows": inside,
                            "norm": (float(norms["norm_min"].iloc[c]), float(norms["norm_max"].iloc[c]))})
-    households = [float(buildings["households"].to_numpy(float)[pc["rows"]].sum()) for pc in pieces]
+    households = [float(households_at[pc["rows"]].sum()) for pc in pieces]
     wanted = None if n_grids is None else n_grids - len(locked)
     counts = _grid_counts(households, [pc["norm"] for pc in pieces], wanted)
     out, rows = Division(locked.reset_index(drop=True), division.communities, division.street,
                          division.locked), []
     for i, (pc, k) in enumerate(zip(pieces, counts)):
-        rows_at = pc["rows"]
+        at = pc["rows"]
         low, high = pc["norm"]
-        if len(rows_at) == 0:
-            grids, epsilon = [pc["ground"]], 0.0
-        else:
-            k = min(k, len(rows_at))
-            cells = building_cells(lon[rows_at], lat[rows_at], pc["ground"])
-            labels, epsilon = _divide_piece(cells, buildings["households"].to_numpy(float)[rows_at],
-                                            buildings["incidents"].to_numpy(float)[rows_at], k, low, high, seeds,
-                                            steps)
-            grids = [shapely.union_all(cells[labels == part]) for part in range(k)]
-        sizes = [float(buildings["households"].to_numpy(float)[rows_at][labels == part].sum())
-                 for part in range(len(grids))] if len(rows_at) else [0.0]
+        grids, cut_units = _divide(pc, k, buildings, estates, today, lines, steps) if len(at) else ([pc["ground"]], [])
+        sizes = [float(households_at[at][shapely.intersects_xy(g, lon[at], lat[at])].sum()) for g in grids]
         for geom in grids:
             row = new_grid_row(out, pc["community"], polygonal(geom))
             out = Division(pd.concat([out.grids, gpd.GeoDataFrame([row], geometry="geometry", crs=4326)],
                                      ignore_index=True).sort_values("grid_id").reset_index(drop=True),
                            out.communities, out.street, out.locked)
         misses = [max(low - s, s - high, 0.0) for s in sizes]
-        rows.append({"community": pc["community"], "piece": pc["piece"], "buildings": len(rows_at),
+        rows.append({"community": pc["community"], "piece": pc["piece"], "buildings": len(at),
                      "households": households[i], "grids": len(grids), "target": households[i] / len(grids),
-                     "epsilon": epsilon, "norm_min": low, "norm_max": high,
-                     "below": sum(s < low for s in sizes), "above": sum(s > high for s in sizes),
-                     "worst_miss": max(misses)})
+                     "norm_min": low, "norm_max": high, "below": sum(s < low for s in sizes),
+                     "above": sum(s > high for s in sizes), "worst_miss": max(misses), "split": "、".join(cut_units)})
         if progress is not None:
             progress(i + 1, len(pieces))
-    grids = gpd.GeoDataFrame(out.grids, geometry="geometry", crs=4326)
-    proposed = Division(grids, division.communities, division.street, division.locked)
+    grids_out = gpd.GeoDataFrame(out.grids, geometry="geometry", crs=4326)
+    proposed = Division(grids_out, division.communities, division.street, division.locked)
     renamed, changes, flows = carry_over(division, proposed, buildings, settings)
     return Suggestion(renamed, pd.DataFrame(rows), changes, flows)

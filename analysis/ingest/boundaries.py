@@ -310,6 +310,29 @@ def read_street(source: Source, name: str | None = None, coord_system: CoordSyst
     return shapely.union_all([shapely.make_valid(g) for g in parts])
 
 
+def read_lines(source: Source, name: str | None = None, coord_system: CoordSystem | str | None = None
+               ) -> BaseGeometry:
+    """A layer of roads, rivers or walls as one WGS-84 (multi)line: its lines, and the outlines of its
+    polygons (a wall or a river drawn as an area).
+
+    Raises
+    ------
+    ReadError
+        As :func:`read_boundary_file`, and ``no_lines`` for a file of points only.
+    """
+    report = ProblemReport()
+    read = read_vector(source, name, None, None, report)
+    shown = name or read.name
+    geoms = [g for g in _to_wgs84(read, coord_system, report, shown) if g is not None and not g.is_empty]
+    parts = [p for g in geoms for p in shapely.get_parts(g)]
+    lines = [p if p.geom_type in ("LineString", "LinearRing") else p.boundary for p in parts
+             if p.geom_type in ("LineString", "LinearRing", "Polygon")]
+    if not lines:
+        report.add(None, "geometry", shown, "no_lines", detail=", ".join(sorted({g.geom_type for g in parts})) or "—")
+        raise ReadError(report)
+    return shapely.union_all(lines)
+
+
 def _levels(raw: pd.DataFrame, used: dict[str, str], report: ProblemReport) -> pd.Series:
     """``community`` / ``grid`` / ``micro`` / ``street`` of each feature (all grids without a level column)."""
     if "level" not in used:

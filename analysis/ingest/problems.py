@@ -113,6 +113,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "choose one (e.g. EPSG:4547) and import again"),
     "no_polygons": ("文件中没有面要素（只有：{detail}），不能作为网格边界",
                     "The file has no polygons (only: {detail}): it cannot be a grid layer"),
+    "no_lines": ("文件中没有线要素或面要素（只有：{detail}），不能作为道路、河流或围墙线",
+                 "The file has no lines or polygons (only: {detail}): it cannot be a layer of roads, rivers or walls"),
     "codes_generated": ("没有编号列，也没有不重复的名称：已按从西到东、从北到南的顺序生成 {detail} 个编号（G0001 起）",
                         "No code column and no unique names: {detail} codes were made (G0001 on, west to east, north "
                         "to south)"),

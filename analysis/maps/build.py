@@ -398,9 +398,18 @@ class StartHidden(MacroElement):
         self.layer = layer
 
 
+def simplified(geoms: np.ndarray) -> np.ndarray:
+    """The grids simplified together as a coverage (:data:`SIMPLIFY_DEG`); as they are when GEOS cannot
+    simplify them (an invalid polygon, grids that overlap)."""
+    try:
+        return np.asarray(shapely.coverage_simplify(geoms, SIMPLIFY_DEG), dtype=object)
+    except shapely.errors.GEOSException:
+        return geoms
+
+
 def _grid_layer(spec: MapSpec, shift: _Shift) -> folium.GeoJson:
     grids = spec.grids
-    geoms = shift.geoms(shapely.coverage_simplify(grids.geometry.to_numpy(), SIMPLIFY_DEG))
+    geoms = shift.geoms(simplified(grids.geometry.to_numpy()))
     props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(), "name": grids["name"].to_numpy(),
                           "tooltip": [lines_html(t) for t in grids["tooltip"]], "fill": spec.classes.colours,
                           "in_scope": grids["in_scope"].to_numpy(dtype=bool)})
@@ -487,7 +496,7 @@ def build_map(spec: MapSpec) -> folium.Map:
     if spec.communities is not None and len(spec.communities):
         comm = spec.communities
         data = feature_collection(pd.DataFrame({"community": comm["community"].to_numpy()}),
-                                  shift.geoms(shapely.coverage_simplify(comm.geometry.to_numpy(), SIMPLIFY_DEG)))
+                                  shift.geoms(simplified(comm.geometry.to_numpy())))
         _outline(data, spec.text["layer_communities"], 3.2).add_to(fmap)
     if spec.street is not None:
         data = feature_collection(pd.DataFrame({"name": ["street"]}), shift.geoms([spec.street]))

@@ -118,3 +118,19 @@ def test_text_from_files_is_escaped_wherever_the_map_draws_it(street_map):
         html = map_html(fmap)
         assert "<img src=x" not in html and "<script>alert" not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html or "\\u003cimg" in html
+
+
+def test_grids_geos_cannot_simplify_are_drawn_as_they_are():
+    """A polygon whose hole rounding collapsed to a line is invalid; GEOS refuses to simplify the coverage
+    it is in, and the map draws the grids unsimplified instead of failing."""
+    import shapely
+
+    from analysis.maps.build import simplified
+    good = shapely.box(0, 0, 1, 1)
+    collapsed = shapely.Polygon([(1, 0), (2, 0), (2, 1), (1, 1)], [[(1.5, 0.5), (1.5, 0.5), (1.6, 0.5), (1.5, 0.5)]])
+    assert not collapsed.is_valid
+    with pytest.raises(shapely.errors.GEOSException):
+        shapely.coverage_simplify(np.array([good, collapsed]), 0.1)
+    assert list(simplified(np.array([good, collapsed], dtype=object))) == [good, collapsed]
+    wavy = shapely.Polygon([(0, 0), (0.5, 1e-10), (1, 0), (1, 1), (0, 1)])     # a vertex 1e-10° off the line
+    assert shapely.get_num_coordinates(simplified(np.array([wavy], dtype=object))[0]) < 6

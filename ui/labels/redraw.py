@@ -149,19 +149,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_col_parts": ("地块数", "Pieces"),
     "rd_col_locked": ("锁定", "Locked"),
     # suggestion
-    "rd_suggest_help": ("在社区界线内、锁定网格之外，把楼栋划成连片的网格，使户数落在标准区间内；先在多个候选中选形状最规整、"
-                        "工作量最均衡的一个，再反复“合并相邻两格、重新切分”（ReCom），在户数不出标准的前提下拉平各格事件量"
-                        "（GerryChain）。结果可采用后继续手工调整。",
-                        "Divides the buildings outside locked grids, inside community lines, into contiguous grids "
-                        "whose households fall within the norm: the most compact and even of several candidates, then "
-                        "repeated “merge two neighbours, cut again” steps (ReCom) that even out incidents while "
-                        "households stay within the norm (GerryChain). Take it and keep editing."),
+    "rd_suggest_help": ("从现行网格出发：户数超出标准的网格沿直线切开（切线走在小区之间，不穿过小区；有导入的道路、河流、围墙线或"
+                        "微网格界线时先沿这些线切），不足标准的与相邻网格合并或重新切分，使每个网格的户数落在标准区间内；"
+                        "再反复把相邻两三个网格重新切分，在户数不出标准的前提下拉平事件量、让形状更规整。户数大致保留的网格"
+                        "沿用原编号和名称。社区界线和锁定网格不变。结果可采用后继续手工调整。",
+                        "Starts from today's grids: a grid above the household norm is cut along straight lines "
+                        "(between estates, never through one; along imported roads, rivers, walls or micro-grid lines "
+                        "first), a grid below it is joined to or redrawn with a neighbour, until every grid's "
+                        "households are within the norm; then two or three neighbouring grids at a time are cut "
+                        "again to even out incidents and make shapes more compact, households staying within the "
+                        "norm. A grid that keeps most of its households keeps its code and name. Community lines "
+                        "and locked grids do not change. Take it and keep editing."),
     "rd_suggest_mode": ("依据", "Based on"),
     "rd_mode_norm": ("户数标准（自动定网格数）", "the household norm (grid count follows)"),
     "rd_mode_count": ("指定网格总数", "a total number of grids"),
     "rd_suggest_count": ("网格总数（含锁定的）", "Number of grids (locked ones included)"),
-    "rd_suggest_seeds": ("每块区域尝试的候选数", "Candidates tried per piece of ground"),
-    "rd_suggest_steps": ("均衡工作量的调整步数（每块区域）", "Steps evening out workload (per piece)"),
+    "rd_suggest_steps": ("均衡调整次数（每块区域）", "Re-cuts evening out the load (per piece)"),
+    "rd_lines": ("道路、河流、围墙线（可选：GeoJSON、Shapefile、KML、GeoPackage）",
+                 "Roads, rivers, walls (optional: GeoJSON, Shapefile, KML, GeoPackage)"),
+    "rd_lines_help": ("上传后，建议划分优先沿这些线切分网格；现行的微网格界线总是参与。",
+                      "With these, the suggestion cuts grids along them first; today's micro-grid lines always "
+                      "count."),
+    "rd_lines_read": ("已读入 {km} 公里的线，切分时优先沿线。", "{km} km of lines read: cuts follow them first."),
     "rd_suggest_run": ("生成建议", "Suggest"),
     "rd_suggesting": ("正在生成建议划分…", "Suggesting a division…"),
     "rd_pieces": ("已完成 {done}/{total} 块区域", "{done} of {total} pieces done"),
@@ -173,7 +182,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_col_buildings": ("楼栋（栋）", "Buildings"),
     "rd_col_grids": ("网格（个）", "Grids"),
     "rd_col_target": ("目标户数（户/格）", "Target households per grid"),
-    "rd_col_band": ("允许偏差", "Band"),
+    "rd_col_split": ("被切开的小区", "Estates cut"),
+    "rd_split_note": ("以下小区单独就超过户数上限，只能切开：{names}", "These estates alone exceed the household "
+                      "maximum and had to be cut: {names}"),
     "rd_col_below": ("低于标准（个）", "Below the norm"),
     "rd_col_above": ("高于标准（个）", "Above the norm"),
     "rd_col_miss": ("最大差距（户）", "Worst miss (households)"),
