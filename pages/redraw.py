@@ -213,7 +213,10 @@ def render() -> None:
                                        key="rd_suggest_steps")
         imported = rs.uploaded_lines(st.file_uploader(t("rd_lines"), type=LAYER_TYPES, accept_multiple_files=True,
                                                       help=t("rd_lines_help"), key="rd_lines"))
-        if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run"):
+        known = bool(rs.space().buildings["households"].fillna(0).gt(0).any())
+        if not known:
+            st.warning(t("rd_no_households"))
+        if st.button(t("rd_suggest_run"), type="primary", key="rd_suggest_run", disabled=not known):
             with st.status(t("rd_suggesting"), expanded=True) as status:
                 bar = st.progress(0.0)
                 bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),

@@ -89,3 +89,20 @@ def test_every_page_runs_on_a_real_street(stores: dict[str, str], name: str, scr
     assert _problems(at) == [], f"{name} on {script}"
     at.sidebar.radio(key="lang_radio").set_value("en").run()
     assert _problems(at) == [], f"{name} on {script} in English"
+
+
+@pytest.mark.parametrize("name", ON_EVERY_PAGE)
+def test_a_suggestion_on_a_street_without_households_keeps_its_areas(stores: dict[str, str], name: str) -> None:
+    """Public exports carry no building register: the suggestion has nothing to balance and changes nothing
+    (it used to fold a whole street into one grid)."""
+    from analysis.division import whatif as w
+    from analysis.division.edits import division_from_layer
+    from analysis.division.suggest import suggest
+    from analysis.metrics.dataset import load_dataset
+    from analysis.settings import load_settings
+
+    store = Store(stores[name])
+    space = w.workspace(load_dataset(store), division_from_layer(store.grids(), store.street()), load_settings())
+    proposal = suggest(space.division, space.buildings, load_settings())
+    assert proposal.division.grids["grid_id"].tolist() == space.division.grids["grid_id"].tolist()
+    assert (proposal.changes["status"] == "same").all()

@@ -10,7 +10,7 @@ area instead. A part counts in a split or a merge when it holds at least :data:`
 households. Status of a new grid:
 
 ==========  ===========================================================================
-``same``    continues an old grid and has its very polygon
+``same``    has the very polygon of an old grid (whatever other grids overlap it), and continues it
 ``kept``    continues an old grid, reshaped, neither split nor merged
 ``split``   its old grid sent a part elsewhere (the part that keeps at least half keeps the code;
             the other parts are new grids of this status)
@@ -93,6 +93,8 @@ def lineage(before: Division, after: Division, lon: ArrayLike, lat: ArrayLike, h
     parted = flows[flows["old_share"] >= PART].groupby("before")["after"].nunique()
     old_geoms = dict(zip(before.grids["grid_id"], before.grids.geometry))
     old_households = flows.groupby("before")["households"].sum()
+    unchanged = {shapely.to_wkb(shapely.normalize(g)): i for i, g in zip(before.grids["grid_id"], before.grids.geometry)
+                 if g is not None}
     rows = []
     for grid_id, geom in zip(after.grids["grid_id"], after.grids.geometry):
         mine = flows[flows["after"] == grid_id]
@@ -101,7 +103,10 @@ def lineage(before: Division, after: Division, lon: ArrayLike, lat: ArrayLike, h
         share = float(mine["old_share"].iloc[0]) if len(mine) else 0.0
         continues = bool(major) and share >= KEEP and best_taker.get(major) == grid_id
         split = bool(major) and int(parted.get(major, 0)) >= 2
-        if continues and len(sources) < 2 and not split:
+        same_as = unchanged.pop(shapely.to_wkb(shapely.normalize(geom)), None) if geom is not None else None
+        if same_as is not None:   # the very polygon of an old grid (grids that overlap it do not make a merge)
+            major, continues, sources, status = same_as, True, (same_as,), "same"
+        elif continues and len(sources) < 2 and not split:
             same = shapely.equals_exact(shapely.normalize(geom), shapely.normalize(old_geoms[major]), 1e-9)
             status = "same" if same else "kept"
         elif len(sources) >= 2:

@@ -31,6 +31,8 @@ Limits
   reaches, not to an optimum, and a piece whose incidents are concentrated in one building cannot
   be evened out.
 * A building cannot be split: one building above the norm's maximum makes a grid above it.
+* Ground where no households are known (no building register, or none in a piece) keeps today's
+  grids: there is nothing to balance.
 * Lines are today's grid lines, the street's lines, and straight lines between estates (bent
   around an estate where no straight line fits); roads are followed only where the street has
   imported them.
@@ -60,6 +62,8 @@ from analysis.metrics.norms import norm_ranges
 from analysis.settings import Settings
 
 COLLAPSED_DEG2 = 1e-12   # square degrees (about 0.01 m²): a hole this small is a ring rounding collapsed
+REPORT_COLUMNS = ("community", "piece", "buildings", "households", "grids", "target", "norm_min", "norm_max",
+                  "below", "above", "worst_miss", "split")
 SLACK = 0.15   # half-width of the band, around the mean, of grids that cannot all meet the norm
 
 
@@ -212,6 +216,9 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_g
     lines : shapely geometry, optional
         Roads, rivers or walls (WGS-84 lines) along which grids are cut first.
     """
+    if not buildings["households"].fillna(0).gt(0).any():   # no households known: nothing to balance
+        changes, flows = carry_over(division, division, buildings, settings)[1:]
+        return Suggestion(division, pd.DataFrame(columns=list(REPORT_COLUMNS)), changes, flows)
     locked = division.grids[division.grids["grid_id"].isin(division.locked)]
     locked_area = shapely.union_all(locked.geometry.to_numpy()) if len(locked) else None
     free = division.grids[~division.grids["grid_id"].isin(division.locked)]
@@ -239,7 +246,11 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_g
     for i, (pc, k) in enumerate(zip(pieces, counts)):
         at = pc["rows"]
         low, high = pc["norm"]
-        grids, cut_units = _divide(pc, k, buildings, estates, today, lines, steps) if len(at) else ([pc["ground"]], [])
+        if households[i] > 0:
+            grids, cut_units = _divide(pc, k, buildings, estates, today, lines, steps)
+        else:   # no households known here: nothing to balance, today's grids stay
+            grids = [part for _, g in today if (part := polygonal(shapely.intersection(pc["ground"], g))) is not None]
+            grids, cut_units = grids or [pc["ground"]], []
         sizes = [float(households_at[at][shapely.intersects_xy(g, lon[at], lat[at])].sum()) for g in grids]
         for geom in grids:
             row = new_grid_row(out, pc["community"], polygonal(geom))

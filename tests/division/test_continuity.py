@@ -37,6 +37,15 @@ def test_the_same_division_is_the_same_grid_for_grid():
     assert renamed.grids["grid_id"].to_list() == ["C1001", "C1002"]
 
 
+def test_grids_that_overlap_are_the_same_when_unchanged():
+    """Real area layers overlap (LA's neighbourhood councils): an unchanged division is still the same grid
+    for grid, though one grid covers most of another and no household tells them apart."""
+    today = _street([("C1001", [0, 1, 2]), ("C1002", [2, 3]), ("C1003", [2])])
+    table = lineage(today, today, [], [], [])
+    assert table["status"].to_list() == ["same", "same", "same"]
+    assert table["source"].to_list() == ["C1001", "C1002", "C1003"]
+
+
 def test_a_merge_keeps_the_larger_grids_code_and_a_split_keeps_it_for_the_larger_part():
     today = _street(TODAY)
     merged = merge(today, ["C1001", "C1002"])

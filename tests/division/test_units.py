@@ -117,3 +117,16 @@ def test_any_suggestion_tiles_the_grid_and_keeps_small_estates_whole(rows):
     for estate in set(estates) - {""}:
         if totals[estate] <= 500:
             assert len(set(where[estates == estate])) == 1
+
+
+def test_without_households_todays_grids_stay():
+    """No building register (or no households in it): nothing to balance, the division comes back as it is."""
+    layer = gpd.GeoDataFrame({"grid_id": ["C1001", "C1002"], "name": ["甲", "乙"], "level": "grid", "parent_id": "C1",
+                              "community": "甲社区"}, geometry=[square(0, 0), square(1, 0)], crs=4326)
+    div = division_from_layer(layer)
+    for frame in (pd.DataFrame({"lon": [], "lat": [], "households": [], "incidents": []}),
+                  street([(0.5, 0.5), (1.5, 0.5)], float("nan"), ["", ""])):
+        proposal = suggest(div, frame, SETTINGS)
+        assert proposal.division.grids["grid_id"].tolist() == ["C1001", "C1002"]
+        assert all(shapely.equals(a, b) for a, b in zip(proposal.division.grids.geometry, layer.geometry))
+        assert (proposal.changes["status"] == "same").all() and proposal.report.empty

@@ -84,3 +84,21 @@ def test_a_period_with_nothing_in_it_renders(stores: dict[str, str], script: str
     at.switch_page(script).run()
     assert _clean(at) == [] and at.sidebar.selectbox(key="f_period").value == "custom"
     assert "2001-01-01" in at.caption[0].value
+
+
+@pytest.mark.parametrize("shape_name", ["no_buildings", "no_households"])
+def test_the_suggestion_waits_for_households(stores: dict[str, str], shape_name: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without households there is nothing to balance: the page says what to import and the button waits."""
+    from ui.labels import TEXT
+
+    class StoreUrl:
+        url = stores[shape_name]
+    at = page("pages/redraw.py", StoreUrl, monkeypatch)   # type: ignore[arg-type]
+    assert at.button(key="rd_suggest_run").disabled
+    assert TEXT["rd_no_households"][0] in [w.value for w in at.warning]
+
+    class Full:
+        url = stores["everything"]
+    full = page("pages/redraw.py", Full, monkeypatch)   # type: ignore[arg-type]
+    assert not full.button(key="rd_suggest_run").disabled

@@ -171,6 +171,10 @@ TEXT: dict[str, tuple[str, str]] = {
                       "With these, the suggestion cuts grids along them first; today's micro-grid lines always "
                       "count."),
     "rd_lines_read": ("已读入 {km} 公里的线，切分时优先沿线。", "{km} km of lines read: cuts follow them first."),
+    "rd_no_households": ("还没有楼栋户数（楼栋表为空或没有户数列）：建议划分按户数平衡网格，请先在“数据”页导入楼栋表。",
+                         "No households are known yet (the building register is empty or has no household column): "
+                         "the suggestion balances grids by households; import the building register on the Data "
+                         "page first."),
     "rd_suggest_run": ("生成建议", "Suggest"),
     "rd_suggesting": ("正在生成建议划分…", "Suggesting a division…"),
     "rd_pieces": ("已完成 {done}/{total} 块区域", "{done} of {total} pieces done"),
