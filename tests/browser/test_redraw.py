@@ -4,7 +4,18 @@ from playwright.sync_api import BrowserContext, expect
 
 from analysis.division.plans import list_plans
 from analysis.store import Store
-from tests.browser.harness import MAP_FRAME, MARKS, alert, expect_paths, map_frame, open_page, requests_out, rerun, shot
+from tests.browser.harness import (
+    MAP_FRAME,
+    MARKS,
+    alert,
+    expect_paths,
+    idle,
+    map_frame,
+    open_page,
+    requests_out,
+    rerun,
+    shot,
+)
 
 pytestmark = MARKS
 
@@ -61,3 +72,45 @@ def test_redraw_lasso_move_undo_reshape_and_save_a_plan(server: tuple[str, str],
     plans = list_plans(Store(db_url))
     assert plans["name"].tolist() == ["浏览器测试方案"] and plans["author"].tolist() == ["测试员"]
     assert errors == [] and outside == []
+
+
+def test_suggestion_with_a_road_layer_in_both_languages(server: tuple[str, str], browser: BrowserContext,
+                                                         tmp_path) -> None:
+    """Upload a road crossing the street as the line layer, suggest, and read the comparison with its reasons
+    (screenshots in Chinese at 1920x1080 and 1280x720, and in English)."""
+    import json
+
+    import shapely
+
+    base, db_url = server
+    xmin, ymin, xmax, ymax = shapely.bounds(Store(db_url).street())
+    road = tmp_path / "道路.geojson"
+    middle = (ymin + ymax) / 2
+    road.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"名称": "解放西路"},
+        "geometry": {"type": "LineString", "coordinates": [[xmin - 0.001, middle], [xmax + 0.001, middle]]}}]}),
+        encoding="utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{base}/redraw")
+    page.get_by_role("tab", name="建议划分").click()
+    rerun(page, lambda: page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(road)))
+    expect(page.get_by_text("公里的线，切分时优先沿线")).to_be_visible()
+    page.get_by_role("button", name="生成建议").click()
+    alert(page, "每个网格的户数都在标准区间内")
+    idle(page)
+    expect(page.get_by_text("各网格的变化及原因")).to_be_visible()
+    page.get_by_text("各网格的变化及原因").scroll_into_view_if_needed()
+    shot(page, "redraw-suggestion-zh-1920x1080")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    shot(page, "redraw-suggestion-zh-1280x720")
+    rerun(page, lambda: page.get_by_text("English").click())
+    page.get_by_role("tab", name="Suggest a division").click()      # the tabs are named anew in English
+    expect(page.get_by_text("Every grid's households are within the norm.")).to_be_visible()
+    page.get_by_text("What changes in each grid, and why").scroll_into_view_if_needed()
+    shot(page, "redraw-suggestion-en-1280x720")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    shot(page, "redraw-suggestion-en-1920x1080")
+    assert errors == []
