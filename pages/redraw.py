@@ -10,6 +10,7 @@ from analysis.division.export import FORMATS
 from analysis.division.suggest import suggest
 from analysis.division.units import street_lines
 from analysis.division.whatif import compare, street_comparison
+from analysis.sanitise import mask_phone_text
 from analysis.settings import load_settings
 from ui import formats, loaders
 from ui import redraw_state as rs
@@ -254,6 +255,12 @@ def render() -> None:
                 st.text_input(t("rd_plan_author"), key="rd_plan_author")
                 st.text_area(t("rd_plan_note"), key="rd_plan_note", height=80)
                 st.form_submit_button(t("rd_save_button"), type="primary", on_click=rs.save_plan_from_form)
+            if bench.conflict is not None:
+                clash = bench.conflict
+                st.warning(t("rd_save_conflict", name=formats.plain(clash.name), revision=clash.revision,
+                             author=formats.plain(mask_phone_text(clash.author)) or "—", time=clash.saved_at[:16]))
+                st.button(t("rd_save_anyway", revision=clash.revision + 1), key="rd_save_anyway",
+                          on_click=rs.save_plan_from_form, args=(True,))
         with adopt_col:
             st.subheader(t("rd_adopt"))
             if plans.empty:

@@ -77,6 +77,8 @@ class Workbench:
     exports: dict[tuple[int, str], bytes] = field(default_factory=dict)           # (serial, format) -> file
     proposal: Suggestion | None = None
     message: tuple[str, str] | None = None         # (kind, text) shown once
+    revisions: dict[str, int] = field(default_factory=dict)   # plan name -> newest revision this session saw
+    conflict: plan_store.PlanConflict | None = None            # a save refused: someone saved that name since
 
     @property
     def current(self) -> Division:
@@ -182,8 +184,13 @@ def figures(division: Division) -> w.Figures:
 
 
 def saved_plans() -> pd.DataFrame:
-    """Every saved plan revision, newest first."""
-    return plan_store.list_plans(loaders.store())
+    """Every saved plan revision, newest first (the newest revision of each name is what this session has
+    seen when it next saves)."""
+    plans = plan_store.list_plans(loaders.store())
+    bench = st.session_state.get(KEY)
+    if bench is not None:
+        bench.revisions = {str(n): int(r) for n, r in plans.groupby("name")["revision"].max().items()}
+    return plans
 
 
 def plan_division(choice: object) -> Division:
@@ -471,17 +478,24 @@ def take_proposal() -> None:
 
 
 @guarded
-def save_plan_from_form() -> None:
+def save_plan_from_form(anyway: bool = False) -> None:
     """Save the current edit as a plan named in the form (``rd_plan_name``, ``rd_plan_author``, ``rd_plan_note``).
 
-    A refused save leaves every earlier plan as it was (one transaction) and says why.
+    A refused save leaves every earlier plan as it was (one transaction) and says why. A name saved again
+    by someone else since this session last saw it is not saved over: :attr:`Workbench.conflict` holds who
+    and when, until the user saves ``anyway`` (as the revision after theirs).
     """
     bench = _bench()
-    name = str(st.session_state.get("rd_plan_name", ""))
+    name = str(st.session_state.get("rd_plan_name", "")).strip()
     author, note = str(st.session_state.get("rd_plan_author", "")), str(st.session_state.get("rd_plan_note", ""))
+    seen = bench.conflict.revision if anyway and bench.conflict is not None else bench.revisions.get(name, 0)
+    bench.conflict = None
     try:
-        plan_id = plan_store.save_plan(loaders.store(), name, bench.current, author, note, base_version=bench.key[1])
-        bench.message = ("success", t("rd_saved", name=formats.plain(name.strip()), id=plan_id))
+        plan_id = plan_store.save_plan(loaders.store(), name, bench.current, author, note, base_version=bench.key[1],
+                                       seen_revision=seen)
+        bench.message = ("success", t("rd_saved", name=formats.plain(name), id=plan_id))
+    except plan_store.PlanConflict as err:
+        bench.conflict = err
     except ValueError as err:
         bench.message = ("error", t("rd_save_failed", reason=str(err)))
     except sa.exc.SQLAlchemyError as err:   # the store refused: its transaction kept every earlier plan

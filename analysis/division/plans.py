@@ -9,6 +9,8 @@ versions are kept, so figures of past periods can still be read on the grids of 
 from __future__ import annotations
 
 import json
+import random
+import time
 
 import geopandas as gpd
 import pandas as pd
@@ -20,15 +22,45 @@ from analysis.division.micro import LAYER_COLUMNS, with_micro_grids
 from analysis.store.database import Store, new_id, now_text
 from analysis.store.tables import plan_grids, plans
 
+SAVE_ATTEMPTS = 50   # numberings tried when concurrent saves of one name keep taking the revision first
+
+
+class PlanConflict(Exception):
+    """Plan ``name`` was saved again (as ``revision``, by ``author`` at ``saved_at``) after the revision the
+    saver last saw: saving now would silently follow someone else's work."""
+
+    def __init__(self, name: str, revision: int, author: str, saved_at: str):
+        super().__init__(f"plan {name!r} is at revision {revision} ({author}, {saved_at})")
+        self.name, self.revision, self.author, self.saved_at = name, revision, author, saved_at
+
+
+def latest_revisions(store: Store) -> dict[str, int]:
+    """The newest revision of every plan name (what a person sees before saving)."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(plans.c.name, sa.func.max(plans.c.revision)).group_by(plans.c.name)).all()
+    return {str(name): int(revision) for name, revision in rows}
+
 
 def save_plan(store: Store, name: str, division: Division, author: str = "", note: str = "",
-              base_version: int | None = None) -> int:
+              base_version: int | None = None, seen_revision: int | None = None) -> int:
     """Save ``division`` as the next revision of plan ``name``; returns its ``plan_id``.
+
+    Revisions are numbered in the saving transaction; two saves of one name at the same moment (another
+    browser, another process) cannot take the same number: the one that loses the race is numbered again
+    (up to :data:`SAVE_ATTEMPTS` times).
+
+    Parameters
+    ----------
+    seen_revision : int, optional
+        The newest revision of ``name`` the saver last saw (0: none). When the plan has a newer one,
+        nothing is saved and :class:`PlanConflict` says who saved it and when. None: no check.
 
     Raises
     ------
     ValueError
         An empty name or a division with no grids (nothing is written).
+    PlanConflict
+        See ``seen_revision``.
     """
     name = name.strip()
     if not name:
@@ -38,16 +70,27 @@ def save_plan(store: Store, name: str, division: Division, author: str = "", not
     layer = division.layer()
     rows = pd.DataFrame({c: layer[c].fillna("").astype(str) for c in LAYER_COLUMNS})
     rows["wkt"] = shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=8)
-    with store.transaction() as conn:
-        revision = conn.execute(sa.select(sa.func.coalesce(sa.func.max(plans.c.revision), 0))
-                                .where(plans.c.name == name)).scalar_one() + 1
-        plan_id = new_id(conn.execute(plans.insert().values(
-            name=name, revision=revision, author=author.strip(), note=note.strip(), created_at=now_text(),
-            base_version=base_version, locked=json.dumps(sorted(division.locked), ensure_ascii=False),
-        )))
-        conn.execute(plan_grids.insert(), [{str(k): v for k, v in row.items()}
-                                           for row in rows.assign(plan_id=plan_id).to_dict("records")])
-    return plan_id
+    attempt = 0
+    while True:
+        try:
+            with store.transaction() as conn:
+                newest = conn.execute(sa.select(plans.c.revision, plans.c.author, plans.c.created_at)
+                                      .where(plans.c.name == name).order_by(plans.c.revision.desc()).limit(1)).first()
+                revision = int(newest.revision) if newest is not None else 0
+                if newest is not None and seen_revision is not None and revision > seen_revision:
+                    raise PlanConflict(name, revision, str(newest.author), str(newest.created_at))
+                plan_id = new_id(conn.execute(plans.insert().values(
+                    name=name, revision=revision + 1, author=author.strip(), note=note.strip(),
+                    created_at=now_text(), base_version=base_version,
+                    locked=json.dumps(sorted(division.locked), ensure_ascii=False))))
+                conn.execute(plan_grids.insert(), [{str(k): v for k, v in row.items()}
+                                                   for row in rows.assign(plan_id=plan_id).to_dict("records")])
+            return plan_id
+        except sa.exc.IntegrityError:   # another save took this revision first: number it again
+            attempt += 1
+            if attempt >= SAVE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
 
 
 def list_plans(store: Store) -> pd.DataFrame:

@@ -66,3 +66,41 @@ def test_locks_are_saved_as_json_text(demo_store):
         text = conn.execute(sa.text("select locked from plans where plan_id = :p"), {"p": plan_id}).scalar_one()
     assert json.loads(text) == ["430103007001001", "430103007001002"]
     assert dm.part_counts(load_plan(demo_store, plan_id).grids.geometry).max() == 1
+
+
+def _save_many(url: str, worker: int, times: int) -> list[int]:
+    """Save the same plan name ``times`` times from one process (run in a pool)."""
+    from tests.fixtures import four_grids
+    store = Store(url)
+    division = division_from_layer(four_grids())
+    return [save_plan(store, "同名方案", division, author=f"进程{worker}") for _ in range(times)]
+
+
+def test_saves_of_one_name_from_four_processes_get_one_revision_each(tmp_path):
+    """Four processes saving the same plan name at once: every save lands, under its own revision."""
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    Store(url)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        saved = pool.starmap(_save_many, [(url, worker, 10) for worker in range(4)])
+    plans = list_plans(Store(url))
+    assert sorted(plans["revision"]) == list(range(1, 41))
+    assert sorted(plans["plan_id"]) == sorted(p for ids in saved for p in ids)
+    assert plans.groupby("author").size().tolist() == [10, 10, 10, 10]
+
+
+def test_a_save_after_someone_elses_is_refused_with_who_and_when(demo_store):
+    from analysis.division.plans import PlanConflict, latest_revisions
+
+    div = division_from_layer(demo_store.grids(), demo_store.street())
+    save_plan(demo_store, "方案B", div, author="甲")
+    seen = latest_revisions(demo_store)["方案B"]                          # both browsers see revision 1
+    save_plan(demo_store, "方案B", div, author="乙", seen_revision=seen)   # the first saves revision 2
+    with pytest.raises(PlanConflict) as err:
+        save_plan(demo_store, "方案B", div, author="丙", seen_revision=seen)
+    assert (err.value.revision, err.value.author) == (2, "乙") and err.value.saved_at
+    assert list_plans(demo_store)["revision"].tolist() == [2, 1]                       # nothing written
+    save_plan(demo_store, "方案B", div, author="丙", seen_revision=2)                     # after seeing it
+    save_plan(demo_store, "新方案", div, seen_revision=0)                               # a new name: nothing to see
+    assert latest_revisions(demo_store) == {"方案B": 3, "新方案": 1}

@@ -123,3 +123,25 @@ def test_english_labels_and_export(demo_store, monkeypatch):
                                                         "KML (Ovi, Google Earth)"]
     assert np.any(["Plan A" in (s.label or "") for s in at.selectbox])
 
+
+
+def test_two_browsers_saving_one_name_the_second_is_told_and_may_save_anyway(demo_store, monkeypatch):
+    """Two sessions open the workbench; the first saves 「东片调整」; the second, which never saw that save,
+    is told who saved it and when, nothing is written, and "save anyway" makes revision 2."""
+    first, second = page(PAGE, demo_store, monkeypatch), page(PAGE, demo_store, monkeypatch)
+    for at, author in ((first, "王一 13812345678"), (second, "李二")):
+        at.text_input(key="rd_plan_name").input("东片调整")
+        at.text_input(key="rd_plan_author").input(author)
+    first.button[[b.label for b in first.button].index("保存")].click().run()
+    assert not first.exception and list_plans(demo_store)["revision"].tolist() == [1]
+    second.button[[b.label for b in second.button].index("保存")].click().run()
+    assert not second.exception, second.exception
+    warning = next(w.value for w in second.warning if "东片调整" in w.value)
+    assert "第 1 版" in warning and "王一" in warning and "13812345678" not in warning   # phones masked
+    assert list_plans(demo_store)["revision"].tolist() == [1]                             # nothing written
+    second.button(key="rd_save_anyway").click().run()
+    plans = list_plans(demo_store)
+    assert plans["revision"].tolist() == [2, 1] and plans["author"].tolist() == ["李二", "王一 13812345678"]
+    assert not [w.value for w in second.warning if "东片调整" in w.value]
+    first.button[[b.label for b in first.button].index("保存")].click().run()        # the first saw only its own
+    assert any("东片调整" in w.value and "李二" in w.value for w in first.warning)

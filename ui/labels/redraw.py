@@ -201,6 +201,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_plan_note": ("说明", "Note"),
     "rd_save_button": ("保存", "Save"),
     "rd_saved": ("已保存方案「{name}」（编号 {id}）。", "Plan “{name}” saved (id {id})."),
+    "rd_save_conflict": ("方案「{name}」在您上次看到之后，已由 {author} 于 {time} 保存为第 {revision} 版。这次没有保存，以免盖过对方的"
+                         "修改；可先在上方“从哪里开始”中打开它查看，或仍然保存为下一版。",
+                         "Plan “{name}” was saved as revision {revision} by {author} at {time}, after you last saw it. "
+                         "Nothing was saved, so as not to bury their changes: open it under “Start from” above to "
+                         "look, or save anyway as the next revision."),
+    "rd_save_anyway": ("仍然保存（第 {revision} 版）", "Save anyway (revision {revision})"),
     "rd_save_failed": ("保存失败，原有方案未受影响：{reason}", "Not saved; earlier plans are unchanged: {reason}"),
     "rd_saved_plans": ("已保存的方案", "Saved plans"),
     "rd_no_plans": ("还没有保存的方案。", "No plan saved yet."),
