@@ -5,7 +5,8 @@ are upserted by ``incident_id``, so re-importing the same or an updated export u
 and closing times without duplicates. Boundary sets are stored as numbered versions, one of
 them current. The URL can point at PostgreSQL instead (``GRIDLENS_DB``); geometries are kept
 as WKT text so that nothing here needs a spatial extension. The tables are in
-:mod:`analysis.store.tables`.
+:mod:`analysis.store.tables`; opening a store brings them to the newest schema revision, rows kept
+(:mod:`analysis.store.migrations`).
 """
 from __future__ import annotations
 
@@ -27,12 +28,12 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 
 from analysis.settings import PROJECT_ROOT
+from analysis.store import migrations
 from analysis.store.errors import StoreError
 from analysis.store.incident_rows import incident_table, python_values, validate
 from analysis.store.review import pending_review
 from analysis.store.staging import remove_stale_staging, staged_incidents
 from analysis.store.tables import (
-    ADDED_COLUMNS,
     INCIDENT_COLUMNS,
     INCIDENT_TIMES,
     REGISTERS,
@@ -41,7 +42,6 @@ from analysis.store.tables import (
     fixes,
     grids,
     incidents,
-    metadata,
     problems,
     review,
 )
@@ -136,16 +136,7 @@ class Store:
         self.bulk_writes = self.engine.dialect.name == "sqlite"
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
-        self._add_missing_columns()
-
-    def _add_missing_columns(self) -> None:
-        """Bring a store made before a column was added up to date (``ADDED_COLUMNS``)."""
-        inspector = sa.inspect(self.engine)
-        with self.engine.begin() as conn:
-            for table, column, sql_type in ADDED_COLUMNS:
-                if column not in {c["name"] for c in inspector.get_columns(table)}:
-                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+        migrations.upgrade(self.engine)
 
     @contextmanager
     def transaction(self, attach: dict[str, Path] | None = None) -> Iterator[sa.Connection]:

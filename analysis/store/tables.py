@@ -1,4 +1,5 @@
-"""The store's tables (SQLAlchemy Core): the one place the schema is written down.
+"""The store's tables (SQLAlchemy Core): the schema the migrations (:mod:`analysis.store.migrations`)
+arrive at; a change here needs a revision there.
 
 Times are stored as ISO text ('YYYY-MM-DD HH:MM:SS', the form SQLite's date functions use) and
 geometries as WKT, so that the same tables work on SQLite and on any other database.
@@ -23,6 +24,7 @@ batches = sa.Table(
     sa.Column("rows_imported", sa.Integer, nullable=False),
     sa.Column("rows_rejected", sa.Integer, nullable=False),
     sa.Column("coord_system", sa.String, nullable=False, default=""),
+    sa.Index("ix_batches_file_hash", "file_hash"),
 )
 
 INCIDENT_TIMES = ("reported_at", "due_at", "extended_due_at", "disposed_at", "closed_at")
@@ -59,6 +61,7 @@ review = sa.Table(
     sa.Column("reason", sa.String, nullable=False),
     sa.Column("detail", sa.String, nullable=False, default=""),
     sa.Column("raw", sa.String, nullable=False, default=""),
+    sa.Index("ix_review_batch_id", "batch_id"),
 )
 
 problems = sa.Table(
@@ -71,6 +74,7 @@ problems = sa.Table(
     sa.Column("code", sa.String, nullable=False),
     sa.Column("severity", sa.String, nullable=False),
     sa.Column("detail", sa.String, nullable=False),
+    sa.Index("ix_problems_batch_id", "batch_id"),
 )
 
 fixes = sa.Table(
@@ -92,11 +96,6 @@ boundary_versions = sa.Table(
     sa.Column("street_wkt", sa.String, nullable=False, default=""),
     sa.Column("effective_from", sa.String, nullable=False, default=""),
 )
-# columns added after a table was first released: (table, column, SQL type and default)
-ADDED_COLUMNS = (("boundary_versions", "effective_from", "VARCHAR NOT NULL DEFAULT ''"),
-                 ("incidents", "extended_due_at", "VARCHAR"), ("incidents", "disposed_at", "VARCHAR"),
-                 *(("incidents", name, "VARCHAR NOT NULL DEFAULT ''") for name in ("event_name", "description",
-                                                                                   "photos")))
 
 grids = sa.Table(
     "grids", metadata,

@@ -1,0 +1,57 @@
+"""The store's schema migrations (alembic): opening a store brings its tables to the newest revision and
+keeps every row.
+
+* An empty database gets every table by running the revisions from the first.
+* A store made before migrations began (tables, no ``alembic_version``) is brought to the baseline by
+  the baseline revision itself: the tables and the columns it lacks are added, nothing is dropped; then
+  the later revisions run.
+* A store with a revision runs the revisions after it.
+
+Each revision is a file under ``versions/``; :mod:`analysis.store.tables` holds the schema they arrive
+at (a test checks that the two agree). A developer writes the next one with
+``alembic -c analysis/store/migrations/alembic.ini revision --autogenerate -m "…"``.
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+SCRIPTS = Path(__file__).parent
+
+
+def _config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def head() -> str:
+    """The newest revision."""
+    newest = ScriptDirectory.from_config(_config()).get_current_head()
+    assert newest is not None
+    return newest
+
+
+def revision_of(engine: sa.Engine) -> str | None:
+    """The revision a store's tables are at (None: made before migrations, or empty)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: sa.Engine, target: str = "head") -> None:
+    """Bring the store's tables to ``target`` (by default the newest revision) in one transaction: a revision
+    that fails leaves the store as it was; two processes opening an old store upgrade it once."""
+    if target == "head" and revision_of(engine) == head():
+        return
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":   # pysqlite opens no transaction before DDL: open one, holding the
+            conn.exec_driver_sql("BEGIN IMMEDIATE")   # write lock, so that a failed revision rolls back whole
+        command.upgrade(_config(conn), target)
