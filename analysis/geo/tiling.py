@@ -10,12 +10,14 @@ overlaps  pairs of polygons whose intersection has area
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
 
-from analysis.geo.geometry import Geometries, to_metric
+from analysis.geo.geometry import Geometries, polygonal, to_metric
 
 NOISE_M2 = 0.01   # square metres: a sliver this thin is floating-point noise of the polygon operations
 
@@ -36,23 +38,39 @@ def overlap_pairs(geoms: Geometries, min_area_m2: float = NOISE_M2) -> list[tupl
     return out
 
 
-def safe_intersection(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
-    """``a ∩ b``; when GEOS fails on nearly coincident edges (``TopologyException: side location
-    conflict``), again on both snapped to a 1e-9 grid (≈0.1 mm in degrees, a nanometre in metres)."""
+def snapping_grid(*geoms: BaseGeometry) -> float:
+    """A precision grid nine significant digits below the largest coordinate: 1e-7 for degrees (about 1 cm),
+    1e-3 for UTM metres (1 mm). Finer grids are below what doubles hold at those magnitudes."""
+    largest = max(float(np.abs(shapely.bounds(g)).max()) for g in geoms if g is not None and not g.is_empty)
+    return float(10.0 ** (np.floor(np.log10(max(largest, 1.0))) - 9))
+
+
+def _robust(operation: Callable[..., BaseGeometry], a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
+    """``operation(a, b)``; when GEOS fails on nearly coincident edges (``TopologyException: side location
+    conflict``), again with both snapped to :func:`snapping_grid`, then on their valid polygonal forms."""
     try:
-        return shapely.intersection(a, b)
+        return operation(a, b)
     except shapely.errors.GEOSException:
-        return shapely.intersection(shapely.make_valid(shapely.set_precision(a, 1e-9)),
-                                    shapely.make_valid(shapely.set_precision(b, 1e-9)))
+        grid = snapping_grid(a, b)
+        try:
+            return operation(a, b, grid_size=grid)
+        except shapely.errors.GEOSException:
+            return operation(_valid(a), _valid(b), grid_size=grid)
+
+
+def _valid(geom: BaseGeometry) -> BaseGeometry:
+    """The valid form of a polygon (its polygonal part: repair can leave lines beside it)."""
+    return polygonal(shapely.make_valid(geom)) or shapely.Polygon()
+
+
+def safe_intersection(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
+    """``a ∩ b``, robust to nearly coincident edges (:func:`_robust`)."""
+    return _robust(shapely.intersection, a, b)
 
 
 def safe_difference(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
-    """``a − b``, with the same fallback as :func:`safe_intersection`."""
-    try:
-        return shapely.difference(a, b)
-    except shapely.errors.GEOSException:
-        return shapely.difference(shapely.make_valid(shapely.set_precision(a, 1e-9)),
-                                  shapely.make_valid(shapely.set_precision(b, 1e-9)))
+    """``a − b``, robust to nearly coincident edges (:func:`_robust`)."""
+    return _robust(shapely.difference, a, b)
 
 
 def gap_parts(geoms: Geometries, street: BaseGeometry | None = None, min_area_m2: float = NOISE_M2
