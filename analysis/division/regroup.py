@@ -42,6 +42,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from analysis.division import measures as dm
 from analysis.division.edits import building_cells
 from analysis.geo.geometry import polygonal
 
@@ -87,9 +88,9 @@ class Group:
 
 
 def compactness(geom: BaseGeometry) -> float:
-    """Polsby-Popper ``4π · area / perimeter²`` of a polygon in local coordinates (0 when empty)."""
-    perimeter = shapely.length(geom)
-    return float(4 * math.pi * shapely.area(geom) / perimeter ** 2) if perimeter > 0 else 0.0
+    """Polsby-Popper compactness (:func:`analysis.division.measures.polsby_popper`) of a polygon in local
+    coordinates; 0 when empty."""
+    return float(np.nan_to_num(dm.polsby_popper(shapely.area(geom), shapely.length(geom))))
 
 
 def _households(piece: Piece, group: Group) -> float:
