@@ -30,7 +30,7 @@ $(ASSETS): analysis/maps/assets.py | $(VENV)/.runtime
 
 run: $(VENV)/.runtime $(ASSETS)
 	$(BIN)/python -m analysis init --if-empty
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/python -m analysis serve --port $(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

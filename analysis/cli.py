@@ -1,14 +1,20 @@
-"""Command line: ``python -m analysis {assign,import,indicators,report,demo,init} ...`` (``--help`` on each)."""
+"""Command line: ``python -m analysis {assign,import,indicators,report,demo,init,user,serve} ...`` (``--help`` on each)."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.access.audit import record_import
+from analysis.access.roles import ROLES
+from analysis.access.server import bind_address, multiuser
+from analysis.access.users import UserError, add_user, has_admin, list_users, set_disabled, set_password
 from analysis.geo.crs import parse_coord_system
 from analysis.ingest.boundaries import read_boundaries
 from analysis.ingest.geocode import grid_index
@@ -97,12 +103,64 @@ def do_import(args: argparse.Namespace) -> int:
     else:
         result = import_register(store, args.kind, args.file, coord_system=args.coords or "wgs84",
                                  mapping=_pairs(args.map) or None, sheet=args.sheet)
+    record_import(store, cli_user(), args.kind, Path(args.file).name, result.batch_id, result.rows_read,
+                  result.rows_imported, result.rows_rejected)
     print(f"batch {result.batch_id}: read {result.rows_read}, imported {result.rows_imported}, "
           f"rejected {result.rows_rejected}, problems {len(result.report)}")
     if result.by_method:
         print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(result.by_method.items())))
     _summarise(result.report)
     return 0
+
+
+def cli_user() -> str:
+    """Who the audit log names for a command: ``cli:`` and the account that ran it."""
+    return f"cli:{getpass.getuser()}"
+
+
+def user(args: argparse.Namespace) -> int:
+    """Add, list, disable or enable the users of the district server, or set a password."""
+    store = Store(args.db)
+    if args.action == "list":
+        listed = list_users(store)
+        print(listed.to_string(index=False) if not listed.empty else "no users")
+        return 0
+    if not args.name:
+        raise CliError(f"user {args.action} needs a NAME")
+    if args.action in ("add", "password"):
+        if not args.password_stdin:
+            raise CliError("give the password on standard input with --password-stdin (never on the command line)")
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            if args.action == "add":
+                added = add_user(store, args.name, args.role, password, args.street or "", by=cli_user())
+                print(f"added {added.name}: {added.role}, {added.street or 'whole district'}")
+            else:
+                set_password(store, args.name, password, by=cli_user())
+                print(f"password of {args.name} set")
+        except UserError as err:
+            raise CliError(str(err)) from err
+        return 0
+    try:
+        set_disabled(store, args.name, args.action == "disable", by=cli_user())
+    except UserError as err:
+        raise CliError(str(err)) from err
+    print(f"{args.name} {args.action}d")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Start the dashboard (``make run``): on 127.0.0.1 for one person, or, in multi-user mode, on every
+    interface once an admin exists."""
+    settings = load_settings()
+    if multiuser(settings) and not has_admin(Store(args.db)):
+        raise CliError("multi-user mode (GRIDLENS_MULTIUSER) needs an admin first: python -m analysis user add NAME "
+                       "--role admin --password-stdin")
+    command = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parents[1] / "dashboard.py"),
+               "--server.port", str(args.port), "--server.address", args.address or bind_address(settings)]
+    if args.db:
+        os.environ["GRIDLENS_DB"] = args.db
+    os.execv(sys.executable, command)
 
 
 def _summarise(report: ProblemReport) -> None:
@@ -258,6 +316,24 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="regenerate geodata/demo/ from its seed")
     d.add_argument("--out", help="folder (default geodata/demo)")
     d.set_defaults(func=demo)
+
+    u = sub.add_parser("user", help="the district server's users: add, list, disable, enable, password")
+    u.add_argument("action", choices=("add", "list", "disable", "enable", "password"))
+    u.add_argument("name", nargs="?", help="the user's name (all but list)")
+    u.add_argument("--role", choices=ROLES, default="viewer", help="add: viewer (default), analyst, data_manager, "
+                                                                   "admin")
+    u.add_argument("--street", help="add: the code of the user's street (default: the whole district)")
+    u.add_argument("--password-stdin", action="store_true", help="add, password: read the password from the "
+                                                                  "first line of standard input")
+    u.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
+    u.set_defaults(func=user)
+
+    s = sub.add_parser("serve", help="start the dashboard (127.0.0.1; every interface in multi-user mode, which "
+                                     "needs an admin)")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--address", help="listen on this address instead")
+    s.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
+    s.set_defaults(func=serve)
 
     n = sub.add_parser("init", help="load the demo street into the store")
     n.add_argument("--if-empty", action="store_true", help="do nothing when the store holds incidents")

@@ -145,6 +145,11 @@ class StreetSettings(BaseModel):
                         "Beijing layout); when set, codes must be digits of that length (warnings); empty: no check")
     street_code: str = Field("", description="the street's own code: when set, every grid code must start with it "
                              "(warnings)")
+    multiuser: bool = Field(False, description="the district server's mode: every page asks for a login and shows "
+                            "what the user's role allows; the server refuses to start without an admin and listens "
+                            "on every interface (GRIDLENS_MULTIUSER=1 switches it on too)")
+    session_idle_minutes: int = Field(30, ge=1, description="minutes: in multi-user mode, a login left this long "
+                                      "without a page being used must sign in again")
     map_points_max: int = Field(3000, ge=0, description="incidents: individual incidents are drawn (clustered) only "
                                 "when the filters leave at most this many; otherwise density alone")
 

@@ -4,6 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analysis.access.server import multiuser
 from analysis.division import edits
 from analysis.division import plans as plan_store
 from analysis.division.export import FORMATS
@@ -14,6 +15,7 @@ from analysis.sanitise import mask_phone_text
 from analysis.settings import load_settings
 from ui import formats, loaders
 from ui import redraw_state as rs
+from ui.auth import audit, can, who
 from ui.cards import cards
 from ui.errors import run_page
 from ui.filters import show_gaps
@@ -72,9 +74,28 @@ def staffing_editor(changes: pd.DataFrame, flows: pd.DataFrame, after: edits.Div
     downloads(edited, "staffing", "dl_staffing")
 
 
+def _save_form(bench: rs.Workbench) -> None:
+    """Name (and, on a laptop, the author of) the edit and save it as a plan; a clash with a later save by
+    someone else is shown with the choice to save anyway. On the district server the author is the user."""
+    with st.form("rd_save_form"):
+        st.text_input(t("rd_plan_name"), key="rd_plan_name")
+        if multiuser(load_settings()):
+            st.text_input(t("rd_plan_author"), value=who(), disabled=True)
+        else:
+            st.text_input(t("rd_plan_author"), key="rd_plan_author")
+        st.text_area(t("rd_plan_note"), key="rd_plan_note", height=80)
+        st.form_submit_button(t("rd_save_button"), type="primary", on_click=rs.save_plan_from_form)
+    if bench.conflict is not None:
+        clash = bench.conflict
+        st.warning(t("rd_save_conflict", name=formats.plain(clash.name), revision=clash.revision,
+                     author=formats.plain(mask_phone_text(clash.author)) or "—", time=clash.saved_at[:16]))
+        st.button(t("rd_save_anyway", revision=clash.revision + 1), key="rd_save_anyway",
+                  on_click=rs.save_plan_from_form, args=(True,))
+
+
 def render() -> None:
     """Draw the page."""
-    setup("page_redraw")
+    setup("page_redraw", needs="redraw")
     st.title(t("rd_title"))
     st.caption(t("rd_caption"))
     bench = rs.workbench()
@@ -98,6 +119,7 @@ def render() -> None:
         yes, no = st.columns(2)
         if yes.button(t("rd_adopt_button"), type="primary", key="rd_adopt_yes", width="stretch"):
             version = plan_store.make_current(loaders.store(), plan_id, str(when))
+            audit("adopt_plan", f"{plan_name} (#{plan_id})", f"version {version}, effective {when}")
             rs.drop_adoption()
             st.session_state.pop(rs.KEY, None)
             st.session_state["rd_adopted"] = t("rd_adopted", version=version, date=str(when))
@@ -250,21 +272,16 @@ def render() -> None:
         save_col, adopt_col = st.columns(2)
         with save_col:
             st.subheader(t("rd_save"))
-            with st.form("rd_save_form"):
-                st.text_input(t("rd_plan_name"), key="rd_plan_name")
-                st.text_input(t("rd_plan_author"), key="rd_plan_author")
-                st.text_area(t("rd_plan_note"), key="rd_plan_note", height=80)
-                st.form_submit_button(t("rd_save_button"), type="primary", on_click=rs.save_plan_from_form)
-            if bench.conflict is not None:
-                clash = bench.conflict
-                st.warning(t("rd_save_conflict", name=formats.plain(clash.name), revision=clash.revision,
-                             author=formats.plain(mask_phone_text(clash.author)) or "—", time=clash.saved_at[:16]))
-                st.button(t("rd_save_anyway", revision=clash.revision + 1), key="rd_save_anyway",
-                          on_click=rs.save_plan_from_form, args=(True,))
+            if can("save_plan"):
+                _save_form(bench)
+            else:
+                st.info(t("rd_save_not_allowed"))
         with adopt_col:
             st.subheader(t("rd_adopt"))
             if plans.empty:
                 st.caption(t("rd_no_plans"))
+            elif not can("adopt_plan"):
+                st.info(t("rd_adopt_admin_only"))
             else:
                 st.selectbox(t("rd_adopt_plan"), plans["plan_id"].tolist(), format_func=lambda p: start_names.get(p, str(p)),
                                      key="rd_adopt_plan")
@@ -285,8 +302,8 @@ def render() -> None:
         fmt = st.radio(t("rd_export_format"), list(FORMATS), format_func=lambda f: t(f"rd_fmt_{f}"), horizontal=True,
                        key="rd_export_format")
         stem = f"grids_{dt.date.today():%Y%m%d}"
-        st.download_button(t("rd_export_button"), rs.export_file(fmt, stem),
-                           file_name=f"{stem}{FORMATS[fmt]}", key="rd_export_button")
+        st.download_button(t("rd_export_button"), rs.export_file(fmt, stem), file_name=f"{stem}{FORMATS[fmt]}",
+                           key="rd_export_button", on_click=audit, args=("export_plan", f"{stem}{FORMATS[fmt]}"))
 
         st.subheader(t("rd_compare"))
         options = ["edit", "current"] + plans["plan_id"].tolist()

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
+from analysis.access.audit import record_import
 from analysis.ingest import importer
 from analysis.ingest.boundaries import boundary_table, read_boundary_file, read_lines
 from analysis.ingest.grid_checks import check_grids
@@ -21,6 +22,7 @@ from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
 from analysis.store import notes
 from ui import formats
+from ui.auth import audit, who
 from ui.errors import guarded
 from ui.i18n import t
 from ui.loaders import store
@@ -108,23 +110,30 @@ def _progress_bar() -> importer.Progress:
 def import_incidents(data: bytes, name: str, mapping: dict[str, str], coord_system: str, tolerance_m: float,
                      sheet: str | None = None, overwrite_older: bool = False) -> importer.ImportResult:
     """Import an uploaded incident table with a progress bar (raises ReadError/LookupError)."""
-    return importer.import_incidents(store(), data, name, mapping, coord_system, tolerance_m, _progress_bar(), sheet,
-                                     overwrite_older)
+    return _logged("incidents", name, importer.import_incidents(
+        store(), data, name, mapping, coord_system, tolerance_m, _progress_bar(), sheet, overwrite_older))
+
+
+def _logged(kind: str, file_name: str, result: importer.ImportResult) -> importer.ImportResult:
+    """``result`` of an import, once its audit line is written."""
+    record_import(store(), who(), kind, file_name, result.batch_id, result.rows_read, result.rows_imported,
+                  result.rows_rejected)
+    return result
 
 
 def import_boundaries(files: list[Upload], coord_system: str | None, mapping: dict[str, str], version_name: str,
                       street: list[Upload] | None, layer: str | None, encoding: str | None) -> importer.ImportResult:
     """Import an uploaded boundary layer as a new current version (raises ReadError)."""
     with st.spinner(t("importing")):
-        return importer.import_boundaries(store(), files, None, coord_system, mapping, version_name, street,
-                                          layer=layer, encoding=encoding)
+        return _logged("boundaries", ", ".join(f.name for f in files), importer.import_boundaries(
+            store(), files, None, coord_system, mapping, version_name, street, layer=layer, encoding=encoding))
 
 
 def import_register(kind: str, data: bytes, name: str, coord_system: str, mapping: dict[str, str],
                     sheet: str | None = None) -> importer.ImportResult:
     """Replace a register (buildings, workers, volunteers, services) from an upload (raises ReadError)."""
     with st.spinner(t("importing")):
-        return importer.import_register(store(), kind, data, name, coord_system, mapping, sheet)
+        return _logged(kind, name, importer.import_register(store(), kind, data, name, coord_system, mapping, sheet))
 
 
 @guarded
@@ -137,6 +146,7 @@ def save_fix_from_form(addresses: dict[str, str]) -> None:
         st.session_state["fix_flash"] = ("warning", t("fix_need_target"))
         return
     store().save_fix(incident, grid, building)
+    audit("fix_placement", incident, f"grid={grid} building={building}")
     target = formats.plain(mask_phone_text(grid or addresses.get(building, building)))
     st.session_state["fix_flash"] = ("success", t("fix_saved", id=formats.plain(incident), target=target))
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analysis.access.roles import Action
 from analysis.sanitise import safe_for_download
+from ui.auth import can, page_allowed, require_login, sidebar_user
 from ui.errors import guarded, show_flash
 from ui.i18n import LANGUAGES, lang, t
 from ui.theme import apply_css, presenting
@@ -23,7 +25,10 @@ PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
          ("pages/ledger.py", "page_ledger", ":material/assignment_ind:"),
          ("pages/redraw.py", "page_redraw", ":material/draw:"),
          ("pages/status.py", "page_status", ":material/monitoring:"),
-         ("pages/data.py", "page_data", ":material/upload_file:"))
+         ("pages/data.py", "page_data", ":material/upload_file:"),
+         ("pages/admin.py", "page_admin", ":material/admin_panel_settings:"))
+# what a role must be allowed to see a page in the sidebar and open it (analysis.access.roles)
+NEEDS: dict[str, Action] = {"pages/redraw.py": "redraw", "pages/admin.py": "manage_users"}
 
 
 @guarded
@@ -33,11 +38,13 @@ def _switch(key: str, value: str | bool) -> None:
     st.query_params[key] = str(value) if key == "lang" else ("1" if value else "0")
 
 
-def setup(title_key: str) -> None:
+def setup(title_key: str, needs: Action | None = None) -> None:
     """Configure the page, draw the sidebar (navigation, language, projector mode); call first on every page.
 
     Pages are discovered from ``pages/`` (so a bookmarked URL opens its page even on a fresh
     server) and the sidebar lists them with translated titles. Projector mode folds the sidebar.
+    In multi-user mode the page stops at the login form until a user signs in, the sidebar lists the
+    pages the user's role may open, and a page that ``needs`` an action the role lacks says so and stops.
     """
     present = presenting()
     st.set_page_config(page_title=f"{t(title_key)} · {t('app_title')}", page_icon=str(ICON), layout="wide",
@@ -48,17 +55,23 @@ def setup(title_key: str) -> None:
     with st.sidebar:
         st.markdown(f"### {t('app_title')}")
         st.caption(t("app_tagline"))
-        for script, key, icon in PAGES:
-            st.page_link(script, label=t(key), icon=icon)
+        nav = st.container()        # filled once the user is known: the language switch serves the login form too
         st.divider()
         st.radio(t("language"), list(LANGUAGES), index=list(LANGUAGES).index(current), format_func=LANGUAGES.get,
                  horizontal=True, key="lang_radio", on_change=lambda: _switch("lang", st.session_state["lang_radio"]))
         st.toggle(t("present"), value=present, key="present_toggle",
                   on_change=lambda: _switch("present", st.session_state["present_toggle"]))
+    require_login()
+    with st.sidebar:
+        sidebar_user()
+    for script, key, icon in PAGES:
+        if script not in NEEDS or can(NEEDS[script]):
+            nav.page_link(script, label=t(key), icon=icon)
     if current != "zh" or "lang" in st.query_params:
         st.query_params["lang"] = current
     if present:
         st.query_params["present"] = "1"
+    page_allowed(needs)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
+from analysis.access.server import multiuser
 from analysis.division import continuity
 from analysis.division import plans as plan_store
 from analysis.division import whatif as w
@@ -49,6 +50,7 @@ from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
 from ui import actions, formats, loaders
+from ui.auth import audit, can, who
 from ui.errors import guarded
 from ui.i18n import lang, t
 from ui.theme import presenting
@@ -485,15 +487,19 @@ def save_plan_from_form(anyway: bool = False) -> None:
     by someone else since this session last saw it is not saved over: :attr:`Workbench.conflict` holds who
     and when, until the user saves ``anyway`` (as the revision after theirs).
     """
+    if not can("save_plan"):
+        return
     bench = _bench()
     name = str(st.session_state.get("rd_plan_name", "")).strip()
-    author, note = str(st.session_state.get("rd_plan_author", "")), str(st.session_state.get("rd_plan_note", ""))
+    author = who() if multiuser(load_settings()) else str(st.session_state.get("rd_plan_author", ""))
+    note = str(st.session_state.get("rd_plan_note", ""))
     seen = bench.conflict.revision if anyway and bench.conflict is not None else bench.revisions.get(name, 0)
     bench.conflict = None
     try:
         plan_id = plan_store.save_plan(loaders.store(), name, bench.current, author, note, base_version=bench.key[1],
                                        seen_revision=seen)
         bench.message = ("success", t("rd_saved", name=formats.plain(name), id=plan_id))
+        audit("save_plan", name, f"plan {plan_id}, {len(bench.current.grids)} grids")
     except plan_store.PlanConflict as err:
         bench.conflict = err
     except ValueError as err:
@@ -507,7 +513,7 @@ def ask_adoption(plan_names: dict[object, str]) -> None:
     """Remember that the user asked to make the plan ``rd_adopt_plan`` current from ``rd_effective``: the page
     then asks for confirmation (a dialog)."""
     plan_id = st.session_state.get("rd_adopt_plan")
-    if plan_id is not None:
+    if plan_id is not None and can("adopt_plan"):
         when = st.session_state.get("rd_effective") or dt.date.today()
         st.session_state[ADOPTING] = (int(plan_id), plan_names.get(plan_id, str(plan_id)), when)
 

@@ -161,4 +161,25 @@ meeting_notes = sa.Table(
     sa.Column("week", sa.String, primary_key=True),          # ISO week, '2026-W47'
     sa.Column("text", sa.String, nullable=False, default=""), sa.Column("saved_at", sa.String, nullable=False),
 )
+users = sa.Table(
+    "users", metadata,                                       # the district server's logins (analysis.access)
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("role", sa.String, nullable=False),            # viewer, analyst, data_manager, admin
+    sa.Column("street", sa.String, nullable=False, default=""),   # a street's code; '' = the whole district
+    sa.Column("password_hash", sa.String, nullable=False),   # argon2id, with its salt and parameters
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("failed_logins", sa.Integer, nullable=False, default=0),   # in a row, since the last success
+    sa.Column("locked_until", sa.String, nullable=False, default=""),
+    sa.Column("created_at", sa.String, nullable=False),
+)
+audit = sa.Table(
+    "audit", metadata,                                       # append-only: triggers refuse UPDATE and DELETE
+    sa.Column("audit_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String, nullable=False),
+    sa.Column("user", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False),
+    sa.Column("target", sa.String, nullable=False, default=""),
+    sa.Column("detail", sa.String, nullable=False, default=""),
+    sa.Index("ix_audit_at", "at"),
+)
 REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}

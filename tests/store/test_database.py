@@ -114,6 +114,8 @@ def test_a_store_made_before_the_lifecycle_columns_is_brought_up_to_date(tmp_pat
         for column in ("disposed_at", "extended_due_at", "event_name", "description", "photos"):
             conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
         conn.execute("DROP TABLE alembic_version")
+        conn.execute("DROP TABLE users")                                   # tables of later revisions
+        conn.execute("DROP TABLE audit")
     assert "disposed_at" not in {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(incidents)")}
     again = Store(f"sqlite:///{path}")
     assert again.fixes()["grid_id"].tolist() == ["C1G2"] and again.count_incidents() == 1

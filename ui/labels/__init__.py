@@ -1,5 +1,5 @@
 """Every label of the interface, one module per area, merged into one table: key -> (Chinese, English)."""
-from ui.labels import analytics, common, data, errors, gaps, ledger, meeting, overview, redraw
+from ui.labels import access, analytics, common, data, errors, gaps, ledger, meeting, overview, redraw
 from ui.labels import map as map_labels
 
 
@@ -14,4 +14,4 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 TEXT = _merge(common.TEXT, data.TEXT, overview.TEXT, map_labels.TEXT, analytics.TEXT, redraw.TEXT, gaps.TEXT,
-              errors.TEXT, ledger.TEXT, meeting.TEXT)
+              errors.TEXT, ledger.TEXT, meeting.TEXT, access.TEXT)
