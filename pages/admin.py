@@ -1,4 +1,5 @@
 """用户与审计 Users and audit: the server's users, reading a whole phone number for a reason, the audit log."""
+import pandas as pd
 import streamlit as st
 
 from analysis.access.audit import AUDIT_ACTIONS, read_log
@@ -59,13 +60,19 @@ def _reveal() -> None:
                                             if phone else t("adm_phone_none", case=plain(case)))
 
 
+def _readable(times: pd.Series) -> pd.Series:
+    """Stored times ('2026-12-01T09:00:00') as people write them ('2026-12-01 09:00:00')."""
+    return times.str.replace("T", " ", regex=False)
+
+
 def _users() -> None:
     st.subheader(t("adm_users"))
     listed = list_users(loaders.store())
     if listed.empty:
         st.info(t("adm_no_users"))
     else:
-        shown = listed.assign(role=listed["role"].map(role_label), street=listed["street"].replace(
+        shown = listed.assign(role=listed["role"].map(role_label), created_at=_readable(listed["created_at"]),
+                              locked_until=_readable(listed["locked_until"]), street=listed["street"].replace(
             "", t("auth_scope_district"))).rename(columns={
                 "name": t("adm_col_name"), "role": t("adm_col_role"), "street": t("adm_col_street"),
                 "disabled": t("adm_col_disabled"), "failed_logins": t("adm_col_failed"),
@@ -116,10 +123,10 @@ def _audit_log() -> None:
     if log.empty:
         st.info(t("adm_audit_empty"))
         return
-    shown = log.drop(columns=["audit_id"]).assign(
+    shown = log.drop(columns=["audit_id"]).assign(at=_readable(log["at"]),
         action=log["action"].map(lambda a: t(f"act_{a}")),
         target=mask_phones_in_text(log["target"]), detail=mask_phones_in_text(log["detail"])).rename(columns={
-            c: t(f"adm_col_{c}") for c in ("at", "user", "action", "target", "detail")})
+            c: t(f"adm_col_{c}") for c in ("at", "username", "action", "target", "detail")})
     show_table(shown, hide_index=True, width="stretch", height=420)
     st.download_button(t("adm_audit_download"), csv_bytes(shown), file_name="audit_log.csv", mime="text/csv",
                        key="adm_audit_download")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,25 @@ def demo_store(demo_db, tmp_path) -> Store:
 @pytest.fixture
 def empty_store(tmp_path) -> Store:
     return Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server (one per test worker); skipped where PostgreSQL is absent."""
+    from tests import postgres
+    if postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (bash .ci/run installs it)")
+    with postgres.cluster() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path) -> Store:
+    """An empty store on each backend: an SQLite file, and a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    from tests.postgres import new_database
+    return Store(new_database(request.getfixturevalue("postgres_server")))
 
 
 @pytest.fixture

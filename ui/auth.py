@@ -111,7 +111,7 @@ def sidebar_user() -> None:
     if user is None or not multiuser(load_settings()):
         return
     scope = t("auth_scope_street", street=user.street) if user.street else t("auth_scope_district")
-    st.caption(t("auth_signed_in", name=plain(user.name), role=f"{role_label(user.role)}, {scope}"))
+    st.caption(t("auth_signed_in", name=plain(user.name), role=role_label(user.role), scope=scope))
     st.button(t("auth_sign_out"), key="auth_sign_out", on_click=sign_out)
 
 

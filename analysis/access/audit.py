@@ -17,7 +17,7 @@ AuditAction = Literal["login", "login_failed", "logout", "import_incidents", "im
                       "replace_register", "fix_placement", "save_plan", "adopt_plan", "export_plan", "unmask_phone",
                       "add_user", "disable_user", "enable_user", "set_password"]
 AUDIT_ACTIONS: tuple[AuditAction, ...] = get_args(AuditAction)
-COLUMNS = ("audit_id", "at", "user", "action", "target", "detail")
+COLUMNS = ("audit_id", "at", "username", "action", "target", "detail")
 
 
 def record(store: Store, user: str, action: AuditAction, target: str = "", detail: str = "",
@@ -26,7 +26,7 @@ def record(store: Store, user: str, action: AuditAction, target: str = "", detai
     it records or not at all)."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    row = {"at": now_text(), "user": user, "action": action, "target": target, "detail": detail}
+    row = {"at": now_text(), "username": user, "action": action, "target": target, "detail": detail}
     if conn is not None:
         conn.execute(audit.insert().values(**row))
         return
@@ -39,7 +39,7 @@ def read_log(store: Store, user: str | None = None, action: str | None = None, l
     """The log, newest first (columns :data:`COLUMNS`), optionally of one user or one action."""
     query = sa.select(audit).order_by(audit.c.audit_id.desc())
     if user:
-        query = query.where(audit.c.user == user)
+        query = query.where(audit.c.username == user)
     if action:
         query = query.where(audit.c.action == action)
     if limit is not None:

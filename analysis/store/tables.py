@@ -176,7 +176,7 @@ audit = sa.Table(
     "audit", metadata,                                       # append-only: triggers refuse UPDATE and DELETE
     sa.Column("audit_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.String, nullable=False),
-    sa.Column("user", sa.String, nullable=False),
+    sa.Column("username", sa.String, nullable=False),   # ("user" is a reserved word of PostgreSQL)
     sa.Column("action", sa.String, nullable=False),
     sa.Column("target", sa.String, nullable=False, default=""),
     sa.Column("detail", sa.String, nullable=False, default=""),

@@ -37,7 +37,7 @@ def test_users_are_added_listed_disabled_and_enabled(tmp_path):
     assert authenticate(store, "陈管理", "s3cret pass").role == "admin"
     actions = read_log(store)[["action", "target"]].values.tolist()
     assert ["add_user", "陈管理"] in actions and ["disable_user", "周"] in actions
-    assert read_log(store, action="add_user")["user"].str.startswith("cli:").all()
+    assert read_log(store, action="add_user")["username"].str.startswith("cli:").all()
 
 
 def test_a_password_is_never_taken_from_the_command_line_and_a_bad_one_is_refused(tmp_path):
@@ -64,7 +64,7 @@ def test_a_command_line_import_is_in_the_audit_log(tmp_path):
     assert imported.returncode == 0, imported.stderr
     line = read_log(Store(db)).iloc[0]
     assert (line["action"], line["target"]) == ("import_boundaries", "boundaries: grids.geojson")
-    assert line["user"].startswith("cli:") and line["detail"].startswith("batch 1: read ")
+    assert line["username"].startswith("cli:") and line["detail"].startswith("batch 1: read ")
 
 
 def _listening(port: int) -> set[str]:

@@ -55,10 +55,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard(db_url: str, timeout: float = 90.0) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` against ``db_url``; yields the base URL once it answers."""
+def dashboard(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` against ``db_url`` (with ``env`` added to the environment); yields the
+    base URL once it answers."""
     port = free_port()
-    env = {**os.environ, "GRIDLENS_DB": db_url}
+    env = {**os.environ, "GRIDLENS_DB": db_url, **(env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                              "--server.port", str(port), "--server.headless", "true",

@@ -13,7 +13,8 @@ TITLES = {"overview": ("总览", "Overview"), "meeting": ("周例会", "Weekly r
           "resolution": ("办结", "Resolution"), "coverage": ("志愿者", "Volunteers"),
           "ledger": ("责任台账", "Ledgers by responsible person"),
           "status": ("数据概况", "What is in the store"), "data": ("数据导入", "Data import"),
-          "redraw": ("网格调整：新划分会带来什么", "Redraw grids: what a new division would do")}
+          "redraw": ("网格调整：新划分会带来什么", "Redraw grids: what a new division would do"),
+          "admin": ("用户与审计", "Users and audit")}
 
 
 def test_every_page_in_both_languages_and_sizes(server: tuple[str, str], browser: BrowserContext) -> None:

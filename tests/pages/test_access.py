@@ -84,7 +84,7 @@ def test_an_analyst_saves_plans_under_their_own_name_but_cannot_adopt_one(server
     next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception
     saved = audit.read_log(server, action="save_plan")
-    assert saved[["user", "target"]].values.tolist() == [[ROLE_USERS["analyst"], "西片"]]
+    assert saved[["username", "target"]].values.tolist() == [[ROLE_USERS["analyst"], "西片"]]
 
 
 def test_an_admin_adopts_and_manages_users_and_reads_the_audit_log(server, monkeypatch):
@@ -133,3 +133,23 @@ def test_laptop_mode_needs_no_login_and_lists_every_page(demo_store, monkeypatch
     at = page("pages/admin.py", demo_store, monkeypatch)
     assert any("单机模式" in i.value for i in at.info)
     assert len(_links(at)) == 11
+
+
+def test_the_district_server_on_postgresql(postgres_server, monkeypatch):
+    """The same login and role limits on a PostgreSQL store holding the demo street."""
+    from analysis.cli import load_demo
+    from analysis.demo.writer import DEMO_DIR
+    from analysis.store.database import Store
+    from tests.postgres import new_database
+    store = Store(new_database(postgres_server))
+    load_demo(store, DEMO_DIR)
+    monkeypatch.setenv("GRIDLENS_MULTIUSER", "1")
+    for role, name in ROLE_USERS.items():
+        add_user(store, name, role, PASSWORD)
+    at = page("pages/overview.py", store, monkeypatch)
+    assert not figure_cards(at)
+    _sign_in(at, ROLE_USERS["viewer"])
+    assert figure_cards(at)
+    at.switch_page("pages/data.py").run()
+    assert [tab.label for tab in at.tabs] == ["导入记录"] and len(at.dataframe[-1].value) == len(store.batches())
+    assert audit.read_log(store, action="login")["username"].tolist() == [ROLE_USERS["viewer"]]

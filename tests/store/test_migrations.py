@@ -48,9 +48,14 @@ def _old_store(url: str, columns_added: bool) -> None:
     engine.dispose()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("columns_added", [True, False], ids=["before-migrations", "before-added-columns"])
-def test_an_old_store_opens_at_the_newest_revision_with_its_work_kept(tmp_path, columns_added):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def test_an_old_store_opens_at_the_newest_revision_with_its_work_kept(request, tmp_path, columns_added, backend):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    else:
+        from tests.postgres import new_database
+        url = new_database(request.getfixturevalue("postgres_server"))
     _old_store(url, columns_added)
     assert migrations.revision_of(sa.create_engine(url)) is None
     store = Store(url)
@@ -68,9 +73,10 @@ def test_an_old_store_opens_at_the_newest_revision_with_its_work_kept(tmp_path, 
     assert not compare_metadata(MigrationContext.configure(store.engine.connect()), metadata)
 
 
-def test_the_revisions_arrive_at_the_tables_module_exactly(tmp_path):
-    """A new store is made by running every revision; alembic finds nothing in tables.py they lack."""
-    store = Store(f"sqlite:///{tmp_path / 'new.sqlite'}")
+def test_the_revisions_arrive_at_the_tables_module_exactly(any_store):
+    """A new store is made by running every revision; alembic finds nothing in tables.py they lack (SQLite and
+    PostgreSQL)."""
+    store = any_store
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata) == []
     assert migrations.revision_of(store.engine) == migrations.head() == "0003"

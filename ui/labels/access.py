@@ -21,7 +21,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "`python -m analysis user add 姓名 --role admin --password-stdin`",
                       "Multi-user mode has no admin yet, so no page opens. The server's administrator first runs:"
                       "\n\n`python -m analysis user add NAME --role admin --password-stdin`"),
-    "auth_signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "auth_signed_in": ("已登录：{name}（{role}，{scope}）", "Signed in: {name} ({role}, {scope})"),
     "auth_scope_street": ("街道 {street}", "street {street}"),
     "auth_scope_district": ("全区", "whole district"),
     "auth_sign_out": ("退出登录", "Sign out"),
@@ -87,7 +87,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "adm_audit_empty": ("没有符合条件的记录。", "No line matches."),
     "adm_audit_download": ("下载审计日志（CSV）", "Download the audit log (CSV)"),
     "adm_col_at": ("时间", "Time"),
-    "adm_col_user": ("用户", "User"),
+    "adm_col_username": ("用户", "User"),
     "adm_col_action": ("操作", "Action"),
     "adm_col_target": ("对象", "Target"),
     "adm_col_detail": ("详情", "Detail"),

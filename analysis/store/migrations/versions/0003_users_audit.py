@@ -43,7 +43,7 @@ def upgrade() -> None:
         "audit",
         sa.Column("audit_id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("at", sa.String(), nullable=False),
-        sa.Column("user", sa.String(), nullable=False),
+        sa.Column("username", sa.String(), nullable=False),
         sa.Column("action", sa.String(), nullable=False),
         sa.Column("target", sa.String(), nullable=False),
         sa.Column("detail", sa.String(), nullable=False),
