@@ -52,18 +52,22 @@ class UserError(ValueError):
     """A user cannot be added or changed as asked (the message says why)."""
 
 
-def _check(name: str, role: str, password: str | None) -> None:
+def _check(name: str, role: str) -> None:
     if not name or len(name) > 64 or name != name.strip():
         raise UserError(f"a user name is 1-64 characters without spaces at either end, got {name!r}")
     if role not in ROLES:
         raise UserError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
-    if password is not None and len(password) < MIN_PASSWORD:
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
         raise UserError(f"a password has at least {MIN_PASSWORD} characters")
 
 
 def add_user(store: Store, name: str, role: str, password: str, street: str = "", by: str = "") -> User:
     """Add a user; raises :class:`UserError` for a bad name, role or password, or a name already taken."""
-    _check(name, role, password)
+    _check(name, role)
+    _check_password(password)
     with store.engine.begin() as conn:
         if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first() is not None:
             raise UserError(f"the user {name!r} exists already")
@@ -87,7 +91,7 @@ def set_disabled(store: Store, name: str, disabled: bool, by: str = "") -> None:
 
 def set_password(store: Store, name: str, password: str, by: str = "") -> None:
     """Give a user a new password (and lift a lockout)."""
-    _check(name, ROLES[0], password)
+    _check_password(password)
     with store.engine.begin() as conn:
         changed = conn.execute(users.update().where(users.c.name == name).values(
             password_hash=HASHER.hash(password), failed_logins=0, locked_until="")).rowcount

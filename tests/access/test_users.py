@@ -134,3 +134,17 @@ def test_each_role_may_do_what_it_is_meant_to():
     assert [r for r in ROLES if allows(r, "unmask_phone")] == ["admin"]
     assert ALLOWED["admin"] == frozenset(ACTIONS)
     assert not allows("intruder", "view")
+
+
+def test_a_new_password_replaces_the_old_and_lifts_a_lockout(any_store):
+    add_user(any_store, "钱", "analyst", "old password")
+    for _ in range(users.LOCKOUT_FAILURES):
+        with pytest.raises(LoginRefused):
+            authenticate(any_store, "钱", "wrong", NOW)
+    with pytest.raises(UserError):
+        users.set_password(any_store, "钱", "short", by="root")
+    users.set_password(any_store, "钱", "new password", by="root")
+    assert authenticate(any_store, "钱", "new password", NOW).name == "钱"       # locked no more
+    with pytest.raises(LoginRefused):
+        authenticate(any_store, "钱", "old password", NOW)
+    assert audit.read_log(any_store, action="set_password")["username"].tolist() == ["root"]
