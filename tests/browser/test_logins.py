@@ -15,7 +15,7 @@ from analysis.access.users import add_user
 from analysis.division.edits import division_from_layer
 from analysis.division.plans import save_plan
 from analysis.store.database import Store
-from tests.browser.harness import MARKS, alert, dashboard, open_page, rerun, shot
+from tests.browser.harness import MARKS, alert, dashboard, idle, open_page, rerun, shot
 from ui.page import PAGES
 
 pytestmark = MARKS
@@ -45,10 +45,12 @@ def _sign_in(page: Page, base: str, role: str) -> None:
     expect(page.locator("h1").first).to_have_text("总览")
 
 
-def _go(page: Page, title: str) -> None:
-    """Open a page from the sidebar, as a user does (a reload would start a new session, signed out)."""
-    rerun(page, lambda: page.locator(SIDEBAR_LINKS, has_text=title).first.click())
-    expect(page.locator("h1").first).not_to_have_text("总览")
+def _go(page: Page, link: str, title: str) -> None:
+    """Open a page from the sidebar, as a user does (a reload would start a new session, signed out), and wait
+    for its title and the end of its run (the switch replaces the app's elements, so no run is armed)."""
+    page.locator(SIDEBAR_LINKS, has_text=link).first.click()
+    expect(page.locator("h1").first).to_have_text(title)
+    idle(page)
 
 
 def test_without_a_login_a_page_shows_the_form_and_no_figures(district: tuple[str, Store],
@@ -84,7 +86,7 @@ def test_each_role_sees_what_it_may_do(district: tuple[str, Store], browser: Bro
         alert_text = page.locator("[data-testid='stSidebar']").inner_text()
         assert f"已登录：{USERS[role]}" in alert_text
         shown[role] = page.locator(SIDEBAR_LINKS).count()
-        _go(page, "数据导入")
+        _go(page, "数据导入", "数据导入")
         tabs = page.get_by_role("tab").all_inner_texts()
         if role in ("viewer", "analyst"):
             assert tabs == ["导入记录"]
@@ -94,14 +96,14 @@ def test_each_role_sees_what_it_may_do(district: tuple[str, Store], browser: Bro
         if role in ("viewer", "data_manager"):
             expect(page.locator(SIDEBAR_LINKS, has_text="网格调整")).to_have_count(0)
         else:
-            _go(page, "网格调整")
+            _go(page, "网格调整", "网格调整：新划分会带来什么")
             page.get_by_role("tab", name="方案").click()           # tabs switch in the browser, no rerun
             if role == "analyst":
                 alert(page, "只有管理员可以启用方案")
             else:
                 expect(page.get_by_role("button", name="设为现行划分")).to_be_visible()
         if role == "admin":
-            _go(page, "用户与审计")
+            _go(page, "用户与审计", "用户与审计")
             expect(page.get_by_role("heading", name="审计日志")).to_be_visible()
         shot(page, f"role-{role}-1920x1080")
         page.close()
