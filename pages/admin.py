@@ -5,12 +5,10 @@ import streamlit as st
 from analysis.access.audit import AUDIT_ACTIONS, read_log
 from analysis.access.phones import reveal_phone
 from analysis.access.roles import ROLES
-from analysis.access.server import multiuser
 from analysis.access.users import UserError, add_user, list_users, set_disabled
 from analysis.sanitise import mask_phones_in_text
-from analysis.settings import load_settings
 from ui import loaders
-from ui.auth import role_label, who
+from ui.auth import role_label, shared_server, who
 from ui.errors import guarded, run_page
 from ui.formats import plain
 from ui.i18n import t
@@ -137,7 +135,7 @@ def render() -> None:
     setup("page_admin", needs="manage_users")
     st.title(t("adm_title"))
     st.caption(t("adm_caption"))
-    if not multiuser(load_settings()):
+    if not shared_server():
         st.info(t("adm_laptop_mode"))
     _users()
     _phone()

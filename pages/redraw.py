@@ -4,7 +4,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analysis.access.server import multiuser
 from analysis.division import edits
 from analysis.division import plans as plan_store
 from analysis.division.export import FORMATS
@@ -15,7 +14,7 @@ from analysis.sanitise import mask_phone_text
 from analysis.settings import load_settings
 from ui import formats, loaders
 from ui import redraw_state as rs
-from ui.auth import audit, can, who
+from ui.auth import audit, can, shared_server, who
 from ui.cards import cards
 from ui.errors import run_page
 from ui.filters import show_gaps
@@ -79,7 +78,7 @@ def _save_form(bench: rs.Workbench) -> None:
     someone else is shown with the choice to save anyway. On the district server the author is the user."""
     with st.form("rd_save_form"):
         st.text_input(t("rd_plan_name"), key="rd_plan_name")
-        if multiuser(load_settings()):
+        if shared_server():
             st.text_input(t("rd_plan_author"), value=who(), disabled=True)
         else:
             st.text_input(t("rd_plan_author"), key="rd_plan_author")

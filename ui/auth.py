@@ -24,9 +24,14 @@ from ui.loaders import store
 USER, SEEN, REFUSED = "auth_user", "auth_seen", "auth_refused"
 
 
+def shared_server() -> bool:
+    """Whether the dashboard runs in multi-user mode (:func:`analysis.access.server.multiuser`)."""
+    return multiuser(load_settings())
+
+
 def current_user() -> User | None:
     """The signed-in user (the laptop's one person outside multi-user mode; None before a login)."""
-    if not multiuser(load_settings()):
+    if not shared_server():
         return LOCAL_USER
     user = st.session_state.get(USER)
     return user if isinstance(user, User) else None
@@ -59,9 +64,6 @@ def require_login() -> None:
     settings = load_settings()
     if not multiuser(settings):
         return
-    if not has_admin(store()):
-        st.error(t("auth_no_admin"))
-        st.stop()
     now, idle = time.time(), 60 * int(settings["session_idle_minutes"])
     if isinstance(st.session_state.get(USER), User) and now - float(st.session_state.get(SEEN, now)) > idle:
         audit("logout", detail="idle")
@@ -70,7 +72,10 @@ def require_login() -> None:
     if isinstance(st.session_state.get(USER), User):
         st.session_state[SEEN] = now
         return
-    _login_form()
+    if not has_admin(store()):      # asked only before a login: a signed-in page run costs no query
+        st.error(t("auth_no_admin"))
+    else:
+        _login_form()
     st.stop()
 
 
@@ -108,7 +113,7 @@ def sign_out() -> None:
 def sidebar_user() -> None:
     """Who is signed in, with the sign-out button (multi-user mode only)."""
     user = current_user()
-    if user is None or not multiuser(load_settings()):
+    if user is None or user is LOCAL_USER:
         return
     scope = t("auth_scope_street", street=user.street) if user.street else t("auth_scope_district")
     st.caption(t("auth_signed_in", name=plain(user.name), role=role_label(user.role), scope=scope))

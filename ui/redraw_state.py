@@ -22,7 +22,6 @@ import sqlalchemy as sa
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
-from analysis.access.server import multiuser
 from analysis.division import continuity
 from analysis.division import plans as plan_store
 from analysis.division import whatif as w
@@ -50,7 +49,7 @@ from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
 from ui import actions, formats, loaders
-from ui.auth import audit, can, who
+from ui.auth import audit, can, shared_server, who
 from ui.errors import guarded
 from ui.i18n import lang, t
 from ui.theme import presenting
@@ -491,7 +490,7 @@ def save_plan_from_form(anyway: bool = False) -> None:
         return
     bench = _bench()
     name = str(st.session_state.get("rd_plan_name", "")).strip()
-    author = who() if multiuser(load_settings()) else str(st.session_state.get("rd_plan_author", ""))
+    author = who() if shared_server() else str(st.session_state.get("rd_plan_author", ""))
     note = str(st.session_state.get("rd_plan_note", ""))
     seen = bench.conflict.revision if anyway and bench.conflict is not None else bench.revisions.get(name, 0)
     bench.conflict = None
