@@ -13,6 +13,7 @@ from tests.conftest import ROOT
                                   ["bench/geocode.py", "--points", "3000", "--polygons", "30", "--repeat", "1"],
                                   ["bench/import_csv.py", "--rows", "3000", "--repeat", "1"],
                                   ["bench/redraw.py", "--repeat", "1"],
+                                  ["bench/login.py", "--repeat", "2"],
                                   ["bench/report.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"]],
                          ids=lambda a: a[0])
 def test_a_benchmark_runs_and_prints_its_figures(args):
