@@ -7,6 +7,8 @@ The file is the demo street's incident export resampled to ``--rows`` rows with 
 The demo boundaries and buildings are loaded first (not timed). Timed: ``import_incidents``
 (read, validate, convert coordinates, geocode by coordinates and by address, write one
 transaction). Baseline, same run: ``pandas.read_csv`` of the same file with default options.
+With ``--postgres`` the same imports run into PostgreSQL/PostGIS stores too (COPY into a typed, indexed
+store), and their time is given against SQLite's; the server's CPU seconds are read from /proc.
 Peak memory is the process's maximum resident set size. Each of ``--repeat`` runs imports into a
 fresh store; the median run is reported (all run times too). The last line is one JSON object.
 """
@@ -14,11 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
 from analysis.ingest.importer import import_boundaries, import_incidents, import_register  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
+from tests.postgres import cluster, new_database  # noqa: E402
 
 
 def synthetic_export(rows: int, path: Path, seed: int = 1) -> None:
@@ -36,46 +43,95 @@ def synthetic_export(rows: int, path: Path, seed: int = 1) -> None:
     picked.to_csv(path, index=False, encoding="utf-8-sig")
 
 
+def _cpu_of(pid: int) -> tuple[int, float]:
+    """(parent pid, CPU seconds) of a process, its finished children included (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu(store: Store) -> float:
+    """CPU seconds used so far by the database server of ``store`` (0 for SQLite, which runs in this process):
+    its postmaster and the postmaster's live children. The import's database work runs there, outside this
+    process's ``time.process_time``; a finished child's time counts through the postmaster."""
+    if store.engine.dialect.name != "postgresql":
+        return 0.0
+    with store.engine.connect() as conn:
+        backend = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+    postmaster, _ = _cpu_of(backend)
+    total = _cpu_of(postmaster)[1]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent, cpu = _cpu_of(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+        total += cpu if parent == postmaster else 0.0
+    return total
+
+
+def _import_runs(url_of: Callable[[int], str], path: Path, repeat: int) -> list[tuple[float, dict, float, float, Any]]:
+    """``repeat`` imports of ``path``, each into the fresh store at ``url_of(run)``: (wall s, stages, CPU s of this
+    process, CPU s of the database server, result)."""
+    runs = []
+    for run in range(repeat):
+        store = Store(url_of(run))
+        import_boundaries(store, DEMO_DIR / "grids.geojson", street_source=DEMO_DIR / "street.geojson")
+        import_register(store, "buildings", DEMO_DIR / "buildings.csv")
+        began: dict[str, float] = {}
+
+        def progress(fraction: float, stage: str, began=began) -> None:
+            began[stage] = time.perf_counter()
+
+        start, cpu, server = time.perf_counter(), time.process_time(), _server_cpu(store)
+        result = import_incidents(store, path, progress=progress)
+        seconds, cpu, server = time.perf_counter() - start, time.process_time() - cpu, _server_cpu(store) - server
+        names = list(began)
+        runs.append((seconds, {a: began[b] - began[a] for a, b in zip(names, names[1:])}, cpu, server, result))
+        store.engine.dispose()
+    return sorted(runs, key=lambda r: r[0])
+
+
+def _figures(runs: list[tuple[float, dict, float, float, Any]], rows: int) -> dict[str, Any]:
+    seconds, stages, cpu, server, result = runs[len(runs) // 2]
+    return {"import_s": round(seconds, 2), "import_cpu_s": round(cpu, 2),
+            **({"server_cpu_s": round(server, 2)} if server else {}), "import_s_all": [round(r[0], 2) for r in runs], "rows_per_s": round(rows / seconds),
+            "imported": result.rows_imported, "rejected": result.rows_rejected,
+            "stages_s": {k: round(v, 2) for k, v in stages.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="imports into fresh stores; the median is reported")
+    parser.add_argument("--postgres", nargs="?", const="start", default="",
+                        help="also import into PostgreSQL/PostGIS: a server URL where databases may be created "
+                             "(postgresql+psycopg://user@host:port), or no value to start a throwaway local cluster")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         path = Path(tmp) / "export.csv"
         synthetic_export(args.rows, path)
         start = time.perf_counter()
         pd.read_csv(path)
         baseline = time.perf_counter() - start
-        runs = []
-        for run in range(args.repeat):
-            store = Store(f"sqlite:///{Path(tmp) / f'bench{run}.sqlite'}")
-            import_boundaries(store, DEMO_DIR / "grids.geojson", street_source=DEMO_DIR / "street.geojson")
-            import_register(store, "buildings", DEMO_DIR / "buildings.csv")
-            began: dict[str, float] = {}
-
-            def progress(fraction: float, stage: str, began=began) -> None:
-                began[stage] = time.perf_counter()
-
-            start, cpu = time.perf_counter(), time.process_time()
-            result = import_incidents(store, path, progress=progress)
-            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-            names = list(began)
-            runs.append((seconds, {a: began[b] - began[a] for a, b in zip(names, names[1:])}, cpu))
-            store.engine.dispose()
-        seconds, stages, cpu = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        size_mb = path.stat().st_size / 1e6
-    figures = {"rows": args.rows, "file_mb": round(size_mb, 1), "import_s": round(seconds, 2), "import_cpu_s": round(cpu, 2),
-               "import_s_all": [round(r[0], 2) for r in runs],
-               "read_csv_s": round(baseline, 2), "ratio_to_read_csv": round(seconds / baseline, 2),
-               "rows_per_s": round(args.rows / seconds), "peak_rss_mb": round(peak_mb),
-               "imported": result.rows_imported, "rejected": result.rows_rejected,
-               "stages_s": {k: round(v, 2) for k, v in stages.items()}}
-    print(f"{args.rows:,} rows ({size_mb:.0f} MB): import {seconds:.1f} s ({cpu:.1f} CPU s), pandas.read_csv alone "
-          f"{baseline:.1f} s "
-          f"({seconds / baseline:.1f}x), peak RSS {peak_mb:,.0f} MB")
-    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+        sqlite = _figures(_import_runs(lambda run: f"sqlite:///{Path(tmp) / f'bench{run}.sqlite'}", path, args.repeat),
+                          args.rows)
+        figures: dict[str, Any] = {"rows": args.rows, "file_mb": round(path.stat().st_size / 1e6, 1), **sqlite,
+                                   "read_csv_s": round(baseline, 2),
+                                   "ratio_to_read_csv": round(sqlite["import_s"] / baseline, 2)}
+        if args.postgres:
+            server = stack.enter_context(cluster()) if args.postgres == "start" else args.postgres
+            postgis = _figures(_import_runs(lambda _run: new_database(server), path, args.repeat), args.rows)
+            postgis["ratio_to_sqlite"] = round(postgis["import_s"] / sqlite["import_s"], 2)
+            figures["postgis"] = postgis
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(f"{args.rows:,} rows ({figures['file_mb']:.0f} MB): SQLite import {sqlite['import_s']:.1f} s "
+          f"({sqlite['import_cpu_s']:.1f} CPU s), pandas.read_csv alone {baseline:.1f} s "
+          f"({figures['ratio_to_read_csv']:.1f}x), peak RSS {figures['peak_rss_mb']:,} MB")
+    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in sqlite["stages_s"].items()))
+    if "postgis" in figures:
+        postgis = figures["postgis"]
+        print(f"PostGIS import {postgis['import_s']:.1f} s ({postgis['import_cpu_s']:.1f} CPU s here, "
+              f"{postgis['server_cpu_s']:.1f} CPU s in the server), {postgis['ratio_to_sqlite']:.2f}x SQLite's; "
+              "stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in postgis["stages_s"].items()))
     print(json.dumps(figures))
 
 

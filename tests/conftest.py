@@ -33,9 +33,18 @@ def demo_store(demo_db, tmp_path) -> Store:
     return Store(f"sqlite:///{copy}")
 
 
-@pytest.fixture
-def empty_store(tmp_path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+def _new_store(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Store:
+    """An empty store: an SQLite file, or a new database on the test PostgreSQL server (with PostGIS)."""
+    if backend == "sqlite":
+        return Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    from tests.postgres import new_database
+    return Store(new_database(request.getfixturevalue("postgres_server")))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store(request, tmp_path) -> Store:
+    """An empty store on each backend."""
+    return _new_store(request, tmp_path, request.param)
 
 
 @pytest.fixture(scope="session")
@@ -48,13 +57,16 @@ def postgres_server() -> Iterator[str]:
         yield server
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request, tmp_path) -> Store:
-    """An empty store on each backend: an SQLite file, and a new database on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        return Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+
+
+@pytest.fixture(scope="session")
+def demo_postgis(postgres_server) -> str:
+    """The URL of a PostgreSQL/PostGIS database holding the whole demo street (built once per worker; read only)."""
     from tests.postgres import new_database
-    return Store(new_database(request.getfixturevalue("postgres_server")))
+    store = Store(new_database(postgres_server))
+    load_demo(store, DEMO_DIR)
+    store.engine.dispose()
+    return store.url
 
 
 @pytest.fixture
@@ -64,12 +76,12 @@ def realdata() -> Path:
     return REALDATA
 
 
-@pytest.fixture
-def store(tmp_path) -> Store:
-    """A store whose only boundary version is the four-grid drawing of :mod:`tests.fixtures`."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> Store:
+    """A store on each backend whose only boundary version is the four-grid drawing of :mod:`tests.fixtures`."""
     from analysis.ingest.importer import import_boundaries
     from tests.fixtures import four_grids
-    s = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    s = _new_store(request, tmp_path, request.param)
     path = tmp_path / "grids.geojson"
     four_grids().to_file(path)
     import_boundaries(s, path, version_name="v1")

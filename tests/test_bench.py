@@ -6,12 +6,14 @@ import sys
 
 import pytest
 
+from tests import postgres
 from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("args", [["bench/pages.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"],
                                   ["bench/geocode.py", "--points", "3000", "--polygons", "30", "--repeat", "1"],
-                                  ["bench/import_csv.py", "--rows", "3000", "--repeat", "1"],
+                                  ["bench/import_csv.py", "--rows", "3000", "--repeat", "1",
+                                   *(["--postgres"] if postgres.binaries() else [])],
                                   ["bench/redraw.py", "--repeat", "1"],
                                   ["bench/login.py", "--repeat", "2"],
                                   ["bench/report.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"]],
@@ -21,3 +23,5 @@ def test_a_benchmark_runs_and_prints_its_figures(args):
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures and all(not isinstance(v, float) or v >= 0 for v in figures.values())
+    if "--postgres" in args:     # the PostGIS import ran too, and imported what SQLite's did
+        assert figures["postgis"]["imported"] == figures["imported"] > 0 and figures["postgis"]["ratio_to_sqlite"] > 0

@@ -69,7 +69,7 @@ def save_plan(store: Store, name: str, division: Division, author: str = "", not
         raise ValueError("a plan needs at least one grid")
     layer = division.layer()
     rows = pd.DataFrame({c: layer[c].fillna("").astype(str) for c in LAYER_COLUMNS})
-    rows["wkt"] = shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=8)
+    rows["geom"] = shapely.to_wkt(layer.geometry.to_numpy(), rounding_precision=8)
     attempt = 0
     while True:
         try:
@@ -116,8 +116,8 @@ def load_plan(store: Store, plan_id: int) -> Division:
     if head is None:
         raise LookupError(f"no plan {plan_id}")
     frame = pd.read_sql(sa.select(plan_grids).where(plan_grids.c.plan_id == int(plan_id)), store.engine)
-    layer = gpd.GeoDataFrame(frame.drop(columns=["plan_id", "wkt"]),
-                             geometry=list(shapely.from_wkt(frame["wkt"].to_numpy())), crs=4326)
+    layer = gpd.GeoDataFrame(frame.drop(columns=["plan_id", "geom"]),
+                             geometry=list(shapely.from_wkt(frame["geom"].to_numpy())), crs=4326)
     street = store.street(head["base_version"]) if head["base_version"] is not None else None
     return division_from_layer(layer, street, json.loads(head["locked"]))
 

@@ -20,6 +20,7 @@ PROBLEMS: dict[str, tuple[str, ...]] = {
     "corrupt": ("file is not a database", "database disk image is malformed", "malformed", "file is encrypted"),
     "cannot_open": ("unable to open database file", "could not connect", "connection refused",
                     "no such file or directory", "could not translate host name"),
+    "no_postgis": ('extension "postgis"', "postgis.control", 'type "geometry" does not exist'),
     "permission": ("permission denied", "insufficient privilege", "insufficientprivilege", "must be owner"),
 }
 
@@ -49,6 +50,11 @@ STORE_MESSAGES: dict[str, tuple[str, str]] = {
     "permission": ("数据库账号没有这项操作的权限。请管理员授予权限，或换一个账号。",
                              "The database account may not do this. Ask your administrator for the permission, or "
                              "use another account."),
+    "no_postgis": ("数据库服务器没有 PostGIS 空间扩展，未作任何改动。请管理员安装 postgis（Debian：apt install postgis），"
+                   "再以超级用户在这个数据库执行 CREATE EXTENSION postgis;（见 README）。",
+                   "The database server lacks the PostGIS extension; nothing was changed. Ask your administrator to "
+                   "install postgis (Debian: apt install postgis), then run CREATE EXTENSION postgis; in this "
+                   "database as a superuser (see the README)."),
     "missing_driver": ("缺少连接 PostgreSQL 的驱动程序。请管理员按 README 安装依赖后重启。",
                                  "The driver for PostgreSQL is missing. Ask your administrator to install the "
                                  "requirements as the README says, then restart."),

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from analysis.store import tables
 from analysis.store.database import Store
+from analysis.store.types import MonthOf
 
 
 def revision(store: Store) -> str:
@@ -55,6 +56,6 @@ def summarise(store: Store) -> dict[str, Any]:
 
 def monthly_counts(store: Store) -> pd.DataFrame:
     """Incidents reported per calendar month: columns ``month`` ('YYYY-MM') and ``count``."""
-    month = sa.func.substr(tables.incidents.c.reported_at, 1, 7).label("month")
+    month = MonthOf(tables.incidents.c.reported_at).label("month")
     q = sa.select(month, sa.func.count().label("count")).group_by(month).order_by(month)
     return pd.read_sql(q, store.engine)

@@ -76,12 +76,12 @@ def _save_many(url: str, worker: int, times: int) -> list[int]:
     return [save_plan(store, "同名方案", division, author=f"进程{worker}") for _ in range(times)]
 
 
-def test_saves_of_one_name_from_four_processes_get_one_revision_each(any_store):
+def test_saves_of_one_name_from_four_processes_get_one_revision_each(empty_store):
     """Four processes saving the same plan name at once: every save lands, under its own revision (SQLite and
     PostgreSQL)."""
     import multiprocessing
 
-    url = any_store.url
+    url = empty_store.url
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         saved = pool.starmap(_save_many, [(url, worker, 10) for worker in range(4)])
     plans = list_plans(Store(url))

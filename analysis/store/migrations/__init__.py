@@ -55,3 +55,12 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
         if conn.dialect.name == "sqlite":   # pysqlite opens no transaction before DDL: open one, holding the
             conn.exec_driver_sql("BEGIN IMMEDIATE")   # write lock, so that a failed revision rolls back whole
         command.upgrade(_config(conn), target)
+
+
+def downgrade(engine: sa.Engine, target: str) -> None:
+    """Take the store's tables back to the revision ``target`` in one transaction (rows kept where the older
+    schema has room for them): what a release rolled back needs."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        command.downgrade(_config(conn), target)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from analysis.store.tables import metadata
+from analysis.store.tables import metadata, on_dialect
 
 config = context.config
 
 
 def _run(connection: sa.Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_object=on_dialect(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 
