@@ -27,6 +27,7 @@ from analysis.ingest.tables import file_rows, read_table
 from analysis.settings import load_settings
 from analysis.store.database import Store
 from analysis.store.errors import STORE_MESSAGES, store_problem
+from analysis.store.streets import add_street, list_streets
 
 REGISTER_KINDS = ("buildings", "workers", "volunteers", "services")
 
@@ -91,7 +92,7 @@ def assign(args: argparse.Namespace) -> int:
 
 def do_import(args: argparse.Namespace) -> int:
     """Import a file into the store as one transaction."""
-    store = Store(args.db)
+    store = Store(args.db, args.street_code)
     if args.kind == "incidents":
         result = import_incidents(store, args.file, mapping=_pairs(args.map) or None,
                                   coord_system=args.coords or "wgs84", tolerance_m=args.tolerance, sheet=args.sheet,
@@ -189,7 +190,7 @@ def indicators(args: argparse.Namespace) -> int:
     from analysis.metrics.periods import Period
     if args.end <= args.start:
         raise CliError(f"--end ({args.end:%Y-%m-%d}) must be after --start ({args.start:%Y-%m-%d}): it is exclusive")
-    result = figures(load_dataset(Store(args.db)), Period(args.start, args.end), load_settings(), args.by)
+    result = figures(load_dataset(Store(args.db, args.street_code)), Period(args.start, args.end), load_settings(), args.by)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -215,7 +216,7 @@ def report(args: argparse.Namespace) -> int:
     from analysis.report.make import handout
     from analysis.report.proposals import open_proposals
     from analysis.store.notes import week_notes
-    store, settings = Store(args.db), load_settings()
+    store, settings = Store(args.db, args.street_code), load_settings()
     ds = load_dataset(store)
     week = args.week or last_full_week(ds.anchor)
     notes, last = week_notes(store, week_label(week)), week_notes(store, week_label(week.previous()))
@@ -241,7 +242,7 @@ def demo(args: argparse.Namespace) -> int:
 def init(args: argparse.Namespace) -> int:
     """Load the demo street into the store (skipped when the store already holds incidents)."""
     from analysis.demo.writer import DEMO_DIR
-    store = Store(args.db)
+    store = Store(args.db, args.street_code)
     if args.if_empty and store.count_incidents() > 0:
         print(f"store already holds {store.count_incidents()} incidents: {store.url}")
         return 0
@@ -339,7 +340,37 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--if-empty", action="store_true", help="do nothing when the store holds incidents")
     n.add_argument("--db", help="SQLAlchemy URL")
     n.set_defaults(func=init)
+
+    t = sub.add_parser("street", help="the streets of a district's database: add (or rename), list")
+    t.add_argument("action", choices=("add", "list"))
+    t.add_argument("code", nargs="?", help="add: the street's code, e.g. 430103007")
+    t.add_argument("--name", help="add: the street's name, e.g. 坡子街街道")
+    t.add_argument("--db", help="SQLAlchemy URL (default: $GRIDLENS_DB or geodata/local/gridlens.sqlite)")
+    t.set_defaults(func=street)
+    for command in (i, x, w, n):
+        _street_code(command)
     return p
+
+
+def street(args: argparse.Namespace) -> int:
+    """Add (or rename) a street of the database, or list them."""
+    store = Store(args.db)
+    if args.action == "add":
+        if not args.code or not args.name:
+            raise CliError("street add needs a CODE and --name")
+        try:
+            added = add_street(store.engine, args.code, args.name)
+        except ValueError as err:
+            raise CliError(str(err)) from err
+        print(f"street {args.code} {'added' if added else 'renamed'}: {args.name}")
+        return 0
+    print(list_streets(store.engine)[["code", "name", "created_at"]].to_string(index=False))
+    return 0
+
+
+def _street_code(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--street-code", help="the street (its code) in a database of several streets (default: "
+                                              "$GRIDLENS_STREET or the one street of a laptop's store)")
 
 
 def main(argv: list[str] | None = None) -> int:

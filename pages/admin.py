@@ -8,7 +8,7 @@ from analysis.access.roles import ROLES
 from analysis.access.users import UserError, add_user, list_users, set_disabled
 from analysis.sanitise import mask_phones_in_text
 from ui import loaders
-from ui.auth import role_label, shared_server, who
+from ui.auth import current_user, role_label, shared_server, who
 from ui.errors import guarded, run_page
 from ui.formats import plain
 from ui.i18n import t
@@ -65,6 +65,10 @@ def _readable(times: pd.Series) -> pd.Series:
 
 def _users() -> None:
     st.subheader(t("adm_users"))
+    user = current_user()
+    if user is not None and user.street:        # a street's admin: users are the district's to manage
+        st.info(t("adm_street_admin"))
+        return
     listed = list_users(loaders.store())
     if listed.empty:
         st.info(t("adm_no_users"))
@@ -117,14 +121,17 @@ def _audit_log() -> None:
     user = left.text_input(t("adm_audit_user"), key="adm_audit_user").strip()
     action = right.selectbox(t("adm_audit_action"), ["", *AUDIT_ACTIONS], key="adm_audit_action",
                              format_func=lambda a: t(f"act_{a}") if a else t("status_all"))
-    log = read_log(loaders.store(), user=user or None, action=action or None)
+    own = current_user()
+    log = read_log(loaders.store(), user=user or None, action=action or None,
+                   street=own.street if own is not None and own.street else None)
     if log.empty:
         st.info(t("adm_audit_empty"))
         return
     shown = log.drop(columns=["audit_id"]).assign(at=_readable(log["at"]),
         action=log["action"].map(lambda a: t(f"act_{a}")),
-        target=mask_phones_in_text(log["target"]), detail=mask_phones_in_text(log["detail"])).rename(columns={
-            c: t(f"adm_col_{c}") for c in ("at", "username", "action", "target", "detail")})
+        target=mask_phones_in_text(log["target"]), detail=mask_phones_in_text(log["detail"]),
+        street=log["street"].replace("", t("auth_scope_district"))).rename(columns={
+            c: t(f"adm_col_{c}") for c in ("at", "username", "street", "action", "target", "detail")})
     show_table(shown, hide_index=True, width="stretch", height=420)
     st.download_button(t("adm_audit_download"), csv_bytes(shown), file_name="audit_log.csv", mime="text/csv",
                        key="adm_audit_download")

@@ -6,6 +6,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.geo.crs import wgs84_to_gcj02
+from analysis.store.database import Store
 from tests.conftest import ROOT
 from tests.fixtures import at, four_grids
 
@@ -121,3 +122,18 @@ def test_report_refuses_a_week_that_does_not_exist(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["report", "--week", "2026-W60", "--out", str(tmp_path / "x.pdf")])
     assert stop.value.code == 2 and "2026 has no week 60" in capsys.readouterr().err
+
+
+def test_streets_are_added_listed_and_imported_into_by_code(tmp_path, grids_file, capsys):
+    db = f"sqlite:///{tmp_path / 'district.sqlite'}"
+    assert main(["street", "add", "430103007", "--name", "坡子街街道", "--db", db]) == 0
+    assert main(["street", "add", "430103007", "--name", "坡子街", "--db", db]) == 0          # renamed
+    assert main(["street", "add", "bad code!", "--name", "x", "--db", db]) == 2
+    assert "not a street code" in capsys.readouterr().err
+    assert main(["import", "boundaries", str(grids_file), "--street-code", "430103007", "--db", db]) == 0
+    assert main(["import", "boundaries", str(grids_file), "--street-code", "430103099", "--db", db]) == 2
+    assert "street add" in capsys.readouterr().err                    # the unknown street, and what to do
+    assert main(["street", "list", "--db", db]) == 0
+    listed = capsys.readouterr().out
+    assert "430103007" in listed and "坡子街" in listed and "430103099" not in listed
+    assert Store(db, "430103007").current_version() is not None and Store(db).current_version() is None

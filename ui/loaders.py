@@ -27,6 +27,7 @@ from analysis.sanitise import mask_phones_in_text
 from analysis.settings import Settings, load_settings, photo_folder, settings_stamp
 from analysis.store import status
 from analysis.store.database import Store
+from analysis.store.streets import list_streets
 
 if TYPE_CHECKING:
     from analysis.report.sections import Section
@@ -35,10 +36,28 @@ Query: TypeAlias = tuple[tuple[str, str], ...]
 """The filters as sorted URL pairs (:attr:`ui.filters.View.query`): a small hashable cache key."""
 
 
+STREET = "street"
+"""Session key: the code of the street the session's pages show (set by :func:`ui.streets.choose_street`)."""
+
+
 @st.cache_resource
-def store() -> Store:
-    """The store (``$GRIDLENS_DB`` or ``geodata/local/gridlens.sqlite``), opened once per process."""
+def database() -> Store:
+    """The store (``$GRIDLENS_DB`` or ``geodata/local/gridlens.sqlite``) of the default street, opened once per
+    process."""
     return Store()
+
+
+def store() -> Store:
+    """The store of the street the session shows: the default street's unless another was chosen (one engine,
+    one connection pool for every street)."""
+    base, chosen = database(), st.session_state.get(STREET)
+    return base if not chosen or chosen == base.street_code else base.for_street(str(chosen))
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def streets() -> pd.DataFrame:
+    """The database's streets (code, name), read again at most once a minute."""
+    return list_streets(database().engine)[["code", "name"]]
 
 
 def revision() -> str:
@@ -273,3 +292,24 @@ def meeting_section(rev: str, version: int, start: pd.Timestamp, step: str, lang
     from analysis.report.pictures import PRINT, ROOM  # matplotlib is imported only when a meeting is shown
     from analysis.report.sections import section
     return section(meeting(rev, version, start), step, lang, ROOM if room else PRINT)
+
+
+def district_token() -> str:
+    """The revisions of every street of the database, joined: changes when any street's data does."""
+    base = database()
+    return "|".join(status.revision(base.for_street(code)) for code in streets()["code"]) + f"|{settings_stamp()}"
+
+
+@st.cache_data(show_spinner=False)
+def district(token: str, preset: str) -> tuple[pd.DataFrame, dict[str, Any], str]:
+    """Every street's figures for the period ``preset`` (:func:`analysis.metrics.district.street_table`, anchored on
+    the latest report of any street), their outlines as GeoJSON, and the period's text, at ``token``."""
+    from analysis.metrics.district import Street, street_outlines, street_table
+    base, settings = database(), load_settings()
+    listed = streets()
+    rows = [Street(code, name, load_dataset(base.for_street(code))) for code, name in zip(listed["code"], listed["name"])]
+    anchors = [s.dataset.anchor for s in rows if s.dataset.anchor is not None]
+    period = Filters(period=preset).resolve(max(anchors) if anchors else None)
+    outlines = street_outlines(rows).merge(listed, on="code")
+    text = f"{period.start:%Y-%m-%d} — {(period.end - pd.Timedelta(days=1)):%Y-%m-%d}"
+    return street_table(rows, period, settings), outlines.__geo_interface__, text

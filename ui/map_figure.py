@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -139,3 +140,20 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
 def coverage_figure(view: View, radius_m: float, basemap: str) -> folium.Map:
     """The coverage map of ``view`` at a walking radius of ``radius_m`` metres (a fresh copy, see :func:`figure`)."""
     return copy.deepcopy(_coverage_figure(view.key, radius_m, basemap, lang(), presenting()))
+
+
+def streets_map(table: pd.DataFrame, outlines: dict[str, Any], figure: str, label: str, rate: bool) -> folium.Map:
+    """The district's streets (``outlines``: GeoJSON with ``code`` and ``name``) coloured by column ``figure`` of
+    ``table`` (one row per street ``code``), named, with ``label`` as the legend's title; no tiles needed."""
+    units = gpd.GeoDataFrame.from_features(outlines["features"], crs=4326)
+    values = table.set_index("code").reindex(units["code"])[figure].astype(float)
+    shown = values.map(formats.percent) if rate else values.map(
+        lambda v: formats.DASH if pd.isna(v) else f"{v:,.1f}".removesuffix(".0"))
+    units = units.assign(grid_id=units["code"], in_scope=True, tooltip=[
+        f"{name}（{code}）\n{label}{t('colon')}{value}" for name, code, value in zip(units["name"], units["code"], shown)])
+    text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
+    text.update(legend_title=label, layer_grids=t("district_layer"), layer_names=t("district_layer_names"))
+    spec = MapSpec(units[["grid_id", "name", "tooltip", "in_scope", "geometry"]],
+                   classify(values.to_numpy(), "rate" if rate else "bad"), text, basemap="none",
+                   label_px=17 if presenting() else 14)
+    return build_map(spec)

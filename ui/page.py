@@ -11,6 +11,7 @@ from analysis.sanitise import safe_for_download
 from ui.auth import can, page_allowed, require_login, sidebar_user
 from ui.errors import guarded, show_flash
 from ui.i18n import LANGUAGES, lang, t
+from ui.streets import DISTRICT_PAGE, choose_street, district_view
 from ui.theme import apply_css, presenting
 
 ICON = Path(__file__).resolve().parents[1] / "static" / "gridlens-icon.png"
@@ -26,6 +27,7 @@ PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
          ("pages/redraw.py", "page_redraw", ":material/draw:"),
          ("pages/status.py", "page_status", ":material/monitoring:"),
          ("pages/data.py", "page_data", ":material/upload_file:"),
+         ("pages/district.py", "page_district", ":material/location_city:"),
          ("pages/admin.py", "page_admin", ":material/admin_panel_settings:"))
 # what a role must be allowed to see a page in the sidebar and open it (analysis.access.roles)
 NEEDS: dict[str, Action] = {"pages/redraw.py": "redraw", "pages/admin.py": "manage_users"}
@@ -64,8 +66,9 @@ def setup(title_key: str, needs: Action | None = None) -> None:
     require_login()
     with st.sidebar:
         sidebar_user()
+        choose_street()
     for script, key, icon in PAGES:
-        if script not in NEEDS or can(NEEDS[script]):
+        if (script not in NEEDS or can(NEEDS[script])) and (script != DISTRICT_PAGE or district_view()):
             nav.page_link(script, label=t(key), icon=icon)
     if current != "zh" or "lang" in st.query_params:
         st.query_params["lang"] = current

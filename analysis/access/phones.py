@@ -25,8 +25,8 @@ def reveal_phone(store: Store, incident_id: str, user: str, reason: str) -> str:
     if len(reason) < MIN_REASON:
         raise ValueError(f"a reason of at least {MIN_REASON} characters is needed")
     with store.engine.begin() as conn:
-        phone = conn.execute(sa.select(incidents.c.reporter_phone).where(incidents.c.incident_id == incident_id)
-                             ).scalar_one_or_none()
+        phone = conn.execute(sa.select(incidents.c.reporter_phone).where(
+            store.mine(incidents) & (incidents.c.incident_id == incident_id))).scalar_one_or_none()
         if phone is None:
             raise LookupError(incident_id)
         record(store, user, "unmask_phone", incident_id, reason, conn=conn)

@@ -16,8 +16,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from analysis.access.audit import record
 from analysis.access.roles import ROLES
-from analysis.store.database import Store, now_text
+from analysis.store.database import Store
 from analysis.store.tables import users
+from analysis.store.types import now_text
 
 LOCKOUT_FAILURES = 5     # failed logins in a row that lock a name
 LOCKOUT_MINUTES = 15     # minutes a locked name stays locked

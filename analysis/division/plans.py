@@ -19,8 +19,9 @@ import sqlalchemy as sa
 
 from analysis.division.edits import Division, division_from_layer
 from analysis.division.micro import LAYER_COLUMNS, with_micro_grids
-from analysis.store.database import Store, new_id, now_text
+from analysis.store.database import Store, new_id
 from analysis.store.tables import plan_grids, plans
+from analysis.store.types import now_text
 
 SAVE_ATTEMPTS = 50   # numberings tried when concurrent saves of one name keep taking the revision first
 
@@ -37,7 +38,8 @@ class PlanConflict(Exception):
 def latest_revisions(store: Store) -> dict[str, int]:
     """The newest revision of every plan name (what a person sees before saving)."""
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(plans.c.name, sa.func.max(plans.c.revision)).group_by(plans.c.name)).all()
+        rows = conn.execute(sa.select(plans.c.name, sa.func.max(plans.c.revision)).where(store.mine(plans))
+                            .group_by(plans.c.name)).all()
     return {str(name): int(revision) for name, revision in rows}
 
 
@@ -75,12 +77,13 @@ def save_plan(store: Store, name: str, division: Division, author: str = "", not
         try:
             with store.transaction() as conn:
                 newest = conn.execute(sa.select(plans.c.revision, plans.c.author, plans.c.created_at)
-                                      .where(plans.c.name == name).order_by(plans.c.revision.desc()).limit(1)).first()
+                                      .where(store.mine(plans) & (plans.c.name == name))
+                                      .order_by(plans.c.revision.desc()).limit(1)).first()
                 revision = int(newest.revision) if newest is not None else 0
                 if newest is not None and seen_revision is not None and revision > seen_revision:
                     raise PlanConflict(name, revision, str(newest.author), str(newest.created_at))
                 plan_id = new_id(conn.execute(plans.insert().values(
-                    name=name, revision=revision + 1, author=author.strip(), note=note.strip(),
+                    street=store.street_code, name=name, revision=revision + 1, author=author.strip(), note=note.strip(),
                     created_at=now_text(), base_version=base_version,
                     locked=json.dumps(sorted(division.locked), ensure_ascii=False))))
                 conn.execute(plan_grids.insert(), [{str(k): v for k, v in row.items()}
@@ -99,7 +102,8 @@ def list_plans(store: Store) -> pd.DataFrame:
     count = sa.select(plan_grids.c.plan_id, sa.func.count().label("grids")).where(
         plan_grids.c.level == "grid").group_by(plan_grids.c.plan_id).subquery()
     q = sa.select(plans.c.plan_id, plans.c.name, plans.c.revision, plans.c.author, plans.c.note, plans.c.created_at,
-                  plans.c.base_version, count.c.grids).join(count, count.c.plan_id == plans.c.plan_id)
+                  plans.c.base_version, count.c.grids).join(count, count.c.plan_id == plans.c.plan_id).where(
+        store.mine(plans))
     return pd.read_sql(q.order_by(plans.c.plan_id.desc()), store.engine)
 
 
@@ -112,7 +116,7 @@ def load_plan(store: Store, plan_id: int) -> Division:
         No such plan.
     """
     with store.engine.connect() as conn:
-        head = conn.execute(sa.select(plans).where(plans.c.plan_id == int(plan_id))).mappings().first()
+        head = conn.execute(sa.select(plans).where(store.mine(plans) & (plans.c.plan_id == int(plan_id)))).mappings().first()
     if head is None:
         raise LookupError(f"no plan {plan_id}")
     frame = pd.read_sql(sa.select(plan_grids).where(plan_grids.c.plan_id == int(plan_id)), store.engine)
@@ -129,7 +133,7 @@ def make_current(store: Store, plan_id: int, effective_from: str, name: str | No
     follow the new grids (:func:`with_micro_grids`). Returns the new ``version_id``.
     """
     with store.engine.connect() as conn:
-        head = conn.execute(sa.select(plans).where(plans.c.plan_id == int(plan_id))).mappings().first()
+        head = conn.execute(sa.select(plans).where(store.mine(plans) & (plans.c.plan_id == int(plan_id)))).mappings().first()
     if head is None:
         raise LookupError(f"no plan {plan_id}")
     division = load_plan(store, plan_id)

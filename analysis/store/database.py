@@ -10,10 +10,10 @@ columns are typed (geometries, ``timestamptz``) and imports COPY their rows. The
 """
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,9 +34,11 @@ from analysis.store.incident_rows import incident_table, python_values, validate
 from analysis.store.postgres_copy import checked_once, copy_in, copy_out
 from analysis.store.review import pending_review
 from analysis.store.staging import remove_stale_staging, staged_incidents
+from analysis.store.streets import check_code, known_street
 from analysis.store.tables import (
     INCIDENT_COLUMNS,
     INCIDENT_TIMES,
+    LOCAL_STREET,
     REGISTERS,
     batches,
     boundary_versions,
@@ -47,7 +49,7 @@ from analysis.store.tables import (
     review,
     stored_columns,
 )
-from analysis.store.types import TIME_ZONE
+from analysis.store.types import TIME_ZONE, now_text
 
 if TYPE_CHECKING:   # the report's type only: ingest writes through the store, never the reverse
     from analysis.ingest.problems import ProblemReport
@@ -117,21 +119,28 @@ def _as_schema_type(column: pa.ChunkedArray, sql_type: sa.types.TypeEngine[Any])
     return pc.cast(column, wanted)
 
 
-def now_text() -> str:
-    """The local time now as the store writes it ('YYYY-MM-DDTHH:MM:SS')."""
-    return datetime.now().isoformat(timespec="seconds")
+def _read_columns(table: sa.Table) -> list[sa.Column[object]]:
+    """The columns a reader of one street gets: the stored ones but the street."""
+    return [c for c in stored_columns(table) if c.name != "street"]
 
 
 class Store:
     """The project's store. ``Store()`` opens (and creates) the default SQLite file.
 
+    One database may hold several streets (街道); a ``Store`` reads and writes one of them, ``street_code``:
+    every row it writes carries that code and every query it makes is limited to it (:meth:`mine`). Ids
+    (incidents, buildings, plan names) are unique within a street.
+
     Parameters
     ----------
     url : str, optional
         A SQLAlchemy URL; by default ``$GRIDLENS_DB`` or the file ``geodata/local/gridlens.sqlite``.
+    street : str, optional
+        The street's code; by default ``$GRIDLENS_STREET`` or ``local``, the one street of a laptop's store
+        (created on its first write; other streets are added with :func:`analysis.store.streets.add_street`).
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, street: str | None = None) -> None:
         url = url or os.environ.get("GRIDLENS_DB") or f"sqlite:///{DEFAULT_PATH}"
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
@@ -148,6 +157,17 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         migrations.upgrade(self.engine)
+        self.street_code = check_code(street or os.environ.get("GRIDLENS_STREET") or LOCAL_STREET)
+
+    def for_street(self, code: str) -> Store:
+        """The same database (one engine, one pool) seen as the street ``code``."""
+        other = copy.copy(self)
+        other.street_code = check_code(code)
+        return other
+
+    def mine(self, table: sa.Table) -> sa.ColumnElement[bool]:
+        """The condition that keeps a query on ``table`` to this store's street."""
+        return table.c.street == self.street_code
 
     @contextmanager
     def transaction(self, attach: dict[str, Path] | None = None) -> Iterator[sa.Connection]:
@@ -163,6 +183,7 @@ class Store:
             conn.commit()
             try:
                 with conn.begin():
+                    known_street(conn, self.street_code)
                     yield conn
             finally:
                 for alias in attach:
@@ -174,7 +195,7 @@ class Store:
                   rows_imported: int, rows_rejected: int, coord_system: str = "") -> int:
         """Insert a batch record inside ``conn``'s transaction; returns its id."""
         result = conn.execute(batches.insert().values(
-            kind=kind, file_name=file_name, file_hash=file_hash, imported_at=now_text(), rows_read=rows_read,
+            street=self.street_code, kind=kind, file_name=file_name, file_hash=file_hash, imported_at=now_text(), rows_read=rows_read,
             rows_imported=rows_imported, rows_rejected=rows_rejected, coord_system=coord_system))
         return new_id(result)
 
@@ -199,11 +220,14 @@ class Store:
 
     def batches(self) -> pd.DataFrame:
         """All batch records, newest first."""
-        return pd.read_sql(sa.select(batches).order_by(batches.c.batch_id.desc()), self.engine)
+        q = sa.select(batches).where(self.mine(batches)).order_by(batches.c.batch_id.desc())
+        return pd.read_sql(q, self.engine)
 
     def problems(self, batch_id: int) -> pd.DataFrame:
         """The stored problem lines of one batch."""
-        return pd.read_sql(sa.select(problems).where(problems.c.batch_id == batch_id), self.engine)
+        ours = sa.select(batches.c.batch_id).where(self.mine(batches))
+        q = sa.select(problems).where((problems.c.batch_id == batch_id) & problems.c.batch_id.in_(ours))
+        return pd.read_sql(q, self.engine)
 
     def review_queue(self) -> pd.DataFrame:
         """Rows awaiting review.
@@ -212,8 +236,11 @@ class Store:
         import placed it or a manual fix resolved it. Rejected rows without an id: once per
         distinct raw row (re-importing the same file does not queue them twice).
         """
-        frame = pd.read_sql(sa.select(review).order_by(review.c.review_id), self.engine)
-        stored = pd.read_sql(sa.select(incidents.c.incident_id, incidents.c.batch_id), self.engine)
+        ours = sa.select(batches.c.batch_id).where(self.mine(batches))
+        frame = pd.read_sql(sa.select(review).where(review.c.batch_id.in_(ours)).order_by(review.c.review_id),
+                            self.engine)
+        stored = pd.read_sql(sa.select(incidents.c.incident_id, incidents.c.batch_id).where(self.mine(incidents)),
+                             self.engine)
         return pending_review(frame, stored.set_index("incident_id")["batch_id"], set(self.fixes()["incident_id"]))
 
     # -- incidents -------------------------------------------------------------------------
@@ -234,11 +261,12 @@ class Store:
             closed: dict[str, str] = {}
             for start in range(0, len(ids), 5000):
                 q = sa.select(incidents.c.incident_id, incidents.c.closed_at).where(
-                    incidents.c.incident_id.in_(ids[start:start + 5000]) & incidents.c.closed_at.is_not(None))
+                    self.mine(incidents) & incidents.c.incident_id.in_(ids[start:start + 5000])
+                    & incidents.c.closed_at.is_not(None))
                 closed.update({str(i): str(c) for i, c in conn.execute(q).all()})
             _report_older(report, [(int(r), i, closed[i]) for r, i in zip(open_rows["source_row"], ids)
                                    if i in closed], overwrite_older)
-        table = incident_table(frame, batch_id)
+        table = incident_table(frame, batch_id, self.street_code)
         names = table.column_names
         columns = [python_values(column) for column in table.columns]
         rows = np.empty((len(frame), len(names)), dtype=object)
@@ -286,10 +314,10 @@ class Store:
             return batch_id
         validate(frame)
         names = [n for n in INCIDENT_COLUMNS if n != "batch_id"]
-        table = incident_table(frame, batch_id=0).select(names)
+        table = incident_table(frame, 0, self.street_code).select(names)
         if self.engine.dialect.name == "postgresql":
             with self.transaction() as conn, checked_once(conn, incidents, len(table)):
-                if conn.execute(sa.select(incidents.c.incident_id).limit(1)).first() is None:
+                if conn.execute(sa.select(incidents.c.incident_id).where(self.mine(incidents)).limit(1)).first() is None:
                     return self._upsert_staged(conn, table, batch, review_rows, report, overwrite_older)
                 conn.exec_driver_sql(f"CREATE TEMPORARY TABLE staging_incidents ON COMMIT DROP AS "
                                      f"SELECT {', '.join(names)} FROM incidents WITH NO DATA")
@@ -310,14 +338,15 @@ class Store:
         else:
             older = conn.execute(sa.text(
                 f"SELECT s.source_row, s.incident_id, i.closed_at FROM {staged} s JOIN incidents i "
-                "ON i.incident_id = s.incident_id WHERE i.closed_at IS NOT NULL AND s.closed_at IS NULL"
+                "ON i.street = s.street AND i.incident_id = s.incident_id "
+                "WHERE i.closed_at IS NOT NULL AND s.closed_at IS NULL"
             ).columns(closed_at=incidents.c.closed_at.type)).all()
             _report_older(report, older, overwrite_older)
             names = [n for n in INCIDENT_COLUMNS if n != "batch_id"]
             conn.execute(sa.text(
                 f"INSERT INTO incidents ({', '.join(names)}, batch_id) SELECT {', '.join(names)}, :batch_id "
-                f"FROM {staged} WHERE true ON CONFLICT(incident_id) DO UPDATE SET "
-                + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n != "incident_id")
+                f"FROM {staged} WHERE true ON CONFLICT(street, incident_id) DO UPDATE SET "
+                + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n not in ("street", "incident_id"))
                 + ("" if overwrite_older else KEEP_CLOSED)), {"batch_id": batch_id})
         self.add_review(conn, batch_id, review_rows)
         self.add_problems(conn, batch_id, report)
@@ -330,7 +359,9 @@ class Store:
         if not file_hash:
             return
         earlier = sa.select(batches.c.batch_id).where((batches.c.file_hash == file_hash)
-                                                      & (batches.c.batch_id != batch_id))
+                                                      & (batches.c.batch_id != batch_id)
+                                                      & (batches.c.street == sa.select(batches.c.street).where(
+                                                          batches.c.batch_id == batch_id).scalar_subquery()))
         conn.execute(sa.delete(problems).where(problems.c.batch_id.in_(earlier)))
         conn.execute(sa.delete(review).where(review.c.batch_id.in_(earlier)))
 
@@ -340,13 +371,13 @@ class Store:
         kept closed unless ``overwrite_older``)."""
         mark = "?" if conn.dialect.name == "sqlite" else "%s"
         values = ", ".join(["(" + ", ".join([mark] * len(names)) + ")"] * rows)
-        return (f"INSERT INTO incidents ({', '.join(names)}) VALUES {values} ON CONFLICT(incident_id) DO UPDATE SET "
-                + ", ".join(f"{n} = excluded.{n}" for n in names if n != "incident_id")
+        return (f"INSERT INTO incidents ({', '.join(names)}) VALUES {values} ON CONFLICT(street, incident_id) "
+                "DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names if n not in ("street", "incident_id"))
                 + ("" if overwrite_older else KEEP_CLOSED))
 
     def incidents(self, where: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
         """Stored incidents with times parsed (``INCIDENT_TIMES``)."""
-        q = sa.select(*stored_columns(incidents))
+        q = sa.select(*_read_columns(incidents)).where(self.mine(incidents))
         q = q if where is None else q.where(where)
         frame = pd.read_sql(q, self.engine)
         for column in INCIDENT_TIMES:
@@ -363,7 +394,7 @@ class Store:
         the values, and a column that holds no value at all (no deadline in the whole export) comes
         back as integers or nulls.
         """
-        query = f"SELECT {', '.join(columns)} FROM incidents"
+        query = f"SELECT {', '.join(columns)} FROM incidents WHERE street = '{self.street_code}'"   # a checked code
         if self.engine.dialect.name == "sqlite":
             with adbc_sqlite.connect(str(self.engine.url.database)) as conn, conn.cursor() as cursor:
                 cursor.execute(query)
@@ -373,7 +404,8 @@ class Store:
                                for n in columns)
             schema = pa.schema([(n, _arrow_type(incidents.c[n].type)) for n in columns])
             with self.engine.connect() as connection:
-                table = copy_out(connection, f"SELECT {listed} FROM incidents", schema)
+                table = copy_out(connection, f"SELECT {listed} FROM incidents WHERE street = '{self.street_code}'",
+                                 schema)
         else:
             table = pa.Table.from_pandas(pd.read_sql(sa.text(query), self.engine), preserve_index=False)
         out = {}
@@ -394,11 +426,13 @@ class Store:
     def count_incidents(self) -> int:
         """Number of stored incidents."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(incidents)).scalar_one())
+            return int(conn.execute(sa.select(sa.func.count()).select_from(incidents).where(self.mine(incidents)))
+                       .scalar_one())
 
     def counts_by_method(self) -> pd.Series:
         """Stored incidents per ``match_method`` ('' = unplaced)."""
-        q = sa.select(incidents.c.match_method, sa.func.count()).group_by(incidents.c.match_method)
+        q = sa.select(incidents.c.match_method, sa.func.count()).where(self.mine(incidents)).group_by(
+            incidents.c.match_method)
         with self.engine.connect() as conn:
             return pd.Series(dict(conn.execute(q).all()), dtype=int)
 
@@ -411,16 +445,17 @@ class Store:
         if not (grid_id or building_id):
             raise ValueError("a fix needs a grid or a building")
         with self.transaction() as conn:
-            conn.execute(sa.delete(fixes).where(fixes.c.incident_id == incident_id))
-            conn.execute(fixes.insert().values(incident_id=incident_id, grid_id=grid_id,
+            conn.execute(sa.delete(fixes).where(self.mine(fixes) & (fixes.c.incident_id == incident_id)))
+            conn.execute(fixes.insert().values(street=self.street_code, incident_id=incident_id, grid_id=grid_id,
                                                building_id=building_id, fixed_at=now_text()))
             if grid_id:
-                conn.execute(sa.update(incidents).where(incidents.c.incident_id == incident_id).values(
+                conn.execute(sa.update(incidents).where(
+                    self.mine(incidents) & (incidents.c.incident_id == incident_id)).values(
                     grid_id=grid_id, building_id=building_id, match_method="manual", match_score=100.0))
 
     def fixes(self) -> pd.DataFrame:
         """All stored manual fixes."""
-        return pd.read_sql(sa.select(fixes), self.engine)
+        return pd.read_sql(sa.select(*_read_columns(fixes)).where(self.mine(fixes)), self.engine)
 
     # -- boundaries ------------------------------------------------------------------------
     def add_boundary_version(self, conn: sa.Connection, name: str, layer: gpd.GeoDataFrame, batch_id: int | None,
@@ -430,7 +465,7 @@ class Store:
         ``effective_from`` is the day (ISO date) the division takes effect ('' when not stated).
         """
         result = conn.execute(boundary_versions.insert().values(
-            name=name, created_at=now_text(), note=note, batch_id=batch_id, is_current=False,
+            street=self.street_code, name=name, created_at=now_text(), note=note, batch_id=batch_id, is_current=False,
             effective_from=effective_from,
             street_wkt="" if street is None else shapely.to_wkt(street, rounding_precision=7)))
         version = new_id(result)
@@ -440,31 +475,36 @@ class Store:
         rows = rows.astype(object).where(rows.notna(), None)
         conn.execute(grids.insert(), rows.to_dict("records"))
         if make_current:
-            conn.execute(sa.update(boundary_versions).values(is_current=(boundary_versions.c.version_id == version)))
+            conn.execute(sa.update(boundary_versions).where(self.mine(boundary_versions)).values(
+                is_current=(boundary_versions.c.version_id == version)))
         return version
 
     def boundary_versions(self) -> pd.DataFrame:
         """Stored boundary versions, newest first."""
-        q = sa.select(boundary_versions).order_by(boundary_versions.c.version_id.desc())
+        q = sa.select(*_read_columns(boundary_versions)).where(self.mine(boundary_versions)).order_by(
+            boundary_versions.c.version_id.desc())
         return pd.read_sql(q, self.engine)
 
     def current_version(self) -> int | None:
         """The id of the current boundary version (None when none is stored)."""
-        q = sa.select(boundary_versions.c.version_id).where(boundary_versions.c.is_current)
+        q = sa.select(boundary_versions.c.version_id).where(self.mine(boundary_versions) & boundary_versions.c.is_current)
         with self.engine.connect() as conn:
             return conn.execute(q).scalar_one_or_none()
 
     def grids(self, version: int | None = None) -> gpd.GeoDataFrame:
         """The grid polygons of a version (default: current) as a canonical GeoDataFrame."""
         version = self.current_version() if version is None else int(version)
-        frame = pd.read_sql(sa.select(grids).where(grids.c.version_id == (version or -1)), self.engine)
+        ours = sa.select(boundary_versions.c.version_id).where(self.mine(boundary_versions))
+        frame = pd.read_sql(sa.select(grids).where((grids.c.version_id == (version or -1))
+                                                   & grids.c.version_id.in_(ours)), self.engine)
         geometry = shapely.from_wkt(frame.pop("geom").to_numpy()) if len(frame) else np.empty(0, dtype=object)
         return gpd.GeoDataFrame(frame.drop(columns="version_id"), geometry=list(geometry), crs=4326)
 
     def street(self, version: int | None = None) -> BaseGeometry | None:
         """The street boundary stored with a version (None when none was given)."""
         version = self.current_version() if version is None else int(version)
-        q = sa.select(boundary_versions.c.street_wkt).where(boundary_versions.c.version_id == (version or -1))
+        q = sa.select(boundary_versions.c.street_wkt).where(
+            self.mine(boundary_versions) & (boundary_versions.c.version_id == (version or -1)))
         with self.engine.connect() as conn:
             text = conn.execute(q).scalar_one_or_none()
         return shapely.from_wkt(text) if text else None
@@ -474,13 +514,15 @@ class Store:
         """Replace a register table wholesale with ``frame`` (inside ``conn``)."""
         table = REGISTERS[name]
         columns = [c.name for c in table.columns if c.name in frame.columns]
-        conn.execute(sa.delete(table))
+        conn.execute(sa.delete(table).where(self.mine(table)))
         records = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
-        rows = cast(list[dict[str, Any]], records)   # the keys are the table's column names
+        rows = [{**row, "street": self.street_code}
+                for row in cast(list[dict[str, Any]], records)]   # the keys are the table's column names
         if rows:
             conn.execute(table.insert(), rows)
         return len(rows)
 
     def register(self, name: str) -> pd.DataFrame:
         """A register table as a DataFrame."""
-        return pd.read_sql(sa.select(*stored_columns(REGISTERS[name])), self.engine)
+        table = REGISTERS[name]
+        return pd.read_sql(sa.select(*_read_columns(table)).where(self.mine(table)), self.engine)

@@ -55,6 +55,9 @@ STORE_MESSAGES: dict[str, tuple[str, str]] = {
                    "The database server lacks the PostGIS extension; nothing was changed. Ask your administrator to "
                    "install postgis (Debian: apt install postgis), then run CREATE EXTENSION postgis; in this "
                    "database as a superuser (see the README)."),
+    "unknown_street": ("数据库里没有这个街道编码，未作任何改动。请管理员先添加街道：python -m analysis street add 编码 --name 名称。",
+                       "This database has no street with that code; nothing was changed. Ask your administrator "
+                       "to add the street first: python -m analysis street add CODE --name NAME."),
     "missing_driver": ("缺少连接 PostgreSQL 的驱动程序。请管理员按 README 安装依赖后重启。",
                                  "The driver for PostgreSQL is missing. Ask your administrator to install the "
                                  "requirements as the README says, then restart."),

@@ -23,8 +23,9 @@ def _strings(frame: pd.DataFrame, column: str) -> pa.Array:
     return pa.array(frame[column].fillna("").astype(str), type=pa.string())
 
 
-def incident_table(frame: pd.DataFrame, batch_id: int) -> pa.Table:
-    """The incidents as an Arrow table with the store's columns (text, NULL for missing numbers)."""
+def incident_table(frame: pd.DataFrame, batch_id: int, street: str) -> pa.Table:
+    """The incidents of the street ``street`` as an Arrow table with the store's columns (text, NULL for missing
+    numbers)."""
     def floats(column: str) -> pa.Array:
         return pa.array(frame[column].to_numpy(dtype=float), type=pa.float64(), from_pandas=True)
 
@@ -36,6 +37,7 @@ def incident_table(frame: pd.DataFrame, batch_id: int) -> pa.Table:
         "distance_m": floats("distance_m"),
         "source_row": pa.array(frame["source_row"].to_numpy(dtype=np.int64)),
         "batch_id": pa.array(np.full(len(frame), batch_id, dtype=np.int64)),
+        "street": pa.array([street] * len(frame), type=pa.string()),
     }
     return pa.table({name: columns[name] for name in INCIDENT_COLUMNS})
 

@@ -14,14 +14,18 @@ from analysis.store.types import MonthOf
 def revision(store: Store) -> str:
     """A token that changes whenever an import, a manual fix or a new boundary version changes the store.
 
-    Formula: ``"{newest batch id}-{number of fixes}-{newest fix time}-{newest boundary version id}"``
+    Formula: ``"{street}-{newest batch id}-{number of fixes}-{newest fix time}-{newest boundary version id}"``
+    (of the store's street: another street's import changes another token)
     (a plan made current adds a version without a batch).
     """
+    t = tables
     with store.engine.connect() as conn:
-        batch = conn.execute(sa.select(sa.func.max(tables.batches.c.batch_id))).scalar() or 0
-        fixes, latest = conn.execute(sa.select(sa.func.count(), sa.func.max(tables.fixes.c.fixed_at))).one()
-        version = conn.execute(sa.select(sa.func.max(tables.boundary_versions.c.version_id))).scalar() or 0
-    return f"{batch}-{fixes}-{latest or ''}-{version}"
+        batch = conn.execute(sa.select(sa.func.max(t.batches.c.batch_id)).where(store.mine(t.batches))).scalar() or 0
+        fixes, latest = conn.execute(sa.select(sa.func.count(), sa.func.max(t.fixes.c.fixed_at))
+                                     .where(store.mine(t.fixes))).one()
+        version = conn.execute(sa.select(sa.func.max(t.boundary_versions.c.version_id))
+                               .where(store.mine(t.boundary_versions))).scalar() or 0
+    return f"{store.street_code}-{batch}-{fixes}-{latest or ''}-{version}"
 
 
 def summarise(store: Store) -> dict[str, Any]:
@@ -41,7 +45,8 @@ def summarise(store: Store) -> dict[str, Any]:
     buildings = store.register("buildings")
     with store.engine.connect() as conn:
         first, last = conn.execute(sa.select(sa.func.min(tables.incidents.c.reported_at),
-                                             sa.func.max(tables.incidents.c.reported_at))).one()
+                                             sa.func.max(tables.incidents.c.reported_at))
+                                   .where(store.mine(tables.incidents))).one()
     return {
         "incidents": store.count_incidents(),
         "grids": int((grids["level"] == "grid").sum()) if len(grids) else 0,
@@ -57,5 +62,6 @@ def summarise(store: Store) -> dict[str, Any]:
 def monthly_counts(store: Store) -> pd.DataFrame:
     """Incidents reported per calendar month: columns ``month`` ('YYYY-MM') and ``count``."""
     month = MonthOf(tables.incidents.c.reported_at).label("month")
-    q = sa.select(month, sa.func.count().label("count")).group_by(month).order_by(month)
+    q = sa.select(month, sa.func.count().label("count")).where(store.mine(tables.incidents)).group_by(month).order_by(
+        month)
     return pd.read_sql(q, store.engine)

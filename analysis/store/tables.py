@@ -48,6 +48,21 @@ def stored_columns(table: sa.Table) -> list[sa.Column[object]]:
     """The columns of ``table`` a row is written with: all but the generated ones."""
     return [c for c in table.columns if c.computed is None]
 
+
+LOCAL_STREET = "local"    # the street of a store made before streets were a key (renamed with ``street add``)
+
+streets = sa.Table(
+    "streets", metadata,                                     # the streets (街道) one database holds
+    sa.Column("code", sa.String, primary_key=True),          # the street's code, e.g. '430103007'
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("created_at", Time, nullable=False),
+)
+
+
+def street_column() -> sa.Column[str]:
+    """The column ``street``: the code of the street a row belongs to (every street's own rows)."""
+    return sa.Column("street", sa.String, sa.ForeignKey("streets.code"), nullable=False)
+
 batches = sa.Table(
     "batches", metadata,
     sa.Column("batch_id", sa.Integer, primary_key=True, autoincrement=True),
@@ -60,6 +75,7 @@ batches = sa.Table(
     sa.Column("rows_rejected", sa.Integer, nullable=False),
     sa.Column("coord_system", sa.String, nullable=False, default=""),
     sa.Index("ix_batches_file_hash", "file_hash"),
+    street_column(),
 )
 
 INCIDENT_TIMES = ("reported_at", "due_at", "extended_due_at", "disposed_at", "closed_at")
@@ -68,7 +84,7 @@ INCIDENT_TEXT = ("category", "subcategory", "source", "status", "address", "coor
                   "grid_id", "building_id", "match_method", "event_name", "description", "photos")
 incidents = sa.Table(
     "incidents", metadata,
-    sa.Column("incident_id", sa.String, primary_key=True),
+    sa.Column("incident_id", sa.String, nullable=False),
     sa.Column("reported_at", Time, nullable=False),
     sa.Column("due_at", Time),
     sa.Column("closed_at", Time),
@@ -82,6 +98,7 @@ incidents = sa.Table(
     sa.Column("source_row", sa.Integer),
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
     point_column(), spatial_index("incidents"),
+    street_column(), sa.PrimaryKeyConstraint("street", "incident_id"),   # ids are unique within a street
     # one B-tree keyed by the id; range and method rules are checked before writing
     # (:func:`_validate`): as CHECK constraints they doubled the time of a million-row import
     sqlite_with_rowid=False,
@@ -115,10 +132,11 @@ problems = sa.Table(
 
 fixes = sa.Table(
     "fixes", metadata,
-    sa.Column("incident_id", sa.String, primary_key=True),
+    sa.Column("incident_id", sa.String, nullable=False),
     sa.Column("grid_id", sa.String, nullable=False, default=""),
     sa.Column("building_id", sa.String, nullable=False, default=""),
     sa.Column("fixed_at", Time, nullable=False),
+    street_column(), sa.PrimaryKeyConstraint("street", "incident_id"),
 )
 
 boundary_versions = sa.Table(
@@ -131,6 +149,7 @@ boundary_versions = sa.Table(
     sa.Column("is_current", sa.Boolean, nullable=False, default=False),
     sa.Column("street_wkt", sa.String, nullable=False, default=""),
     sa.Column("effective_from", sa.String, nullable=False, default=""),
+    street_column(),                                         # is_current: one current version per street
 )
 
 grids = sa.Table(
@@ -149,7 +168,7 @@ grids = sa.Table(
 
 buildings = sa.Table(
     "buildings", metadata,
-    sa.Column("building_id", sa.String, primary_key=True),
+    sa.Column("building_id", sa.String, nullable=False),
     sa.Column("address", sa.String, nullable=False),
     sa.Column("aliases", sa.String, nullable=False, default=""),
     sa.Column("community", sa.String, nullable=False, default=""),
@@ -158,19 +177,22 @@ buildings = sa.Table(
     sa.Column("lon", sa.Float, nullable=False),
     sa.Column("lat", sa.Float, nullable=False),
     point_column(), spatial_index("buildings"),
+    street_column(), sa.PrimaryKeyConstraint("street", "building_id"),
 )
 
 workers = sa.Table(
     "workers", metadata,
-    sa.Column("worker_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("worker_id", sa.String, nullable=False), sa.Column("name", sa.String, nullable=False),
     sa.Column("role", sa.String, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
+    street_column(), sa.PrimaryKeyConstraint("street", "worker_id"),
 )
 volunteers = sa.Table(
     "volunteers", metadata,
-    sa.Column("volunteer_id", sa.String, primary_key=True), sa.Column("name", sa.String, nullable=False),
+    sa.Column("volunteer_id", sa.String, nullable=False), sa.Column("name", sa.String, nullable=False),
     sa.Column("team", sa.String, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
     sa.Column("lon", sa.Float), sa.Column("lat", sa.Float), sa.Column("active", sa.Boolean, nullable=False),
     point_column(), spatial_index("volunteers"),
+    street_column(), sa.PrimaryKeyConstraint("street", "volunteer_id"),
 )
 services = sa.Table(
     "services", metadata,
@@ -178,6 +200,7 @@ services = sa.Table(
     sa.Column("volunteer_id", sa.String, nullable=False), sa.Column("date", sa.String, nullable=False),
     sa.Column("hours", sa.Float, nullable=False), sa.Column("grid_id", sa.String, nullable=False),
     sa.Column("activity", sa.String, nullable=False),
+    street_column(),
 )
 plans = sa.Table(
     "plans", metadata,
@@ -186,7 +209,7 @@ plans = sa.Table(
     sa.Column("author", sa.String, nullable=False, default=""), sa.Column("note", sa.String, nullable=False, default=""),
     sa.Column("created_at", Time, nullable=False), sa.Column("base_version", sa.Integer),
     sa.Column("locked", sa.String, nullable=False, default="[]"),
-    sa.UniqueConstraint("name", "revision"),
+    street_column(), sa.UniqueConstraint("street", "name", "revision"),
 )
 plan_grids = sa.Table(
     "plan_grids", metadata,
@@ -198,8 +221,9 @@ plan_grids = sa.Table(
 )
 meeting_notes = sa.Table(
     "meeting_notes", metadata,
-    sa.Column("week", sa.String, primary_key=True),          # ISO week, '2026-W47'
+    sa.Column("week", sa.String, nullable=False),            # ISO week, '2026-W47'
     sa.Column("text", sa.String, nullable=False, default=""), sa.Column("saved_at", Time, nullable=False),
+    street_column(), sa.PrimaryKeyConstraint("street", "week"),
 )
 users = sa.Table(
     "users", metadata,                                       # the district server's logins (analysis.access)
@@ -220,6 +244,10 @@ audit = sa.Table(
     sa.Column("action", sa.String, nullable=False),
     sa.Column("target", sa.String, nullable=False, default=""),
     sa.Column("detail", sa.String, nullable=False, default=""),
+    sa.Column("street", sa.String, nullable=False, default=""),   # the street acted on; '' = the district
     sa.Index("ix_audit_at", "at"),
 )
+STREET_TABLES = ("batches", "incidents", "fixes", "boundary_versions", "buildings", "workers", "volunteers",
+                 "services", "plans", "meeting_notes")
+"""The tables whose rows belong to one street (the others through them: grids, plan_grids, review, problems)."""
 REGISTERS = {"buildings": buildings, "workers": workers, "volunteers": volunteers, "services": services}

@@ -33,6 +33,11 @@ TIME_ZONE = "Asia/Shanghai"       # China Standard Time, UTC+8 all year: the str
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
+def now_text() -> str:
+    """The local time now as the store writes it ('YYYY-MM-DDTHH:MM:SS')."""
+    return datetime.now().isoformat(timespec="seconds")
+
+
 class PostGISGeometry(UserDefinedType[str]):
     """``geometry(<kind>, 4326)`` of PostGIS, read and written as WKT."""
 

@@ -87,7 +87,7 @@ def test_the_revisions_arrive_at_the_tables_module_exactly(empty_store):
     PostgreSQL)."""
     store = empty_store
     assert _differences(store) == []
-    assert migrations.revision_of(store.engine) == migrations.head() == "0004"
+    assert migrations.revision_of(store.engine) == migrations.head() == "0005"
 
 
 def test_opening_again_changes_nothing_and_a_failed_upgrade_leaves_the_store_as_it_was(tmp_path):

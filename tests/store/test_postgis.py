@@ -13,6 +13,7 @@ from analysis.store.database import Store
 from analysis.store.errors import store_problem
 from tests.postgres import new_database
 
+KEPT = {"incidents_pkey", "ix_incidents_geom", "incidents_batch_id_fkey", "incidents_street_fkey"}
 LAYERS = {("grids", "geom"): ("MULTIPOLYGON", 4326), ("plan_grids", "geom"): ("MULTIPOLYGON", 4326),
           ("incidents", "geom"): ("POINT", 4326), ("buildings", "geom"): ("POINT", 4326),
           ("volunteers", "geom"): ("POINT", 4326)}
@@ -155,19 +156,19 @@ def test_a_large_import_rebuilds_the_index_and_key_once_and_a_failed_one_keeps_t
         return {name for (name,) in _rows(store.url, "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents' "
                                                      "UNION SELECT conname FROM pg_constraint "
                                                      "WHERE conrelid = 'incidents'::regclass AND contype = 'f'")}
-    assert checks() == {"incidents_pkey", "ix_incidents_geom", "incidents_batch_id_fkey"}
+    assert checks() == KEPT
     stored = store.incidents().set_index("incident_id")
     assert stored["status"].to_dict() == {"E1": "已结案", "E2": "处置中", "E3": "处置中"}
     assert stored.loc["E1", "closed_at"] == pd.Timestamp("2026-03-02 08:00")
     assert _rows(store.url, "SELECT count(*) FROM incidents WHERE geom IS NOT NULL") == [(3,)]
     with pytest.raises(sa.exc.IntegrityError):
-        _rows(store.url, "INSERT INTO incidents (incident_id, reported_at, batch_id, category, subcategory, source, "
+        _rows(store.url, "INSERT INTO incidents (street, incident_id, reported_at, batch_id, category, subcategory, source, "
                          "status, address, coord_system, handled_level, handler, reporter_phone, satisfaction, "
                          "reopened, grid_id, building_id, match_method, event_name, description, photos) VALUES "
-                         "('X', now(), 999, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '')")
+                         "('local', 'X', now(), 999, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '')")
     before = snapshot(store)
     with pytest.raises(sa.exc.IntegrityError):
         frame = store.incidents().drop(columns="batch_id").assign(reported_at=pd.NaT)
         store.write_incident_batch({"kind": "incidents", "file_name": "c.csv", "file_hash": "c", "rows_read": 3,
                                     "rows_imported": 3, "rows_rejected": 0}, frame, pd.DataFrame(), ProblemReport())
-    assert snapshot(store) == before and checks() == {"incidents_pkey", "ix_incidents_geom", "incidents_batch_id_fkey"}
+    assert snapshot(store) == before and checks() == KEPT

@@ -113,4 +113,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "act_disable_user": ("停用用户", "Disabled a user"),
     "act_enable_user": ("启用用户", "Enabled a user"),
     "act_set_password": ("重设密码", "Set a password"),
+    # streets of one database, the district's view
+    "street_choice": ("街道", "Street"),
+    "adm_street_admin": ("用户由区级管理员统一管理。您可以查看本街道的完整电话（需填写原因）和本街道的审计记录。",
+                         "Users are managed by the district's administrators. You may read a whole phone number of "
+                         "your street (with a reason) and your street's audit log."),
+    "page_district": ("全区对比", "District"),
+    "district_title": ("全区各街道对比", "The district's streets side by side"),
+    "district_caption": ("{streets} 个街道；时间段 {period}（以各街道最新的上报时间为准）。点击表头可排序，"
+                         "下方地图按所选指标着色。",
+                         "{streets} streets; period {period} (anchored on the latest report of any street). Click a "
+                         "header to sort; the map below is shaded by the figure chosen."),
+    "district_one_street": ("这个数据库只有一个街道，或您的账号只属于一个街道：没有可对比的街道。",
+                            "This database holds one street, or your account belongs to one street: there are no "
+                            "streets to compare."),
+    "district_shade": ("地图着色", "Shade the map by"),
+    "district_no_outlines": ("各街道都还没有导入网格边界，无法绘制地图。",
+                             "No street has grid boundaries yet, so there is no map to draw."),
+    "col_street": ("街道", "Street"),
+    "district_layer": ("街道", "Streets"),
+    "district_layer_names": ("街道名称", "Street names"),
+    "col_street_code": ("街道编码", "Street code"),
+    "col_per_1000": ("每千户事件数（件）", "Incidents per 1,000 households"),
 }

@@ -13,6 +13,7 @@ at (a test checks that the two agree). A developer writes the next one with
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -48,19 +49,38 @@ def revision_of(engine: sa.Engine) -> str | None:
 
 def upgrade(engine: sa.Engine, target: str = "head") -> None:
     """Bring the store's tables to ``target`` (by default the newest revision) in one transaction: a revision
-    that fails leaves the store as it was; two processes opening an old store upgrade it once."""
+    that fails leaves the store as it was; two processes opening an old store upgrade it once.
+
+    On SQLite a revision may swap a table for a changed copy, which its foreign keys would refuse mid-way:
+    as SQLite's own procedure for schema changes says, they are switched off for the transaction and every
+    key is checked before it commits.
+    """
     if target == "head" and revision_of(engine) == head():
         return
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":   # pysqlite opens no transaction before DDL: open one, holding the
-            conn.exec_driver_sql("BEGIN IMMEDIATE")   # write lock, so that a failed revision rolls back whole
-        command.upgrade(_config(conn), target)
+    _in_one_transaction(engine, lambda conn: command.upgrade(_config(conn), target))
+
+
+def _in_one_transaction(engine: sa.Engine, change: Callable[[sa.Connection], None]) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")   # only outside a transaction does this take
+            conn.commit()
+        try:
+            with conn.begin():
+                if sqlite:   # pysqlite opens no transaction before DDL: open one, holding the write lock,
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")   # so that a failed revision rolls back whole
+                change(conn)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise sa.exc.IntegrityError("PRAGMA foreign_key_check", None,
+                                                Exception("a migration left rows whose key points nowhere"))
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def downgrade(engine: sa.Engine, target: str) -> None:
     """Take the store's tables back to the revision ``target`` in one transaction (rows kept where the older
     schema has room for them): what a release rolled back needs."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        command.downgrade(_config(conn), target)
+    _in_one_transaction(engine, lambda conn: command.downgrade(_config(conn), target))
