@@ -19,7 +19,7 @@ from analysis.settings import load_settings
 from ui.errors import guarded
 from ui.formats import plain
 from ui.i18n import t
-from ui.loaders import store
+from ui.loaders import store, streets
 
 USER, SEEN, REFUSED = "auth_user", "auth_seen", "auth_refused"
 
@@ -115,7 +115,10 @@ def sidebar_user() -> None:
     user = current_user()
     if user is None or user is LOCAL_USER:
         return
-    scope = t("auth_scope_street", street=user.street) if user.street else t("auth_scope_district")
+    listed = streets()
+    names = dict(zip(listed["code"], listed["name"]))
+    scope = t("auth_scope_street", street=plain(names.get(user.street, user.street))) if user.street \
+        else t("auth_scope_district")
     st.caption(t("auth_signed_in", name=plain(user.name), role=role_label(user.role), scope=scope))
     st.button(t("auth_sign_out"), key="auth_sign_out", on_click=sign_out)
 

@@ -54,6 +54,7 @@ def test_a_street_user_sees_their_street_only(two_streets, monkeypatch):
     add_user(two_streets, "区管理员", "admin", PASSWORD)
     at = _sign_in(page("pages/overview.py", two_streets, monkeypatch), "城南查看员")
     assert _incidents_card(at) == "3"
+    assert any("查看者，街道 城南路街道" in c.value for c in at.sidebar.caption)     # the street by its name
     assert not [s for s in at.sidebar.selectbox if s.key == "street_select"] and "district" not in _links(at)
     at.query_params["street"] = "local"                    # a URL naming another street changes nothing
     at.run()
