@@ -352,16 +352,13 @@ class Store:
         self.add_problems(conn, batch_id, report)
         return batch_id
 
-    @staticmethod
-    def _supersede(conn: sa.Connection, batch_id: int, file_hash: str) -> None:
-        """Drop the problem and review lines of earlier imports of the same file (``file_hash``): they
-        would only repeat this import's, doubling the queue and the report."""
+    def _supersede(self, conn: sa.Connection, batch_id: int, file_hash: str) -> None:
+        """Drop the problem and review lines of this street's earlier imports of the same file (``file_hash``):
+        they would only repeat this import's, doubling the queue and the report."""
         if not file_hash:
             return
-        earlier = sa.select(batches.c.batch_id).where((batches.c.file_hash == file_hash)
-                                                      & (batches.c.batch_id != batch_id)
-                                                      & (batches.c.street == sa.select(batches.c.street).where(
-                                                          batches.c.batch_id == batch_id).scalar_subquery()))
+        earlier = sa.select(batches.c.batch_id).where(self.mine(batches) & (batches.c.file_hash == file_hash)
+                                                      & (batches.c.batch_id != batch_id))
         conn.execute(sa.delete(problems).where(problems.c.batch_id.in_(earlier)))
         conn.execute(sa.delete(review).where(review.c.batch_id.in_(earlier)))
 
