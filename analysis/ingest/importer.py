@@ -7,7 +7,7 @@ transaction, and nothing is written before every check has run). Each import ret
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from analysis.geo.crs import parse_coord_system
 from analysis.ingest.address import Gazetteer
 from analysis.ingest.boundaries import read_boundary_file, read_street
 from analysis.ingest.dates import parse_datetimes
-from analysis.ingest.geocode import geocode_incidents, grid_index
+from analysis.ingest.geocode import Geocoded, geocode_incidents, grid_index
 from analysis.ingest.grid_checks import check_grids
 from analysis.ingest.incidents import coordinates_to_wgs84, normalise_incidents
 from analysis.ingest.layers import Source, Upload
@@ -37,6 +37,8 @@ from analysis.settings import Settings, load_settings
 from analysis.store.database import Store
 
 Progress = Callable[[float, str], None]
+# incidents placed on grids at once: a part is written (on PostgreSQL, by the server) while the next is placed
+PLACE_ROWS = 100_000
 
 
 @dataclass
@@ -119,19 +121,31 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     progress(0.5, "geocode")
     tolerance_m = settings["snap_tolerance_m"] if tolerance_m is None else tolerance_m
     gazetteer, buildings = gazetteer_for(store, settings)
-    geocoded = geocode_incidents(read.incidents, grid_index(grids), gazetteer, buildings, store.fixes(), tolerance_m)
-    report.extend(geocoded.report)
+    index, fixes = grid_index(grids), store.fixes()
     rejected = read.rejected.rename(columns={"code": "reason"}).assign(detail="")
-    review_rows = pd.concat([rejected, geocoded.review], ignore_index=True)
-    progress(0.75, "write")
+    placed: list[Geocoded] = []
+
+    def parts() -> Iterator[Geocoded]:
+        """The rejected rows, then the incidents placed :data:`PLACE_ROWS` at a time, as the store asks."""
+        yield Geocoded(read.incidents.iloc[:0], rejected, ProblemReport())
+        total = len(read.incidents)
+        for start in range(0, total, PLACE_ROWS):
+            part = geocode_incidents(read.incidents.iloc[start:start + PLACE_ROWS], index, gazetteer, buildings,
+                                     fixes, tolerance_m)
+            placed.append(Geocoded(part.incidents[["match_method"]], part.review, part.report))
+            progress(0.5 + 0.4 * min(start + PLACE_ROWS, total) / total, "geocode")
+            yield part
+        progress(0.9, "write")   # every part is placed: what is left is the store's
+
     batch = store.write_incident_batch(
         {"kind": "incidents", "file_name": name, "file_hash": hashlib.sha256(data).hexdigest(),
          "rows_read": len(table), "rows_imported": len(read.incidents), "rows_rejected": len(read.rejected),
          "coord_system": parse_coord_system(coord_system).label},
-        geocoded.incidents, review_rows, report, overwrite_older)
+        parts(), report, overwrite_older)
     progress(1.0, "done")
-    counts = geocoded.incidents["match_method"].replace("", "unplaced").value_counts()
-    methods = {str(method): int(n) for method, n in counts.items()}
+    counts = pd.concat([p.incidents["match_method"] for p in placed] or [pd.Series(dtype=object)])
+    methods = {str(method): int(n) for method, n in counts.replace("", "unplaced").value_counts().items()}
+    review_rows = pd.concat([rejected, *(p.review for p in placed)], ignore_index=True)
     return ImportResult(batch, len(table), len(read.incidents), len(read.rejected), report, methods, review_rows)
 
 

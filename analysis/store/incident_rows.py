@@ -1,12 +1,32 @@
 """Incidents as rows of the store: an Arrow table with the store's columns, checked before writing."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.store.tables import INCIDENT_COLUMNS, INCIDENT_TEXT, INCIDENT_TIMES, MATCH_METHODS
+
+if TYPE_CHECKING:   # the report's type only: ingest writes through the store, never the reverse
+    from analysis.ingest.problems import ProblemReport
+
+# an import with no incidents: the columns incident_table needs, no rows
+EMPTY_INCIDENTS = pd.DataFrame({c: pd.Series(dtype=float) for c in ("lon", "lat", "match_score", "distance_m",
+                                                                     "source_row")})
+ROW_BYTES = 400     # about what a stored incident takes in a staging file (the demo's export: 320 bytes of CSV)
+
+
+class Placed(Protocol):
+    """A part of an import, placed on grids, as the store takes it (:class:`~analysis.ingest.geocode.Geocoded` is
+    one): ``incidents`` in the store's columns, ``review`` the lines of rows a person must look at, ``report`` the
+    part's problem lines."""
+
+    incidents: pd.DataFrame
+    review: pd.DataFrame
+    report: ProblemReport
 
 
 def _timestamps(frame: pd.DataFrame, column: str) -> pa.Array:

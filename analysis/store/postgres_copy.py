@@ -7,12 +7,16 @@ In CSV, PostgreSQL and Arrow agree on what is NULL (an empty field) and what is 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any, cast
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from psycopg import Copy, Cursor
 
 ROWS_PER_CHUNK = 50_000     # rows written to CSV at once: bounds the memory of a large import
 REBUILD_FROM_ROWS = 100_000  # a write of this many rows rebuilds the spatial index and foreign keys once
@@ -44,17 +48,31 @@ def checked_once(conn: sa.Connection, table: sa.Table, rows: int) -> Iterator[No
                              f"REFERENCES {key.column.table.name} ({key.column.name})")
 
 
-def copy_in(conn: sa.Connection, table_name: str, table: pa.Table) -> None:
-    """Append ``table``'s rows to ``table_name`` (columns by name) inside ``conn``'s transaction."""
-    columns = ", ".join(table.column_names)
+def copy_in(conn: sa.Connection, table_name: str, tables: Iterable[pa.Table]) -> None:
+    """Append the rows of ``tables`` to ``table_name`` (columns by name, the first table's) inside ``conn``'s
+    transaction.
+
+    A second thread sends the rows (psycopg's queued writer) while this one takes the next table from ``tables``:
+    when that table is computed as it is asked for (an import placing its rows part by part), the server stores
+    one part while the next is made, on another core.
+    """
+    from psycopg.copy import QueuedLibpqWriter  # the driver is imported when a PostgreSQL store writes, not before
+
     options = pa_csv.WriteOptions(include_header=False)
-    cursor = conn.connection.cursor()
+    cursor = cast("Cursor[Any]", conn.connection.cursor())   # psycopg's: COPY and its writer
     try:
-        with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            for batch in table.to_batches(max_chunksize=ROWS_PER_CHUNK):
-                buffer = io.BytesIO()
-                pa_csv.write_csv(batch, buffer, write_options=options)
-                copy.write(buffer.getvalue())
+        copy: Copy | None = None
+        with ExitStack() as stack:
+            for table in tables:
+                if copy is None:
+                    columns = ", ".join(f'"{c}"' for c in table.column_names)   # "row", "column": words of SQL
+                    copy = stack.enter_context(cursor.copy(
+                        f"COPY {table_name} ({columns}) FROM STDIN (FORMAT csv)",
+                        writer=QueuedLibpqWriter(cursor)))
+                for batch in table.to_batches(max_chunksize=ROWS_PER_CHUNK):
+                    buffer = io.BytesIO()
+                    pa_csv.write_csv(batch, buffer, write_options=options)
+                    copy.write(buffer.getvalue())
     finally:
         cursor.close()
 

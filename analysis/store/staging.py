@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,18 +24,22 @@ def scratch_folder(nbytes: int) -> str | None:
 
 
 @contextmanager
-def staged_incidents(table: pa.Table) -> Iterator[Path]:
-    """Write ``table`` as the table ``incidents`` of a scratch SQLite file; yields its path.
+def staged_incidents(tables: Iterable[pa.Table], schema: pa.Schema, nbytes: int) -> Iterator[Path]:
+    """Write the rows of ``tables`` (each of ``schema``) as the table ``incidents`` of a scratch SQLite file; yields
+    its path. ``nbytes``, about how large they are, chooses the folder (see :func:`scratch_folder`).
 
-    The folder is removed when the block ends, whether it succeeded or not.
+    The tables are written one at a time, as they come. The folder is removed when the block ends, whether it
+    succeeded or not.
     """
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-", dir=scratch_folder(table.nbytes)) as folder:
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-", dir=scratch_folder(nbytes)) as folder:
         staging = Path(folder) / "staging.sqlite"
         with adbc_sqlite.connect(str(staging), autocommit=True) as bulk, bulk.cursor() as cursor:
             for pragma in ("journal_mode=OFF", "synchronous=OFF"):  # a scratch file: no journal, no fsync
                 cursor.execute(f"PRAGMA {pragma}")
                 cursor.fetchall()
-            cursor.adbc_ingest("incidents", table, mode="create")
+            cursor.adbc_ingest("incidents", schema.empty_table(), mode="create")
+            for table in tables:
+                cursor.adbc_ingest("incidents", table, mode="append")
         yield staging
 
 

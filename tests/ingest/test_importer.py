@@ -138,3 +138,72 @@ def test_importing_the_same_file_again_does_not_double_its_problems_or_review_ro
     assert again["problems"] == counts["problems"] and again["review"] == counts["review"]
     assert again["batches"] == counts["batches"] + 1                                # the history keeps both
     assert len(store.review_queue()) == 3
+
+
+IN_PARTS = [("E1", "2026/3/1 8:00", "处置中", *at(0.5, 0.5), "", ""), ("E2", "2026/3/1 8:10", "处置中", *at(1.5, 1.5), "", ""),
+            ("E3", "2026/3/1 8:20", "处置中", *at(6, 6), "", ""), ("", "2026/3/1 8:30", "处置中", *at(0.5, 0.5), "", ""),
+            ("E4", "2026/3/1 8:40", "处置中", "", "", "", ""), ("E5", "2026/3/1 8:50", "已结案", *at(0.5, 1.5), "",
+                                                                "2026/3/2 9:00"),
+            ("E6", "2026/3/1 9:00", "处置中", *at(1.5, 0.5), "", "")]
+
+
+def _geocode_calls(monkeypatch, fail_at: int = 0) -> list[int]:
+    """Place two incidents at a time, counting the parts (and raising at part ``fail_at``, if given)."""
+    from analysis.ingest import importer
+    calls: list[int] = []
+    place = importer.geocode_incidents
+
+    def counted(incidents, *args, **kwargs):
+        calls.append(len(incidents))
+        if len(calls) == fail_at:
+            raise RuntimeError("placing failed")
+        return place(incidents, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "PLACE_ROWS", 2)
+    monkeypatch.setattr(importer, "geocode_incidents", counted)
+    return calls
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["first import", "import into a street with incidents"])
+def test_an_import_placed_in_parts_is_written_as_a_whole(store, monkeypatch, earlier):
+    if earlier:   # on PostgreSQL: through the staging table and the upsert, not straight into incidents
+        import_incidents(store, export([("E1", "2026/2/1 8:00", "处置中", *at(1.5, 1.5), "", "")]), "earlier.csv")
+    calls = _geocode_calls(monkeypatch)
+    result = import_incidents(store, export(IN_PARTS), "parts.csv")
+    assert calls == [2, 2, 2]                                   # 6 incidents kept (the row without an id is not)
+    stored = store.incidents().set_index("incident_id")
+    assert stored["grid_id"].to_dict() == {"E1": "C1G3", "E2": "C1G2", "E3": "", "E4": "", "E5": "C1G1", "E6": "C1G4"}
+    assert stored.loc["E1", "reported_at"] == pd.Timestamp("2026-03-01 08:00")     # updated where it was stored
+    assert stored.loc["E5", "closed_at"] == pd.Timestamp("2026-03-02 09:00")
+    assert (stored["batch_id"] == result.batch_id).all()
+    assert result.by_method == {"coordinates": 4, "unplaced": 2}
+    assert [(r.source_row, r.reason) for r in result.review.itertuples()] == \
+        [(5, "missing_id"), (4, "outside"), (6, "no_location")]
+    queued = store.review_queue()
+    assert sorted(zip(queued["source_row"], queued["reason"])) == [(4, "outside"), (5, "missing_id"), (6, "no_location")]
+    lines = store.problems(result.batch_id).dropna(subset=["row"])
+    on_rows = list(zip(lines["row"].astype(int), lines["code"]))
+    assert sorted(on_rows) == sorted((p.row, p.code) for p in result.report.problems if p.row is not None)
+    assert {(4, "outside"), (5, "missing_id"), (6, "no_location")} <= set(on_rows)
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["first import", "import into a street with incidents"])
+def test_a_part_that_fails_leaves_the_store_as_it_was(store, monkeypatch, earlier):
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from analysis.store.staging import PREFIX, SHM
+    if earlier:
+        import_incidents(store, export([("E1", "2026/2/1 8:00", "处置中", *at(1.5, 1.5), "", "")]), "earlier.csv")
+    before = snapshot(store)
+    calls = _geocode_calls(monkeypatch, fail_at=2)          # the first part is written (or staged), then this
+    with pytest.raises(RuntimeError, match="placing failed"):
+        import_incidents(store, export(IN_PARTS), "parts.csv")
+    assert calls == [2, 2]
+    assert snapshot(store) == before
+    assert store.incidents()["incident_id"].tolist() == (["E1"] if earlier else [])
+    left = [p for base in (SHM, tempfile.gettempdir()) for p in Path(base).glob(f"{PREFIX}{os.getpid()}-*")]
+    assert left == []                                       # no staging file is left behind
+    import_incidents(store, export(IN_PARTS[:2]), "again.csv")    # and the next import goes through
+    assert store.count_incidents() == 2

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from analysis.ingest.geocode import Geocoded
 from analysis.ingest.importer import import_incidents
 from analysis.store import migrations
 from analysis.store.database import Store
@@ -43,7 +44,8 @@ def test_bulk_and_row_by_row_writes_store_the_same(store, tmp_path):
     x, y = at(0.5, 0.5)
     frame = normalised([("E1", "2026/3/1 8:00", "处置中", x, y, "西湖路1号", ""),
                         ("E2", "2026/3/2 9:30", "已结案", "", "", "", "2026/3/3 10:00")])
-    store.write_incident_batch(BATCH, frame, pd.DataFrame(), ProblemReport())     # SQLite: the ADBC path
+    store.write_incident_batch(BATCH, [Geocoded(frame, pd.DataFrame(), ProblemReport())],
+                                   ProblemReport())     # SQLite: the ADBC path
     other = Store(f"sqlite:///{tmp_path / 'other.sqlite'}")
     with other.transaction() as conn:                                             # the general path
         other.upsert_incidents(conn, frame, other.add_batch(conn, **BATCH))
@@ -62,7 +64,8 @@ def test_failed_bulk_write_leaves_the_store_unchanged(store):
     frame = normalised([("E1", "2026/3/1 8:00", "已结案", x, y, "", ""), ("E3", "2026/3/1 8:00", "", x, y, "", "")])
     frame.loc[1, "reported_at"] = pd.NaT            # E3 breaks NOT NULL after E1 was updated and the batch written
     with pytest.raises(sa.exc.IntegrityError):
-        store.write_incident_batch(BATCH, frame, pd.DataFrame(), ProblemReport())
+        store.write_incident_batch(BATCH, [Geocoded(frame, pd.DataFrame(), ProblemReport())],
+                                   ProblemReport())
     assert snapshot(store) == before
     assert store.incidents().set_index("incident_id").loc["E1", "status"] == "处置中"
     import_incidents(store, export([("E4", "2026/3/1 8:00", "", x, y, "", "")]), "b.csv")   # nothing left attached

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from analysis.ingest.geocode import Geocoded
 from analysis.metrics import load_dataset
 from analysis.store.database import Store
 from analysis.store.errors import store_problem
@@ -170,5 +171,6 @@ def test_a_large_import_rebuilds_the_index_and_key_once_and_a_failed_one_keeps_t
     with pytest.raises(sa.exc.IntegrityError):
         frame = store.incidents().drop(columns="batch_id").assign(reported_at=pd.NaT)
         store.write_incident_batch({"kind": "incidents", "file_name": "c.csv", "file_hash": "c", "rows_read": 3,
-                                    "rows_imported": 3, "rows_rejected": 0}, frame, pd.DataFrame(), ProblemReport())
+                                    "rows_imported": 3, "rows_rejected": 0}, [Geocoded(frame, pd.DataFrame(), ProblemReport())],
+                                   ProblemReport())
     assert snapshot(store) == before and checks() == KEPT
