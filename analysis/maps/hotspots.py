@@ -5,23 +5,20 @@ Method (as ArcGIS's Hot Spot Analysis does it):
 1. Square cells of ``cell_m`` metres cover the street (in its UTM zone); each cell counts the
    incidents in it. Only cells that touch the street (or, without one, hold an incident's
    neighbourhood) take part.
-2. Gi* (``esda.G_Local(star=True)``) compares each cell's neighbourhood (itself and its 8
-   neighbours: cells whose centres lie within 1.5 cells) with the whole street; its z-score
-   says how unusual the neighbourhood's total is.
+2. Gi* (as ``esda.G_Local(star=True)`` computes it, with sums over the lattice) compares each cell's
+   neighbourhood (itself and its 8 neighbours: cells whose centres lie within 1.5 cells) with the
+   whole street; its z-score says how unusual the neighbourhood's total is.
 3. Two-sided p-values from the z-scores, corrected for testing many cells at once with the false
    discovery rate (``esda.fdr``). A cell with z > 0 significant at 10 %, 5 % or 1 % is a hot spot
    with 90 %, 95 % or 99 % confidence.
 """
 from __future__ import annotations
 
-import warnings
-
 import esda
 import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
-from libpysal.weights import DistanceBand
 from scipy.stats import norm
 from shapely.geometry.base import BaseGeometry
 
@@ -65,16 +62,42 @@ def cell_counts(x: np.ndarray, y: np.ndarray, area: BaseGeometry, cell_m: float)
     return corners[keep], counts[keep], boxes[keep]
 
 
+def _block_sums(grid: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+    """For each cell (``row``, ``col``) of the zero-bordered lattice ``grid``: the sum over its 3 x 3 block."""
+    inner = np.zeros((grid.shape[0] - 2, grid.shape[1] - 2))
+    for dr in (0, 1, 2):
+        for dc in (0, 1, 2):
+            inner += grid[dr:dr + inner.shape[0], dc:dc + inner.shape[1]]
+    return inner[row - 1, col - 1]
+
+
 def gi_star(counts: np.ndarray, corners: np.ndarray, cell_m: float) -> np.ndarray:
-    """Gi* z-score of every cell (queen neighbours, binary weights); NaN when the counts do not vary."""
-    if len(counts) < 3 or np.ptp(counts) == 0:
-        return np.full(len(counts), np.nan)
-    centres = corners + cell_m / 2
-    with warnings.catch_warnings():  # islands and disconnected parts are fine: they get z from themselves
-        warnings.simplefilter("ignore")
-        weights = DistanceBand(centres, threshold=cell_m * 1.5, binary=True, silence_warnings=True)
-        result = esda.G_Local(counts, weights, transform="B", star=True, permutations=0)
-    return np.asarray(result.Zs, dtype=float)
+    """Gi* z-score of every cell, as ``esda.G_Local(star=True, transform="B")`` gives it with queen neighbours
+    (cells whose centres lie within 1.5 cells), computed by sums over the lattice instead of a weights matrix:
+    milliseconds for a city's 20,000 cells, where building the weights took 1.5 s.
+
+    With ``n`` cells taking part, x̄ and s² the mean and variance of their counts, ``L_i`` the total of cell i's
+    block (itself and its neighbours that take part) and ``W_i`` how many cells the block holds::
+
+        G_i = L_i / Σx,   E[G_i] = W_i / n,   Var[G_i] = W_i (n − W_i) / ((n − 1) n²) · s² / x̄²,
+        z_i = (G_i − E[G_i]) / √Var[G_i]
+
+    NaN when the counts do not vary (or a block holds every cell).
+    """
+    n = len(counts)
+    if n < 3 or np.ptp(counts) == 0:
+        return np.full(n, np.nan)
+    col = np.rint((corners[:, 0] - corners[:, 0].min()) / cell_m).astype(np.int64) + 1
+    row = np.rint((corners[:, 1] - corners[:, 1].min()) / cell_m).astype(np.int64) + 1
+    values, taking = np.zeros((row.max() + 2, col.max() + 2)), np.zeros((row.max() + 2, col.max() + 2))
+    values[row, col], taking[row, col] = counts, 1.0
+    lag, w = _block_sums(values, row, col), _block_sums(taking, row, col)
+    mean = counts.mean()
+    variance = (counts ** 2).mean() - mean ** 2
+    expected_variance = w * (n - w) / ((n - 1) * n ** 2) * variance / mean ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (lag / counts.sum() - w / n) / np.sqrt(expected_variance)
+    return np.where(np.isfinite(z), z, np.nan)
 
 
 def confidence(z: np.ndarray) -> np.ndarray:

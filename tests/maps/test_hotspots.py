@@ -1,5 +1,6 @@
 """Getis-Ord Gi* hotspots on planted patterns and a tiny lattice with known answers."""
 import numpy as np
+import pytest
 import shapely
 
 from analysis.maps.hotspots import MAX_CELLS, cell_size, confidence, gi_star, hotspots
@@ -28,8 +29,31 @@ def test_gi_star_on_a_tiny_lattice():
     z = gi_star(counts, corners, 100.0)
     hot = {6, 7, 8, 11, 12, 13, 16, 17, 18}                            # the centre and its 8 neighbours see it
     assert set(np.flatnonzero(np.isclose(z, z.max()))) == hot and z[0] < z[12]
+    # by hand: n 25, mean 2, variance 100 - 4 = 96; the centre's block holds 9 cells and 50 incidents,
+    # G 1, E[G] 0.36, Var 9 x 16 / 625 -> z 0.64 / 0.48; a corner's holds 4 cells and none: z -0.16 / sqrt(84 / 625)
+    assert z[12] == pytest.approx(4 / 3) and z[0] == pytest.approx(-0.16 / np.sqrt(84 / 625))
     assert np.isnan(gi_star(np.ones(25), corners, 100.0)).all()        # nothing varies: nothing to test
     assert confidence(np.array([0.0, 1.0, 10.0, -10.0]))[2] == 99 and confidence(np.array([-10.0]))[0] == 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gi_star_is_esda_s_with_queen_weights(seed):
+    """On a lattice with holes (cells outside the street take no part) and islands, the lattice sums give the
+    z-scores of esda's G_Local over libpysal's distance-band weights, the way they were computed before."""
+    import warnings
+
+    import esda
+    from libpysal.weights import DistanceBand
+    rng = np.random.default_rng(seed)
+    side = 50.0
+    corners = np.array([[x * side, y * side] for y in range(30) for x in range(40)])
+    corners = corners[rng.random(len(corners)) < 0.7] + [300.0, -120.0]
+    counts = rng.poisson(rng.choice([0.5, 3.0, 20.0], len(corners)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        weights = DistanceBand(corners + side / 2, threshold=side * 1.5, binary=True, silence_warnings=True)
+        expected = esda.G_Local(counts, weights, transform="B", star=True, permutations=0).Zs
+    np.testing.assert_allclose(gi_star(counts.astype(float), corners, side), expected, rtol=1e-9, atol=1e-12)
 
 
 def test_cells_grow_for_a_city_sized_area():
