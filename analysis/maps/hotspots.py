@@ -68,7 +68,8 @@ def _block_sums(grid: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarra
     for dr in (0, 1, 2):
         for dc in (0, 1, 2):
             inner += grid[dr:dr + inner.shape[0], dc:dc + inner.shape[1]]
-    return inner[row - 1, col - 1]
+    sums: np.ndarray = inner[row - 1, col - 1]
+    return sums
 
 
 def gi_star(counts: np.ndarray, corners: np.ndarray, cell_m: float) -> np.ndarray:
