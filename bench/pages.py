@@ -118,7 +118,7 @@ def map_page(ds, filters: Filters, settings: dict, measure: str = "reported") ->
     table = numbers.table
     grids = ds.grids[["grid_id", "name", "geometry"]].assign(
         in_scope=table["in_scope"].to_numpy(),
-        tooltip=[f"{n} ({c})<br>{text['m_' + measure]}: {v:,.0f}<br>Households: {h:,.0f}"
+        tooltip=[f"{n} ({c})\n{text['m_' + measure]}: {v:,.0f}\nHouseholds: {h:,.0f}"
                  for n, c, v, h in zip(table["name"], table["grid_id"], table[measure], table["households"])])
     text["legend_title"] = text["m_" + measure]
     points = None if numbers.points is None else numbers.points[["lon", "lat"]].assign(popup=numbers.points["category"])

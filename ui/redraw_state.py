@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +46,7 @@ from analysis.ingest.problems import ReadError
 from analysis.maps.build import MapSpec, PointLayer, classify
 from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
+from analysis.sanitise.map_text import map_html_text
 from analysis.settings import load_settings
 from ui import actions, formats, loaders
 from ui.auth import audit, can, shared_server, who
@@ -317,7 +317,7 @@ def selection_layer() -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=t("rd_layer_selected"))
     for address, lon, lat in zip(b["address"], b["lon"], b["lat"]):
         folium.CircleMarker([lat, lon], radius=7, color="#99000d", weight=2, fill=True, fill_color="#e31a1c",
-                            fill_opacity=0.9, tooltip=html.escape(mask_phone_text(str(address)))).add_to(group)
+                            fill_opacity=0.9, tooltip=map_html_text(mask_phone_text(str(address)))).add_to(group)
     return group
 
 

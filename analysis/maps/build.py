@@ -15,7 +15,6 @@ characters. The map runs in a frame of the dashboard's own origin, so a file's t
 from __future__ import annotations
 
 import base64
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement, Template  # type: ignore[attr-defined]
+from branca.element import Figure, MacroElement, Template  # type: ignore[attr-defined]
 from folium.plugins import FastMarkerCluster
 from numpy.typing import ArrayLike
 from shapely.geometry.base import BaseGeometry
@@ -34,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 from analysis.geo.crs import wgs84_to_gcj02
 from analysis.geo.geometry import Geometries, GeometryArray, convert_geometries
 from analysis.maps.assets import localise
+from analysis.sanitise.map_text import map_html_text, template_safe_json
 
 BASEMAPS = ("none", "osm", "amap")
 TILES = {
@@ -52,7 +52,18 @@ MEASURE_KINDS = {"reported": "bad", "per_100_households": "bad", "backlog": "bad
                  "closure_rate": "rate", "on_time_rate": "rate", "norm_position": "norm",
                  "volunteers_per_100_households": "good"}
 SIMPLIFY_DEG = 0.00002   # ~2 m: invisible at street zoom, halves the vertices
+# the grid tooltips' text: lines broken where the text has them, the first bold (no tags in 5,000 tooltips)
+TIP_CLASS = "gl-tip"
+TIP_STYLE = f"<style>.{TIP_CLASS} td {{white-space: pre;}} .{TIP_CLASS} td::first-line {{font-weight: 700;}}</style>"
+VIEW_FRACTION = 1 / 4000  # a larger area is simplified by this share of its span: ~1/4 pixel of a map showing it all
 DECIMALS = 6             # ~0.1 m
+# folium's layers and ours write their data with Jinja's ``tojson`` filter, whose options are an environment's
+# documented ``policies``: no Jinja tag in the text (see analysis.sanitise.map_text), no spaces, and Chinese as UTF-8
+# (3 bytes a character) instead of \uXXXX escapes (6 bytes). The filter still escapes < > & ' itself. folium's
+# templates share one environment, branca's (and so this module's) another.
+for _environment in (folium.GeoJson._template.environment, Template("").environment):
+    _environment.policies["json.dumps_function"] = template_safe_json
+    _environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
 MIN_LABEL_ZOOM, MAX_LABEL_ZOOM = 10, 19
 LABEL_OVERHANG = 1.2      # a name may overhang its grid a little before it waits for a closer zoom
 POINTS_SHOWN_MAX = 400   # more incidents than this start hidden (the layer control shows them)
@@ -68,7 +79,7 @@ class Classes:
 
 def lines_html(text: object, bold_first: bool = True) -> str:
     """Plain text as safe HTML: escaped, ``\n`` as line breaks, the first line bold."""
-    lines = [html.escape(line) for line in str(text).split("\n")]
+    lines = [map_html_text(line) for line in str(text).split("\n")]
     if bold_first and lines:
         lines[0] = f"<b>{lines[0]}</b>"
     return "<br>".join(lines)
@@ -192,18 +203,29 @@ class _Shift:
         return [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
 
 
-def _rounded(geoms: np.ndarray) -> np.ndarray:
+def _rounded(geoms: np.ndarray, decimals: int) -> np.ndarray:
     coords = shapely.get_coordinates(geoms)
-    return shapely.set_coordinates(geoms.copy(), np.round(coords, DECIMALS))
+    return shapely.set_coordinates(geoms.copy(), np.round(coords, decimals))
 
 
-def feature_collection(properties: pd.DataFrame, geoms: Geometries) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection with coordinates rounded to 6 decimals (~0.1 m)."""
-    geoms = _rounded(np.asarray(geoms, dtype=object))
+def decimals_for(tolerance: float) -> int:
+    """Decimals of degrees that keep rounding below an eighth of a simplification ``tolerance`` (degrees):
+    ceil(-log10(tolerance / 4)), between 5 (~1 m) and :data:`DECIMALS`."""
+    return int(np.clip(np.ceil(-np.log10(tolerance / 4)), 5, DECIMALS))
+
+
+def feature_collection(properties: pd.DataFrame, geoms: Geometries, numbered: bool = False,
+                       decimals: int = DECIMALS) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection with coordinates rounded to ``decimals`` decimals (6: ~0.1 m); ``numbered``:
+    each feature's ``id`` is its place (0, 1, …), which folium then uses to style it instead of a property."""
+    geoms = _rounded(np.asarray(geoms, dtype=object), decimals)
     records = properties.to_dict("records")
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
-                         for p, g in zip(records, geoms)]}
+    features = [{"type": "Feature", "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
+                for p, g in zip(records, geoms)]
+    if numbered:
+        for i, feature in enumerate(features):
+            feature["id"] = i
+    return {"type": "FeatureCollection", "features": features}
 
 
 def png_url(data: bytes) -> str:
@@ -290,10 +312,10 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "GridLensLegend"
         self.px = px
-        rows = "".join(f'<div><i style="background:{html.escape(c, quote=True)}"></i>{html.escape(label)}</div>'
+        rows = "".join(f'<div><i style="background:{map_html_text(c)}"></i>{map_html_text(label)}</div>'
                        for c, label in entries)
         head, _, rest = title.partition("\n")
-        self.html = f"<b>{html.escape(head)}</b>" + (f"<small>{lines_html(rest, False)}</small>" if rest else "") + rows
+        self.html = f"<b>{map_html_text(head)}</b>" + (f"<small>{lines_html(rest, False)}</small>" if rest else "") + rows
 
 
 class WeekPlayer(MacroElement):
@@ -398,31 +420,43 @@ class StartHidden(MacroElement):
         self.layer = layer
 
 
-def simplified(geoms: np.ndarray) -> np.ndarray:
-    """The grids simplified together as a coverage (:data:`SIMPLIFY_DEG`); as they are when GEOS cannot
-    simplify them (an invalid polygon, grids that overlap)."""
+def view_tolerance(geoms: Geometries) -> float:
+    """How far (degrees) the grids may be simplified when the map opens on all of them: :data:`SIMPLIFY_DEG` for a
+    street, :data:`VIEW_FRACTION` of the larger side of their bounds for a larger area (a city of 5,000 grids,
+    30 km across: ~8 m, a quarter of a pixel there).
+
+    tolerance = max(SIMPLIFY_DEG, max(width, height) × VIEW_FRACTION)
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms) if len(geoms) else (0.0, 0.0, 0.0, 0.0)
+    span = max(xmax - xmin, ymax - ymin) if np.isfinite(xmin) else 0.0
+    return max(SIMPLIFY_DEG, float(span) * VIEW_FRACTION)
+
+
+def simplified(geoms: np.ndarray, tolerance: float = SIMPLIFY_DEG) -> np.ndarray:
+    """The grids simplified together as a coverage (``tolerance`` degrees: shared edges stay shared, no gap
+    opens); as they are when GEOS cannot simplify them (an invalid polygon, grids that overlap)."""
     try:
-        return np.asarray(shapely.coverage_simplify(geoms, SIMPLIFY_DEG), dtype=object)
+        return np.asarray(shapely.coverage_simplify(geoms, tolerance), dtype=object)
     except shapely.errors.GEOSException:
         return geoms
 
 
-def _grid_layer(spec: MapSpec, shift: _Shift) -> folium.GeoJson:
+def _grid_layer(spec: MapSpec, shift: _Shift, tolerance: float) -> folium.GeoJson:
+    """The grids, coloured by class, with their tooltips. A feature carries only its grid id (which a click
+    returns) and its tooltip, as escaped text whose lines the tooltip's style breaks (:data:`TIP_CLASS`); its
+    style is looked up by its number."""
     grids = spec.grids
-    geoms = shift.geoms(simplified(grids.geometry.to_numpy()))
-    props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(), "name": grids["name"].to_numpy(),
-                          "tooltip": [lines_html(t) for t in grids["tooltip"]], "fill": spec.classes.colours,
-                          "in_scope": grids["in_scope"].to_numpy(dtype=bool)})
-    data = feature_collection(props, geoms)
+    geoms = shift.geoms(simplified(grids.geometry.to_numpy(), tolerance))
+    props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(),
+                          "tooltip": [map_html_text(t) for t in grids["tooltip"]]})
+    data = feature_collection(props, geoms, numbered=True, decimals=decimals_for(tolerance))
+    styles = [{"fillColor": fill, "fillOpacity": 0.72 if in_scope else 0.18, "color": "#4d4d4d", "weight": 1.2,
+               "opacity": 0.9} for fill, in_scope in zip(spec.classes.colours, grids["in_scope"].to_numpy(dtype=bool))]
 
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        p = feature["properties"]
-        return {"fillColor": p["fill"], "fillOpacity": 0.72 if p["in_scope"] else 0.18, "color": "#4d4d4d",
-                "weight": 1.2, "opacity": 0.9}
-
-    return folium.GeoJson(data, name=spec.text["layer_grids"], style_function=style,
+    return folium.GeoJson(data, name=spec.text["layer_grids"], style_function=lambda f: styles[f["id"]],
                           highlight_function=lambda _: {"weight": 3.5, "color": "#1f3f8f"},
-                          tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False,
+                          tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, class_name=TIP_CLASS,
                                                         style=f"font-size:{spec.label_px}px;"))
 
 
@@ -460,7 +494,11 @@ def build_map(spec: MapSpec) -> folium.Map:
         url, attribution, subdomains = TILES[spec.basemap]
         folium.TileLayer(url, attr=attribution, subdomains=subdomains or "abc", max_zoom=19,
                          name=spec.basemap, control=False).add_to(fmap)
-    _grid_layer(spec, shift).add_to(fmap)
+    tolerance = view_tolerance(grids.geometry.to_numpy())
+    root = fmap.get_root()
+    assert isinstance(root, Figure), "a folium map is its figure's child"
+    root.header.add_child(folium.Element(TIP_STYLE), name="gl_tip_style")
+    _grid_layer(spec, shift, tolerance).add_to(fmap)
 
     if spec.hotspots is not None and len(spec.hotspots):
         hot = spec.hotspots
@@ -488,7 +526,7 @@ def build_map(spec: MapSpec) -> folium.Map:
         at = shapely.point_on_surface(geoms)
         for name, point, zoom in zip(grids["name"], at, label_zooms(geoms, grids["name"], spec.label_px)):
             folium.Marker([round(point.y, DECIMALS), round(point.x, DECIMALS)], interactive=False,
-                          icon=folium.DivIcon(html=f'<div class="gl-name gl-z{zoom}">{html.escape(str(name))}</div>', icon_size=(0, 0),
+                          icon=folium.DivIcon(html=f'<div class="gl-name gl-z{zoom}">{map_html_text(name)}</div>', icon_size=(0, 0),
                                               icon_anchor=(0, 0), class_name="gl-name-icon")).add_to(names)
         names.add_to(fmap)
         fmap.add_child(ZoomClass())
@@ -496,7 +534,8 @@ def build_map(spec: MapSpec) -> folium.Map:
     if spec.communities is not None and len(spec.communities):
         comm = spec.communities
         data = feature_collection(pd.DataFrame({"community": comm["community"].to_numpy()}),
-                                  shift.geoms(simplified(comm.geometry.to_numpy())))
+                                  shift.geoms(simplified(comm.geometry.to_numpy(), tolerance)),
+                                  decimals=decimals_for(tolerance))
         _outline(data, spec.text["layer_communities"], 3.2).add_to(fmap)
     if spec.street is not None:
         data = feature_collection(pd.DataFrame({"name": ["street"]}), shift.geoms([spec.street]))

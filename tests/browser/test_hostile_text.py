@@ -1,5 +1,6 @@
 """Text from files is harmless in a real browser: grids, communities, teams and addresses named with a
-script payload are drawn as text on every page (no dialog opens), the map's tooltips included."""
+script payload (and a template expression) are drawn as text on every page (no dialog opens), the map's tooltips
+included."""
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,14 +13,15 @@ from ui.page import PAGES
 
 pytestmark = MARKS
 PAYLOAD = "<img src=x onerror=alert(1)>"
+TEMPLATE = "{{ 'gl' ~ 'ssti' }}"     # what the map's renderer (Jinja) would have drawn as "glssti"
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A dashboard on a store whose names are script payloads."""
     shape = Shape("hostile",
-                  grids=lambda g: g.assign(name=[f"{PAYLOAD}{i}" for i in range(len(g))],
-                                           community=f"{PAYLOAD}社区"),
+                  grids=lambda g: g.assign(name=[f"{PAYLOAD}{TEMPLATE}{i}" for i in range(len(g))],
+                                           community=f"{PAYLOAD}{TEMPLATE}社区"),
                   incidents=lambda f: f.assign(category=PAYLOAD, status="<script>alert(2)</script>",
                                                handler='=HYPERLINK("http://evil","x")'),
                   registers={"volunteers": lambda f: f.assign(队伍=PAYLOAD),
@@ -55,6 +57,7 @@ def test_script_payloads_in_names_never_run(hostile: str, browser: BrowserContex
         name = Path(script).stem
         open_page(page, f"{hostile}/{name}")
         if name in ("map", "coverage", "redraw"):
-            _tooltip_shows(page, "<img src=x")
+            _tooltip_shows(page, f"<img src=x onerror=alert(1)>{TEMPLATE}")
+            expect(map_frame(page).get_by_text("glssti")).to_have_count(0)
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert dialogs == []

@@ -22,6 +22,12 @@ def test_the_map_draws_offline_and_a_click_opens_the_grid_card(server: tuple[str
     expect(frame.locator(".gl-legend")).to_contain_text("事件数")
     expect(frame.locator(".leaflet-control-layers")).to_have_count(1)
     expect(frame.locator(".gl-player")).to_have_count(1)
+    frame.locator("path.leaflet-interactive").nth(40).hover()     # the tooltip: three lines, the first bold
+    tip = frame.locator(".gl-tip td").first
+    expect(tip).to_contain_text("户数", timeout=20_000)
+    assert len(tip.inner_text().splitlines()) == 3
+    assert tip.evaluate("e => [getComputedStyle(e, '::first-line').fontWeight, getComputedStyle(e).whiteSpace]") \
+        == ["700", "pre"]
     box = frame.locator("path.leaflet-interactive").nth(40).bounding_box()
     assert box is not None
     card_title = page.locator("[data-testid='stMainBlockContainer'] h3").first

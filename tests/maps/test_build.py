@@ -1,5 +1,6 @@
 """The map builder: colour classes, label zooms, offline assets, layers, GCJ-02 shifting, the selected grid."""
 import json
+import os
 import re
 
 import numpy as np
@@ -88,19 +89,21 @@ def test_amap_basemap_shifts_every_layer_to_gcj02(street_map):
     assert "autonavi.com" in shifted and "autonavi.com" not in plain
     lon, lat = numbers.points["lon"].iloc[0], numbers.points["lat"].iloc[0]
     glon, glat = wgs84_to_gcj02(np.array([lon]), np.array([lat]))
-    assert f"{round(lat, 6)}, {round(lon, 6)}" in plain
-    assert f"{round(float(glat[0]), 6)}, {round(float(glon[0]), 6)}" in shifted
-    assert f"{round(lat, 6)}, {round(lon, 6)}" not in shifted
+    assert f"{round(lat, 6)},{round(lon, 6)}" in plain
+    assert f"{round(float(glat[0]), 6)},{round(float(glon[0]), 6)}" in shifted
+    assert f"{round(lat, 6)},{round(lon, 6)}" not in shifted
 
 
 def test_selected_grid_is_outlined_and_unknown_basemap_refused(street_map):
     ds, numbers = street_map
-    assert map_html(build_map(spec_of(ds, numbers, selected="G3"))).count('"grid_id": "G3"') == 2
+    assert map_html(build_map(spec_of(ds, numbers, selected="G3"))).count('"grid_id":"G3"') == 2
     with pytest.raises(ValueError, match="basemap"):
         build_map(spec_of(ds, numbers, basemap="google"))
 
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
+# Jinja would draw this as "glssti", and the second as the server's working folder (Python run on the server)
+TEMPLATE = "{{ 'gl' ~ 'ssti' }}{% if true %}{# c #}{% endif %}{{ cycler.__init__.__globals__.os.getcwd() }}"
 
 
 def test_text_from_files_is_escaped_wherever_the_map_draws_it(street_map):
@@ -108,16 +111,18 @@ def test_text_from_files_is_escaped_wherever_the_map_draws_it(street_map):
     from analysis.maps.workbench import build_workbench_map
     ds, numbers = street_map
     spec = spec_of(ds, numbers)
-    grids = spec.grids.assign(name=PAYLOAD, grid_id=[f"{PAYLOAD}{i}" for i in range(len(spec.grids))],
-                              tooltip=f"{PAYLOAD}\n二行")
-    points = spec.points.assign(popup=f"{PAYLOAD}\n</script><script>alert(2)</script>")
-    hostile = type(spec)(grids, spec.classes, {**spec.text, "legend_title": f"{PAYLOAD}\n周"}, spec.communities,
+    grids = spec.grids.assign(name=PAYLOAD + TEMPLATE, grid_id=[f"{PAYLOAD}{TEMPLATE}{i}" for i in range(len(spec.grids))],
+                              tooltip=f"{PAYLOAD}{TEMPLATE}\n二行")
+    points = spec.points.assign(popup=f"{PAYLOAD}{TEMPLATE}\n</script><script>alert(2)</script>")
+    communities = spec.communities.assign(community=TEMPLATE)
+    hostile = type(spec)(grids, spec.classes, {**spec.text, "legend_title": f"{PAYLOAD}{TEMPLATE}\n周"}, communities,
                          spec.street, spec.density, spec.density_bounds, spec.hotspots, points)
     for fmap in (build_map(hostile), build_workbench_map(hostile, {grids["grid_id"].iloc[0]}, set(), {
             "layer_changed": PAYLOAD, "layer_locked": "锁"}, True, {"draw": {"toolbar": {"buttons": {"polygon": PAYLOAD}}}})):
         html = map_html(fmap)
         assert "<img src=x" not in html and "<script>alert" not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html or "\\u003cimg" in html
+        assert "glssti" not in html and os.getcwd() not in html and "cycler.__init__" in html   # drawn, never run
 
 
 def test_grids_geos_cannot_simplify_are_drawn_as_they_are():
@@ -134,3 +139,47 @@ def test_grids_geos_cannot_simplify_are_drawn_as_they_are():
     assert list(simplified(np.array([good, collapsed], dtype=object))) == [good, collapsed]
     wavy = shapely.Polygon([(0, 0), (0.5, 1e-10), (1, 0), (1, 1), (0, 1)])     # a vertex 1e-10° off the line
     assert shapely.get_num_coordinates(simplified(np.array([wavy], dtype=object))[0]) < 6
+
+
+def _grid_layer_data(page: str) -> dict:
+    """The grid layer's GeoJSON as the page hands it to Leaflet (the layer whose features have tooltips)."""
+    for blob in re.findall(r"_add\((\{\"features\".*?\})\);\n", page):
+        data = json.loads(blob)
+        if "tooltip" in data["features"][0]["properties"]:
+            return data
+    raise AssertionError("no grid layer")
+
+
+def test_each_grid_carries_its_id_and_tooltip_and_is_styled_by_its_number(street_map):
+    """A feature holds the grid id (a click returns it) and the tooltip's escaped lines, nothing else; the style
+    switch gives feature i the colour of grid i's class, and the tooltip's lines are broken by its style."""
+    ds, numbers = street_map
+    spec = spec_of(ds, numbers)
+    spec.grids["tooltip"] = [f"{n}（{c}）\n事件数：1 < 2" for n, c in zip(spec.grids["name"], spec.grids["grid_id"])]
+    page = map_html(build_map(spec))
+    features = _grid_layer_data(page)["features"]
+    assert [f["id"] for f in features] == list(range(len(spec.grids)))
+    assert [sorted(f["properties"]) for f in features] == [["grid_id", "tooltip"]] * len(spec.grids)
+    assert features[0]["properties"] == {"grid_id": spec.grids["grid_id"].iloc[0],
+                                         "tooltip": f"{spec.grids['name'].iloc[0]}（{spec.grids['grid_id'].iloc[0]}）"
+                                                    "\n事件数：1 &lt; 2"}
+    switch = page[page.index("switch(feature.id)"):]                     # the style function's (the first)
+    switch = switch[:switch.index("default:") + 200]
+    default = json.loads(re.search(r"default:\s*return (\{[^}]*\});", switch).group(1))["fillColor"]
+    fill = dict.fromkeys(range(len(features)), default)
+    for cases, style in re.findall(r"((?:case \d+: )+)\s*return (\{[^}]*\});", switch):
+        fill.update(dict.fromkeys(map(int, re.findall(r"\d+", cases)), json.loads(style)["fillColor"]))
+    assert fill == dict(enumerate(spec.classes.colours)) and len(set(fill.values())) > 1
+    assert spec.grids["name"].iloc[0] in page                   # Chinese as UTF-8, not \u escapes
+    assert ".gl-tip td {white-space: pre;}" in page and '"className": "gl-tip"' in page
+
+
+def test_a_city_is_simplified_for_the_view_that_shows_it_all():
+    import shapely
+
+    from analysis.maps.build import SIMPLIFY_DEG, decimals_for, view_tolerance
+    street, city = shapely.box(112.90, 28.10, 112.92, 28.12), shapely.box(112.80, 28.00, 113.20, 28.30)
+    assert view_tolerance(np.array([street])) == SIMPLIFY_DEG                       # 2 km: 2 m, as before
+    assert view_tolerance(np.array([city])) == pytest.approx(0.4 / 4000)            # 40 km: 1e-4 degrees
+    assert view_tolerance(np.array([], dtype=object)) == SIMPLIFY_DEG
+    assert decimals_for(SIMPLIFY_DEG) == 6 and decimals_for(1e-4) == 5 and decimals_for(1.0) == 5
