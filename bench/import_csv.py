@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -33,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
 from analysis.ingest.importer import import_boundaries, import_incidents, import_register  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
+from bench.timing import cpu_of  # noqa: E402
 from tests.postgres import cluster, new_database  # noqa: E402
 
 
@@ -43,12 +43,6 @@ def synthetic_export(rows: int, path: Path, seed: int = 1) -> None:
     picked.to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _cpu_of(pid: int) -> tuple[int, float]:
-    """(parent pid, CPU seconds) of a process, its finished children included (utime, stime, cutime, cstime)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[1]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
 def _server_cpu(store: Store) -> float:
     """CPU seconds used so far by the database server of ``store`` (0 for SQLite, which runs in this process):
     its postmaster and the postmaster's live children. The import's database work runs there, outside this
@@ -57,11 +51,11 @@ def _server_cpu(store: Store) -> float:
         return 0.0
     with store.engine.connect() as conn:
         backend = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
-    postmaster, _ = _cpu_of(backend)
-    total = _cpu_of(postmaster)[1]
+    postmaster, _ = cpu_of(backend)
+    total = cpu_of(postmaster)[1]
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            parent, cpu = _cpu_of(int(stat.parent.name))
+            parent, cpu = cpu_of(int(stat.parent.name))
         except (OSError, ValueError):
             continue
         total += cpu if parent == postmaster else 0.0

@@ -6,6 +6,9 @@ demo's taxonomy, deadlines, closing times (3 % still open) and handling levels. 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -38,12 +41,22 @@ def _grid_layer(rng: np.random.Generator, n_grids: int) -> tuple[pd.DataFrame, f
         "geometry": cells}), side_m
 
 
-def synthetic_dataset(incidents: int, grids: int, seed: int = 7) -> Dataset:
-    """A :class:`Dataset` of ``incidents`` incidents over ``grids`` grids (see the module docstring)."""
+@dataclass
+class City:
+    """The raw frames of a synthetic street, as ``build_dataset`` takes them (WGS-84 degrees)."""
+
+    incidents: pd.DataFrame
+    layer: gpd.GeoDataFrame
+    buildings: pd.DataFrame
+    workers: pd.DataFrame
+    volunteers: pd.DataFrame
+    services: pd.DataFrame
+
+
+def synthetic_city(incidents: int, grids: int, seed: int = 7) -> City:
+    """The frames of a street of ``incidents`` incidents over ``grids`` grids (see the module docstring)."""
     rng = np.random.default_rng(seed)
-    layer, _ = _grid_layer(rng, grids)
-    import geopandas as gpd
-    layer = gpd.GeoDataFrame(layer, geometry="geometry", crs=4326)
+    layer = gpd.GeoDataFrame(_grid_layer(rng, grids)[0], geometry="geometry", crs=4326)
     xmin, ymin, xmax, ymax = layer.total_bounds
     n_b = 25 * grids
     bx, by = rng.uniform(xmin, xmax, n_b), rng.uniform(ymin, ymax, n_b)
@@ -84,5 +97,11 @@ def synthetic_dataset(incidents: int, grids: int, seed: int = 7) -> Dataset:
     services = pd.DataFrame({"volunteer_id": rng.choice(volunteers["volunteer_id"], 50 * grids),
                              "date": days.strftime("%Y-%m-%d"), "hours": 2.0, "grid_id": rng.choice(gids, 50 * grids),
                              "activity": "助老服务"})
-    return build_dataset(frame, layer, None, buildings, workers, volunteers, services, tolerance_m=30.0,
-                         now=END + pd.Timedelta(days=1))
+    return City(frame, layer, buildings, workers, volunteers, services)
+
+
+def synthetic_dataset(incidents: int, grids: int, seed: int = 7) -> Dataset:
+    """A :class:`Dataset` of ``incidents`` incidents over ``grids`` grids (see the module docstring)."""
+    city = synthetic_city(incidents, grids, seed)
+    return build_dataset(city.incidents, city.layer, None, city.buildings, city.workers, city.volunteers,
+                         city.services, tolerance_m=30.0, now=END + pd.Timedelta(days=1))

@@ -1,8 +1,10 @@
 """Timing shared by the benchmarks."""
 from __future__ import annotations
 
+import os
 import statistics
 import time
+from pathlib import Path
 
 
 def timed(fn, repeat: int):
@@ -13,3 +15,17 @@ def timed(fn, repeat: int):
         result = fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def cpu_of(pid: int) -> tuple[int, float]:
+    """(parent pid, CPU seconds) of a process, its finished children included (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process now, in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -1,6 +1,7 @@
 """Shared fixtures: the demo street in a temporary store, real data (skipped when absent)."""
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,19 @@ from analysis.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def snapshots_apart(tmp_path_factory) -> Iterator[None]:
+    """Dataset snapshots of server stores go to a temporary folder (not the project's ``geodata/local``); the
+    dashboards the browser tests start inherit it."""
+    before = os.environ.get("GRIDLENS_SNAPSHOTS")
+    os.environ["GRIDLENS_SNAPSHOTS"] = str(tmp_path_factory.mktemp("snapshots"))
+    yield
+    if before is None:
+        os.environ.pop("GRIDLENS_SNAPSHOTS", None)
+    else:
+        os.environ["GRIDLENS_SNAPSHOTS"] = before
 
 
 @pytest.fixture(scope="session")

@@ -180,7 +180,8 @@ def figures(division: Division) -> w.Figures:
         if bench.proposal is not None:
             live.add(id(bench.proposal.division))
         bench.figures = {k: v for k, v in bench.figures.items() if k in live}
-        bench.figures[key] = (division, w.division_figures(space().ds, space().flags, division, load_settings()))
+        here = space()
+        bench.figures[key] = (division, w.division_figures(here.ds, here.flags, division, load_settings(), here.tiling))
     return bench.figures[key][1]
 
 

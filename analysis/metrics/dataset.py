@@ -15,7 +15,7 @@ grid of the register. Households and population of a grid are the sums over its 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -23,8 +23,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from analysis.geo.point_in_polygon import GridIndex
 from analysis.metrics.lifecycle import LifecycleReport, lifecycle_columns
+from analysis.metrics.placement import Replacer, grid_index, locate
+from analysis.metrics.snapshot import read_snapshot, snapshot_folder, snapshot_key, write_snapshot
 from analysis.settings import load_settings
 from analysis.store.database import Store
 from analysis.store.tables import INCIDENT_TIMES
@@ -98,22 +99,6 @@ class Dataset:
     def grid_codes(self) -> np.ndarray:
         """Position of each incident's grid in ``grids`` (-1 when in none)."""
         return self.incidents["grid_id"].cat.codes.to_numpy()
-
-
-def _locate(ids: np.ndarray, geoms: np.ndarray, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray,
-            tolerance_m: float) -> np.ndarray:
-    """Grid id of each point ('' when none); rows without a point keep ``fallback`` if it is a grid."""
-    out = np.full(len(lon), "", dtype=object)
-    if len(ids) == 0 or len(lon) == 0:
-        return out
-    index = GridIndex(ids, geoms)
-    result = index.assign(lon, lat, tolerance_m)
-    placed = result.index >= 0
-    out[placed] = index.ids[result.index[placed]]
-    missing = np.flatnonzero(result.method == "missing")
-    known = pd.Index(ids).get_indexer(fallback[missing]) >= 0   # a hash look-up: np.isin on text is slow
-    out[missing[known]] = fallback[missing[known]]
-    return out
 
 
 def shown_names(names: pd.Series, codes: pd.Series) -> pd.Series:
@@ -214,6 +199,20 @@ def _communities(layer: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoDat
     return gpd.GeoDataFrame({"community": merged["community"]}, geometry=merged.geometry, crs=4326)
 
 
+def _grid_rows(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A layer's grid-level rows (every row when it has no grid level) sorted by ``grid_id``, with ``name``
+    (as :func:`shown_names` shows it), ``community`` and ``parent_id``."""
+    is_grid = layer["level"] == "grid" if "level" in layer and (layer["level"] == "grid").any() else \
+        pd.Series(True, index=layer.index)
+    grids = layer[is_grid].sort_values("grid_id").reset_index(drop=True)
+    for column in ("name", "community", "parent_id"):
+        if column not in grids:
+            grids[column] = ""
+    grids["community"] = grids["community"].fillna("").astype(str)
+    grids["name"] = shown_names(grids["name"], grids["grid_id"])
+    return grids
+
+
 def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: BaseGeometry | None = None,
                   buildings: pd.DataFrame | None = None, workers: pd.DataFrame | None = None,
                   volunteers: pd.DataFrame | None = None, services: pd.DataFrame | None = None,
@@ -235,26 +234,20 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     """
     settings = load_settings()
     tolerance_m = float(settings["snap_tolerance_m"] if tolerance_m is None else tolerance_m)
-    is_grid = layer["level"] == "grid" if "level" in layer and (layer["level"] == "grid").any() else \
-        pd.Series(True, index=layer.index)
-    grids = layer[is_grid].sort_values("grid_id").reset_index(drop=True)
-    for column in ("name", "community", "parent_id"):
-        if column not in grids:
-            grids[column] = ""
-    grids["community"] = grids["community"].fillna("").astype(str)
-    grids["name"] = shown_names(grids["name"], grids["grid_id"])
+    grids = _grid_rows(layer)
     ids, geoms = grids["grid_id"].astype(str).to_numpy(dtype=object), grids.geometry.to_numpy()
+    index = grid_index(ids, geoms)
 
     buildings = _empty_if_none(buildings, ("building_id", "address", "households", "population", "lon", "lat"))
     workers = _empty_if_none(workers, ("worker_id", "name", "role", "grid_id"))
     volunteers = _empty_if_none(volunteers, ("volunteer_id", "name", "team", "grid_id", "lon", "lat", "active"))
     services = _empty_if_none(services, ("volunteer_id", "date", "hours", "grid_id", "activity"))
 
-    buildings = buildings.assign(grid_id=_locate(ids, geoms, buildings["lon"].to_numpy(float),
+    buildings = buildings.assign(grid_id=locate(index, buildings["lon"].to_numpy(float),
                                                  buildings["lat"].to_numpy(float),
                                                  np.full(len(buildings), "", dtype=object), tolerance_m))
-    volunteers = volunteers.assign(grid_id=_locate(
-        ids, geoms, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
+    volunteers = volunteers.assign(grid_id=locate(
+        index, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
         pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
         volunteers["grid_id"].fillna("").astype(str).to_numpy(dtype=object), tolerance_m))
     workers = workers.assign(grid_id=workers["grid_id"].where(workers["grid_id"].isin(ids), ""))
@@ -271,7 +264,7 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     else:
         lifecycle, n_void = LifecycleReport(), 0
     lon, lat = incident_locations(incidents, buildings)
-    grid = _locate(ids, geoms, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
+    grid = locate(index, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
                    tolerance_m)
     frame = incidents.assign(lon=lon, lat=lat)
     frame["grid_id"] = pd.Categorical(pd.Series(grid).replace("", None), categories=ids)
@@ -279,16 +272,17 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     names = sorted(set(community.values()))
     frame["community"] = pd.Categorical(frame["grid_id"].map(community).astype(object), categories=names)
     micro = _micro_grids(layer)
-    micro_ids, micro_geoms = micro["micro_id"].to_numpy(dtype=object), micro.geometry.to_numpy()
+    micro_ids = micro["micro_id"].to_numpy(dtype=object)
+    micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
     nowhere = np.full(len(frame), "", dtype=object)
-    frame["micro_id"] = pd.Categorical(pd.Series(_locate(micro_ids, micro_geoms, lon, lat, nowhere, 0.0))
+    frame["micro_id"] = pd.Categorical(pd.Series(locate(micro_index, lon, lat, nowhere, 0.0))
                                        .replace("", None), categories=micro_ids)
-    buildings = buildings.assign(micro_id=_locate(micro_ids, micro_geoms, buildings["lon"].to_numpy(float),
+    buildings = buildings.assign(micro_id=locate(micro_index, buildings["lon"].to_numpy(float),
                                                   buildings["lat"].to_numpy(float),
                                                   np.full(len(buildings), "", dtype=object), 0.0))
     micro = micro_attributes(micro, buildings)
-    volunteers = volunteers.assign(micro_id=_locate(
-        micro_ids, micro_geoms, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
+    volunteers = volunteers.assign(micro_id=locate(
+        micro_index, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
         pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
         np.full(len(volunteers), "", dtype=object), 0.0))
     wish = np.zeros(len(frame), dtype=bool)
@@ -300,34 +294,95 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
         frame = frame[~wish].reset_index(drop=True)
 
     grids = division_attributes(grids, buildings, workers, volunteers)
-    now = pd.Timestamp.now() if now is None else pd.Timestamp(now)
-    reported = frame["reported_at"]
-    latest = reported[reported <= now].max() if len(frame) else pd.NaT
-    anchor = None if not len(frame) else (now if pd.isna(latest) else latest)
+    anchor = latest_report(frame["reported_at"], now)
     street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
                    anchor, version_id, n_void, lifecycle, micro, wishes)
 
 
+def latest_report(reported: pd.Series, now: pd.Timestamp | None = None) -> pd.Timestamp | None:
+    """The dataset's anchor: the latest report time not after ``now`` (default: the clock), ``now`` when every
+    report is later, None when there is no incident."""
+    if not len(reported):
+        return None
+    now = pd.Timestamp.now() if now is None else pd.Timestamp(now)
+    latest = reported[reported <= now].max()
+    return now if pd.isna(latest) else latest
+
+
 def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None = None) -> Dataset:
-    """The same data attributed to another division ``layer`` (a plan): :func:`build_dataset` again.
+    """The same data attributed to another division ``layer`` (a plan), as :func:`build_dataset` would.
 
     Incidents are where ``ds`` put them (a building's point when placed by address); one with no
-    location keeps its grid when that grid exists in ``layer``. Rows keep their order, so period
-    flags computed on ``ds.incidents`` apply to the result unchanged.
+    location keeps its grid when that grid exists in ``layer``. Only the incidents, buildings and
+    volunteers near the grids that differ from ``ds``'s are placed again
+    (:class:`analysis.metrics.placement.Replacer`): an edit of a few grids costs the same on a street of
+    any size. Rows keep their order, so period flags computed on ``ds.incidents`` apply to the result
+    unchanged. Micro-grids are those of ``layer`` (none for a division drawn on the workbench).
     """
-    out = build_dataset(ds.incidents.drop(columns="community"), layer, ds.street if street is None else street,
-                        ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services,
-                        version_id=None, now=ds.anchor)
-    return replace(out, void=ds.void, lifecycle=ds.lifecycle, wishes=ds.wishes)
+    tolerance_m = float(load_settings()["snap_tolerance_m"])
+    grids = _grid_rows(layer)
+    ids, geoms = grids["grid_id"].astype(str).to_numpy(dtype=object), grids.geometry.to_numpy()
+    replacer = Replacer(ds.grids["grid_id"].astype(str).to_numpy(dtype=object), ds.grids.geometry.to_numpy(), ids,
+                        geoms, tolerance_m)
+    before = pd.Index(ds.grids["grid_id"].astype(str))
+
+    def place(frame: pd.DataFrame, fallback: np.ndarray) -> np.ndarray:
+        lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(float)
+        lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(float)
+        grid = frame["grid_id"]
+        codes = grid.cat.codes.to_numpy() if isinstance(grid.dtype, pd.CategoricalDtype) else \
+            before.get_indexer(grid.astype(object).fillna(""))      # incidents: codes over ds.grids already
+        return replacer.codes(lon, lat, fallback, codes)
+
+    def as_ids(codes: np.ndarray) -> np.ndarray:
+        return np.where(codes >= 0, ids[np.maximum(codes, 0)], "").astype(object) if len(ids) else \
+            np.full(len(codes), "", dtype=object)
+
+    incidents = ds.incidents
+    codes = place(incidents, np.full(len(incidents), "", dtype=object))
+    names = sorted(set(grids["community"]))
+    community = pd.Index(names).get_indexer(grids["community"])
+    micro = _micro_grids(layer)
+    micro_ids = micro["micro_id"].to_numpy(dtype=object)
+    micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
+    lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
+    in_micro = pd.Index(micro_ids).get_indexer(locate(micro_index, lon, lat, np.full(len(incidents), "", dtype=object),
+                                                      0.0)) if micro_index is not None else np.full(len(lon), -1)
+    frame = incidents.assign(
+        grid_id=pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(ids)),
+        community=pd.Categorical.from_codes(np.where(codes >= 0, community[np.maximum(codes, 0)], -1),
+                                            dtype=pd.CategoricalDtype(names)),
+        micro_id=pd.Categorical.from_codes(in_micro, dtype=pd.CategoricalDtype(micro_ids)))
+    buildings = ds.buildings.assign(grid_id=as_ids(place(ds.buildings, np.full(len(ds.buildings), "", dtype=object))))
+    buildings = buildings.assign(micro_id=locate(micro_index, buildings["lon"].to_numpy(float),
+                                                 buildings["lat"].to_numpy(float),
+                                                 np.full(len(buildings), "", dtype=object), 0.0))
+    volunteers = ds.volunteers.assign(grid_id=as_ids(place(ds.volunteers, ds.volunteers["grid_id"].fillna("")
+                                                           .astype(str).to_numpy(dtype=object))))
+    volunteers = volunteers.assign(micro_id=locate(
+        micro_index, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
+        pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
+        np.full(len(volunteers), "", dtype=object), 0.0))
+    workers = ds.workers.assign(grid_id=ds.workers["grid_id"].where(ds.workers["grid_id"].isin(ids), ""))
+    services = ds.services.assign(grid_id=ds.services["grid_id"].where(ds.services["grid_id"].isin(ids), ""))
+    grids = division_attributes(grids, buildings, workers, volunteers)
+    street = ds.street if street is None else street
+    return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
+                   ds.anchor, None, ds.void, ds.lifecycle, micro_attributes(micro, buildings), ds.wishes)
 
 
 def _empty_if_none(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame(columns=list(columns)) if frame is None else frame
 
 
-def load_dataset(store: Store, version: int | None = None, now: pd.Timestamp | None = None) -> Dataset:
+def load_dataset(store: Store, version: int | None = None, now: pd.Timestamp | None = None,
+                 snapshots: bool = True) -> Dataset:
     """The store's data attributed to boundary version ``version`` (default: the current one).
+
+    Read from the version's snapshot when one was written at the store's revision with these settings
+    and this code (:mod:`analysis.metrics.snapshot`), else built (:func:`build_dataset`) and written as
+    one; ``snapshots=False`` builds without reading or writing one.
 
     Raises
     ------
@@ -335,10 +390,20 @@ def load_dataset(store: Store, version: int | None = None, now: pd.Timestamp | N
         The store holds no boundary version (or not the one asked for).
     """
     version = store.current_version() if version is None else int(version)
+    if version is None:
+        raise LookupError("no grid boundaries in the store: import boundaries first")
+    folder = snapshot_folder(store) if snapshots else None
+    where = None if folder is None else folder / snapshot_key(store, version, load_settings())
+    fields = None if where is None else read_snapshot(where)
+    if fields is not None:
+        return Dataset(**fields, anchor=latest_report(fields["incidents"]["reported_at"], now))
     layer = store.grids(version)
-    if version is None or layer.empty:
+    if layer.empty:
         raise LookupError("no grid boundaries in the store: import boundaries first")
     incidents = store.incident_columns(INCIDENT_READ, categorical=CATEGORICAL, times=INCIDENT_TIMES)
-    return build_dataset(incidents, layer, store.street(version), store.register("buildings"),
-                         store.register("workers"), store.register("volunteers"), store.register("services"),
-                         version_id=version, now=now)
+    ds = build_dataset(incidents, layer, store.street(version), store.register("buildings"),
+                       store.register("workers"), store.register("volunteers"), store.register("services"),
+                       version_id=version, now=now)
+    if where is not None:
+        write_snapshot(ds, where)
+    return ds

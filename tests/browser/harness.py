@@ -58,6 +58,14 @@ def free_port() -> int:
 def dashboard(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run dashboard.py`` against ``db_url`` (with ``env`` added to the environment); yields the
     base URL once it answers."""
+    with served(db_url, timeout, env) as (base, _):
+        yield base
+
+
+@contextmanager
+def served(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None
+           ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`dashboard`, yielding the server process beside the base URL (for the benchmarks' memory figures)."""
     port = free_port()
     env = {**os.environ, "GRIDLENS_DB": db_url, **(env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
@@ -77,7 +85,7 @@ def dashboard(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = N
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError(f"streamlit did not start; log: {Path(log.name).read_text()[-2000:]}")
             time.sleep(0.2)   # polling the health endpoint: the condition is its answer
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:

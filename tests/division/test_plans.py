@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import shapely
@@ -68,22 +71,27 @@ def test_locks_are_saved_as_json_text(demo_store):
     assert dm.part_counts(load_plan(demo_store, plan_id).grids.geometry).max() == 1
 
 
-def _save_many(url: str, worker: int, times: int) -> list[int]:
-    """Save the same plan name ``times`` times from one process (run in a pool)."""
-    from tests.fixtures import four_grids
-    store = Store(url)
-    division = division_from_layer(four_grids())
-    return [save_plan(store, "同名方案", division, author=f"进程{worker}") for _ in range(times)]
+SAVE_MANY = """
+import json, sys
+from analysis.division.edits import division_from_layer
+from analysis.division.plans import save_plan
+from analysis.store.database import Store
+from tests.fixtures import four_grids
+store, division = Store(sys.argv[1]), division_from_layer(four_grids())
+print(json.dumps([save_plan(store, "同名方案", division, author=f"进程{sys.argv[2]}") for _ in range(int(sys.argv[3]))]))
+"""
 
 
 def test_saves_of_one_name_from_four_processes_get_one_revision_each(empty_store):
     """Four processes saving the same plan name at once: every save lands, under its own revision (SQLite and
-    PostgreSQL)."""
-    import multiprocessing
-
+    PostgreSQL). Plain subprocesses, not a multiprocessing pool: a pool started by a test worker re-runs the
+    worker's ``__main__`` in each child, which an earlier page test may have left pointing at dashboard.py."""
     url = empty_store.url
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        saved = pool.starmap(_save_many, [(url, worker, 10) for worker in range(4)])
+    root = Path(__file__).resolve().parents[2]
+    runs = [subprocess.Popen([sys.executable, "-c", SAVE_MANY, url, str(worker), "10"], cwd=root,
+                             stdout=subprocess.PIPE, text=True) for worker in range(4)]
+    saved = [json.loads(run.communicate(timeout=300)[0]) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0]
     plans = list_plans(Store(url))
     assert sorted(plans["revision"]) == list(range(1, 41))
     assert sorted(plans["plan_id"]) == sorted(p for ids in saved for p in ids)

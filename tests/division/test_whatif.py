@@ -45,3 +45,14 @@ def test_the_norm_counts_are_the_norm_module_s():
     ds, flags, div = small_division()
     grids = w.division_figures(ds, flags, div, SETTINGS).grids.set_index("grid_id")
     assert grids["norm_position"].to_dict() == {"G1": "within", "G2": "within", "G3": "below", "G4": "below"}
+
+
+def test_each_incident_counts_for_its_nearest_building():
+    lon, lat = np.array([0.0, 1.0, 5.0]), np.array([0.0, 0.0, 5.0])
+    incidents_lon = np.array([0.1, 0.4, 0.6, 0.9, 4.0, 5.0, np.nan, 100.0])
+    incidents_lat = np.array([0.0, 0.1, -0.1, 0.0, 4.0, 5.0, 1.0, 100.0])
+    # 0.1 and 0.4 are nearer building 0; 0.6 and 0.9 building 1; (4, 4) and (5, 5) building 2; the far one too;
+    # the one without a location is skipped
+    assert w.building_loads(lon, lat, incidents_lon, incidents_lat).tolist() == [2.0, 2.0, 3.0]
+    assert w.building_loads([], [], incidents_lon, incidents_lat).tolist() == []
+    assert w.building_loads(lon, lat, [np.nan], [np.nan]).tolist() == [0.0, 0.0, 0.0]

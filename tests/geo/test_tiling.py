@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 
 from analysis.geo import tiling
 from analysis.geo.geometry import to_metric
@@ -67,3 +68,57 @@ def test_the_snapping_grid_follows_the_coordinates():
     assert tiling.snapping_grid(square(0, 0)) == pytest.approx(1e-7)                  # degrees near 112°
     metric, _ = to_metric(np.array([square(0, 0)], dtype=object))
     assert tiling.snapping_grid(metric[0]) == pytest.approx(1e-3)                     # UTM metres, ~3,100 km north
+
+
+def test_a_tiling_updated_near_an_edit_equals_one_measured_from_scratch():
+    """Grow, shrink, shift, remove or add a grid on a 300-grid street that already has a gap and an overlap:
+    the overlaps, gap area and uncovered buildings updated near the change equal those measured again."""
+    import geopandas as gpd
+
+    from bench.synthetic import _grid_layer
+
+    rng = np.random.default_rng(3)
+    layer = gpd.GeoDataFrame(_grid_layer(rng, 300)[0], geometry="geometry", crs=4326)
+    ids, geoms = layer["grid_id"].to_numpy(dtype=object), layer.geometry.to_numpy()
+    street = shapely.box(*shapely.total_bounds(geoms))
+    geoms = geoms.copy()
+    geoms[5] = shapely.buffer(geoms[5], 0.0002)                    # an overlap with its neighbours
+    ids, geoms = np.delete(ids, 9), np.delete(geoms, 9)            # a gap
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    lon, lat = rng.uniform(xmin, xmax, 3000), rng.uniform(ymin, ymax, 3000)
+    start = tiling.Tiling.of(ids, geoms, street, lon, lat, 1.0)
+    assert start.overlap_m2 > 0 and start.gap_m2 > 0 and start.uncovered.any()
+    for step in range(25):
+        i = int(rng.integers(len(ids)))
+        new_ids, new_geoms = ids.copy(), geoms.copy()
+        kind = step % 5
+        if kind == 0:
+            new_geoms[i] = shapely.buffer(geoms[i], 0.0003)
+        elif kind == 1:
+            new_geoms[i] = shapely.buffer(geoms[i], -0.0003)
+        elif kind == 2:
+            new_geoms[i] = shapely.affinity.translate(geoms[i], 0.0004, -0.0002)
+        elif kind == 3:
+            new_ids, new_geoms = np.delete(ids, i), np.delete(geoms, i)
+        else:
+            c = shapely.centroid(geoms[i])
+            new_ids = np.append(ids, "NEW")
+            new_geoms = np.append(geoms, shapely.box(c.x, c.y, c.x + 0.002, c.y + 0.002))
+        updated = start.after(new_ids, new_geoms)
+        fresh = tiling.Tiling.of(new_ids, new_geoms, street, lon, lat, 1.0)
+        assert updated.overlaps.keys() == fresh.overlaps.keys(), kind
+        assert updated.overlap_m2 == pytest.approx(fresh.overlap_m2, rel=1e-5, abs=1e-3), kind
+        assert updated.gap_m2 == pytest.approx(fresh.gap_m2, rel=1e-5, abs=1e-2), kind
+        assert (updated.uncovered == fresh.uncovered).all(), kind
+
+
+def test_a_large_change_or_no_street_measures_everything_again():
+    grids = np.array([square(x, y) for x in range(4) for y in range(4)], dtype=object)
+    ids = np.array([f"G{i:02d}" for i in range(16)], dtype=object)
+    moved = np.array([shapely.affinity.translate(g, 0.0001, 0) for g in grids], dtype=object)
+    assert tiling.change_between(ids, grids, ids, moved).large
+    change = tiling.change_between(ids, grids, ids, np.r_[moved[:2], grids[2:]])
+    assert change.ids == ["G00", "G01"] and not change.large and len(change.boxes(30.0)) == 4
+    lon, lat = np.array([at(0.5, 0.5)[0]]), np.array([at(0.5, 0.5)[1]])
+    start = tiling.Tiling.of(ids, grids, None, lon, lat)
+    assert start.after(ids, moved).gap_m2 == pytest.approx(tiling.Tiling.of(ids, moved, None, lon, lat).gap_m2)

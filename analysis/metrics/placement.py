@@ -1,0 +1,91 @@
+"""Which grid each point is in: on a boundary version, and again on a division that differs from it in a few grids.
+
+A point goes to the grid that contains it (the first in ``grid_id`` order on a shared edge), else to
+the nearest grid within the snapping distance (:class:`analysis.geo.point_in_polygon.GridIndex`).
+
+Placing again after an edit (:class:`Replacer`) gives the same answer as placing every point on the
+new division, by placing only the points near what changed. A grid *changed* when it was added,
+removed or redrawn (its outline not byte-for-byte the same). The grids that contain a point, or lie
+within the snapping distance of it, are the same on both divisions unless one of them changed; such a
+grid's bounding box, grown by the snapping distance, holds the point. So every point outside those boxes
+keeps its grid, and the points inside are placed on the grids near the boxes only. When more than a
+quarter of the grids changed (a whole new division; :class:`analysis.geo.tiling.Change`), every point is placed again.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.geo.point_in_polygon import GridIndex
+from analysis.geo.tiling import change_between, in_boxes
+
+
+def grid_index(ids: np.ndarray, geoms: np.ndarray) -> GridIndex | None:
+    """The point-in-polygon index of a level's polygons (None when it has none)."""
+    return GridIndex(ids, geoms) if len(ids) else None
+
+
+def locate(index: GridIndex | None, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray,
+           tolerance_m: float) -> np.ndarray:
+    """Grid id of each point ('' when none); rows without a point keep ``fallback`` if it is a grid."""
+    out = np.full(len(lon), "", dtype=object)
+    if index is None or len(lon) == 0:
+        return out
+    result = index.assign(lon, lat, tolerance_m)
+    placed = result.index >= 0
+    out[placed] = index.ids[result.index[placed]]
+    missing = np.flatnonzero(result.method == "missing")
+    known = pd.Index(index.ids).get_indexer(fallback[missing]) >= 0   # a hash look-up: np.isin on text is slow
+    out[missing[known]] = fallback[missing[known]]
+    return out
+
+
+class Replacer:
+    """Places points on a new division given their grids on an earlier one (see the module docstring).
+
+    Parameters
+    ----------
+    before_ids, before_geoms : numpy.ndarray
+        The earlier division's grid ids and outlines (WGS-84).
+    ids, geoms : numpy.ndarray
+        The new division's, sorted by id.
+    tolerance_m : float
+        Snapping distance in metres.
+    """
+
+    def __init__(self, before_ids: np.ndarray, before_geoms: np.ndarray, ids: np.ndarray, geoms: np.ndarray,
+                 tolerance_m: float) -> None:
+        self.ids, self.geoms, self.tolerance_m = ids, geoms, tolerance_m
+        self.before_ids = before_ids
+        self._all: GridIndex | None = None
+        change = change_between(before_ids, before_geoms, ids, geoms)
+        self.everything = change.large
+        self.boxes = change.boxes(tolerance_m)
+
+    def _index_all(self) -> GridIndex | None:
+        if self._all is None:
+            self._all = grid_index(self.ids, self.geoms)
+        return self._all
+
+    def codes(self, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray, before: np.ndarray) -> np.ndarray:
+        """Position in the new ``ids`` of each point's grid (-1 when none).
+
+        ``before`` is each point's position in the earlier ``before_ids`` (-1 when none); a row without
+        a point keeps ``fallback`` (a grid id) when the new division has it.
+        """
+        ids = pd.Index(self.ids)
+        if self.everything:
+            return np.asarray(ids.get_indexer(locate(self._index_all(), lon, lat, fallback, self.tolerance_m)))
+        moved = ids.get_indexer(self.before_ids)                  # an unchanged grid's new position
+        out = np.where(before >= 0, moved[np.maximum(before, 0)], -1)
+        near = in_boxes(lon, lat, self.boxes)
+        missing = ~(np.isfinite(lon) & np.isfinite(lat))
+        out[missing] = ids.get_indexer(fallback[missing])
+        if near.any():
+            tree = shapely.STRtree(self.geoms)
+            local = np.unique(tree.query(shapely.box(*self.boxes.T))[1])
+            index = grid_index(self.ids[local], self.geoms[local])
+            at = np.flatnonzero(near)
+            out[at] = ids.get_indexer(locate(index, lon[at], lat[at], fallback[at], self.tolerance_m))
+        return out

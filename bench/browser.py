@@ -1,0 +1,170 @@
+"""Benchmark: what a user waits for in the browser, on a city-sized store (Chromium against ``streamlit run``).
+
+    python bench/browser.py --incidents 1000000 --grids 5000 --sessions 20
+
+Uses the synthetic city of ``bench/city.py`` (written and imported there when absent) and measures, in
+headless Chromium at 1920x1080:
+
+* ``cold_import_s``: from starting the server to the first rendered page (the overview, its script run
+  finished and nothing left to draw) when no dataset snapshot exists yet, as after an import;
+  ``cold_start_s``: the same on a restart (the snapshot is read); with the server's CPU seconds and its
+  resident memory after the first page (``server_rss_mb``);
+* ``warm_s``: for each page with the shared filters (总览, 地图, 工作量, 办结, 志愿者, 责任台账), opened once,
+  then the community filter changed: click to the end of the script run it causes (timed in the page with
+  ``performance.now()``);
+* ``sessions``: that many more tabs (each its own Streamlit session) open the overview, then all change the
+  community at once: p50, p95 and the slowest click-to-end, script errors shown on any tab, and the
+  server's memory after.
+
+The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import BrowserContext, Page, expect  # noqa: E402
+
+from bench.city import city_folder, prepare  # noqa: E402
+from bench.timing import cpu_of, rss_mb  # noqa: E402
+from tests.browser.harness import chromium, idle, open_page, served  # noqa: E402
+
+PAGES = ("overview", "map", "workload", "resolution", "coverage", "ledger")
+BOX = "[class*='st-key-f_community']"
+# Marks the moment a script run caused after arming ends: Streamlit sets data-test-script-state to 'running'
+# during a run and 'notRunning' after it.
+ARM = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__glRan = false; window.__glEnd = null; window.__glStart = performance.now();
+  if (!window.__glTimer) {
+    window.__glTimer = new MutationObserver(() => {
+      const state = app.getAttribute('data-test-script-state');
+      if (state === 'running') window.__glRan = true;
+      else if (state === 'notRunning' && window.__glRan && window.__glEnd === null) window.__glEnd = performance.now();
+    });
+    window.__glTimer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+}"""
+ENDED = "() => window.__glEnd !== null"
+ELAPSED = "() => (window.__glEnd - window.__glStart) / 1000"
+
+
+def open_choice(page: Page, community: str) -> None:
+    """Open the community select box and narrow its list to ``community`` (not chosen yet)."""
+    page.locator(BOX).click()
+    page.keyboard.type(community)
+    page.get_by_role("option", name=community, exact=True).wait_for()
+
+
+def change_community(page: Page, community: str) -> float:
+    """Choose ``community``; seconds from the click to the end of the script run it causes."""
+    open_choice(page, community)
+    page.evaluate(ARM)
+    page.get_by_role("option", name=community, exact=True).click()
+    page.wait_for_function(ENDED)
+    idle(page)
+    return float(page.evaluate(ELAPSED))
+
+
+def first_page(browser: BrowserContext, url: str) -> dict[str, Any]:
+    """Start the server on ``url`` and open the overview: seconds to the first rendered page, the server's CPU
+    seconds and memory then; the server is stopped after."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    start = time.perf_counter()
+    with served(url, timeout=600) as (base, proc):
+        open_page(page, f"{base}/overview", ".gl-card")
+        seconds = time.perf_counter() - start
+        figures = {"s": round(seconds, 2), "server_cpu_s": round(cpu_of(proc.pid)[1], 2),
+                   "server_rss_mb": round(rss_mb(proc.pid))}
+    page.close()
+    return figures
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
+
+
+def warm_and_sessions(browser: BrowserContext, url: str, communities: list[str], sessions: int) -> dict[str, Any]:
+    """One session through every page changing the community, then ``sessions`` tabs changing it at once."""
+    out: dict[str, Any] = {}
+    with served(url, timeout=600) as (base, proc):
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        warm = {}
+        for i, name in enumerate(PAGES):
+            open_page(page, f"{base}/{name}")
+            warm[name] = round(change_community(page, communities[i % len(communities)]), 2)
+            expect(page.locator("[data-testid='stException']")).to_have_count(0)
+        out["warm_s"] = warm
+        out["server_rss_mb"] = round(rss_mb(proc.pid))
+        tabs = []
+        for _ in range(sessions):
+            tab = browser.new_page()
+            tab.set_viewport_size({"width": 1280, "height": 720})
+            open_page(tab, f"{base}/overview", ".gl-card")
+            tabs.append(tab)
+        chosen = communities[-1]
+        for tab in tabs:
+            open_choice(tab, chosen)
+        cpu = cpu_of(proc.pid)[1]
+        for tab in tabs:                       # every click first, then wait: the runs overlap on the server
+            tab.evaluate(ARM)
+            tab.get_by_role("option", name=chosen, exact=True).click()
+        times = []
+        for tab in tabs:
+            tab.wait_for_function(ENDED)
+            idle(tab)
+            times.append(float(tab.evaluate(ELAPSED)))
+        errors = sum(tab.locator("[data-testid='stException']").count() for tab in tabs)
+        out["sessions"] = {"n": sessions, "p50_s": round(statistics.median(times), 2), "p95_s": round(pct(times, 0.95), 2),
+                           "max_s": round(max(times), 2), "errors": errors,
+                           "server_cpu_s": round(cpu_of(proc.pid)[1] - cpu, 2),
+                           "server_rss_mb": round(rss_mb(proc.pid))}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--grids", type=int, default=5000)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--dir", type=Path, default=None, help="where the city's files and store are kept")
+    args = parser.parse_args(argv)
+    folder = args.dir or city_folder(args.incidents, args.grids)
+    prepare(args.incidents, args.grids, folder)
+    url = f"sqlite:///{folder / 'city.sqlite'}"
+    import geopandas as gpd
+    communities = sorted(gpd.read_file(folder / "grids.geojson", columns=["community"])["community"].unique())[1:8]
+    with chromium() as browser:
+        shutil.rmtree(f"{folder / 'city.sqlite'}.snapshots", ignore_errors=True)
+        cold_import = first_page(browser, url)
+        cold = first_page(browser, url)
+        figures = {"incidents": args.incidents, "grids": args.grids, "cold_import_s": cold_import["s"],
+                   "cold_import_server_cpu_s": cold_import["server_cpu_s"], "cold_start_s": cold["s"],
+                   "cold_start_server_cpu_s": cold["server_cpu_s"], "first_page_server_rss_mb": cold["server_rss_mb"],
+                   **warm_and_sessions(browser, url, communities, args.sessions)}
+    print(f"cold start to the first page: {figures['cold_start_s']:.1f} s on a restart "
+          f"({figures['cold_start_server_cpu_s']:.1f} CPU s in the server), {figures['cold_import_s']:.1f} s after an "
+          f"import (no snapshot yet); server {figures['first_page_server_rss_mb']:,} MB")
+    print("warm, community changed (click to end of run): "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in figures["warm_s"].items()))
+    s = figures["sessions"]
+    print(f"{s['n']} sessions changing it at once: p50 {s['p50_s']:.2f} s, p95 {s['p95_s']:.2f} s, max {s['max_s']:.2f} s, "
+          f"{s['errors']} errors; server {s['server_rss_mb']:,} MB")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

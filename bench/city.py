@@ -1,0 +1,220 @@
+"""Benchmark: a whole city through the product, from its export files to every page's figures.
+
+    python bench/city.py --incidents 1000000 --grids 5000
+
+Writes a synthetic city (``bench/synthetic.py``: grids about 250 m across, 25 buildings and 5
+volunteers per grid, a year of incidents) as the files a street exports (grid GeoJSON, register
+and incident CSVs, UTF-8), imports them into a fresh SQLite store with the product's importers,
+then, in a new process as a server starts, loads the dataset and computes each page after a
+filter change (one community, the last 4 weeks), as ``bench/pages.py`` does. The files and the
+store are kept in ``--dir`` (default: the system's temporary folder) and reused by a later run
+of the same size; ``--fresh`` writes and imports them again.
+
+Figures (the last line is one JSON object): ``import_s`` and ``import_cpu_s`` (the incident
+import; the registers before it are not timed), ``import_peak_rss_mb`` (that process's peak
+resident memory), ``build_s`` / ``build_cpu_s`` / ``build_peak_rss_mb`` (the store read and
+attributed to the current boundary version, and its snapshot of ``snapshot_mb`` written, as the first
+page after an import does), ``load_s`` / ``load_cpu_s`` (the same dataset read from that snapshot, as a
+restarted server's first page does), ``server_rss_mb`` (the serving process's
+resident memory after the load and every page), ``overview_s``, ``map_s`` / ``map_bytes`` (one
+community), ``street_map_s`` / ``street_map_bytes`` (the whole street), ``workload_s``,
+``resolution_s``, ``coverage_s``, ``ledger_s``, ``whatif_s`` (move 20 buildings to a neighbour
+grid and recompute every grid's figures). Page figures are medians of ``--repeat`` runs; each
+is wall seconds, with CPU seconds (``time.process_time``) beside it under ``cpu``.
+The baseline measured in the same run is ``read_csv_s``: ``pandas.read_csv`` of the incident file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.timing import rss_mb  # noqa: E402
+
+INCIDENT_HEADERS = {"incident_id": "事件编号", "reported_at": "上报时间", "category": "事件大类", "subcategory": "事件小类",
+                    "source": "事件来源", "status": "事件状态", "address": "事发地址", "lon": "经度", "lat": "纬度",
+                    "due_at": "处理期限", "closed_at": "办结时间", "handled_level": "处置层级", "handler": "处置人",
+                    "reporter_phone": "联系电话"}
+
+
+def write_city(incidents: int, grids: int, folder: Path) -> None:
+    """The synthetic city's export files in ``folder``: grids.geojson and five CSVs."""
+    from bench.synthetic import synthetic_city
+    city = synthetic_city(incidents, grids)
+    folder.mkdir(parents=True, exist_ok=True)
+    city.layer.to_file(folder / "grids.geojson", driver="GeoJSON")
+    buildings = city.buildings.assign(address=[f"城南路{i + 1}号" for i in range(len(city.buildings))])
+    buildings.round({"lon": 6, "lat": 6}).to_csv(folder / "buildings.csv", index=False)
+    for name in ("workers", "volunteers", "services"):
+        getattr(city, name).to_csv(folder / f"{name}.csv", index=False)
+    export = city.incidents[list(INCIDENT_HEADERS)].round({"lon": 6, "lat": 6}).rename(columns=INCIDENT_HEADERS)
+    export.assign(坐标系="WGS84").to_csv(folder / "incidents.csv", index=False, date_format="%Y-%m-%d %H:%M:%S")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_import(folder: Path) -> dict[str, Any]:
+    """Import the city's files into ``folder/city.sqlite`` (a fresh store); the incident import is timed."""
+    from analysis.ingest.importer import import_boundaries, import_incidents, import_register
+    from analysis.store.database import Store
+    store = Store(f"sqlite:///{folder / 'city.sqlite'}")
+    import_boundaries(store, folder / "grids.geojson")
+    for kind in ("buildings", "workers", "volunteers", "services"):
+        import_register(store, kind, folder / f"{kind}.csv")
+    start, cpu = time.perf_counter(), time.process_time()
+    result = import_incidents(store, folder / "incidents.csv")
+    return {"import_s": round(time.perf_counter() - start, 2), "import_cpu_s": round(time.process_time() - cpu, 2),
+            "import_peak_rss_mb": round(_peak_mb()), "imported": result.rows_imported,
+            "rejected": result.rows_rejected}
+
+
+def child_build(folder: Path) -> dict[str, Any]:
+    """Build the dataset from the store and write its snapshot, as the first page after an import does."""
+    from analysis.metrics.dataset import load_dataset
+    from analysis.metrics.snapshot import snapshot_folder, snapshot_stats
+    from analysis.store.database import Store
+    store = Store(f"sqlite:///{folder / 'city.sqlite'}")
+    snapshots = snapshot_folder(store)
+    assert snapshots is not None
+    shutil.rmtree(snapshots, ignore_errors=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    load_dataset(store)
+    written = snapshot_stats(next(snapshots.iterdir()))
+    return {"build_s": round(time.perf_counter() - start, 2), "build_cpu_s": round(time.process_time() - cpu, 2),
+            "build_peak_rss_mb": round(_peak_mb()), "snapshot_mb": round(written["bytes"] / 1e6, 1)}
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds of ``repeat`` calls of ``fn``, and the last result."""
+    walls, cpus, result = [], [], None
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
+    """Load the store as a restarted server process does (from the snapshot ``child_build`` wrote), then compute
+    every page after a filter change."""
+    from analysis.division import whatif as w
+    from analysis.division.edits import division_from_layer, move_buildings
+    from analysis.metrics.dataset import load_dataset
+    from analysis.metrics.filters import Filters
+    from analysis.settings import load_settings
+    from analysis.store.database import Store
+    from bench import pages
+    settings = load_settings()
+    store = Store(f"sqlite:///{folder / 'city.sqlite'}")
+    start, cpu = time.perf_counter(), time.process_time()
+    ds = load_dataset(store)
+    out: dict[str, Any] = {"load_s": round(time.perf_counter() - start, 2),
+                           "load_cpu_s": round(time.process_time() - cpu, 2), "load_rss_mb": round(rss_mb())}
+    community = sorted(ds.grids["community"].unique())[1]
+    street, chosen = Filters(period="4weeks"), Filters(period="4weeks", community=community)
+    cpu_of: dict[str, float] = {}
+
+    def page(name: str, fn: Callable[[], Any]) -> Any:
+        wall, cpu_s, result = _timed(fn, repeat)
+        out[f"{name}_s"], cpu_of[name] = round(wall, 3), round(cpu_s, 3)
+        return result
+
+    page("overview", lambda: pages.overview(ds, chosen, settings))
+    out["map_bytes"] = len(page("map", lambda: pages.map_page(ds, chosen, settings)).encode("utf-8"))
+    out["street_map_bytes"] = len(page("street_map", lambda: pages.map_page(ds, street, settings)).encode("utf-8"))
+    page("workload", lambda: pages.workload_page(ds, chosen, settings))
+    page("resolution", lambda: pages.resolution_page(ds, chosen, settings))
+    page("coverage", lambda: pages.coverage_page(ds, chosen, settings))
+    page("ledger", lambda: pages.ledger_page(ds, chosen, settings))
+    space = w.workspace(ds, division_from_layer(store.grids(), store.street()), settings)
+    b = space.buildings
+    source, target = space.division.grids["grid_id"].iloc[:2]
+    moved = np.zeros(len(b), dtype=bool)
+    moved[np.flatnonzero((b["grid_id"] == source).to_numpy())[:20]] = True
+
+    def whatif() -> Any:
+        edited = move_buildings(space.division, space.cells, b["lon"], b["lat"], moved, target)
+        return w.division_figures(ds, space.flags, edited, settings)
+
+    page("whatif", whatif)
+    out.update(cpu=cpu_of, server_rss_mb=round(rss_mb()), server_peak_rss_mb=round(_peak_mb()),
+               incidents=len(ds.incidents), grids=len(ds.grids))
+    return out
+
+
+def _run_child(stage: str, folder: Path, repeat: int) -> dict[str, Any]:
+    """Run ``stage`` in a new Python process (its memory its own) and return its JSON."""
+    done = subprocess.run([sys.executable, __file__, "--child", stage, "--dir", str(folder), "--repeat", str(repeat)],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def city_folder(incidents: int, grids: int) -> Path:
+    """Where a city of this size is kept by default."""
+    return Path(tempfile.gettempdir()) / f"gridlens-city-{incidents}-{grids}"
+
+
+def prepare(incidents: int, grids: int, folder: Path, fresh: bool = False) -> dict[str, Any]:
+    """Write and import the city into ``folder`` unless a run of the same size did (or ``fresh``); the import's
+    figures. The store is ``folder/city.sqlite``."""
+    imported = folder / "import.json"
+    if fresh or not imported.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        start = time.perf_counter()
+        write_city(incidents, grids, folder)
+        print(f"city written to {folder} in {time.perf_counter() - start:.0f} s", flush=True)
+        imported.write_text(json.dumps(_run_child("import", folder, 1)))
+    figures: dict[str, Any] = json.loads(imported.read_text())
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--grids", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=None, help="where the city's files and store are kept")
+    parser.add_argument("--fresh", action="store_true", help="write and import the city again")
+    parser.add_argument("--child", choices=("import", "build", "pages"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    folder = args.dir or city_folder(args.incidents, args.grids)
+    if args.child:
+        figures = {"import": lambda: child_import(folder), "build": lambda: child_build(folder),
+                   "pages": lambda: child_pages(folder, args.repeat)}[args.child]()
+        print(json.dumps(figures))
+        return 0
+    figures = prepare(args.incidents, args.grids, folder, args.fresh)
+    start = time.perf_counter()
+    pd.read_csv(folder / "incidents.csv")
+    figures["read_csv_s"] = round(time.perf_counter() - start, 2)
+    figures.update(_run_child("build", folder, 1))
+    figures.update(_run_child("pages", folder, args.repeat))
+    print(f"{figures['incidents']:,} incidents, {figures['grids']:,} grids: import {figures['import_s']:.1f} s "
+          f"(peak {figures['import_peak_rss_mb']:,} MB; pandas.read_csv alone {figures['read_csv_s']:.1f} s), "
+          f"first load after it {figures['build_s']:.1f} s ({figures['build_cpu_s']:.1f} CPU s, snapshot "
+          f"{figures['snapshot_mb']:.0f} MB), load on a restart {figures['load_s']:.1f} s ({figures['load_cpu_s']:.1f} CPU s), "
+          f"server {figures['server_rss_mb']:,} MB")
+    print("pages: " + ", ".join(f"{k[:-2]} {v:.2f} s" for k, v in figures.items()
+                                if k.endswith("_s") and k[:-2] in figures["cpu"]))
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
