@@ -18,8 +18,11 @@ page after an import does), ``load_s`` / ``load_cpu_s`` (the same dataset read f
 restarted server's first page does), ``server_rss_mb`` (the serving process's
 resident memory after the load and every page), ``overview_s``, ``map_s`` / ``map_bytes`` (one
 community), ``street_map_s`` / ``street_map_bytes`` (the whole street), ``workload_s``,
-``resolution_s``, ``coverage_s``, ``ledger_s``, ``whatif_s`` (move 20 buildings to a neighbour
-grid and recompute every grid's figures). Page figures are medians of ``--repeat`` runs; each
+``resolution_s``, ``coverage_s``, ``ledger_s``, ``workspace_s`` (what the redraw page computes
+when it opens: loads per building, building cells, the division's tiling), ``whatif_s`` (move 20
+buildings to a neighbour grid and recompute every grid's and the street's figures, as the workbench
+does: near the edit only) against ``whatif_scratch_s`` (the same figures computed from scratch:
+every incident placed again, the whole street's tiling measured), with their ratio. Page figures are medians of ``--repeat`` runs; each
 is wall seconds, with CPU seconds (``time.process_time``) beside it under ``cpu``.
 The baseline measured in the same run is ``read_csv_s``: ``pandas.read_csv`` of the incident file.
 """
@@ -115,8 +118,9 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     every page after a filter change."""
     from analysis.division import whatif as w
     from analysis.division.edits import division_from_layer, move_buildings
-    from analysis.metrics.dataset import load_dataset
+    from analysis.metrics.dataset import build_dataset, load_dataset
     from analysis.metrics.filters import Filters
+    from analysis.metrics.workload import workload_table
     from analysis.settings import load_settings
     from analysis.store.database import Store
     from bench import pages
@@ -142,7 +146,8 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     page("resolution", lambda: pages.resolution_page(ds, chosen, settings))
     page("coverage", lambda: pages.coverage_page(ds, chosen, settings))
     page("ledger", lambda: pages.ledger_page(ds, chosen, settings))
-    space = w.workspace(ds, division_from_layer(store.grids(), store.street()), settings)
+    start = division_from_layer(store.grids(), store.street())
+    space = page("workspace", lambda: w.workspace(ds, start, settings))
     b = space.buildings
     source, target = space.division.grids["grid_id"].iloc[:2]
     moved = np.zeros(len(b), dtype=bool)
@@ -150,9 +155,17 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
 
     def whatif() -> Any:
         edited = move_buildings(space.division, space.cells, b["lon"], b["lat"], moved, target)
-        return w.division_figures(ds, space.flags, edited, settings)
+        return w.division_figures(ds, space.flags, edited, settings, space.tiling)
+
+    def whatif_scratch() -> Any:
+        edited = move_buildings(space.division, space.cells, b["lon"], b["lat"], moved, target)
+        again = build_dataset(ds.incidents.drop(columns="community"), edited.layer(), edited.street,
+                              ds.buildings.drop(columns="grid_id"), ds.workers, ds.volunteers, ds.services, now=ds.anchor)
+        return workload_table(again, space.flags, None, settings), w.start_tiling(edited, again.buildings)
 
     page("whatif", whatif)
+    page("whatif_scratch", whatif_scratch)
+    out["whatif_ratio"] = round(out["whatif_s"] / out["whatif_scratch_s"], 3)
     out.update(cpu=cpu_of, server_rss_mb=round(rss_mb()), server_peak_rss_mb=round(_peak_mb()),
                incidents=len(ds.incidents), grids=len(ds.grids))
     return out

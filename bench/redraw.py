@@ -68,7 +68,7 @@ def main() -> None:
 
         def whatif():
             edited = move_buildings(div, cells, b["lon"], b["lat"], chosen, target)
-            return w.division_figures(ds, flags, edited, settings)
+            return w.division_figures(ds, flags, edited, settings, space.tiling)
 
         def whatif_store():
             edited = move_buildings(div, cells, b["lon"], b["lat"], chosen, target)

@@ -137,7 +137,7 @@ def filter_options(rev: str, version: int) -> dict[str, Any]:
     """What the shared filters offer: communities, grids (id -> name, community), kinds, sources."""
     ds = dataset(rev, version)
     incidents = ds.incidents
-    kinds = incidents[["category", "subcategory"]].astype(str).drop_duplicates()
+    kinds = incidents.groupby(["category", "subcategory"], observed=True).size().index.to_frame(index=False).astype(str)
     return {"communities": sorted(c for c in ds.grids["community"].unique() if c),
             "grids": ds.grids[["grid_id", "name", "community"]].to_dict("records"),
             "categories": sorted(c for c in incidents["category"].cat.categories if c),

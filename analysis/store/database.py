@@ -248,8 +248,9 @@ class Store:
         ours = sa.select(batches.c.batch_id).where(self.mine(batches))
         frame = pd.read_sql(sa.select(review).where(review.c.batch_id.in_(ours)).order_by(review.c.review_id),
                             self.engine)
-        stored = pd.read_sql(sa.select(incidents.c.incident_id, incidents.c.batch_id).where(self.mine(incidents)),
-                             self.engine)
+        queued = sa.select(review.c.incident_id).where(review.c.batch_id.in_(ours) & (review.c.incident_id != ""))
+        stored = pd.read_sql(sa.select(incidents.c.incident_id, incidents.c.batch_id).where(   # the queued ids only
+            self.mine(incidents) & incidents.c.incident_id.in_(queued)), self.engine)
         return pending_review(frame, stored.set_index("incident_id")["batch_id"], set(self.fixes()["incident_id"]))
 
     # -- incidents -------------------------------------------------------------------------

@@ -46,3 +46,20 @@ def test_the_micro_grid_level_shows_volunteers_and_coverage_per_micro_grid(demo_
     assert len(table) == 19 and table["活跃（人）"].sum() == expected["active"].sum() == 13
     # covered households of a micro-grid never exceed its households
     assert (expected["covered_households"] <= expected["households"]).all()
+
+
+def test_the_coverage_map_draws_the_chosen_place_and_at_most_points_max_buildings(monkeypatch):
+    import pandas as pd
+
+    from ui import map_figure
+
+    grids = pd.DataFrame({"grid_id": ["G1", "G2", "G3"], "in_scope": [True, False, True]})
+    buildings = pd.DataFrame({"building_id": ["B1", "B2", "B3", "B4", "B5"], "grid_id": ["G1", "G2", "G3", "G3", ""],
+                              "households": [10, 99, 30, 20, 5], "covered": [False, False, True, False, False]})
+    drawn, limited = map_figure.drawn_buildings({"grids": grids, "buildings": buildings})
+    assert drawn["building_id"].tolist() == ["B1", "B3", "B4"] and not limited      # not G2's, not the one in none
+    whole = {"grids": grids.assign(in_scope=True), "buildings": buildings}
+    assert map_figure.drawn_buildings(whole)[0]["building_id"].tolist() == ["B1", "B2", "B3", "B4", "B5"]
+    monkeypatch.setattr(map_figure, "POINTS_MAX", 2)
+    drawn, limited = map_figure.drawn_buildings(whole)
+    assert drawn["building_id"].tolist() == ["B2", "B4"] and limited               # uncovered, most households first
