@@ -364,8 +364,10 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
         micro_index, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
         pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
         np.full(len(volunteers), "", dtype=object), 0.0))
-    workers = ds.workers.assign(grid_id=ds.workers["grid_id"].where(ds.workers["grid_id"].isin(ids), ""))
-    services = ds.services.assign(grid_id=ds.services["grid_id"].where(ds.services["grid_id"].isin(ids), ""))
+    workers, services = ds.workers, ds.services        # their grids, as the registers name them
+    if not before.isin(ids).all():                     # a grid is gone: its workers' and services' go with it
+        workers = workers.assign(grid_id=workers["grid_id"].where(workers["grid_id"].isin(ids), ""))
+        services = services.assign(grid_id=services["grid_id"].where(services["grid_id"].isin(ids), ""))
     grids = division_attributes(grids, buildings, workers, volunteers)
     street = ds.street if street is None else street
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,

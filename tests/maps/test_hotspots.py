@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 import shapely
+from scipy.stats import norm
 
 from analysis.maps.hotspots import MAX_CELLS, cell_size, confidence, gi_star, hotspots
 from tests.fixtures import PLANTED_STREET, X0, Y0, at, uniform_and_cluster
@@ -72,3 +73,18 @@ def test_hotspots_over_a_large_area_take_larger_cells():
     assert len(hot) > 0
     side = np.sqrt(hot.to_crs(hot.estimate_utm_crs()).area.iloc[0])
     assert side > 200    # not 100 m: the area holds about 130,000 cells of 100 m
+
+
+def test_the_false_discovery_rate_keeps_the_cells_esda_keeps():
+    """Benjamini-Hochberg through scipy keeps exactly the cells below ``esda.fdr``'s threshold."""
+    import esda
+
+    from analysis.maps.hotspots import LEVELS
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        z = np.concatenate([rng.normal(0, 1, int(rng.integers(1, 300))), rng.normal(3.5, 1, int(rng.integers(0, 30)))])
+        p = 2 * norm.sf(np.abs(z))
+        expected = np.zeros(len(z), dtype=int)
+        for level, alpha in reversed(LEVELS):
+            expected[(z > 0) & (p <= esda.fdr(p, alpha))] = level
+        assert (confidence(z) == expected).all()
