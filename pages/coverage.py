@@ -10,7 +10,7 @@ from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.filters import View, analysis_page
 from ui.i18n import t
-from ui.map_figure import POINTS_MAX, coverage_figure, drawn_buildings, show
+from ui.map_figure import POINTS_MAX, VOLUNTEERS_MAX, coverage_figure, drawn_points, show
 from ui.theme import chart_config, presenting, style_figure
 from ui.widgets import coloured, downloads, show_table
 
@@ -39,8 +39,8 @@ def render() -> None:
     map_col, side = st.columns([2.1, 1])
     with map_col:
         st.caption(t("cov_map"))
-        if drawn_buildings(numbers)[1]:
-            st.caption(t("cov_map_limited", n=formats.count(POINTS_MAX)))
+        if drawn_points(numbers)[2]:
+            st.caption(t("cov_map_limited", n=formats.count(POINTS_MAX), v=formats.count(VOLUNTEERS_MAX)))
         if missing():
             st.error(t("assets_missing", files=", ".join(missing())))
         else:

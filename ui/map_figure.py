@@ -107,20 +107,24 @@ def show(fmap: folium.Map, key: str, height: int, returned: list[str], extra: fo
     return dict(value or {})
 
 
-POINTS_MAX = 15_000   # buildings drawn on the coverage map at most: 125,000 took Chromium 38 s to draw
+POINTS_MAX = 15_000       # buildings drawn on the coverage map at most: 125,000 took Chromium 38 s to draw
+VOLUNTEERS_MAX = 5_000    # active volunteers drawn at most: beyond it their dots hide the grids' colours
 
 
-def drawn_buildings(numbers: dict[str, Any]) -> tuple[pd.DataFrame, bool]:
-    """The buildings the coverage map draws (of :func:`ui.loaders.coverage`'s ``numbers``): those in the chosen
-    community or grid (every one when no place is chosen); beyond ``POINTS_MAX``, the uncovered ones only, most
-    households first. True when some were left out."""
-    grids, b = numbers["grids"], numbers["buildings"]
+def drawn_points(numbers: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """The buildings and active volunteers (with a location) the coverage map draws, of :func:`ui.loaders.coverage`'s
+    ``numbers``: those in the chosen community or grid (every one when no place is chosen). Beyond ``POINTS_MAX``
+    buildings, the uncovered ones only, most households first; beyond ``VOLUNTEERS_MAX`` volunteers, none. True
+    when something was left out."""
+    grids, b, vols = numbers["grids"], numbers["buildings"], numbers["volunteers"]
+    vols = vols[vols["active"].to_numpy(bool) & pd.to_numeric(vols["lon"], errors="coerce").notna().to_numpy()]
     if not grids["in_scope"].all():
-        b = b[b["grid_id"].isin(set(grids.loc[grids["in_scope"], "grid_id"]))]
-    if len(b) <= POINTS_MAX:
-        return b, False
-    uncovered = b[~b["covered"].to_numpy(bool)]
-    return uncovered.sort_values("households", ascending=False, kind="stable").head(POINTS_MAX), True
+        chosen = set(grids.loc[grids["in_scope"], "grid_id"])
+        b, vols = b[b["grid_id"].isin(chosen)], vols[vols["grid_id"].isin(chosen)]
+    limited = len(b) > POINTS_MAX or len(vols) > VOLUNTEERS_MAX
+    if len(b) > POINTS_MAX:
+        b = b[~b["covered"].to_numpy(bool)].sort_values("households", ascending=False, kind="stable").head(POINTS_MAX)
+    return b, vols if len(vols) <= VOLUNTEERS_MAX else vols.iloc[:0], limited
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -134,12 +138,8 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
         tooltip=[t("tooltip", name=n, code=c, measure=t("m_coverage"), value=formats.percent(v),
                    households=formats.count(h))
                  for n, c, v, h in zip(table["name"], table["grid_id"], table["coverage"], table["households"])])
-    b, _ = drawn_buildings(numbers)
+    b, vols, _ = drawn_points(numbers)
     tip = mask_phones_in_text(b["address"]) + "\n" + t("card_households") + t("colon") + b["households"].astype(str)
-    vols = numbers["volunteers"]
-    vols = vols[vols["active"] & pd.to_numeric(vols["lon"], errors="coerce").notna()]
-    if not table["in_scope"].all():
-        vols = vols[vols["grid_id"].isin(set(table.loc[table["in_scope"], "grid_id"]))]
     sites = numbers["sites"]
     layers = [
         PointLayer(t("layer_covered"), b[b["covered"]].assign(colour="#41ab5d", tooltip=tip[b["covered"]]), 3, False),

@@ -48,7 +48,7 @@ def test_the_micro_grid_level_shows_volunteers_and_coverage_per_micro_grid(demo_
     assert (expected["covered_households"] <= expected["households"]).all()
 
 
-def test_the_coverage_map_draws_the_chosen_place_and_at_most_points_max_buildings(monkeypatch):
+def test_the_coverage_map_draws_the_chosen_place_and_not_more_than_it_can_show(monkeypatch):
     import pandas as pd
 
     from ui import map_figure
@@ -56,10 +56,16 @@ def test_the_coverage_map_draws_the_chosen_place_and_at_most_points_max_building
     grids = pd.DataFrame({"grid_id": ["G1", "G2", "G3"], "in_scope": [True, False, True]})
     buildings = pd.DataFrame({"building_id": ["B1", "B2", "B3", "B4", "B5"], "grid_id": ["G1", "G2", "G3", "G3", ""],
                               "households": [10, 99, 30, 20, 5], "covered": [False, False, True, False, False]})
-    drawn, limited = map_figure.drawn_buildings({"grids": grids, "buildings": buildings})
-    assert drawn["building_id"].tolist() == ["B1", "B3", "B4"] and not limited      # not G2's, not the one in none
-    whole = {"grids": grids.assign(in_scope=True), "buildings": buildings}
-    assert map_figure.drawn_buildings(whole)[0]["building_id"].tolist() == ["B1", "B2", "B3", "B4", "B5"]
+    volunteers = pd.DataFrame({"volunteer_id": ["V1", "V2", "V3", "V4"], "grid_id": ["G1", "G2", "G3", "G3"],
+                               "active": [True, True, True, False], "lon": [1.0, 1.0, None, 1.0]})
+    numbers = {"grids": grids, "buildings": buildings, "volunteers": volunteers}
+    b, vols, limited = map_figure.drawn_points(numbers)
+    assert b["building_id"].tolist() == ["B1", "B3", "B4"] and not limited      # not G2's, not the one in none
+    assert vols["volunteer_id"].tolist() == ["V1"]                               # active, located, in scope
+    whole = {**numbers, "grids": grids.assign(in_scope=True)}
+    b, vols, limited = map_figure.drawn_points(whole)
+    assert b["building_id"].tolist() == ["B1", "B2", "B3", "B4", "B5"] and vols["volunteer_id"].tolist() == ["V1", "V2"]
     monkeypatch.setattr(map_figure, "POINTS_MAX", 2)
-    drawn, limited = map_figure.drawn_buildings(whole)
-    assert drawn["building_id"].tolist() == ["B2", "B4"] and limited               # uncovered, most households first
+    monkeypatch.setattr(map_figure, "VOLUNTEERS_MAX", 1)
+    b, vols, limited = map_figure.drawn_points(whole)
+    assert b["building_id"].tolist() == ["B2", "B4"] and vols.empty and limited   # uncovered, most households first

@@ -90,9 +90,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "cov_map": ("覆盖地图：网格颜色为覆盖率；红点为未覆盖楼栋，蓝点为活跃志愿者，橙色大点为建议招募地点",
                 "Coverage map: grid colour = coverage; red = uncovered buildings, blue = active volunteers, "
                 "large orange = suggested recruiting sites"),
-    "cov_map_limited": ("楼栋太多，地图只画出户数最多的 {n} 栋未覆盖楼栋；选择社区或网格可看到全部楼栋。",
-                        "Too many buildings to draw: the map shows the {n} uncovered buildings with the most households. "
-                        "Choose a community or a grid to see every building."),
+    "cov_map_limited": ("范围内楼栋或志愿者太多，地图只画未覆盖楼栋（最多 {n} 栋，户数多的优先），志愿者超过 {v} 名时不画；"
+                        "选择社区或网格可看到全部。",
+                        "Too many buildings or volunteers in scope to draw: the map shows uncovered buildings only (at "
+                        "most {n}, most households first) and no volunteers beyond {v}. Choose a community or a grid "
+                        "to see them all."),
     "cov_table": ("各网格志愿服务", "Volunteering per grid"),
     "cov_sites": ("建议招募地点（每处新增一名活跃志愿者可覆盖的未覆盖户数）", "Where to recruit (households one more volunteer would cover)"),
     "cov_sites_none": ("在当前步行半径下，所有住户都已覆盖。", "Every household is covered at this walking radius."),
