@@ -7,7 +7,7 @@ import streamlit as st
 from analysis.division import edits
 from analysis.division import plans as plan_store
 from analysis.division.export import FORMATS
-from analysis.division.suggest import suggest
+from analysis.division.suggest import STEPS, suggest
 from analysis.division.units import street_lines
 from analysis.division.whatif import compare, street_comparison
 from analysis.sanitise import mask_phone_text
@@ -32,11 +32,13 @@ from ui.redraw_tables import (
     staffing_table,
     street_cards,
     street_table,
+    suggestion_progress,
 )
 from ui.theme import presenting
 from ui.widgets import downloads, show_table
 
 STREET_TABLE_PX = 36 * 13 + 4   # every street figure without scrolling
+SUGGEST_SECONDS = [0, 10, 30, 60, 120, 300]   # time limits offered for evening out a suggestion (0: none)
 
 
 def what_changes(changes: pd.DataFrame, after: edits.Division, key: str) -> None:
@@ -229,10 +231,13 @@ def render() -> None:
         knobs = st.columns([3, 2, 2])
         mode = knobs[0].radio(t("rd_suggest_mode"), ["norm", "count"], format_func=lambda m: t(f"rd_mode_{m}"),
                               horizontal=True, key="rd_suggest_mode")
-        count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=500, value=len(bench.current.grids),
-                                      disabled=mode != "count", key="rd_suggest_count")
-        steps = knobs[2].select_slider(t("rd_suggest_steps"), [0, 200, 600, 1200], value=600,
-                                       key="rd_suggest_steps")
+        count = knobs[1].number_input(t("rd_suggest_count"), min_value=1, max_value=50_000,
+                                      value=len(bench.current.grids), disabled=mode != "count", key="rd_suggest_count")
+        seconds = knobs[2].select_slider(t("rd_suggest_seconds"), SUGGEST_SECONDS, value=30,
+                                         format_func=lambda s: t("rd_seconds_none") if s == 0 else t("rd_seconds", s=s),
+                                         key="rd_suggest_seconds", help=t("rd_suggest_seconds_help"))
+        part = st.multiselect(t("rd_suggest_part"), bench.current.communities["community"].tolist(),
+                              format_func=formats.plain, key="rd_suggest_part", placeholder=t("rd_suggest_all"))
         imported = rs.uploaded_lines(st.file_uploader(t("rd_lines"), type=LAYER_TYPES, accept_multiple_files=True,
                                                       help=t("rd_lines_help"), key="rd_lines"))
         known = bool(rs.space().buildings["households"].fillna(0).gt(0).any())
@@ -242,16 +247,19 @@ def render() -> None:
             with st.status(t("rd_suggesting"), expanded=True) as status:
                 bar = st.progress(0.0)
                 bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),
-                                         n_grids=int(count) if mode == "count" else None, steps=int(steps),
-                                         progress=lambda done, total: bar.progress(done / total,
-                                                                                   t("rd_pieces", done=done, total=total)),
-                                         lines=street_lines(rs.space().ds.micro.geometry, imported))
+                                         n_grids=int(count) if mode == "count" else None,
+                                         steps=0 if seconds == 0 else STEPS, seconds=seconds or None,
+                                         progress=lambda p: bar.progress(p.done / p.total, suggestion_progress(p)),
+                                         lines=street_lines(rs.space().ds.micro.geometry, imported),
+                                         communities=part or None)
                 status.update(label=t("rd_suggested", n=len(bench.proposal.division.grids)), state="complete")
         proposal = bench.proposal
         if proposal is not None:
             misses = proposal.report["worst_miss"].max()
             (st.success if misses == 0 else st.warning)(
                 t("rd_meets_norm") if misses == 0 else t("rd_misses_norm", worst=f"{misses:.0f}"))
+            if proposal.cut_short:
+                st.info(t("rd_cut_short", n=proposal.cut_short))
             split = [names for names in proposal.report["split"] if names]
             if split:
                 st.info(t("rd_split_note", names=formats.plain("、".join(split))))

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.division.suggest import Progress
 from ui import formats
 from ui.cards import Card, tone
 from ui.i18n import lang, t
@@ -111,6 +112,16 @@ def report_table(report: pd.DataFrame) -> pd.DataFrame:
         t("rd_col_below"): report["below"], t("rd_col_above"): report["above"],
         t("rd_col_miss"): report["worst_miss"].map(formats.count),
         t("rd_col_split"): report["split"].map(lambda names: names or "—")})
+
+
+def suggestion_progress(progress: Progress) -> str:
+    """The progress bar's text while a suggestion runs: the stage and, once evening out has begun, the best
+    division so far (incidents-per-grid CV and mean compactness, then and now)."""
+    if progress.stage == "repair":
+        return t("rd_progress_repair", done=progress.done, total=progress.total)
+    return t("rd_progress_even", done=progress.done, total=progress.total,
+             cv_start=_text(progress.workload_cv_start, "two"), cv=_text(progress.workload_cv, "two"),
+             shape_start=_text(progress.compactness_start, "two"), shape=_text(progress.compactness, "two"))
 
 
 def plan_table(plans: pd.DataFrame) -> pd.DataFrame:

@@ -36,6 +36,7 @@ axes over a street), so straight lines stay straight and Polsby-Popper compactne
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,7 @@ TRIPLE_FIRST = 4    # first cuts of a triple tried (each side of two then cut it
 REGION = 6          # groups redrawn together at most to change their number
 MODES = ("straight", "bent", "through")   # cuts tried in this order (see :func:`cut`)
 ANGLES = tuple(k * math.pi / 12 for k in range(12))   # every 15°
+POLYGON = 3         # shapely's type id of a Polygon
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,21 @@ class Group:
     members: np.ndarray
 
 
-def compactness(geom: BaseGeometry) -> float:
-    """Polsby-Popper compactness (:func:`analysis.division.measures.polsby_popper`) of a polygon in local
-    coordinates; 0 when empty."""
-    return float(np.nan_to_num(dm.polsby_popper(shapely.area(geom), shapely.length(geom))))
+def compactness(geoms: list[BaseGeometry]) -> np.ndarray:
+    """Polsby-Popper compactness (:func:`analysis.division.measures.polsby_popper`) of each polygon in
+    local coordinates, in one vectorised call; 0 where a polygon is empty."""
+    found = np.asarray(geoms, dtype=object)
+    if not len(found):
+        return np.zeros(0)
+    return np.asarray(np.nan_to_num(dm.polsby_popper(shapely.area(found), shapely.length(found))), dtype=float)
+
+
+def _scored(cuts: list[tuple[float, Group, Group]]) -> list[tuple[float, Group, Group]]:
+    """Cuts ``(bonus, side, side)`` scored by their sides' mean compactness plus the bonus, best first."""
+    if not cuts:
+        return []
+    shapes = compactness([s.geom for _, a, b in cuts for s in (a, b)]).reshape(-1, 2).mean(axis=1)
+    return sorted(((float(shape) + bonus, a, b) for shape, (bonus, a, b) in zip(shapes, cuts)), key=lambda o: -o[0])
 
 
 def _households(piece: Piece, group: Group) -> float:
@@ -112,15 +125,19 @@ def _area(geom: BaseGeometry | None) -> BaseGeometry:
     return found if found is not None else shapely.Polygon()
 
 
-def _halfplane(u: np.ndarray, t: float, region: BaseGeometry) -> BaseGeometry:
-    """The side ``x·u₀ + y·u₁ < t`` of the plane, as a polygon covering ``region``'s side."""
-    xmin, ymin, xmax, ymax = region.bounds
+def _corners(u: np.ndarray, t: float, bounds: tuple[float, float, float, float]) -> np.ndarray:
+    """Corners of the side ``x·u₀ + y·u₁ < t`` of the plane, as a square covering that side of ``bounds``."""
+    xmin, ymin, xmax, ymax = bounds
     reach = 4 * (abs(xmax - xmin) + abs(ymax - ymin)) + 1.0
     v = np.array([-u[1], u[0]])
     across = float(np.dot([(xmin + xmax) / 2, (ymin + ymax) / 2], v))
-    corners = [t * u + (across + reach) * v, t * u + (across - reach) * v,
-               (t - reach) * u + (across - reach) * v, (t - reach) * u + (across + reach) * v]
-    return shapely.Polygon(corners)
+    return np.array([t * u + (across + reach) * v, t * u + (across - reach) * v,
+                     (t - reach) * u + (across - reach) * v, (t - reach) * u + (across + reach) * v])
+
+
+def _halfplane(u: np.ndarray, t: float, region: BaseGeometry) -> BaseGeometry:
+    """The side ``x·u₀ + y·u₁ < t`` of the plane, as a polygon covering ``region``'s side."""
+    return shapely.Polygon(_corners(u, t, region.bounds))
 
 
 def _sides(piece: Piece, region: Group, geom_a: BaseGeometry, in_a: np.ndarray) -> tuple[Group, Group] | None:
@@ -175,8 +192,9 @@ def two_way(piece: Piece, region: Group, first: int, m: int, mode: str = "straig
             if _fits(households[in_a].sum(), first, piece) and _fits(households[~in_a].sum(), m - first, piece):
                 sides = _sides(piece, region, face, in_a)
                 if sides is not None:
-                    out.append((float(np.mean([compactness(s.geom) for s in sides])) + LINE_BONUS, *sides))
+                    out.append((LINE_BONUS, *sides))
     cells: list[np.ndarray] = []   # the buildings' Voronoi cells in the region, drawn once when needed
+    straight: list[tuple[np.ndarray, float, np.ndarray]] = []   # straight cuts, drawn together at the end
     for angle in _axes(piece, members):
         u = np.array([math.cos(angle), math.sin(angle)])
         along = piece.x[members] * u[0] + piece.y[members] * u[1]
@@ -197,17 +215,39 @@ def two_way(piece: Piece, region: Group, first: int, m: int, mode: str = "straig
             ok = np.flatnonzero(gap & _fits(before, first, piece) & _fits(total - before, m - first, piece))
         for j in ok[np.argsort(np.abs(before[ok] - total * first / m))][:positions]:
             t = (at[j] + at[j + 1]) / 2
+            if mode != "bent":
+                straight.append((u, t, along < t))
+                continue
             geom_a = _area(shapely.intersection(region.geom, _halfplane(u, t, region.geom), grid_size=GRID))
-            in_a = along < t
-            side = sides_of.get(int(j)) if mode == "bent" else None
-            if side is not None:
-                geom_a, in_a = _bend(piece, region, geom_a, in_a, side, cells)
-                if geom_a.is_empty:
-                    continue
-            sides = _sides(piece, region, geom_a, in_a)
-            if sides is not None:
-                out.append((float(np.mean([compactness(s.geom) for s in sides])), *sides))
-    return sorted(out, key=lambda o: -o[0])
+            side = sides_of[int(j)]
+            assert side is not None   # ``ok`` holds only cuts that meet a unit
+            geom_a, in_a = _bend(piece, region, geom_a, along < t, side, cells)
+            if not geom_a.is_empty and (sides := _sides(piece, region, geom_a, in_a)) is not None:
+                out.append((0.0, *sides))
+    return _scored(out + [(0.0, *sides) for sides in _straight_sides(piece, region, straight)])
+
+
+def _straight_sides(piece: Piece, region: Group, cuts: list[tuple[np.ndarray, float, np.ndarray]]
+                    ) -> list[tuple[Group, Group]]:
+    """:func:`_sides` of each straight cut ``(u, t, in_a)`` of ``region``, its overlays made in one vectorised
+    call; the usual case (each side one polygon holding buildings) is taken as is, the others as
+    :func:`_sides` takes them."""
+    if not cuts:
+        return []
+    planes = shapely.polygons(np.array([_corners(u, t, region.geom.bounds) for u, t, _ in cuts]))
+    raw = np.asarray(shapely.intersection(region.geom, planes, grid_size=GRID), dtype=object)
+    simple = shapely.get_type_id(raw) == POLYGON
+    rest = np.empty(len(cuts), dtype=object)
+    rest[simple] = shapely.difference(region.geom, raw[simple], grid_size=GRID)
+    found = []
+    for (_, _, in_a), geom_a, geom_b, easy in zip(cuts, raw, rest, simple):
+        members_a, members_b = region.members[in_a], region.members[~in_a]
+        if easy and shapely.get_type_id(geom_b) == POLYGON and len(members_a) and len(members_b) \
+                and geom_a.area > 0 and geom_b.area > 0:
+            found.append((Group(geom_a, members_a), Group(geom_b, members_b)))
+        elif not (geom_a := _area(geom_a)).is_empty and (sides := _sides(piece, region, geom_a, in_a)) is not None:
+            found.append(sides)
+    return found
 
 
 def _straddled(piece: Piece, ordered: np.ndarray, cut_big: bool) -> np.ndarray:
@@ -303,7 +343,7 @@ def _redraw(piece: Piece, groups: list[Group], i: int, want: int) -> tuple[list[
                 options.append((replaced, drawn))
         if options:
             return max(options, key=lambda o: (-abs(len(groups) - len(o[0]) + len(o[1]) - want),
-                                               float(np.mean([compactness(g.geom) for g in o[1]]))))
+                                               float(np.mean(compactness([g.geom for g in o[1]])))))
     return None
 
 
@@ -376,14 +416,22 @@ def _kept(piece: Piece, group: Group) -> float:
     return float(np.bincount(homes[mine], weights=piece.households[group.members][mine]).max())
 
 
+def _parts(piece: Piece, groups: list[Group]) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Per group, what :func:`objective` adds up: incidents, compactness and households kept."""
+    return (np.array([piece.incidents[g.members].sum() for g in groups]), compactness([g.geom for g in groups]),
+            [_kept(piece, g) for g in groups])
+
+
+def _value(piece: Piece, load: np.ndarray, shapes: np.ndarray, kept: list[float]) -> float:
+    """:func:`objective` from the groups' parts (:func:`_parts`)."""
+    spread = load.std() / load.mean() if load.mean() > 0 else 0.0
+    total = max(float(piece.households.sum()), 1.0)
+    return float(spread + SHAPE * (1 - np.mean(shapes)) + KEEP * (1 - sum(kept) / total))
+
+
 def objective(piece: Piece, groups: list[Group]) -> float:
     """``CV(incidents) + SHAPE · (1 - mean compactness) + KEEP · (1 - kept share)`` (step 4)."""
-    load = np.array([piece.incidents[g.members].sum() for g in groups])
-    spread = load.std() / load.mean() if load.mean() > 0 else 0.0
-    shape = np.mean([compactness(g.geom) for g in groups])
-    total = max(float(piece.households.sum()), 1.0)
-    kept = sum(_kept(piece, g) for g in groups) / total
-    return float(spread + SHAPE * (1 - shape) + KEEP * (1 - kept))
+    return _value(piece, *_parts(piece, groups))
 
 
 def _recuts(piece: Piece, groups: list[Group], chosen: list[int]) -> list[list[Group]]:
@@ -399,16 +447,20 @@ def _recuts(piece: Piece, groups: list[Group], chosen: list[int]) -> list[list[G
     return out
 
 
-def even_out(piece: Piece, groups: list[Group], steps: int) -> list[Group]:
+def even_out(piece: Piece, groups: list[Group], steps: int, deadline: float | None = None) -> tuple[list[Group], bool]:
     """Step 4: up to ``steps`` regions of two neighbouring groups (of three, once pairs stop helping)
     merged and cut again, keeping each cut that lowers :func:`objective`. Regions are taken in sweeps,
     the one holding the least compact group first; a region whose groups have not changed since it was
-    tried is not tried again."""
-    score = objective(piece, groups)
+    tried is not tried again.
+
+    Returns the groups and whether the search ran its course: False when ``deadline`` (a
+    :func:`time.perf_counter` reading) came first; the groups are then the best found so far, every one
+    still inside the norm."""
+    load, shapes, kept = _parts(piece, groups)
+    score = _value(piece, load, shapes, kept)
     tried, size = 0, 2
     seen: set[bytes] = set()   # regions already cut again (by their buildings): not tried twice
     while tried < steps:
-        shapes = [compactness(g.geom) for g in groups]
         around = [_neighbours(groups, i) for i in range(len(groups))]
         if size == 2:
             regions = [[i, j] for i in range(len(groups)) for j in around[i] if i < j]
@@ -421,24 +473,30 @@ def even_out(piece: Piece, groups: list[Group], steps: int) -> list[Group]:
             key = b"|".join(sorted(groups[g].members.tobytes() for g in chosen))
             if key in seen:
                 continue
+            if deadline is not None and time.perf_counter() > deadline:
+                return groups, False
             seen.add(key)
             tried += 1
             if tried > steps:
                 break
             best = None
             for drawn in _recuts(piece, groups, [int(g) for g in chosen]):
-                trial = list(groups)
-                for g, new in zip(chosen, drawn):
-                    trial[g] = new
-                value = objective(piece, trial)
+                trial = (load.copy(), shapes.copy(), list(kept))
+                new_shapes = compactness([g.geom for g in drawn])
+                for g, new, shape in zip(chosen, drawn, new_shapes):
+                    trial[0][g], trial[1][g], trial[2][g] = piece.incidents[new.members].sum(), shape, _kept(piece, new)
+                value = _value(piece, *trial)
                 if value < score - 1e-9:
-                    best, score = trial, value
+                    best, score = (drawn, trial), value
             if best is not None:
-                groups, improved = best, True
+                groups = list(groups)
+                for g, new in zip(chosen, best[0]):
+                    groups[g] = new
+                (load, shapes, kept), improved = best[1], True
         if improved:
             size = 2
         elif size == 2 and len(groups) >= 3:
             size = 3
         else:
             break
-    return groups
+    return groups, True

@@ -43,6 +43,7 @@ Limits
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,9 +54,10 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from analysis.division import measures as dm
 from analysis.division.continuity import carry_over
 from analysis.division.edits import Division, new_grid_row
-from analysis.division.regroup import Group, Piece, even_out, repair
+from analysis.division.regroup import Group, Piece, compactness, even_out, repair
 from analysis.division.units import estate_keys, grounds, unit_ids
 from analysis.geo.geometry import polygonal
 from analysis.metrics.norms import norm_ranges
@@ -64,6 +66,7 @@ from analysis.settings import Settings
 COLLAPSED_DEG2 = 1e-12   # square degrees (about 0.01 m²): a hole this small is a ring rounding collapsed
 REPORT_COLUMNS = ("community", "piece", "buildings", "households", "grids", "target", "norm_min", "norm_max",
                   "below", "above", "worst_miss", "split")
+STEPS = 600    # regions cut again per piece when evening out, at most
 SLACK = 0.15   # half-width of the band, around the mean, of grids that cannot all meet the norm
 
 
@@ -77,13 +80,15 @@ class Suggestion:
     alone holds more households than the norm's maximum, joined with "、"; "" for none).
     ``changes``: per suggested grid, which grid of the starting division it continues, its status and the
     reason in both languages (:func:`analysis.division.continuity.carry_over`); ``flows``: the households
-    moving between the two divisions' grids.
+    moving between the two divisions' grids; ``cut_short``: pieces whose evening out the time limit stopped
+    before it ran its course (0 without a limit).
     """
 
     division: Division
     report: pd.DataFrame
     changes: pd.DataFrame
     flows: pd.DataFrame
+    cut_short: int = 0
 
 
 def _within_norms(counts: np.ndarray, households: list[float], norms: list[tuple[float, float]]) -> list[int]:
@@ -162,13 +167,42 @@ def _local(geom: BaseGeometry, scale: float) -> BaseGeometry:
     return shapely.transform(geom, lambda c: c * factor)
 
 
-def _divide(pc: dict[str, Any], k: int, buildings: pd.DataFrame, estates: np.ndarray,
-            today: list[tuple[str, BaseGeometry]], lines: BaseGeometry | None, steps: int
-            ) -> tuple[list[BaseGeometry], list[str]]:
-    """One piece divided into about ``k`` grids (steps 3 and 4): polygons (WGS-84) and the estates cut."""
+@dataclass(frozen=True)
+class Progress:
+    """How far a suggestion has got, passed to its ``progress`` callback as the work goes on.
+
+    ``stage``: "repair" (grids being brought inside the household norm) or "even" (being evened out);
+    ``done`` of ``total`` pieces of ground through that stage. From the evening out on, the best division
+    so far: ``workload_cv`` (coefficient of variation of incidents per drawn grid, :func:`analysis.division.
+    measures.balance`) and ``compactness`` (mean Polsby-Popper, 0–1) of the grids drawn, each beside its
+    value when evening out began (``_start``); NaN before.
+    """
+
+    stage: str
+    done: int
+    total: int
+    workload_cv: float = math.nan
+    workload_cv_start: float = math.nan
+    compactness: float = math.nan
+    compactness_start: float = math.nan
+
+
+@dataclass
+class _Work:
+    """One piece being divided: its buildings in local coordinates, the groups drawn so far, and the scale
+    back to WGS-84 (:func:`_local`)."""
+
+    piece: Piece
+    groups: list[Group]
+    scale: float
+
+
+def _start(pc: dict[str, Any], buildings: pd.DataFrame, estates: np.ndarray, today: list[tuple[str, BaseGeometry]],
+           lines: BaseGeometry | None) -> tuple[Piece, list[Group], float]:
+    """One piece's buildings in local coordinates and its starting groups, today's grounds (step 3)."""
     at = pc["rows"]
     lon, lat = buildings["lon"].to_numpy(float)[at], buildings["lat"].to_numpy(float)[at]
-    low, high = _band(float(buildings["households"].to_numpy(float)[at].sum()), k, *pc["norm"])
+    low, high = _band(float(buildings["households"].to_numpy(float)[at].sum()), pc["k"], *pc["norm"])
     scale = math.cos(math.radians(float(pc["ground"].centroid.y)))
     homes = {grid_id: i for i, (grid_id, _) in enumerate(today)}
     pairs = grounds(pc["ground"], today)
@@ -184,19 +218,53 @@ def _divide(pc: dict[str, Any], k: int, buildings: pd.DataFrame, estates: np.nda
     piece = Piece(lon * scale, lat, buildings["households"].to_numpy(float)[at],
                   buildings["incidents"].to_numpy(float)[at], unit_ids(estates[at], ground_of), home, low, high,
                   _local(lines, scale) if lines is not None else None)
-    groups = even_out(piece, repair(piece, start, k), steps)
-    group_of = np.zeros(len(at), dtype=int)
-    for i, group in enumerate(groups):
+    return piece, start, scale
+
+
+def _drawn(work: _Work, estates: np.ndarray) -> tuple[list[BaseGeometry], list[str]]:
+    """A piece's groups as WGS-84 polygons, and the estates (of ``estates``, the piece's) a cut went through."""
+    group_of = np.zeros(len(estates), dtype=int)
+    for i, group in enumerate(work.groups):
         group_of[group.members] = i
-    named = estates[at] != ""
-    cut = pd.Series(group_of[named]).groupby(piece.unit[named]).nunique() > 1
-    return [_tidy(_local(g.geom, -scale)) for g in groups], sorted({str(estates[at][named][piece.unit[named] == u][0])
-                                                              for u in cut.index[cut.to_numpy()]})
+    named = estates != ""
+    unit = work.piece.unit[named]
+    cut = pd.Series(group_of[named]).groupby(unit).nunique() > 1
+    return [_tidy(_local(g.geom, -work.scale)) for g in work.groups], sorted(
+        {str(estates[named][unit == u][0]) for u in cut.index[cut.to_numpy()]})
+
+
+def _standing(works: list[_Work]) -> tuple[float, float]:
+    """Workload CV and mean compactness of every group drawn (:class:`Progress`)."""
+    load = [float(w.piece.incidents[g.members].sum()) for w in works for g in w.groups]
+    shapes = compactness([g.geom for w in works for g in w.groups])
+    return dm.balance(load).cv, float(shapes.mean()) if len(shapes) else math.nan
+
+
+def _even_all(works: list[_Work], steps: int, seconds: float | None, began: float,
+              report: Callable[[Progress], object]) -> list[bool]:
+    """Step 4 on every piece in turn, each given a share of the time left in proportion to its groups;
+    whether each ran its course (:func:`analysis.division.regroup.even_out`). Nothing to report when
+    ``steps`` is 0."""
+    if not steps:
+        return [True] * len(works)
+    cv_start, shape_start = _standing(works)
+    finished = []
+    for i, work in enumerate(works):
+        deadline = None
+        if seconds is not None:
+            left = sum(len(w.groups) for w in works[i:])
+            deadline = time.perf_counter() + max(began + seconds - time.perf_counter(), 0.0) * len(work.groups) / left
+        work.groups, done = even_out(work.piece, work.groups, steps, deadline)
+        finished.append(done)
+        cv, shape = _standing(works)
+        report(Progress("even", i + 1, len(works), cv, cv_start, shape, shape_start))
+    return finished
 
 
 def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_grids: int | None = None,
-            steps: int = 600, progress: Callable[[int, int], object] | None = None,
-            lines: BaseGeometry | None = None) -> Suggestion:
+            steps: int = STEPS, progress: Callable[[Progress], object] | None = None,
+            lines: BaseGeometry | None = None, seconds: float | None = None,
+            communities: list[str] | None = None) -> Suggestion:
     """Propose a division of the unlocked ground (see the module docstring).
 
     Parameters
@@ -208,20 +276,34 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_g
         ``lon``, ``lat`` (WGS-84), ``households`` and ``incidents`` (reported at the building
         over the last 12 months; 0 when unknown); ``address`` and ``estate`` when known.
     n_grids : int, optional
-        Grids wanted in the street, locked ones included; default: as the norm asks.
+        Grids wanted in the street, locked ones (and those of communities left out) included; default:
+        as the norm asks.
     steps : int
         Pairs of neighbouring grids cut again per piece to even out the workload (0: none).
     progress : callable, optional
-        Called with (pieces done, pieces in all) as the work goes on.
+        Called with a :class:`Progress` as the work goes on.
     lines : shapely geometry, optional
         Roads, rivers or walls (WGS-84 lines) along which grids are cut first.
+    seconds : float, optional
+        Time limit (wall seconds from the call): evening out stops there with the best division so far
+        (every grid still inside the norm); bringing grids inside the norm is always done in full.
+        Default: none, the result depends only on the input.
+    communities : list of str, optional
+        Divide only these communities' ground; the other communities' grids stay as they are. Default:
+        every community.
     """
+    began = time.perf_counter()
+    report: Callable[[Progress], object] = progress if progress is not None else (lambda _: None)
     if not buildings["households"].fillna(0).gt(0).any():   # no households known: nothing to balance
         changes, flows = carry_over(division, division, buildings, settings)[1:]
-        return Suggestion(division, pd.DataFrame(columns=list(REPORT_COLUMNS)), changes, flows)
-    locked = division.grids[division.grids["grid_id"].isin(division.locked)]
+        return Suggestion(division, pd.DataFrame(columns=list(REPORT_COLUMNS)), changes, flows, 0)
+    chosen = division.communities["community"].isin(communities if communities is not None
+                                                    else division.communities["community"]).to_numpy()
+    fixed = division.grids["grid_id"].isin(division.locked) | ~division.grids["community"].isin(
+        division.communities["community"][chosen])
+    locked = division.grids[fixed]
     locked_area = shapely.union_all(locked.geometry.to_numpy()) if len(locked) else None
-    free = division.grids[~division.grids["grid_id"].isin(division.locked)]
+    free = division.grids[~fixed]
     today = list(zip(free["grid_id"], free.geometry))
     lon, lat = buildings["lon"].to_numpy(float), buildings["lat"].to_numpy(float)
     households_at = buildings["households"].to_numpy(float)
@@ -233,21 +315,29 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_g
         ground = division.communities.geometry.iloc[c]
         if locked_area is not None:
             ground = polygonal(shapely.difference(ground, locked_area))
-        for p, piece in enumerate(_pieces(ground) if ground is not None else []):
+        for p, piece in enumerate(_pieces(ground) if ground is not None and chosen[c] else []):
             inside = np.flatnonzero(shapely.intersects_xy(piece, lon, lat) & ~taken)   # on a line: first piece
             taken[inside] = True
             pieces.append({"community": community, "piece": p + 1, "ground": piece, "rows": inside,
                            "norm": (float(norms["norm_min"].iloc[c]), float(norms["norm_max"].iloc[c]))})
     households = [float(households_at[pc["rows"]].sum()) for pc in pieces]
     wanted = None if n_grids is None else n_grids - len(locked)
-    counts = _grid_counts(households, [pc["norm"] for pc in pieces], wanted)
+    for pc, k in zip(pieces, _grid_counts(households, [pc["norm"] for pc in pieces], wanted) if pieces else []):
+        pc["k"] = k
+    divided = [i for i, h in enumerate(households) if h > 0]
+    works: dict[int, _Work] = {}
+    for n, i in enumerate(divided):
+        local, start, scale = _start(pieces[i], buildings, estates, today, lines)
+        works[i] = _Work(local, repair(local, start, pieces[i]["k"]), scale)
+        report(Progress("repair", n + 1, len(divided)))
+    finished = _even_all(list(works.values()), steps, seconds, began, report)
     out, rows = Division(locked.reset_index(drop=True), division.communities, division.street,
                          division.locked), []
-    for i, (pc, k) in enumerate(zip(pieces, counts)):
+    for i, pc in enumerate(pieces):
         at = pc["rows"]
         low, high = pc["norm"]
-        if households[i] > 0:
-            grids, cut_units = _divide(pc, k, buildings, estates, today, lines, steps)
+        if i in works:
+            grids, cut_units = _drawn(works[i], estates[at])
         else:   # no households known here: nothing to balance, today's grids stay
             grids = [part for _, g in today if (part := polygonal(shapely.intersection(pc["ground"], g))) is not None]
             grids, cut_units = grids or [pc["ground"]], []
@@ -262,9 +352,8 @@ def suggest(division: Division, buildings: pd.DataFrame, settings: Settings, n_g
                      "households": households[i], "grids": len(grids), "target": households[i] / len(grids),
                      "norm_min": low, "norm_max": high, "below": sum(s < low for s in sizes),
                      "above": sum(s > high for s in sizes), "worst_miss": max(misses), "split": "、".join(cut_units)})
-        if progress is not None:
-            progress(i + 1, len(pieces))
     grids_out = gpd.GeoDataFrame(out.grids, geometry="geometry", crs=4326)
     proposed = Division(grids_out, division.communities, division.street, division.locked)
     renamed, changes, flows = carry_over(division, proposed, buildings, settings)
-    return Suggestion(renamed, pd.DataFrame(rows), changes, flows)
+    return Suggestion(renamed, pd.DataFrame(rows, columns=list(REPORT_COLUMNS)), changes, flows,
+                      finished.count(False))

@@ -92,3 +92,47 @@ def test_a_community_cut_by_a_river_is_divided_piece_by_piece():
     for geom in grids.geometry:
         touched = [shapely.area(shapely.intersection(geom, piece)) > 1e-12 for piece in pieces]
         assert sum(touched) == 1
+
+
+def test_a_time_limit_keeps_the_norm_and_reports_the_best_so_far(demo):
+    """With no time to even out, the suggestion is the one without evening out, every grid still in the
+    norm; the progress goes through every piece twice (the norm, then evening out) and says so."""
+    ds, flags, div, buildings = demo
+    plain = suggest(div, buildings, SETTINGS, steps=0)
+    seen: list = []
+    rushed = suggest(div, buildings, SETTINGS, steps=600, seconds=1e-6, progress=seen.append)
+    assert rushed.cut_short > 0 and plain.cut_short == 0
+    assert list(rushed.division.grids["grid_id"]) == list(plain.division.grids["grid_id"])
+    assert all(shapely.equals_exact(a, b, 0) for a, b in zip(rushed.division.grids.geometry,
+                                                             plain.division.grids.geometry, strict=True))
+    assert (rushed.report["worst_miss"] == 0).all()
+    pieces = len(rushed.report)
+    assert [(p.stage, p.done, p.total) for p in seen] == \
+        [("repair", i, pieces) for i in range(1, pieces + 1)] + [("even", i, pieces) for i in range(1, pieces + 1)]
+    last = seen[-1]
+    assert last.workload_cv == last.workload_cv_start and last.compactness == last.compactness_start   # nothing evened
+    assert 0 < last.compactness < 1 and last.workload_cv > 0
+
+
+def test_evening_out_progress_shows_the_division_getting_better(demo):
+    ds, flags, div, buildings = demo
+    seen: list = []
+    suggest(div, buildings, SETTINGS, steps=60, progress=seen.append)
+    evening = [p for p in seen if p.stage == "even"]
+    assert all(p.compactness_start == evening[0].compactness_start for p in evening)
+    assert evening[-1].compactness > evening[0].compactness_start          # shapes made more compact as it went
+
+
+def test_only_the_chosen_communities_are_redrawn(demo):
+    ds, flags, div, buildings = demo
+    community = div.communities["community"].iloc[0]
+    proposal = suggest(div, buildings, SETTINGS, steps=0, communities=[community])
+    out = proposal.division
+    others = div.grids[div.grids["community"] != community]
+    assert set(others["grid_id"]) <= set(out.grids["grid_id"])
+    assert all(shapely.equals_exact(out.geometry_of(g), geom, 0) for g, geom in zip(others["grid_id"], others.geometry))
+    assert set(proposal.report["community"]) == {community} and (proposal.report["worst_miss"] == 0).all()
+    status = proposal.changes.set_index("grid_id")["status"]
+    assert (status.loc[others["grid_id"]] == "same").all()
+    assert (status.loc[out.grids.loc[out.grids["community"] == community, "grid_id"]] != "same").any()
+    assert proposal.report["grids"].sum() == len(out.grids) - len(others)

@@ -74,7 +74,7 @@ def test_merge_locks_and_the_street_figures(demo_store, monkeypatch):
 
 def test_suggestion_can_be_taken_and_saved_as_a_plan(demo_store, monkeypatch):
     at = page(PAGE, demo_store, monkeypatch)
-    at.select_slider(key="rd_suggest_steps").set_value(200).run()
+    at.select_slider(key="rd_suggest_seconds").set_value(10).run()
     at.button(key="rd_suggest_run").click().run()
     assert not at.exception, at.exception
     assert any("每个网格的户数都在标准区间内" in s.value for s in at.success)
@@ -145,3 +145,24 @@ def test_two_browsers_saving_one_name_the_second_is_told_and_may_save_anyway(dem
     assert not [w.value for w in second.warning if "东片调整" in w.value]
     first.button[[b.label for b in first.button].index("保存")].click().run()        # the first saw only its own
     assert any("东片调整" in w.value and "李二" in w.value for w in first.warning)
+
+
+def test_suggestion_of_one_community_leaves_the_others_and_shows_its_progress(demo_store, monkeypatch):
+    at = page(PAGE, demo_store, monkeypatch)
+    grids = demo_store.grids()
+    grids = grids[grids["level"] == "grid"]
+    community = sorted(grids["community"].unique())[0]
+    assert at.multiselect(key="rd_suggest_part").placeholder == "全部社区"
+    at.multiselect(key="rd_suggest_part").set_value([community]).run()
+    at.select_slider(key="rd_suggest_seconds").set_value(0).run()
+    at.button(key="rd_suggest_run").click().run()
+    assert not at.exception, at.exception
+    assert any("每个网格的户数都在标准区间内" in s.value for s in at.success)
+    report = next(d.value for d in at.dataframe if "区域" in d.value.columns)
+    assert set(report["社区"]) == {community}                         # only the chosen community was divided
+    changes = next(d.value for d in at.dataframe if "原因" in d.value.columns)
+    others = set(grids.loc[grids["community"] != community, "grid_id"])
+    assert (changes.loc[changes["编码"].isin(others), "变化情况"] == "未变").all()
+    assert len(others) and changes["编码"].isin(others).sum() == len(others)
+    bars = at.get("progress")
+    assert bars and "按户数标准调整：已完成" in bars[-1].proto.text       # no evening out asked: the norm was the last step

@@ -164,7 +164,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "rd_mode_norm": ("户数标准（自动定网格数）", "the household norm (grid count follows)"),
     "rd_mode_count": ("指定网格总数", "a total number of grids"),
     "rd_suggest_count": ("网格总数（含锁定的）", "Number of grids (locked ones included)"),
-    "rd_suggest_steps": ("均衡调整次数（每块区域）", "Re-cuts evening out the load (per piece)"),
+    "rd_suggest_seconds": ("均衡用时上限", "Time for evening out"),
+    "rd_suggest_seconds_help": ("户数标准总是完全满足；之后在这段时间内反复重切相邻网格，拉平事件量、让形状更规整，"
+                                "到时保留目前最好的结果。网格越多，需要的时间越长。",
+                                "The household norm is always met in full; then neighbouring grids are cut again "
+                                "for this long to even out incidents and make shapes more compact, and the best "
+                                "result so far is kept. More grids need longer."),
+    "rd_seconds": ("{s} 秒", "{s} s"),
+    "rd_seconds_none": ("不均衡", "none"),
+    "rd_suggest_part": ("只调整这些社区（其他社区的网格不变）", "Redraw only these communities (the others' grids stay)"),
+    "rd_suggest_all": ("全部社区", "every community"),
+    "rd_progress_repair": ("按户数标准调整：已完成 {done}/{total} 块区域",
+                           "Meeting the household norm: {done} of {total} pieces done"),
+    "rd_progress_even": ("均衡：已完成 {done}/{total} 块区域。目前最好：各网格事件量离散系数 {cv_start} → {cv}，"
+                         "平均紧凑度 {shape_start} → {shape}",
+                         "Evening out: {done} of {total} pieces done. Best so far: CV of incidents per grid "
+                         "{cv_start} → {cv}, mean compactness {shape_start} → {shape}"),
+    "rd_cut_short": ("到了用时上限，{n} 块区域的均衡没有做完（户数标准已满足）；加长用时上限再生成，结果可能更均衡。",
+                     "The time ran out before evening out finished in {n} pieces (the household norm is met); "
+                     "with more time the result may be more even."),
     "rd_lines": ("道路、河流、围墙线（可选：GeoJSON、Shapefile、KML、GeoPackage）",
                  "Roads, rivers, walls (optional: GeoJSON, Shapefile, KML, GeoPackage)"),
     "rd_lines_help": ("上传后，建议划分优先沿这些线切分网格；现行的微网格界线总是参与。",
@@ -177,7 +195,6 @@ TEXT: dict[str, tuple[str, str]] = {
                          "page first."),
     "rd_suggest_run": ("生成建议", "Suggest"),
     "rd_suggesting": ("正在生成建议划分…", "Suggesting a division…"),
-    "rd_pieces": ("已完成 {done}/{total} 块区域", "{done} of {total} pieces done"),
     "rd_suggested": ("建议划分：{n} 个网格", "Suggested division: {n} grids"),
     "rd_meets_norm": ("每个网格的户数都在标准区间内。", "Every grid's households are within the norm."),
     "rd_misses_norm": ("部分网格达不到户数标准，最多差 {worst} 户（见下表）。",
