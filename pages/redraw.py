@@ -249,7 +249,7 @@ def render() -> None:
                 bench.proposal = suggest(bench.current, rs.space().buildings, load_settings(),
                                          n_grids=int(count) if mode == "count" else None,
                                          steps=0 if seconds == 0 else STEPS, seconds=seconds or None,
-                                         progress=lambda p: bar.progress(p.done / p.total, suggestion_progress(p)),
+                                         progress=lambda p: bar.progress(p.fraction, suggestion_progress(p)),
                                          lines=street_lines(rs.space().ds.micro.geometry, imported),
                                          communities=part or None)
                 status.update(label=t("rd_suggested", n=len(bench.proposal.division.grids)), state="complete")

@@ -19,11 +19,12 @@ from tests.conftest import ROOT
                                   ["bench/login.py", "--repeat", "2"],
                                   ["bench/report.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"],
                                   ["bench/city.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"],
+                                  ["bench/suggestion.py", "--grids", "30", "--seconds", "2", "--full"],
                                   pytest.param(["bench/browser.py", "--incidents", "3000", "--grids", "30",
                                                 "--sessions", "2"], marks=MARKS)],
                          ids=lambda a: a[0])
 def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
-    if args[0] in ("bench/city.py", "bench/browser.py"):
+    if args[0] in ("bench/city.py", "bench/browser.py", "bench/suggestion.py"):
         args = [*args, "--dir", str(tmp_path / "city")]
     done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

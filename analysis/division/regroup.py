@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -447,7 +448,8 @@ def _recuts(piece: Piece, groups: list[Group], chosen: list[int]) -> list[list[G
     return out
 
 
-def even_out(piece: Piece, groups: list[Group], steps: int, deadline: float | None = None) -> tuple[list[Group], bool]:
+def even_out(piece: Piece, groups: list[Group], steps: int, deadline: float | None = None,
+             better: Callable[[list[Group]], object] | None = None) -> tuple[list[Group], bool]:
     """Step 4: up to ``steps`` regions of two neighbouring groups (of three, once pairs stop helping)
     merged and cut again, keeping each cut that lowers :func:`objective`. Regions are taken in sweeps,
     the one holding the least compact group first; a region whose groups have not changed since it was
@@ -455,7 +457,7 @@ def even_out(piece: Piece, groups: list[Group], steps: int, deadline: float | No
 
     Returns the groups and whether the search ran its course: False when ``deadline`` (a
     :func:`time.perf_counter` reading) came first; the groups are then the best found so far, every one
-    still inside the norm."""
+    still inside the norm. ``better`` is called with the groups each time they improve."""
     load, shapes, kept = _parts(piece, groups)
     score = _value(piece, load, shapes, kept)
     tried, size = 0, 2
@@ -493,6 +495,8 @@ def even_out(piece: Piece, groups: list[Group], steps: int, deadline: float | No
                 for g, new in zip(chosen, best[0]):
                     groups[g] = new
                 (load, shapes, kept), improved = best[1], True
+                if better is not None:
+                    better(groups)
         if improved:
             size = 2
         elif size == 2 and len(groups) >= 3:

@@ -67,6 +67,8 @@ COLLAPSED_DEG2 = 1e-12   # square degrees (about 0.01 m²): a hole this small is
 REPORT_COLUMNS = ("community", "piece", "buildings", "households", "grids", "target", "norm_min", "norm_max",
                   "below", "above", "worst_miss", "split")
 STEPS = 600    # regions cut again per piece when evening out, at most
+REPAIR_SHARE = 0.2   # of a progress bar: bringing grids inside the norm (evening out takes the rest)
+REPORT_EVERY = 1.0   # seconds: the best division so far is reported at most this often within a piece
 SLACK = 0.15   # half-width of the band, around the mean, of grids that cannot all meet the norm
 
 
@@ -186,6 +188,12 @@ class Progress:
     compactness: float = math.nan
     compactness_start: float = math.nan
 
+    @property
+    def fraction(self) -> float:
+        """Share of the work done, 0–1: the first :data:`REPAIR_SHARE` for the norm, the rest evening out."""
+        share = self.done / self.total if self.total else 1.0
+        return REPAIR_SHARE * share if self.stage == "repair" else REPAIR_SHARE + (1 - REPAIR_SHARE) * share
+
 
 @dataclass
 class _Work:
@@ -243,21 +251,34 @@ def _standing(works: list[_Work]) -> tuple[float, float]:
 def _even_all(works: list[_Work], steps: int, seconds: float | None, began: float,
               report: Callable[[Progress], object]) -> list[bool]:
     """Step 4 on every piece in turn, each given a share of the time left in proportion to its groups;
-    whether each ran its course (:func:`analysis.division.regroup.even_out`). Nothing to report when
-    ``steps`` is 0."""
+    whether each ran its course (:func:`analysis.division.regroup.even_out`). The best division so far is
+    reported after each piece and, within one, at most every :data:`REPORT_EVERY` seconds as it improves.
+    Nothing to report when ``steps`` is 0."""
     if not steps:
         return [True] * len(works)
     cv_start, shape_start = _standing(works)
-    finished = []
+    finished: list[bool] = []
+    last = [time.perf_counter()]
+
+    def tell(done: int) -> None:
+        cv, shape = _standing(works)
+        report(Progress("even", done, len(works), cv, cv_start, shape, shape_start))
+        last[0] = time.perf_counter()
+
     for i, work in enumerate(works):
         deadline = None
         if seconds is not None:
             left = sum(len(w.groups) for w in works[i:])
             deadline = time.perf_counter() + max(began + seconds - time.perf_counter(), 0.0) * len(work.groups) / left
-        work.groups, done = even_out(work.piece, work.groups, steps, deadline)
-        finished.append(done)
-        cv, shape = _standing(works)
-        report(Progress("even", i + 1, len(works), cv, cv_start, shape, shape_start))
+
+        def better(groups: list[Group], work: _Work = work, done: int = i) -> None:
+            work.groups = groups
+            if time.perf_counter() - last[0] >= REPORT_EVERY:
+                tell(done)
+
+        work.groups, ran = even_out(work.piece, work.groups, steps, deadline, better)
+        finished.append(ran)
+        tell(i + 1)
     return finished
 
 

@@ -109,6 +109,8 @@ def test_a_time_limit_keeps_the_norm_and_reports_the_best_so_far(demo):
     pieces = len(rushed.report)
     assert [(p.stage, p.done, p.total) for p in seen] == \
         [("repair", i, pieces) for i in range(1, pieces + 1)] + [("even", i, pieces) for i in range(1, pieces + 1)]
+    fractions = [p.fraction for p in seen]                            # the bar only moves forward, to the end
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and 0 < fractions[0] < 0.5
     last = seen[-1]
     assert last.workload_cv == last.workload_cv_start and last.compactness == last.compactness_start   # nothing evened
     assert 0 < last.compactness < 1 and last.workload_cv > 0
@@ -119,6 +121,7 @@ def test_evening_out_progress_shows_the_division_getting_better(demo):
     seen: list = []
     suggest(div, buildings, SETTINGS, steps=60, progress=seen.append)
     evening = [p for p in seen if p.stage == "even"]
+    assert [p.done for p in evening] == sorted(p.done for p in evening)     # within a piece too, as it improves
     assert all(p.compactness_start == evening[0].compactness_start for p in evening)
     assert evening[-1].compactness > evening[0].compactness_start          # shapes made more compact as it went
 
