@@ -264,16 +264,15 @@ def coverage(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.
     ds, filters, _, settings = _scope(rev, version, query, start, end)
     settings = {**settings, "walk_radius_m": float(radius_m)}
     months = (end - start) / pd.Timedelta(days=30.44)
-    active = cover.active_volunteers(ds, int(settings["active_days"]))
-    covered = cover.covered_buildings(ds, active, float(radius_m))
-    micro = cover.micro_coverage_table(ds, settings)
+    within = cover.volunteer_reach(ds, settings)
+    micro = cover.micro_coverage_table(ds, settings, within)
     in_grids = set(ds.grids["grid_id"][filters.grid_mask(ds.grids)])
-    return {"grids": cover.coverage_table(ds, settings, months).assign(in_scope=filters.grid_mask(ds.grids)),
+    return {"grids": cover.coverage_table(ds, settings, months, within).assign(in_scope=filters.grid_mask(ds.grids)),
             "micro": micro.assign(in_scope=micro["parent_id"].isin(in_grids).to_numpy()),
-            "sites": cover.recruiting_sites(ds, settings, 10), "monthly": cover.monthly_services(ds),
+            "sites": cover.recruiting_sites(ds, settings, 10, within), "monthly": cover.monthly_services(ds),
             "buildings": ds.buildings[["building_id", "address", "grid_id", "households", "lon", "lat"]]
-            .assign(covered=covered),
-            "volunteers": ds.volunteers.assign(active=active.to_numpy())}
+            .assign(covered=within.covered),
+            "volunteers": ds.volunteers.assign(active=within.active.to_numpy())}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
