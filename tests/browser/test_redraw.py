@@ -96,10 +96,10 @@ def test_suggestion_with_a_road_layer_in_both_languages(server: tuple[str, str],
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_page(page, f"{base}/redraw")
     page.get_by_role("tab", name="建议划分").click()
-    steps = page.get_by_role("slider", name="均衡调整次数（每块区域）")
-    steps.focus()
-    rerun(page, lambda: steps.press("Home"))              # no evening out: the test is of the lines, not the load
-    expect(steps).to_have_attribute("aria-valuetext", "0")
+    limit = page.get_by_role("slider", name="均衡用时上限")
+    limit.focus()
+    rerun(page, lambda: limit.press("Home"))              # no evening out: the test is of the lines, not the load
+    expect(limit).to_have_attribute("aria-valuetext", "不均衡")
     rerun(page, lambda: page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(road)))
     expect(page.get_by_text("公里的线，切分时优先沿线")).to_be_visible()
     page.get_by_role("button", name="生成建议").click()
