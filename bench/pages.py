@@ -36,7 +36,8 @@ from folium.plugins import HeatMap
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.maps.build import MEASURE_KINDS, MapSpec, build_map, classify, map_html  # noqa: E402
+from analysis.maps.build import MEASURE_KINDS, MapSpec, build_map, map_html  # noqa: E402
+from analysis.maps.classes import classify  # noqa: E402
 from analysis.maps.view import map_data  # noqa: E402
 from analysis.metrics import coverage  # noqa: E402
 from analysis.metrics import resolution as r  # noqa: E402

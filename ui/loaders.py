@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from analysis import report
-from analysis.maps.view import MapData, map_data
 from analysis.metrics import coverage as cover
 from analysis.metrics import resolution_tables as rt
 from analysis.metrics.completeness import missing_data
@@ -30,6 +29,7 @@ from analysis.store.database import Store
 from analysis.store.streets import list_streets
 
 if TYPE_CHECKING:
+    from analysis.maps.view import MapData
     from analysis.report.sections import Section
 
 Query: TypeAlias = tuple[tuple[str, str], ...]
@@ -164,6 +164,7 @@ def overview(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def map_numbers(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> MapData:
     """The map's numbers (:func:`analysis.maps.view.map_data`) for filters ``query`` over ``[start, end)``."""
+    from analysis.maps.view import map_data  # folium-free, but scipy's image module: only for the map pages
     settings = load_settings()
     period = Period(start, end)
     return map_data(dataset(rev, version), from_query(dict(query)), flags(rev, version, start, end),

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.maps.build import MEASURE_KINDS, MapSpec, PointLayer, build_map, classify
+from analysis.maps.build import MEASURE_KINDS, MapSpec, PointLayer, build_map
+from analysis.maps.classes import classify
 from analysis.sanitise import mask_phones_in_text
 from ui import formats, loaders
 from ui.filters import View, ViewKey

@@ -43,7 +43,8 @@ from analysis.division.micro import cut_micro_grids, micro_layer
 from analysis.division.suggest import Suggestion
 from analysis.division.units import length_km
 from analysis.ingest.problems import ReadError
-from analysis.maps.build import MapSpec, PointLayer, classify
+from analysis.maps.build import MapSpec, PointLayer
+from analysis.maps.classes import classify
 from analysis.maps.workbench import Drawings, build_workbench_map, nearest_point, read_drawings
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.sanitise.map_text import map_html_text

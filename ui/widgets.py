@@ -20,7 +20,7 @@ from streamlit.elements.arrow import DataframeState
 from analysis.ingest.importer import ImportResult
 from analysis.ingest.problems import ProblemReport, ReadError
 from analysis.ingest.tables import TABLE_SUFFIXES
-from analysis.maps.build import classify
+from analysis.maps.classes import classify
 from analysis.sanitise import mask_phone_text, mask_phones_in_text, safe_for_download
 from ui import actions, formats
 from ui.cards import Card, cards
@@ -275,7 +275,7 @@ def _text_on(colour: str) -> str:
 def coloured(frame: pd.DataFrame, columns: dict[str, tuple[pd.Series, str]]) -> Styler:
     """A Styler colouring each named column by the map's classes of its values (``{column: (values, kind)}``).
 
-    ``kind`` is a :func:`analysis.maps.classify` kind: ``bad``, ``good``, ``rate`` or ``norm``.
+    ``kind`` is a :func:`analysis.maps.classes.classify` kind: ``bad``, ``good``, ``rate`` or ``norm``.
     """
     styler = frame.style.format(precision=1, na_rep="—")
     for column, (values, kind) in columns.items():

@@ -8,7 +8,8 @@ import pytest
 
 from analysis.geo.crs import wgs84_to_gcj02
 from analysis.maps import assets as map_assets
-from analysis.maps.build import MapSpec, build_map, classify, label_zooms, map_html
+from analysis.maps.build import MapSpec, build_map, label_zooms, map_html
+from analysis.maps.classes import classify
 from analysis.maps.view import map_data
 from analysis.metrics import resolution as r
 from analysis.metrics.dataset import build_dataset
