@@ -86,9 +86,11 @@ def resolution_page(ds, filters: Filters, settings: dict):
 
 
 def coverage_page(ds, filters: Filters, settings: dict):
+    """What the 志愿者 page's loader computes: who is active and what they cover once, then its four tables."""
     months = filters.resolve(ds.anchor).days / 30.44
-    return (coverage.coverage_table(ds, settings, months), coverage.recruiting_sites(ds, settings, 10),
-            coverage.monthly_services(ds))
+    within = coverage.volunteer_reach(ds, settings)
+    return (coverage.coverage_table(ds, settings, months, within), coverage.micro_coverage_table(ds, settings, within),
+            coverage.recruiting_sites(ds, settings, 10, within), coverage.monthly_services(ds))
 
 
 def pandas_overview(ds, filters: Filters):
