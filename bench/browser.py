@@ -32,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import BrowserContext, Page, expect  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from bench.city import city_folder, prepare  # noqa: E402
 from bench.timing import cpu_of, rss_mb  # noqa: E402
@@ -60,8 +61,22 @@ ELAPSED = "() => (window.__glEnd - window.__glStart) / 1000"
 def open_choice(page: Page, community: str) -> None:
     """Open the community select box and narrow its list to ``community`` (not chosen yet)."""
     page.locator(BOX).click()
+    page.keyboard.press("ControlOrMeta+a")    # what an earlier opening typed is replaced, not added to
     page.keyboard.type(community)
     page.get_by_role("option", name=community, exact=True).wait_for()
+
+
+def choose(page: Page, community: str) -> None:
+    """Click ``community`` in the list :func:`open_choice` opened, opening it again when it has closed since (with
+    many tabs open, a tab's list sometimes closes when another tab takes the focus)."""
+    option = page.get_by_role("option", name=community, exact=True)
+    for _ in range(3):
+        try:
+            option.click(timeout=5000)
+            return
+        except PlaywrightTimeout:
+            open_choice(page, community)
+    option.click()
 
 
 def change_community(page: Page, community: str) -> float:
@@ -120,7 +135,7 @@ def warm_and_sessions(browser: BrowserContext, url: str, communities: list[str],
         cpu = cpu_of(proc.pid)[1]
         for tab in tabs:                       # every click first, then wait: the runs overlap on the server
             tab.evaluate(ARM)
-            tab.get_by_role("option", name=chosen, exact=True).click()
+            choose(tab, chosen)
         times = []
         for tab in tabs:
             tab.wait_for_function(ENDED)
