@@ -17,7 +17,7 @@ from analysis.ingest.grid_checks import check_grids
 from analysis.ingest.layers import LayerInfo, Upload, read_vector
 from analysis.ingest.problems import ProblemReport
 from analysis.ingest.schema import BUILDING_FIELDS, INCIDENT_FIELDS, PEOPLE_FIELDS, guess_mapping
-from analysis.ingest.tables import read_table, sheet_names
+from analysis.ingest.tables import sheet_names, table_parts
 from analysis.sanitise import mask_phone_text, mask_phones_in_text
 from analysis.settings import load_settings
 from analysis.store import notes
@@ -34,10 +34,11 @@ STAGES = {"read": "stage_read", "normalise": "stage_normalise", "geocode": "stag
 @st.cache_data(show_spinner=False, max_entries=4)
 def preview(data: bytes, name: str, sheet: str | None = None) -> tuple[pd.DataFrame, list[str], ProblemReport]:
     """The first 20 rows of an uploaded table (phones masked), all its headers and the reading's notes
-    (encoding, sheet); raises ReadError."""
-    table, report = read_table(data, name, sheet=sheet)
-    head = table.head(20)
-    return head.apply(mask_phones_in_text), list(table.columns), report
+    (encoding, sheet); raises ReadError. Only the file's first part is read (see
+    :func:`~analysis.ingest.tables.table_parts`)."""
+    parts = table_parts(data, name, sheet=sheet)
+    head = next(iter(parts)).head(20)
+    return head.apply(mask_phones_in_text), parts.columns, parts.report
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -7,21 +7,31 @@ transaction, and nothing is written before every check has run). Each import ret
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.geo.crs import parse_coord_system
+from analysis.geo.point_in_polygon import GridIndex
 from analysis.ingest.address import Gazetteer
 from analysis.ingest.boundaries import read_boundary_file, read_street
 from analysis.ingest.dates import parse_datetimes
 from analysis.ingest.geocode import Geocoded, geocode_incidents, grid_index
 from analysis.ingest.grid_checks import check_grids
-from analysis.ingest.incidents import coordinates_to_wgs84, normalise_incidents
+from analysis.ingest.incidents import (
+    IncidentRead,
+    check_mapping,
+    coordinates_to_wgs84,
+    id_like_first,
+    normalise_incidents,
+)
 from analysis.ingest.layers import Source, Upload
-from analysis.ingest.problems import ProblemReport, ReadError
+from analysis.ingest.problems import Problem, ProblemReport, ReadError, merged_notes
 from analysis.ingest.schema import (
     BUILDING_FIELDS,
     BUILDING_REQUIRED,
@@ -30,15 +40,13 @@ from analysis.ingest.schema import (
     guess_mapping,
     merged_mapping,
 )
-from analysis.ingest.tables import file_rows, read_table
+from analysis.ingest.tables import PART_BYTES, TableParts, file_rows, read_table, table_parts
 from analysis.ingest.values import clean_ids, parse_flags, parse_numbers
 from analysis.metrics.lifecycle import lifecycle_columns
 from analysis.settings import Settings, load_settings
 from analysis.store.database import Store
 
 Progress = Callable[[float, str], None]
-# incidents placed on grids at once: a part is written (on PostgreSQL, by the server) while the next is placed
-PLACE_ROWS = 100_000
 
 
 @dataclass
@@ -92,12 +100,19 @@ def gazetteer_for(store: Store, settings: Settings | None = None) -> tuple[Gazet
 def import_incidents(store: Store, source: str | Path | bytes, name: str | None = None,
                      mapping: dict[str, str] | None = None, coord_system: str = "wgs84",
                      tolerance_m: float | None = None, progress: Progress = _noop,
-                     sheet: str | None = None, overwrite_older: bool = False) -> ImportResult:
+                     sheet: str | None = None, overwrite_older: bool = False,
+                     part_bytes: int = PART_BYTES) -> ImportResult:
     """Import an incident export: read, normalise, geocode onto the current grids, upsert.
 
     ``mapping`` adds to the recognised columns (a field given as "" is left unmapped); ``tolerance_m``
     defaults to the ``snap_tolerance_m`` setting; ``sheet`` chooses the sheet of a workbook. A row that would
     reopen a case the store has closed (an older export) is reported and skipped, unless ``overwrite_older``.
+
+    The file is read, normalised and placed ``part_bytes`` bytes at a time (see
+    :func:`~analysis.ingest.tables.table_parts`), each part written as it is placed, so that memory does not
+    grow with the file. The whole import is still one transaction. A duplicate id is decided over the whole
+    file (its last usable row is kept): when an id comes again in a later part, the write is rolled back, one
+    pass over the file finds each id's last usable row, and the import runs again with them.
 
     Raises
     ------
@@ -106,64 +121,176 @@ def import_incidents(store: Store, source: str | Path | bytes, name: str | None 
     LookupError
         No boundary version is stored yet (import boundaries first).
     """
-    data, name = _load(source, name)
-    progress(0.05, "read")
-    table, report = read_table(data, name, sheet=sheet)
-    mapping = merged_mapping(guess_mapping(list(table.columns), INCIDENT_FIELDS), mapping)
-    progress(0.25, "normalise")
+    progress(0.02, "read")
+    parts = table_parts(source, name, sheet=sheet, part_bytes=part_bytes)
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    mapping = merged_mapping(guess_mapping(parts.columns, INCIDENT_FIELDS), mapping)
     settings = load_settings()
-    read = normalise_incidents(table, mapping, coord_system, settings["timezone"])
-    report.extend(read.report)
-    report.extend(lifecycle_problems(read.incidents, mapping, settings))
+    check_mapping(parts.columns, mapping)
     grids = store.grids()
     if grids.empty:
         raise LookupError("no grid boundaries in the store: import boundaries first")
-    progress(0.5, "geocode")
     tolerance_m = settings["snap_tolerance_m"] if tolerance_m is None else tolerance_m
     gazetteer, buildings = gazetteer_for(store, settings)
-    index, fixes = grid_index(grids), store.fixes()
-    rejected = read.rejected.rename(columns={"code": "reason"}).assign(detail="")
-    placed: list[Geocoded] = []
+    place = _Placing(parts, mapping, coord_system, settings, grid_index(grids), gazetteer, buildings, store.fixes(),
+                     tolerance_m, progress)
+    try:
+        return place.write(store, name, overwrite_older)
+    except _LaterDuplicate:
+        progress(0.05, "read")
+        return place.again(_last_rows(parts, mapping, coord_system, settings["timezone"])).write(
+            store, name, overwrite_older)
 
-    def parts() -> Iterator[Geocoded]:
-        """The rejected rows, then the incidents placed :data:`PLACE_ROWS` at a time, as the store asks."""
-        yield Geocoded(read.incidents.iloc[:0], rejected, ProblemReport())
-        total = len(read.incidents)
-        for start in range(0, total, PLACE_ROWS):
-            part = geocode_incidents(read.incidents.iloc[start:start + PLACE_ROWS], index, gazetteer, buildings,
-                                     fixes, tolerance_m)
-            placed.append(Geocoded(part.incidents[["match_method"]], part.review, part.report))
-            progress(0.5 + 0.4 * min(start + PLACE_ROWS, total) / total, "geocode")
-            yield part
-        progress(0.9, "write")   # every part is placed: what is left is the store's
 
-    batch = store.write_incident_batch(
-        {"kind": "incidents", "file_name": name, "file_hash": hashlib.sha256(data).hexdigest(),
-         "rows_read": len(table), "rows_imported": len(read.incidents), "rows_rejected": len(read.rejected),
-         "coord_system": parse_coord_system(coord_system).label},
-        parts(), report, overwrite_older)
-    progress(1.0, "done")
-    counts = pd.concat([p.incidents["match_method"] for p in placed] or [pd.Series(dtype=object)])
-    methods = {str(method): int(n) for method, n in counts.replace("", "unplaced").value_counts().items()}
-    review_rows = pd.concat([rejected, *(p.review for p in placed)], ignore_index=True)
-    return ImportResult(batch, len(table), len(read.incidents), len(read.rejected), report, methods, review_rows)
+class _LaterDuplicate(Exception):
+    """An id of an earlier part came again in a later one (see :func:`import_incidents`)."""
+
+
+class _SeenIds:
+    """The ids of the parts placed so far, as sorted 64-bit hashes (8 bytes an id)."""
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint64)
+
+    def add_new(self, ids: pd.Series) -> bool:
+        """Add ``ids``; False when one of them (or a hash collision, which costs one more pass) was seen."""
+        new = np.unique(pd.util.hash_pandas_object(ids, index=False).to_numpy())
+        at = np.searchsorted(self.hashes, new)
+        if (self.hashes[np.minimum(at, len(self.hashes) - 1)] == new).any() if len(self.hashes) else False:
+            return False
+        self.hashes = np.insert(self.hashes, at, new)
+        return True
+
+
+class _UniqueColumns:
+    """For the duplicate-id hint of a file read in parts: the columns (besides the id's) whose cells are all
+    filled and all different over the usable rows of every part so far, as :func:`normalise_incidents` looks
+    for them in a whole table; and whether any part had a duplicate id."""
+
+    def __init__(self, columns: list[str], id_column: str) -> None:
+        self.order = columns
+        self.seen = {c: _SeenIds() for c in columns if c != id_column}
+        self.duplicates = False
+
+    def add(self, table: pd.DataFrame, read: IncidentRead) -> None:
+        """Look at a part's usable rows: the incidents kept, and the rows rejected as duplicates."""
+        dup = read.rejected["code"] == "duplicate_id"
+        self.duplicates = self.duplicates or bool(dup.any())
+        usable = np.isin(file_rows(table), np.r_[read.incidents["source_row"].to_numpy(),
+                                                 read.rejected.loc[dup, "source_row"].to_numpy()])
+        for column in list(self.seen):
+            cells = table.loc[usable, column].astype(str)
+            if (cells.str.strip() == "").any() or not cells.is_unique or not self.seen[column].add_new(cells):
+                del self.seen[column]
+
+    def columns(self) -> list[str]:
+        """The columns still all filled and all different, id-like names first."""
+        return id_like_first(list(self.seen), self.order)
+
+
+def _last_rows(parts: TableParts, mapping: dict[str, str], coord_system: str, timezone: str) -> pd.Series:
+    """The source row of each id's last usable row in the whole file (indexed by id)."""
+    kept = [normalise_incidents(table, mapping, coord_system, timezone).incidents[["incident_id", "source_row"]]
+            for table in parts]
+    return pd.concat(kept).drop_duplicates("incident_id", keep="last").set_index("incident_id")["source_row"]
+
+
+@dataclass
+class _Placing:
+    """One run of :func:`import_incidents` over the file's parts, and what it counted."""
+
+    parts: TableParts
+    mapping: dict[str, str]
+    coord_system: str
+    settings: Settings
+    index: GridIndex
+    gazetteer: Gazetteer | None
+    buildings: pd.DataFrame
+    fixes: pd.DataFrame
+    tolerance_m: float
+    progress: Progress
+    last_rows: pd.Series | None = None
+    methods: Counter[str] = field(default_factory=Counter)
+    review: list[pd.DataFrame] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    unknown: dict[str, Counter[str]] = field(default_factory=dict)
+    _unique: _UniqueColumns = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._unique = _UniqueColumns(self.parts.columns, self.mapping["incident_id"])
+
+    def again(self, last_rows: pd.Series) -> _Placing:
+        """A fresh run that knows each id's last usable row."""
+        return replace(self, last_rows=last_rows, methods=Counter(), review=[], notes=[], unknown={})
+
+    def write(self, store: Store, name: str, overwrite_older: bool) -> ImportResult:
+        """Place every part and write them as one batch."""
+        report = ProblemReport()
+        report.extend(self.parts.report)
+        batch: dict[str, Any] = {"kind": "incidents", "file_name": name, "file_hash": self.parts.digest,
+                                 "coord_system": parse_coord_system(self.coord_system).label,
+                                 "rows_read": 0, "rows_imported": self.parts.rows, "rows_rejected": 0}
+        batch_id = store.write_incident_batch(batch, self._placed(batch), report, overwrite_older,
+                                              self._file_notes)
+        self.progress(1.0, "done")
+        return ImportResult(batch_id, batch["rows_read"], batch["rows_imported"], batch["rows_rejected"], report,
+                            dict(self.methods), pd.concat(self.review, ignore_index=True) if self.review
+                            else pd.DataFrame())
+
+    def _placed(self, batch: dict[str, Any]) -> Iterator[Geocoded]:
+        """Each part placed, as the store asks for it; ``batch``'s counts are kept up to date."""
+        seen = _SeenIds()
+        batch.update(rows_imported=0)
+        for table in self.parts:
+            read = normalise_incidents(table, self.mapping, self.coord_system, self.settings["timezone"],
+                                       last_rows=self.last_rows)
+            if self.last_rows is None and not seen.add_new(read.incidents["incident_id"]):
+                raise _LaterDuplicate
+            lines = ProblemReport([p for p in read.report.problems if p.row is not None])
+            self.notes += [p for p in read.report.problems if p.row is None and p.code != "duplicate_id_hint"]
+            self._unique.add(table, read)
+            lines.extend(self._lifecycle(read.incidents))
+            placed = geocode_incidents(read.incidents, self.index, self.gazetteer, self.buildings, self.fixes,
+                                       self.tolerance_m)
+            lines.extend(placed.report)
+            rejected = read.rejected.rename(columns={"code": "reason"}).assign(detail="")
+            review = pd.concat([rejected, placed.review], ignore_index=True)
+            self.review.append(review)
+            self.methods.update({str(method): int(n) for method, n in
+                                 placed.incidents["match_method"].replace("", "unplaced").value_counts().items()})
+            batch.update(rows_read=batch["rows_read"] + len(table),
+                         rows_imported=batch["rows_imported"] + len(read.incidents),
+                         rows_rejected=batch["rows_rejected"] + len(read.rejected))
+            self.progress(0.05 + 0.85 * min(1.0, batch["rows_read"] / max(1, self.parts.rows)), "geocode")
+            yield Geocoded(placed.incidents, review, lines)
+        self.progress(0.9, "write")   # every part is placed: what is left is the store's
+
+    def _lifecycle(self, incidents: pd.DataFrame) -> ProblemReport:
+        """A line per case whose status says closed but which gives no closing time; the words the street's
+        tables cannot read are counted for :meth:`_file_notes`."""
+        report = ProblemReport()
+        read, found = lifecycle_columns(incidents, self.settings)
+        for column, words in found.unknown.items():
+            self.unknown.setdefault(column, Counter()).update(words)
+        for row, status in zip(incidents.loc[read["closed_no_time"], "source_row"],
+                               incidents.loc[read["closed_no_time"], "status"]):
+            report.add(int(row), self.mapping.get("closed_at", "closed_at"), status, "closed_without_time", "warning")
+        return report
+
+    def _file_notes(self) -> ProblemReport:
+        """The notes on the whole file, once every part is read: each part's once (a count summed over the
+        parts), and a line per word the street's tables cannot read, with its count."""
+        report = ProblemReport(merged_notes(self.notes))
+        if self._unique.duplicates and self._unique.columns():
+            report.add(None, self.mapping["incident_id"], "", "duplicate_id_hint", "info", self._unique.columns()[0])
+        for column, words in self.unknown.items():
+            for word, n in sorted(words.items(), key=lambda kv: -kv[1]):
+                report.add(None, self.mapping.get(column, column), word, _UNKNOWN_WORD[column], "warning",
+                           f"{word}（{n}）")
+        return report
 
 
 _UNKNOWN_WORD = {"status": "unknown_status", "handled_level": "unknown_handling_level", "satisfaction": "unknown_rating"}
-
-
-def lifecycle_problems(incidents: pd.DataFrame, mapping: dict[str, str], settings: Settings) -> ProblemReport:
-    """What the street's word tables cannot read (a line per unknown word, with its count), and a line per
-    case whose status says closed but which gives no closing time."""
-    report = ProblemReport()
-    read, found = lifecycle_columns(incidents, settings)
-    for column, words in found.unknown.items():
-        for word, n in words.items():
-            report.add(None, mapping.get(column, column), word, _UNKNOWN_WORD[column], "warning", f"{word}（{n}）")
-    for row, status in zip(incidents.loc[read["closed_no_time"], "source_row"],
-                           incidents.loc[read["closed_no_time"], "status"]):
-        report.add(int(row), mapping.get("closed_at", "closed_at"), status, "closed_without_time", "warning")
-    return report
 
 
 def import_boundaries(store: Store, source: Source, name: str | None = None, coord_system: str | None = None,

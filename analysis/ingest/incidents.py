@@ -61,13 +61,14 @@ class IncidentRead:
     report: ProblemReport
 
 
-def _check_mapping(table: pd.DataFrame, mapping: dict[str, str]) -> None:
+def check_mapping(columns: list[str], mapping: dict[str, str]) -> None:
+    """Raise ReadError naming each required field the mapping lacks and each mapped header not in ``columns``."""
     report = ProblemReport()
     for field in INCIDENT_REQUIRED:
         if field not in mapping:
             report.add(None, field, "", "missing_column", detail=field)
     for header in mapping.values():
-        if header not in table.columns:
+        if header not in columns:
             report.add(None, header, "", "mapped_column_absent", detail=header)
     if "lon" in mapping and "lat" not in mapping or "lat" in mapping and "lon" not in mapping:
         report.add(None, "lon/lat", "", "missing_column", detail="lat" if "lon" in mapping else "lon")
@@ -261,12 +262,17 @@ def _unique_columns(table: pd.DataFrame, rows: pd.Series, besides: str) -> list[
     chosen = table[rows.to_numpy()]
     found = [c for c in chosen.columns if c != besides and (chosen[c].astype(str).str.strip() != "").all()
              and chosen[c].is_unique]
-    return sorted(found, key=lambda c: (not _ID_LIKE.search(str(c)), list(chosen.columns).index(c)))
+    return id_like_first(found, list(chosen.columns))
+
+
+def id_like_first(found: list[str], columns: list[str]) -> list[str]:
+    """``found`` with the columns whose names look like an id's first, else in ``columns``' order."""
+    return sorted(found, key=lambda c: (not _ID_LIKE.search(str(c)), columns.index(c)))
 
 
 def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
                         default_system: CoordSystem | str = "wgs84", timezone: str = DEFAULT_TIMEZONE,
-                        now: pd.Timestamp | None = None) -> IncidentRead:
+                        now: pd.Timestamp | None = None, last_rows: pd.Series | None = None) -> IncidentRead:
     """Turn a raw incident table (all text) into the canonical incidents frame.
 
     Parameters
@@ -281,6 +287,10 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
         The street's time zone: times with an offset are converted to it.
     now : pandas.Timestamp, optional
         Today, for flagging reports dated in the future (default: now).
+    last_rows : pandas.Series, optional
+        When ``table`` is a part of a file: the source row of each id's last usable row in the whole file
+        (indexed by id). A row whose id has a later usable row is a duplicate. By default the last
+        usable row within ``table`` decides.
 
     Raises
     ------
@@ -289,7 +299,7 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
     """
     report = ProblemReport()
     table, mapping = combine_date_and_time(table, mapping, report)
-    _check_mapping(table, mapping)
+    check_mapping(list(table.columns), mapping)
     default_system = parse_coord_system(default_system)
     out = pd.DataFrame(index=table.index)
     out["source_row"] = file_rows(table)
@@ -345,10 +355,11 @@ def normalise_incidents(table: pd.DataFrame, mapping: dict[str, str],
 
     keep = reject == ""
     dup = pd.Series(False, index=out.index)
-    dup[keep] = out.loc[keep, "incident_id"].duplicated(keep="last")   # among rows still kept only
+    if last_rows is None:
+        last_rows = out[keep].drop_duplicates("incident_id", keep="last").set_index("incident_id")["source_row"]
+    dup[keep] = out.loc[keep, "incident_id"].map(last_rows) != out.loc[keep, "source_row"]  # among kept rows only
     if dup.any():
-        last_row = out[keep].drop_duplicates("incident_id", keep="last").set_index("incident_id")["source_row"]
-        winners = out.loc[dup, "incident_id"].map(last_row)
+        winners = out.loc[dup, "incident_id"].map(last_rows)
         _report_rows(report, out.loc[dup, "source_row"], mapping["incident_id"], out.loc[dup, "incident_id"],
                      "duplicate_id", "error", [str(w) for w in winners])
         unique = _unique_columns(table, reject == "", mapping["incident_id"])

@@ -6,7 +6,7 @@ Nothing is dropped without a line here. ``severity`` says what happened to the r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -208,6 +208,25 @@ class ProblemReport:
                 "reason": [p.message(lang) for p in self.problems],
             }
         )
+
+
+# file-level notes of a file read in parts that say one thing of the whole file, whatever each part's detail;
+# of these, the ones whose detail is a count
+_ONE_PER_FILE = {"deadline_end_of_day", "duplicate_id_hint"}
+_COUNTED = {"deadline_end_of_day"}
+
+
+def merged_notes(notes: list[Problem]) -> list[Problem]:
+    """The file-level lines of the parts of one file as the whole file's: each line once, in the order first
+    seen; a count (``deadline_end_of_day``) summed over the parts, a column hint as the first part gave it."""
+    out: dict[tuple[str, ...], Problem] = {}
+    for note in notes:
+        key = (note.column, note.value, note.code, note.severity, "" if note.code in _ONE_PER_FILE else note.detail)
+        if key in out and note.code in _COUNTED:
+            out[key] = replace(out[key], detail=str(int(out[key].detail) + int(note.detail)))
+        else:
+            out.setdefault(key, note)
+    return list(out.values())
 
 
 class ReadError(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -301,12 +301,15 @@ class Store:
         return len(frame)
 
     def write_incident_batch(self, batch: dict[str, Any], placed: Iterable[Placed], report: ProblemReport,
-                             overwrite_older: bool = False) -> int:
+                             overwrite_older: bool = False,
+                             notes: Callable[[], ProblemReport] | None = None) -> int:
         """Write one incident import as a single transaction; returns the batch id.
 
-        ``batch`` holds :meth:`add_batch`'s keyword arguments; its ``rows_imported`` says how many incidents
+        ``batch`` holds :meth:`add_batch`'s keyword arguments; its ``rows_imported`` says about how many incidents
         ``placed`` holds. ``placed`` gives the import part by part, and may place each part only when it is asked
         for: a part's rows are written as it comes, its review lines are queued and its problem lines are added to
+        ``report``. Once every part is written, the batch's counts are read from ``batch`` again (an import read
+        part by part knows them only then), and the lines ``notes`` gives (on the whole file) are added to
         ``report``. On SQLite, Arrow's ADBC driver writes the parts into a staging file (C code, no per-value
         Python work) that the transaction attaches, and one statement upserts them from there. On PostgreSQL a
         second thread COPYs each part into a temporary table of the transaction (or straight into ``incidents``
@@ -348,7 +351,7 @@ class Store:
                                          f"SELECT {', '.join(names)} FROM incidents WITH NO DATA")
                     copy_in(conn, "staging_incidents", tables())
                     self._upsert_staged(conn, "staging_incidents", batch_id, report, overwrite_older)
-                self._queue(conn, batch_id, reviews, report)
+                self._queue(conn, batch_id, reviews, report, batch, notes)
             return batch_id
         if self.bulk_writes:
             schema = incident_table(EMPTY_INCIDENTS, 0, self.street_code).select(names).schema
@@ -357,14 +360,14 @@ class Store:
                 batch_id = self.add_batch(conn, **batch)
                 self._supersede(conn, batch_id, file_hash)
                 self._upsert_staged(conn, "staging.incidents", batch_id, report, overwrite_older)
-                self._queue(conn, batch_id, reviews, report)
+                self._queue(conn, batch_id, reviews, report, batch, notes)
             return batch_id
         with self.transaction() as conn:
             batch_id = self.add_batch(conn, **batch)
             self._supersede(conn, batch_id, file_hash)
             for frame in frames():
                 self.upsert_incidents(conn, frame, batch_id, report, overwrite_older)
-            self._queue(conn, batch_id, reviews, report)
+            self._queue(conn, batch_id, reviews, report, batch, notes)
         return batch_id
 
     def _upsert_staged(self, conn: sa.Connection, staged: str, batch_id: int, report: ProblemReport,
@@ -384,8 +387,13 @@ class Store:
             + ", ".join(f"{n} = excluded.{n}" for n in INCIDENT_COLUMNS if n not in ("street", "incident_id"))
             + ("" if overwrite_older else KEEP_CLOSED)), {"batch_id": batch_id})
 
-    def _queue(self, conn: sa.Connection, batch_id: int, reviews: list[pd.DataFrame], report: ProblemReport) -> None:
-        """The review lines and the problem report of a written batch."""
+    def _queue(self, conn: sa.Connection, batch_id: int, reviews: list[pd.DataFrame], report: ProblemReport,
+               batch: dict[str, Any], notes: Callable[[], ProblemReport] | None) -> None:
+        """The counts, the review lines and the problem report of a written batch."""
+        conn.execute(batches.update().where(batches.c.batch_id == batch_id).values(
+            {k: int(batch.get(k, 0)) for k in ("rows_read", "rows_imported", "rows_rejected")}))
+        if notes is not None:
+            report.extend(notes())
         filled = [r for r in reviews if len(r)]
         if filled:
             self.add_review(conn, batch_id, pd.concat(filled, ignore_index=True))

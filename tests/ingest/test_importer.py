@@ -147,8 +147,11 @@ IN_PARTS = [("E1", "2026/3/1 8:00", "处置中", *at(0.5, 0.5), "", ""), ("E2", 
             ("E6", "2026/3/1 9:00", "处置中", *at(1.5, 0.5), "", "")]
 
 
+PART_BYTES = 120   # IN_PARTS's export in three parts: the header and E1-E3, the row without an id and E4, E5-E6
+
+
 def _geocode_calls(monkeypatch, fail_at: int = 0) -> list[int]:
-    """Place two incidents at a time, counting the parts (and raising at part ``fail_at``, if given)."""
+    """Count the incidents of each part placed (and raise at part ``fail_at``, if given)."""
     from analysis.ingest import importer
     calls: list[int] = []
     place = importer.geocode_incidents
@@ -159,7 +162,6 @@ def _geocode_calls(monkeypatch, fail_at: int = 0) -> list[int]:
             raise RuntimeError("placing failed")
         return place(incidents, *args, **kwargs)
 
-    monkeypatch.setattr(importer, "PLACE_ROWS", 2)
     monkeypatch.setattr(importer, "geocode_incidents", counted)
     return calls
 
@@ -169,8 +171,8 @@ def test_an_import_placed_in_parts_is_written_as_a_whole(store, monkeypatch, ear
     if earlier:   # on PostgreSQL: through the staging table and the upsert, not straight into incidents
         import_incidents(store, export([("E1", "2026/2/1 8:00", "处置中", *at(1.5, 1.5), "", "")]), "earlier.csv")
     calls = _geocode_calls(monkeypatch)
-    result = import_incidents(store, export(IN_PARTS), "parts.csv")
-    assert calls == [2, 2, 2]                                   # 6 incidents kept (the row without an id is not)
+    result = import_incidents(store, export(IN_PARTS), "parts.csv", part_bytes=PART_BYTES)
+    assert calls == [3, 1, 2]                                   # 6 incidents kept (the row without an id is not)
     stored = store.incidents().set_index("incident_id")
     assert stored["grid_id"].to_dict() == {"E1": "C1G3", "E2": "C1G2", "E3": "", "E4": "", "E5": "C1G1", "E6": "C1G4"}
     assert stored.loc["E1", "reported_at"] == pd.Timestamp("2026-03-01 08:00")     # updated where it was stored
@@ -178,7 +180,7 @@ def test_an_import_placed_in_parts_is_written_as_a_whole(store, monkeypatch, ear
     assert (stored["batch_id"] == result.batch_id).all()
     assert result.by_method == {"coordinates": 4, "unplaced": 2}
     assert [(r.source_row, r.reason) for r in result.review.itertuples()] == \
-        [(5, "missing_id"), (4, "outside"), (6, "no_location")]
+        [(4, "outside"), (5, "missing_id"), (6, "no_location")]          # part by part
     queued = store.review_queue()
     assert sorted(zip(queued["source_row"], queued["reason"])) == [(4, "outside"), (5, "missing_id"), (6, "no_location")]
     lines = store.problems(result.batch_id).dropna(subset=["row"])
@@ -199,8 +201,8 @@ def test_a_part_that_fails_leaves_the_store_as_it_was(store, monkeypatch, earlie
     before = snapshot(store)
     calls = _geocode_calls(monkeypatch, fail_at=2)          # the first part is written (or staged), then this
     with pytest.raises(RuntimeError, match="placing failed"):
-        import_incidents(store, export(IN_PARTS), "parts.csv")
-    assert calls == [2, 2]
+        import_incidents(store, export(IN_PARTS), "parts.csv", part_bytes=PART_BYTES)
+    assert calls == [3, 1]
     assert snapshot(store) == before
     assert store.incidents()["incident_id"].tolist() == (["E1"] if earlier else [])
     left = [p for base in (SHM, tempfile.gettempdir()) for p in Path(base).glob(f"{PREFIX}{os.getpid()}-*")]
