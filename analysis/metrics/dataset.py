@@ -341,8 +341,9 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
 
     incidents = ds.incidents
     codes = place(incidents, np.full(len(incidents), "", dtype=object))
-    names = sorted(set(grids["community"]))
-    community = pd.Index(names).get_indexer(grids["community"])
+    communities = grids["community"].to_numpy(dtype=object)
+    names = sorted(pd.unique(communities))
+    community = pd.Index(names).get_indexer(communities)
     micro = _micro_grids(layer)
     micro_ids = micro["micro_id"].to_numpy(dtype=object)
     micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
@@ -365,7 +366,7 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
         pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
         np.full(len(volunteers), "", dtype=object), 0.0))
     workers, services = ds.workers, ds.services        # their grids, as the registers name them
-    if not before.isin(ids).all():                     # a grid is gone: its workers' and services' go with it
+    if (replacer.new_places < 0).any():               # a grid is gone: its workers' and services' go with it
         workers = workers.assign(grid_id=workers["grid_id"].where(workers["grid_id"].isin(ids), ""))
         services = services.assign(grid_id=services["grid_id"].where(services["grid_id"].isin(ids), ""))
     grids = division_attributes(grids, buildings, workers, volunteers)

@@ -59,14 +59,24 @@ class Replacer:
         self.ids, self.geoms, self.tolerance_m = ids, geoms, tolerance_m
         self.before_ids = before_ids
         self._all: GridIndex | None = None
+        self._near: GridIndex | None = None
         change = change_between(before_ids, before_geoms, ids, geoms)
         self.everything = change.large
         self.boxes = change.boxes(tolerance_m)
+        self.index = pd.Index(ids)
+        self.new_places = self.index.get_indexer(before_ids)     # each earlier grid's place in ``ids`` (-1: gone)
 
     def _index_all(self) -> GridIndex | None:
         if self._all is None:
             self._all = grid_index(self.ids, self.geoms)
         return self._all
+
+    def _index_near(self) -> GridIndex | None:
+        """The index of the new grids near the changed boxes (the same for every kind of point)."""
+        if self._near is None:
+            local = np.unique(shapely.STRtree(self.geoms).query(shapely.box(*self.boxes.T))[1])
+            self._near = grid_index(self.ids[local], self.geoms[local])
+        return self._near
 
     def codes(self, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray, before: np.ndarray) -> np.ndarray:
         """Position in the new ``ids`` of each point's grid (-1 when none).
@@ -74,18 +84,14 @@ class Replacer:
         ``before`` is each point's position in the earlier ``before_ids`` (-1 when none); a row without
         a point keeps ``fallback`` (a grid id) when the new division has it.
         """
-        ids = pd.Index(self.ids)
+        ids = self.index
         if self.everything:
             return np.asarray(ids.get_indexer(locate(self._index_all(), lon, lat, fallback, self.tolerance_m)))
-        moved = ids.get_indexer(self.before_ids)                  # an unchanged grid's new position
-        out = np.where(before >= 0, moved[np.maximum(before, 0)], -1)
+        out = np.where(before >= 0, self.new_places[np.maximum(before, 0)], -1)   # an unchanged grid's new place
         near = in_boxes(lon, lat, self.boxes)
         missing = ~(np.isfinite(lon) & np.isfinite(lat))
         out[missing] = ids.get_indexer(fallback[missing])
         if near.any():
-            tree = shapely.STRtree(self.geoms)
-            local = np.unique(tree.query(shapely.box(*self.boxes.T))[1])
-            index = grid_index(self.ids[local], self.geoms[local])
             at = np.flatnonzero(near)
-            out[at] = ids.get_indexer(locate(index, lon[at], lat[at], fallback[at], self.tolerance_m))
+            out[at] = ids.get_indexer(locate(self._index_near(), lon[at], lat[at], fallback[at], self.tolerance_m))
         return out
