@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Literal
 
 import pandas as pd
@@ -24,11 +25,16 @@ LOCKOUT_FAILURES = 5     # failed logins in a row that lock a name
 LOCKOUT_MINUTES = 15     # minutes a locked name stays locked
 MIN_PASSWORD = 8         # characters
 HASHER = PasswordHasher()   # argon2id with the library's recommended cost
-# verified against when the name is unknown, so that an unknown name takes as long as a wrong password
-_DUMMY_HASH = HASHER.hash("not a password of anyone")
 LIST_COLUMNS = ("name", "role", "street", "disabled", "failed_logins", "locked_until", "created_at")
 
 Refusal = Literal["wrong", "locked", "disabled"]
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash verified against when the name is unknown, so that an unknown name takes as long as a wrong
+    password; made at the first such login (hashing takes about 0.5 s: not when a server starts)."""
+    return HASHER.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,7 @@ def _refusal(conn: sa.Connection, row: sa.RowMapping | None, password: str, now:
              ) -> tuple[LoginRefused | None, str]:
     """Why a login is refused (None: it is not) and the audit line's detail; counts failures, locks, clears."""
     if row is None:
-        _matches(_DUMMY_HASH, password)
+        _matches(_dummy_hash(), password)
         return LoginRefused("wrong"), "unknown name"
     if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
         return LoginRefused("locked", row["locked_until"]), "locked"

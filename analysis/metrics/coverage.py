@@ -18,8 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import sparse
-from scipy.spatial import cKDTree
 
 from analysis.geo.crs import metric_transformer
 from analysis.metrics.dataset import Dataset
@@ -66,6 +64,7 @@ def covered_buildings(ds: Dataset, active: pd.Series, radius_m: float) -> np.nda
     vols = vols[pd.to_numeric(vols["lon"], errors="coerce").notna()]
     if vols.empty or ds.buildings.empty:
         return np.zeros(len(ds.buildings), dtype=bool)
+    from scipy.spatial import cKDTree  # 0.5 s to import: not on the pages that never cover (the overview)
     homes = cKDTree(_metres(ds, vols["lon"].astype(float), vols["lat"].astype(float)))
     distance, _ = homes.query(_metres(ds, ds.buildings["lon"], ds.buildings["lat"]), k=1)
     return np.asarray(distance <= radius_m)
@@ -135,6 +134,8 @@ def recruiting_sites(ds: Dataset, settings: Settings, n: int = 10, within: Reach
     households = b["households"].to_numpy(dtype=float)
     total = households.sum()
     uncovered = np.flatnonzero(~covered)
+    from scipy import sparse
+    from scipy.spatial import cKDTree
     # reach[i, k] = 1 when building i is within the radius of the k-th uncovered building (only these can gain)
     near = cKDTree(points).query_ball_point(points[uncovered], r=radius)
     sizes = np.fromiter((len(x) for x in near), dtype=np.int64, count=len(near))

@@ -107,3 +107,7 @@ def test_opening_again_changes_nothing_and_a_failed_upgrade_leaves_the_store_as_
     assert "event_name" not in columns                                      # 0001's columns rolled back too
     with engine.connect() as conn:
         assert conn.execute(sa.select(plans.c.name)).scalars().all() == ["东片调整"]
+
+
+def test_the_head_a_store_is_checked_against_is_alembics():
+    assert migrations.HEAD == migrations.head()

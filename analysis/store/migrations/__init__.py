@@ -16,17 +16,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SCRIPTS = Path(__file__).parent
+# the newest revision, so that opening a store already at it does not import alembic (half a second of every
+# server start); a test checks that it is alembic's own head
+HEAD = "0005"
 
 
 def _config(connection: sa.Connection | None = None) -> Config:
+    from alembic.config import Config
     config = Config()
     config.set_main_option("script_location", str(SCRIPTS))
     config.attributes["connection"] = connection
@@ -35,7 +39,8 @@ def _config(connection: sa.Connection | None = None) -> Config:
 
 @cache
 def head() -> str:
-    """The newest revision."""
+    """The newest revision, as alembic reads it from the revisions' files."""
+    from alembic.script import ScriptDirectory
     newest = ScriptDirectory.from_config(_config()).get_current_head()
     assert newest is not None
     return newest
@@ -43,6 +48,7 @@ def head() -> str:
 
 def revision_of(engine: sa.Engine) -> str | None:
     """The revision a store's tables are at (None: made before migrations, or empty)."""
+    from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -55,9 +61,18 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
     as SQLite's own procedure for schema changes says, they are switched off for the transaction and every
     key is checked before it commits.
     """
-    if target == "head" and revision_of(engine) == head():
+    if target == "head" and _stamped(engine) == HEAD:
         return
+    from alembic import command
     _in_one_transaction(engine, lambda conn: command.upgrade(_config(conn), target))
+
+
+def _stamped(engine: sa.Engine) -> str | None:
+    """The revision in the store's ``alembic_version`` table, read without alembic (None: no such table)."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _in_one_transaction(engine: sa.Engine, change: Callable[[sa.Connection], None]) -> None:
@@ -83,4 +98,5 @@ def _in_one_transaction(engine: sa.Engine, change: Callable[[sa.Connection], Non
 def downgrade(engine: sa.Engine, target: str) -> None:
     """Take the store's tables back to the revision ``target`` in one transaction (rows kept where the older
     schema has room for them): what a release rolled back needs."""
+    from alembic import command
     _in_one_transaction(engine, lambda conn: command.downgrade(_config(conn), target))
