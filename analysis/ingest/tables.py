@@ -125,7 +125,7 @@ class _Layout:
         """The rows of a part of the file's cells under the header, wholly empty rows left out.
 
         Raises ReadError when a row of the part fills a cell outside the kept columns (a row wider than
-        the table, further down than the first part).
+        the table, further down than the top rows that decided the columns).
         """
         cells = cells.reindex(columns=range(max(len(self.names), cells.shape[1])), fill_value="")
         filled = _filled(cells)
@@ -215,8 +215,8 @@ def table_parts(source: str | Path | bytes, name: str | None = None, encoding: s
     The arguments and errors are :func:`read_table`'s. A workbook is one part (a sheet holds at most
     1,048,576 rows). A CSV file is read a part at a time: by Arrow's CSV reader, or by Python's csv module
     when its rows are not all as wide (a title above the header) or it has blank lines (whose row numbers
-    Arrow would lose). A row wider than the table further down than the first part is an error: the
-    first part decides the table's columns.
+    Arrow would lose). The file's top rows (:func:`_top`) decide the table's header and columns: a row
+    further down that fills a cell outside them is an error.
     """
     report = ProblemReport()
     path = Path(source) if isinstance(source, (str, Path)) else None
