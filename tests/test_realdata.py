@@ -6,7 +6,7 @@ from analysis.cli import main
 from analysis.ingest.importer import import_boundaries, import_incidents
 from analysis.ingest.incidents import normalise_incidents
 from analysis.ingest.schema import INCIDENT_FIELDS, guess_mapping
-from analysis.ingest.tables import read_table
+from analysis.ingest.tables import file_rows, read_table, table_parts
 
 pytestmark = pytest.mark.realdata
 
@@ -43,6 +43,29 @@ def test_boston_import_end_to_end(realdata, tmp_path):
     assert placed / result.rows_imported > 0.99                          # README: 99.8% fall inside one
     stored = store.incidents()
     assert stored["due_at"].notna().mean() > 0.5 and stored["closed_at"].notna().any()
+
+
+@pytest.mark.parametrize("name", ["boston/filtered_2019.csv", "la/2018_mini.csv", "la/requests.csv"])
+def test_a_real_export_read_in_parts_is_the_whole_export(realdata, name):
+    whole, _ = read_table(realdata / name)
+    parts = list(table_parts(realdata / name, part_bytes=256 * 1024))
+    joined = pd.concat(parts)
+    assert len(parts) > 10 and list(joined.columns) == list(whole.columns)
+    assert joined.to_numpy().tolist() == whole.to_numpy().tolist()
+    assert file_rows(joined).tolist() == file_rows(whole).tolist()
+
+
+def test_boston_imported_in_parts_stores_what_the_whole_file_does(realdata, tmp_path):
+    from analysis.store.database import Store
+    stored = []
+    for part_bytes in (2**30, 256 * 1024):
+        store = Store(f"sqlite:///{tmp_path / f'boston{part_bytes}.sqlite'}")
+        import_boundaries(store, realdata / "boston/boston.geojson", mapping={"grid_id": "name"})
+        result = import_incidents(store, realdata / "boston/filtered_2019.csv", part_bytes=part_bytes)
+        stored.append((result.rows_read, result.rows_imported, result.by_method,
+                       store.incidents().drop(columns="batch_id").sort_values("incident_id").reset_index(drop=True)))
+    assert stored[0][:3] == stored[1][:3]
+    pd.testing.assert_frame_equal(stored[0][3], stored[1][3])
 
 
 def test_boston_on_time_flag_agrees_with_our_definition(realdata):
