@@ -1,6 +1,7 @@
 """The weekly meeting in a real browser: the keys a presentation clicker sends move between the steps, in
 projector mode at 1280x720, in Chinese and English; the handout downloads."""
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, expect
 
@@ -14,19 +15,16 @@ def _step(page) -> str:
     return page.locator("h2").first.inner_text()
 
 
-def _press(page, key: str, step: int | None) -> None:
-    """Press ``key`` with the focus on the page (not a widget); ``step``: the step it must lead to, waited for
-    itself (as :func:`_next` does). On a loaded machine a key pressed while the page is still mounting the
-    step's hidden clicker buttons can be lost, with no run at all (CI, once): a key that brings no step within
-    30 s is pressed once more. Without a ``step`` (past the last), the run it causes is waited for."""
-    if step is None:
-        rerun(page, lambda: page.keyboard.press(key))
-        return
+def _until_step(page, step: int, act: Callable[[], object], refocus: bool) -> None:
+    """Do ``act`` (a key, a click) and wait until step ``step`` is shown and its run has ended. The step itself is
+    waited for, not "a run after the act": under CI's load a click or a key was lost to the page still settling
+    (no run came), and once a run not caused by it was taken for its run. An act that brings no step within
+    30 s is done once more (``refocus``: after putting the focus back on the page)."""
     heading = page.locator("h2").first
     for attempt in range(2):
-        if attempt:
-            page.mouse.click(1275, 715)                               # the focus back on the page
-        page.keyboard.press(key)
+        if attempt and refocus:
+            page.mouse.click(1275, 715)
+        act()
         try:
             expect(heading).to_have_text(re.compile(rf"^{step}\. "), timeout=30_000 if attempt == 0 else None)
             break
@@ -34,23 +32,20 @@ def _press(page, key: str, step: int | None) -> None:
             if attempt:
                 raise
     idle(page)
+
+
+def _press(page, key: str, step: int | None) -> None:
+    """Press ``key`` with the focus on the page (not a widget); ``step``: the step it must lead to (see
+    :func:`_until_step`). Without a ``step`` (past the last), the run it causes is waited for."""
+    if step is None:
+        rerun(page, lambda: page.keyboard.press(key))
+    else:
+        _until_step(page, step, lambda: page.keyboard.press(key), refocus=True)
 
 
 def _next(page, step: int) -> None:
-    """Click "Next" and wait until step ``step`` is shown and its run has ended. The step itself is waited for,
-    not "a run after the click": under CI's load a click was once lost to the page still settling (no run came)
-    and once a run not caused by it was taken for its run. A click that brings no step within 30 s is
-    repeated once."""
-    heading = page.locator("h2").first
-    for attempt in range(2):
-        page.get_by_role("button", name="Next").click()
-        try:
-            expect(heading).to_have_text(re.compile(rf"^{step}\. "), timeout=30_000 if attempt == 0 else None)
-            break
-        except AssertionError:
-            if attempt:
-                raise
-    idle(page)
+    """Click "Next" and wait until step ``step`` is shown (see :func:`_until_step`)."""
+    _until_step(page, step, lambda: page.get_by_role("button", name="Next").click(), refocus=False)
 
 
 def test_keys_move_between_steps_in_projector_mode(server: tuple[str, str], browser: BrowserContext) -> None:
