@@ -41,3 +41,17 @@ def test_data_page_fix_needs_a_target(demo_store, monkeypatch):
     [b for b in at.button if b.label == "保存修正"][0].click().run()
     assert any("请选择网格或楼栋" in w.value for w in at.warning)
     assert demo_store.fixes().empty
+
+
+def test_every_mapped_field_has_a_label_in_both_languages():
+    """The column mapping shows a Chinese and an English label for every field of every table it maps."""
+    from analysis.ingest.schema import PEOPLE_FIELDS
+    from ui.actions import fields_for
+    from ui.labels.data import COLUMN_LABELS
+
+    for kind in ("incidents", "buildings", *PEOPLE_FIELDS):
+        for field in fields_for(kind):
+            zh, en = COLUMN_LABELS[field]
+            assert field not in (zh, en) and not zh.isascii() and en.isascii(), (kind, field)
+    chinese = [zh for zh, _ in COLUMN_LABELS.values()]
+    assert len(chinese) == len(set(chinese))

@@ -138,6 +138,13 @@ COLUMN_LABELS = {
     "grid_id": ("网格编号", "Grid code"), "name": ("名称", "Name"), "level": ("层级", "Level"),
     "parent_id": ("上级编号", "Parent code"), "community": ("社区", "Community"), "households": ("户数", "Households"),
     "population": ("人口", "Population"), "area_m2": ("面积（平方米）", "Area (m²)"),
+    "extended_due_at": ("延期至", "Extended to"), "disposed_at": ("处置时间", "Disposed"),
+    "event_name": ("事件名称", "Event name"), "description": ("事件描述", "Description"), "photos": ("照片", "Photos"),
+    "reported_time": ("上报时刻", "Reported (time of day)"), "due_time": ("期限时刻", "Due (time of day)"),
+    "closed_time": ("办结时刻", "Closed (time of day)"), "building_id": ("楼栋编号", "Building id"),
+    "aliases": ("别名", "Aliases"), "worker_id": ("网格员编号", "Worker id"), "role": ("岗位", "Role"),
+    "volunteer_id": ("志愿者编号", "Volunteer id"), "team": ("队伍", "Team"), "active": ("在册", "Active"),
+    "date": ("服务日期", "Service date"), "hours": ("服务时长（小时）", "Hours"), "activity": ("服务内容", "Activity"),
 }
 
 LEVEL_LABELS = {"community": ("社区", "Community"), "grid": ("网格", "Grid"), "micro": ("微网格", "Micro-grid")}
