@@ -1,4 +1,6 @@
 """数据导入 Data import: upload, preview, map columns, import with progress, problems, review queue."""
+import functools
+
 import streamlit as st
 
 from analysis.access.roles import Action
@@ -30,8 +32,9 @@ def _last_incident_import() -> None:
     show_methods(result.by_method)
     if not result.review.empty:
         unplaced = result.review.assign(reason=result.review["reason"].map(lambda r: label(REASON_LABELS, r)))
-        st.download_button(t("download_unplaced", n=f"{len(unplaced):,}"), csv_bytes(translate_columns(unplaced)),
-                           file_name="unplaced_rows.csv", mime="text/csv", key="dl_unplaced")
+        st.download_button(t("download_unplaced", n=f"{len(unplaced):,}"), functools.partial(csv_bytes, translate_columns(unplaced)),
+                           file_name="unplaced_rows.csv", mime="text/csv", key="dl_unplaced",
+                           on_click="ignore")
     problem_table(result.report, "dl_incident_problems")
 
 
@@ -83,8 +86,8 @@ def _review_queue(rev: str) -> None:
         shown = translate_columns(shown.drop(columns=["review_id", "batch_id"]))
         show_table(shown, present_columns=[label(COLUMN_LABELS, c) for c in ("incident_id", "reason", "detail")],
                    hide_index=True, width="stretch", height=360)
-        st.download_button(t("download_csv"), csv_bytes(shown), file_name="review_queue.csv", mime="text/csv",
-                           key="dl_review")
+        st.download_button(t("download_csv"), functools.partial(csv_bytes, shown), file_name="review_queue.csv", mime="text/csv",
+                           key="dl_review", on_click="ignore")
         st.subheader(t("fix_title"))
         placeable = queue[queue["reason"].isin(PLACEABLE) & (queue["incident_id"] != "")]
         why = dict(zip(placeable["incident_id"], placeable["reason"].map(lambda r: label(REASON_LABELS, r))

@@ -2,6 +2,7 @@
 result tables, downloads."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -139,7 +140,8 @@ def problem_table(report: ProblemReport, key: str) -> None:
     shown = translate_columns(frame.drop(columns="code"))
     show_table(shown, present_columns=[label(COLUMN_LABELS, c) for c in ("row", "column", "reason")],
                hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
-    st.download_button(t("download_csv"), csv_bytes(shown), file_name="problems.csv", mime="text/csv", key=key)
+    st.download_button(t("download_csv"), functools.partial(csv_bytes, shown), file_name="problems.csv", mime="text/csv", key=key,
+                       on_click="ignore")
 
 
 def result_metrics(rows_read: int, rows_imported: int, rows_rejected: int) -> None:
@@ -254,6 +256,10 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
     Side by side, each half the width; in projector mode each as wide as its label, the second one
     going under the first where the column is too narrow for both (a half-width button would cut
     its large label short).
+
+    The files are made when a button is clicked, not on every run of the page: an Excel file of
+    5,000 grids takes openpyxl about 2 CPU s, which every rerun of the page used to wait for. A click
+    does not run the page again.
     """
     width: Literal["content", "stretch"] = "stretch"
     if presenting():
@@ -261,10 +267,12 @@ def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
         width = "content"
     else:
         left, right = st.columns(2)
-    left.download_button(t("download_csv"), csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
-                         key=f"{key}_csv", width=width)
-    right.download_button(t("download_xlsx"), excel_bytes(frame), file_name=f"{stem}.xlsx", key=f"{key}_xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width=width)
+    left.download_button(t("download_csv"), functools.partial(csv_bytes, frame), file_name=f"{stem}.csv",
+                         mime="text/csv", key=f"{key}_csv", width=width, on_click="ignore")
+    right.download_button(t("download_xlsx"), functools.partial(excel_bytes, frame), file_name=f"{stem}.xlsx",
+                          key=f"{key}_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width=width,
+                          on_click="ignore")
 
 
 def _text_on(colour: str) -> str:
