@@ -7,7 +7,6 @@ history (undo/redo), re-keys the map so that it is drawn afresh, and turns an
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from ui import actions, formats, loaders
 from ui.auth import audit, can, shared_server, who
 from ui.errors import guarded
 from ui.i18n import lang, t
+from ui.map_figure import fresh_copy
 from ui.theme import presenting
 from ui.widgets import show_read_error
 
@@ -261,8 +261,7 @@ def editor_map() -> folium.Map:
     key = (bench.serial, lang(), presenting())
     if key not in bench.maps:
         bench.maps = {key: division_map(bench.current, True, changed_grids(bench.start, bench.current))}
-    fmap: folium.Map = copy.deepcopy(bench.maps[key])
-    return fmap
+    return fresh_copy(bench.maps[key])
 
 
 def export_file(fmt: str, stem: str) -> bytes:

@@ -15,6 +15,7 @@ characters. The map runs in a frame of the dashboard's own origin, so a file's t
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -170,12 +171,33 @@ def feature_collection(properties: pd.DataFrame, geoms: Geometries, numbered: bo
     each feature's ``id`` is its place (0, 1, …), which folium then uses to style it instead of a property."""
     geoms = _rounded(np.asarray(geoms, dtype=object), decimals)
     records = properties.to_dict("records")
-    features = [{"type": "Feature", "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
-                for p, g in zip(records, geoms)]
+    features: list[dict[str, Any]] = [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(records, geojson_geometries(geoms))]
     if numbered:
         for i, feature in enumerate(features):
             feature["id"] = i
     return {"type": "FeatureCollection", "features": features}
+
+
+def geojson_geometries(geoms: np.ndarray) -> list[dict[str, Any]]:
+    """The GeoJSON geometry of each of ``geoms``, as ``json.loads(shapely.to_geojson(g))`` gives it.
+
+    Polygons and multi-polygons (every grid) are built from one array of their coordinates, without writing
+    and parsing text: for 5,000 grids that parse was 0.5 of the 0.75 CPU s of building a map. Anything else
+    (a point, an empty or missing geometry) goes through GEOS's GeoJSON text.
+    """
+    types = shapely.get_type_id(geoms)
+    polygon, multi = shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON
+    if not len(geoms) or not np.isin(types, (polygon, multi)).all() or shapely.is_empty(geoms).any():
+        return [json.loads(shapely.to_geojson(g)) for g in geoms]
+    _, coords, offsets = shapely.to_ragged_array(geoms)
+    points = coords.tolist()
+    rings = [points[a:b] for a, b in itertools.pairwise(offsets[0].tolist())]
+    polygons = [rings[a:b] for a, b in itertools.pairwise(offsets[1].tolist())]
+    if len(offsets) == 2:                        # polygons only: one polygon each
+        return [{"type": "Polygon", "coordinates": p} for p in polygons]
+    return [{"type": "Polygon", "coordinates": polygons[a]} if kind == polygon else
+            {"type": "MultiPolygon", "coordinates": polygons[a:b]}
+            for kind, (a, b) in zip(types.tolist(), itertools.pairwise(offsets[2].tolist()))]
 
 
 def png_url(data: bytes) -> str:

@@ -1,14 +1,19 @@
 """The map builder: colour classes, label zooms, offline assets, layers, GCJ-02 shifting, the selected grid."""
+import copy
 import json
 import os
 import re
 
+import folium
 import numpy as np
 import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.geo.crs import wgs84_to_gcj02
 from analysis.maps import assets as map_assets
-from analysis.maps.build import MapSpec, build_map, label_zooms, map_html
+from analysis.maps.build import MapSpec, build_map, geojson_geometries, label_zooms, map_html
 from analysis.maps.classes import classify
 from analysis.maps.view import map_data
 from analysis.metrics import resolution as r
@@ -184,3 +189,40 @@ def test_a_city_is_simplified_for_the_view_that_shows_it_all():
     assert view_tolerance(np.array([city])) == pytest.approx(0.4 / 4000)            # 40 km: 1e-4 degrees
     assert view_tolerance(np.array([], dtype=object)) == SIMPLIFY_DEG
     assert decimals_for(SIMPLIFY_DEG) == 6 and decimals_for(1e-4) == 5 and decimals_for(1.0) == 5
+
+
+@st.composite
+def _shapes(draw):
+    """Polygons (some with a hole), multi-polygons, and now and then a point or an empty polygon."""
+    def box(i: int):
+        x, y = draw(st.floats(-180, 170)), draw(st.floats(-80, 70))
+        w, h = draw(st.floats(0.001, 5)), draw(st.floats(0.001, 5))
+        shape = shapely.box(x, y, x + w, y + h)
+        return shape.difference(shapely.box(x + w / 4, y + h / 4, x + w / 2, y + h / 2)) if i % 2 else shape
+    kinds = draw(st.lists(st.sampled_from(["polygon", "holed", "multi", "point", "empty"]), min_size=0, max_size=8))
+    out = []
+    for kind in kinds:
+        if kind == "multi":
+            out.append(shapely.MultiPolygon([box(i) for i in range(draw(st.integers(1, 3)))]))
+        else:
+            out.append({"polygon": lambda: box(0), "holed": lambda: box(1), "empty": shapely.Polygon,
+                        "point": lambda: shapely.Point(draw(st.floats(-180, 180)), 1.5)}[kind]())
+    return np.array(out, dtype=object)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_shapes())
+def test_geojson_geometries_are_what_geos_geojson_text_reads_as(shapes):
+    assert geojson_geometries(shapes) == [json.loads(shapely.to_geojson(g)) for g in shapes]
+
+
+def test_a_fresh_copy_shares_the_layers_data_and_rendering_it_leaves_the_cached_map_as_it_was(street_map):
+    from ui.map_figure import fresh_copy
+
+    cached = build_map(spec_of(*street_map))
+    layers = [c for c in cached._children.values() if isinstance(c, folium.GeoJson)]
+    before = [copy.deepcopy(layer.data) for layer in layers]
+    html = map_html(fresh_copy(cached))
+    copied = fresh_copy(cached)
+    assert [c.data for c in copied._children.values() if isinstance(c, folium.GeoJson)][0] is layers[0].data
+    assert map_html(copied) == html and [layer.data for layer in layers] == before
