@@ -35,8 +35,9 @@ def category_grid_on_time(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: n
                           grid_names: dict[str, str]) -> pd.DataFrame:
     """按期结案率 of each 大类 (rows) in each grid (columns, by name); NaN where nothing was due."""
     due = flags.due & mask
-    frame = pd.DataFrame({"category": incidents["category"].astype(str).to_numpy()[due],
-                          "grid": incidents["grid_id"].astype(object).to_numpy()[due],
+    chosen = incidents.loc[due, ["category", "grid_id"]]      # chosen first: converting 1M rows took 0.4 s
+    frame = pd.DataFrame({"category": chosen["category"].astype(str).to_numpy(),
+                          "grid": chosen["grid_id"].astype(object).to_numpy(),
                           "on_time": flags.on_time[due]})
     frame = frame[frame["grid"].notna()]
     table = frame.pivot_table(index="category", columns="grid", values="on_time", aggfunc="mean")
