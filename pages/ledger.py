@@ -8,7 +8,7 @@ from ui import formats, loaders
 from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.filters import analysis_page
-from ui.i18n import t
+from ui.i18n import named, t
 from ui.theme import presenting
 from ui.widgets import downloads, show_table
 
@@ -81,9 +81,9 @@ def render() -> None:
     if lines.empty:
         st.info(t("none_to_show"))
         return
-    listed = lines.assign(ledger_state=lines["ledger_state"].map(lambda s: t(f"state_{s}")),
-                          basis=lines["basis"].map(lambda b: t(f"basis_{b}")),
-                          responsible=lines["responsible"].map(who),
+    listed = lines.assign(ledger_state=named(lines["ledger_state"], lambda s: t(f"state_{s}")),
+                          basis=named(lines["basis"], lambda b: t(f"basis_{b}")),
+                          responsible=named(lines["responsible"], who),
                           reported_at=lines["reported_at"].dt.strftime("%Y-%m-%d %H:%M"),
                           due_at=lines["due_at"].dt.strftime("%Y-%m-%d %H:%M"),
                           closed_at=lines["closed_at"].dt.strftime("%Y-%m-%d %H:%M").fillna(""))

@@ -17,7 +17,7 @@ from analysis.maps.classes import classify
 from analysis.sanitise import mask_phones_in_text
 from ui import formats, loaders
 from ui.filters import View, ViewKey
-from ui.i18n import lang, t
+from ui.i18n import lang, named, t
 from ui.theme import presenting
 
 LAYER_KEYS = ("legend_title", "layer_grids", "layer_density", "layer_hotspots", "layer_points", "layer_names",
@@ -30,7 +30,7 @@ def measure_text(measure: str, values: pd.Series) -> pd.Series:
     if kind == "rate":
         return values.map(formats.percent)
     if kind == "norm":
-        return values.map({v: t(v) for v in values.unique()})
+        return named(values, t)
     if measure in ("reported", "backlog", "overdue"):
         return values.map(formats.count)
     return values.map(lambda v: formats.DASH if pd.isna(v) else f"{v:.1f}")

@@ -98,9 +98,11 @@ def ledger_summary(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings
     table.insert(0, "responsible", groups.labels.astype(str))
     table.insert(1, "lines", r.count(on_ledger, mask, groups))
     table.insert(2, "closed_off", r.count(closed_by_end, mask, groups))
-    first_id = pd.Series(people["worker_id"].to_numpy(), index=people["responsible"].to_numpy())
-    first_id = first_id[~first_id.index.duplicated()]
-    table.insert(1, "worker_id", table["responsible"].map(first_id).fillna("").to_numpy())
+    first = np.zeros(len(names), dtype=np.int64)        # each person's first row, for their worker id
+    named = np.flatnonzero(codes >= 0)
+    first[codes[named[::-1]]] = named[::-1]
+    worker_id = pd.Series(people["worker_id"].to_numpy(dtype=object)[first]).fillna("")
+    table.insert(1, "worker_id", worker_id.to_numpy())
     kept: pd.DataFrame = table[table["lines"] > 0].sort_values(["backlog", "overdue", "lines"], ascending=False)
     return kept.reset_index(drop=True)
 
