@@ -1,6 +1,4 @@
 """用户与审计 Users and audit: the server's users, reading a whole phone number for a reason, the audit log."""
-import functools
-
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +12,8 @@ from ui.auth import current_user, role_label, shared_server, who
 from ui.errors import guarded, run_page
 from ui.formats import plain
 from ui.i18n import t
-from ui.page import csv_bytes, setup
-from ui.widgets import show_table
+from ui.page import setup
+from ui.widgets import csv_download, show_table
 
 FLASH = "adm_flash"
 
@@ -135,8 +133,7 @@ def _audit_log() -> None:
         street=log["street"].replace("", t("auth_scope_district"))).rename(columns={
             c: t(f"adm_col_{c}") for c in ("at", "username", "street", "action", "target", "detail")})
     show_table(shown, hide_index=True, width="stretch", height=420)
-    st.download_button(t("adm_audit_download"), functools.partial(csv_bytes, shown), file_name="audit_log.csv", mime="text/csv",
-                       key="adm_audit_download", on_click="ignore")
+    csv_download(t("adm_audit_download"), shown, "audit_log.csv", "adm_audit_download")
 
 
 def render() -> None:

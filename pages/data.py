@@ -1,6 +1,4 @@
 """数据导入 Data import: upload, preview, map columns, import with progress, problems, review queue."""
-import functools
-
 import streamlit as st
 
 from analysis.access.roles import Action
@@ -9,8 +7,8 @@ from ui.auth import can
 from ui.errors import run_page
 from ui.i18n import COLUMN_LABELS, REASON_LABELS, label, t, translate_columns
 from ui.import_tabs import boundaries_tab, incidents_tab, registers_tab
-from ui.page import csv_bytes, setup
-from ui.widgets import problem_table, result_metrics, show_methods, show_table
+from ui.page import setup
+from ui.widgets import csv_download, problem_table, result_metrics, show_methods, show_table
 
 # rejected rows (no id, bad date, duplicate) are corrected in the source file; these can be placed by hand
 PLACEABLE = ("outside", "address_unmatched", "no_location")
@@ -32,9 +30,8 @@ def _last_incident_import() -> None:
     show_methods(result.by_method)
     if not result.review.empty:
         unplaced = result.review.assign(reason=result.review["reason"].map(lambda r: label(REASON_LABELS, r)))
-        st.download_button(t("download_unplaced", n=f"{len(unplaced):,}"), functools.partial(csv_bytes, translate_columns(unplaced)),
-                           file_name="unplaced_rows.csv", mime="text/csv", key="dl_unplaced",
-                           on_click="ignore")
+        csv_download(t("download_unplaced", n=f"{len(unplaced):,}"), translate_columns(unplaced), "unplaced_rows.csv",
+                     "dl_unplaced")
     problem_table(result.report, "dl_incident_problems")
 
 
@@ -86,8 +83,7 @@ def _review_queue(rev: str) -> None:
         shown = translate_columns(shown.drop(columns=["review_id", "batch_id"]))
         show_table(shown, present_columns=[label(COLUMN_LABELS, c) for c in ("incident_id", "reason", "detail")],
                    hide_index=True, width="stretch", height=360)
-        st.download_button(t("download_csv"), functools.partial(csv_bytes, shown), file_name="review_queue.csv", mime="text/csv",
-                           key="dl_review", on_click="ignore")
+        csv_download(t("download_csv"), shown, "review_queue.csv", "dl_review")
         st.subheader(t("fix_title"))
         placeable = queue[queue["reason"].isin(PLACEABLE) & (queue["incident_id"] != "")]
         why = dict(zip(placeable["incident_id"], placeable["reason"].map(lambda r: label(REASON_LABELS, r))

@@ -140,8 +140,7 @@ def problem_table(report: ProblemReport, key: str) -> None:
     shown = translate_columns(frame.drop(columns="code"))
     show_table(shown, present_columns=[label(COLUMN_LABELS, c) for c in ("row", "column", "reason")],
                hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
-    st.download_button(t("download_csv"), functools.partial(csv_bytes, shown), file_name="problems.csv", mime="text/csv", key=key,
-                       on_click="ignore")
+    csv_download(t("download_csv"), shown, "problems.csv", key)
 
 
 def result_metrics(rows_read: int, rows_imported: int, rows_rejected: int) -> None:
@@ -240,6 +239,13 @@ def table_upload(upload_label: str, kind: str, key: str) -> UploadedTable | None
     for note in report.problems:
         st.caption(formats.plain(note.message(lang())))
     return UploadedTable(data, upload.name, token, mapping_editor(headers, kind, token), sheet)
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """A button that downloads ``frame`` as CSV (:func:`ui.page.csv_bytes`): the file is made when the button is
+    clicked, and a click does not run the page again (see :func:`downloads`)."""
+    st.download_button(label, functools.partial(csv_bytes, frame), file_name=file_name, mime="text/csv", key=key,
+                       on_click="ignore")
 
 
 def excel_bytes(frame: pd.DataFrame) -> bytes:
