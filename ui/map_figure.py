@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.maps.build import MEASURE_KINDS, MapSpec, PointLayer, build_map
+from analysis.maps.build import MEASURE_KINDS, GridShapes, MapSpec, PointLayer, build_map, grid_shapes
 from analysis.maps.classes import classify
 from analysis.sanitise import mask_phones_in_text
 from ui import formats, loaders
@@ -47,6 +47,14 @@ def _popups(points: pd.DataFrame) -> pd.Series:
     return pd.Series([one(r) for r in points.itertuples(index=False)], index=points.index, dtype=object)
 
 
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _shapes(rev: str, version: int, basemap: str, level: str) -> GridShapes:
+    """The shapes of a division's grids (``level`` ``grid``) or micro-grids (``micro``) on ``basemap``, shared by
+    every map of them (a community change draws the same grids in other colours)."""
+    ds = loaders.dataset(rev, version)
+    return grid_shapes((ds.micro if level == "micro" else ds.grids).geometry.to_numpy(), basemap)
+
+
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bool, level: str) -> folium.Map:
     rev, version, query, start, end = key
@@ -74,7 +82,7 @@ def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bo
     selected = dict(query).get("grid", "")
     spec = MapSpec(grids, classify(table[measure], MEASURE_KINDS[measure]), text, ds.communities, ds.street,
                    frames, numbers.bounds, numbers.hotspots, points, selected, basemap,
-                   label_px=17 if present else 13, show_names=len(grids) <= 200)
+                   label_px=17 if present else 13, show_names=len(grids) <= 200, shapes=_shapes(rev, version, basemap, level))
     return build_map(spec)
 
 
@@ -170,7 +178,8 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
     text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
     text["legend_title"] = f"{t('m_coverage')}\n{t('radius')} {radius_m:.0f}"
     spec = MapSpec(grids, classify(table["coverage"], "rate"), text, ds.communities, ds.street, basemap=basemap,
-                   label_px=17 if present else 13, show_names=len(grids) <= 200, point_layers=layers)
+                   label_px=17 if present else 13, show_names=len(grids) <= 200, point_layers=layers,
+                   shapes=_shapes(rev, version, basemap, "grid"))
     return build_map(spec)
 
 

@@ -33,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from analysis.maps.assets import localise
 from analysis.maps.build import MapSpec, build_map, feature_collection
+from analysis.maps.geojson_layer import WrittenGeoJson
 
 CHANGED_COLOUR = "#c51b8a"
 SAME_TOLERANCE_DEG = 2e-6   # ~0.2 m: a vertex moved less than this is rounding, not an edit
@@ -77,10 +78,10 @@ class DrawText(MacroElement):
         self.text = text
 
 
-def _outlines(grids: gpd.GeoDataFrame, ids: set[str], name: str, colour: str, weight: float, dash: str | None) -> folium.GeoJson:
+def _outlines(grids: gpd.GeoDataFrame, ids: set[str], name: str, colour: str, weight: float, dash: str | None) -> WrittenGeoJson:
     chosen = grids[grids["grid_id"].isin(ids)]
     data = feature_collection(pd.DataFrame({"grid_id": chosen["grid_id"].to_numpy()}), chosen.geometry.to_numpy())
-    return folium.GeoJson(data, name=name, interactive=False,
+    return WrittenGeoJson(data, name=name, interactive=False,
                           style_function=lambda _: {"fill": False, "color": colour, "weight": weight,
                                                     "dashArray": dash, "opacity": 1.0})
 

@@ -3,6 +3,7 @@ import copy
 import json
 import os
 import re
+from dataclasses import replace
 
 import folium
 import numpy as np
@@ -226,3 +227,19 @@ def test_a_fresh_copy_shares_the_layers_data_and_rendering_it_leaves_the_cached_
     copied = fresh_copy(cached)
     assert [c.data for c in copied._children.values() if isinstance(c, folium.GeoJson)][0] is layers[0].data
     assert map_html(copied) == html and [layer.data for layer in layers] == before
+
+
+def test_kept_grid_shapes_draw_the_map_the_grids_draw(street_map):
+    """A page keeps the grids' shapes for every map of them: the map is the same, and so are its bounds, which
+    folium would find from the coordinates."""
+    from analysis.maps.build import grid_shapes
+    from analysis.maps.geojson_layer import WrittenGeoJson
+
+    spec = spec_of(*street_map, basemap="amap")
+    kept = grid_shapes(spec.grids.geometry.to_numpy(), "amap")
+    fresh, given = build_map(spec), build_map(replace(spec, shapes=kept))
+    layer = next(c for c in given._children.values() if isinstance(c, WrittenGeoJson))
+    assert _grid_layer_data(map_html(given)) == _grid_layer_data(map_html(fresh))
+    assert layer.get_bounds() == folium.GeoJson(layer.data).get_bounds() == kept.bounds
+    with pytest.raises(ValueError, match="shapes"):
+        build_map(replace(spec, grids=spec.grids.iloc[:2], classes=classify([1, 2], "bad"), shapes=kept))

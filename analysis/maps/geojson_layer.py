@@ -1,0 +1,105 @@
+"""A GeoJSON layer whose script is written once, for maps that are built once and drawn on every run.
+
+A page keeps its map in a cache and draws a copy of it on every run (``ui.map_figure.fresh_copy``), and
+streamlit-folium renders the copy again. folium renders a ``GeoJson`` layer by writing its script (the data
+as JSON), handing that text to Jinja to read as a new template (branca's ``MacroElement.render``), and
+streamlit-folium writes the script a second time to collect the map's code. For 5,000 grids that is a
+3 MB script written twice and parsed once on every run, about 1 CPU s.
+
+:class:`WrittenGeoJson` writes its script once, with folium's own ``GeoJson`` template, when the map is
+built (:func:`write_layers`) or first rendered; later renders, and the renders of every copy of the map
+(the copies share the text, which is immutable), reuse that text and add it to the page as it is, without
+Jinja reading it again. Its bounds are worked out once as well: folium walks every coordinate in Python
+to find them on each render.
+
+A layer that changes after its script was written would draw as it was: write the layers only when the map
+is complete.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement, Template  # type: ignore[attr-defined]
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
+from folium.utilities import get_bounds, get_obj_in_upper_tree
+
+
+class _Text(Element):
+    """Text added to the page as it is (no template is made of it)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class WrittenGeoJson(folium.GeoJson):
+    """``folium.GeoJson`` whose script and bounds are worked out once (see the module docstring)."""
+
+    # What streamlit-folium reads to collect the map's code: the text written once.
+    _template = Template("{% macro script(this, kwargs) %}{{ this.written_script() }}{% endmacro %}")
+
+    def __init__(self, *args: Any, bounds: list[list[float | None]] | None = None, **kwargs: Any) -> None:
+        """``folium.GeoJson``'s arguments, and the data's ``bounds`` ([[south, west], [north, east]]) when the
+        caller knows them (folium finds them by walking every coordinate in Python)."""
+        super().__init__(*args, **kwargs)
+        self._script: str | None = None
+        self._written_id = ""
+        self._bounds = bounds
+
+    def write(self) -> None:
+        """Write the layer's script with folium's ``GeoJson`` template, as ``folium.GeoJson.render`` does
+        (the styles of the features are looked up first), and its bounds. Once; the layer must be on its map."""
+        if self._script is not None:
+            return
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]  # folium's own line
+        if (self.style or self.highlight) and self.data["features"]:
+            mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        self._script = folium.GeoJson._template.module.script(self, {})
+        self._written_id = self._id
+        if self._bounds is None:
+            self._bounds = get_bounds(self.data, lonlat=True)
+        # the maps of styles to features are in the script now; copies of the map need not copy them
+        self.style_map, self.highlight_map = {}, {}
+
+    def written_script(self) -> str:
+        """The layer's script (written on first use), with the layer's id as it is now: streamlit-folium
+        renames the elements while it collects the map's code."""
+        self.write()
+        assert self._script is not None
+        return self._script if self._id == self._written_id else self._script.replace(self._written_id, self._id)
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        self.write()
+        assert self._bounds is not None
+        return self._bounds
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's returns nothing either
+        """What ``folium.GeoJson.render`` adds to the page, from the text written once: the layer's script,
+        the line that adds it to its map when shown (``folium.map.Layer.render``), and its children's
+        (the tooltip)."""
+        figure = self.get_root()
+        assert isinstance(figure, Figure) and self._parent is not None, "a layer renders on its map"
+        if self.show:
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        figure.script.add_child(_Text(self.written_script()), name=self.get_name())
+        for element in list(self._children.values()):
+            element.render(**kwargs)
+
+
+def write_layers(element: MacroElement) -> None:
+    """Write the script of every :class:`WrittenGeoJson` under ``element`` (a complete map)."""
+    if isinstance(element, WrittenGeoJson):
+        element.write()
+    for child in list(getattr(element, "_children", {}).values()):
+        write_layers(child)
