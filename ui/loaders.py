@@ -259,21 +259,31 @@ def resolution(rev: str, version: int, query: Query, start: pd.Timestamp, end: p
             .sort_values("p90_days", ascending=False).head(10)}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def coverage(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict[str, Any]:
-    """The volunteer page's tables (:mod:`analysis.metrics.coverage`) with a walking radius of ``radius_m`` metres."""
-    ds, filters, _, settings = _scope(rev, version, query, start, end)
-    settings = {**settings, "walk_radius_m": float(radius_m)}
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _street_coverage(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict[str, Any]:
+    """The volunteer page's tables for the whole street: none depends on the place chosen, so a community
+    change only marks which rows are in it (:func:`coverage`). Shared by every session: read only."""
+    ds, settings = dataset(rev, version), {**load_settings(), "walk_radius_m": float(radius_m)}
     months = (end - start) / pd.Timedelta(days=30.44)
     within = cover.volunteer_reach(ds, settings)
-    micro = cover.micro_coverage_table(ds, settings, within)
-    in_grids = set(ds.grids["grid_id"][filters.grid_mask(ds.grids)])
-    return {"grids": cover.coverage_table(ds, settings, months, within).assign(in_scope=filters.grid_mask(ds.grids)),
-            "micro": micro.assign(in_scope=micro["parent_id"].isin(in_grids).to_numpy()),
+    return {"grids": cover.coverage_table(ds, settings, months, within),
+            "micro": cover.micro_coverage_table(ds, settings, within),
             "sites": cover.recruiting_sites(ds, settings, 10, within), "monthly": cover.monthly_services(ds),
             "buildings": ds.buildings[["building_id", "address", "grid_id", "households", "lon", "lat"]]
             .assign(covered=within.covered),
             "volunteers": ds.volunteers.assign(active=within.active.to_numpy())}
+
+
+def coverage(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp, radius_m: float) -> dict[str, Any]:
+    """The volunteer page's tables (:mod:`analysis.metrics.coverage`) with a walking radius of ``radius_m`` metres;
+    ``in_scope`` marks the grids and micro-grids in the place chosen. The other tables are shared: read only."""
+    street = _street_coverage(rev, version, start, end, radius_m)
+    ds, filters = dataset(rev, version), from_query(dict(query))
+    in_scope = filters.grid_mask(ds.grids)
+    in_grids = set(ds.grids["grid_id"][in_scope])
+    micro = street["micro"]
+    return {**street, "grids": street["grids"].assign(in_scope=in_scope),
+            "micro": micro.assign(in_scope=micro["parent_id"].isin(in_grids).to_numpy())}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
