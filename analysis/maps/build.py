@@ -36,7 +36,7 @@ from analysis.geo.geometry import Geometries, GeometryArray, convert_geometries
 from analysis.maps.assets import localise
 from analysis.maps.classes import Classes
 from analysis.maps.geojson_layer import WrittenGeoJson, write_layers
-from analysis.sanitise.map_text import map_html_text, template_safe_json
+from analysis.sanitise.map_text import MAP_JSON, WrittenJson, map_html_text, template_safe_json
 
 BASEMAPS = ("none", "osm", "amap")
 TILES = {
@@ -60,7 +60,7 @@ DECIMALS = 6             # ~0.1 m
 # templates share one environment, branca's (and so this module's) another.
 for _environment in (folium.GeoJson._template.environment, Template("").environment):
     _environment.policies["json.dumps_function"] = template_safe_json
-    _environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
+    _environment.policies["json.dumps_kwargs"] = MAP_JSON
 MIN_LABEL_ZOOM, MAX_LABEL_ZOOM = 10, 19
 LABEL_OVERHANG = 1.2      # a name may overhang its grid a little before it waits for a closer zoom
 POINTS_SHOWN_MAX = 400   # more incidents than this start hidden (the layer control shows them)
@@ -433,6 +433,7 @@ class GridShapes:
     tolerance: float
     geometries: list[dict[str, Any]]
     bounds: list[list[float | None]]     # [[south, west], [north, east]] of the shapes drawn
+    texts: list[str]                      # each geometry as the map's JSON writes it (:data:`MAP_JSON`)
 
 
 def grid_shapes(geoms: Geometries, basemap: str) -> GridShapes:
@@ -440,8 +441,20 @@ def grid_shapes(geoms: Geometries, basemap: str) -> GridShapes:
     geoms = np.asarray(geoms, dtype=object)
     tolerance = view_tolerance(geoms)
     drawn = _rounded(_Shift(basemap).geoms(simplified(geoms, tolerance)), decimals_for(tolerance))
-    xmin, ymin, xmax, ymax = (float(v) if np.isfinite(v) else None for v in shapely.total_bounds(drawn))
-    return GridShapes(tolerance, geojson_geometries(drawn), [[ymin, xmin], [ymax, xmax]])
+    box = shapely.total_bounds(drawn) if len(drawn) else np.full(4, np.nan)
+    xmin, ymin, xmax, ymax = (float(v) if np.isfinite(v) else None for v in box)
+    geometries = geojson_geometries(drawn)
+    return GridShapes(tolerance, geometries, [[ymin, xmin], [ymax, xmax]],
+                      [template_safe_json(g, **MAP_JSON) for g in geometries])
+
+
+def _numbered_collection(properties: pd.DataFrame, shapes: GridShapes) -> WrittenJson:
+    """:func:`feature_collection` of ``shapes`` (numbered), with its JSON text put together from the shapes'
+    texts: the coordinates, most of a map's 3 MB, are not written again for each map of the same grids."""
+    data = _collection(properties, shapes.geometries, numbered=True)
+    features = [f'{{"geometry":{shape},"id":{i},"properties":{template_safe_json(f["properties"], **MAP_JSON)},'
+                f'"type":"Feature"}}' for i, (shape, f) in enumerate(zip(shapes.texts, data["features"]))]
+    return WrittenJson(data, '{"features":[' + ",".join(features) + '],"type":"FeatureCollection"}')
 
 
 def _grid_layer(spec: MapSpec, shapes: GridShapes) -> WrittenGeoJson:
@@ -451,7 +464,7 @@ def _grid_layer(spec: MapSpec, shapes: GridShapes) -> WrittenGeoJson:
     grids = spec.grids
     props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(),
                           "tooltip": [map_html_text(t) for t in grids["tooltip"]]})
-    data = _collection(props, shapes.geometries, numbered=True)
+    data = _numbered_collection(props, shapes)
     styles = [{"fillColor": fill, "fillOpacity": 0.72 if in_scope else 0.18, "color": "#4d4d4d", "weight": 1.2,
                "opacity": 0.9} for fill, in_scope in zip(spec.classes.colours, grids["in_scope"].to_numpy(dtype=bool))]
 

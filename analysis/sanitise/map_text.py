@@ -21,10 +21,25 @@ def map_html_text(text: object) -> str:
     return html.escape(str(text)).replace("{", "&#123;")
 
 
+MAP_JSON: dict[str, Any] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
+
+
+class WrittenJson(dict):  # type: ignore[type-arg]
+    """A JSON object together with its text as :func:`template_safe_json` writes it with :data:`MAP_JSON`'s
+    options, for data whose text is put together from parts written earlier (a map's grid shapes)."""
+
+    def __init__(self, value: dict[str, Any], text: str) -> None:
+        super().__init__(value)
+        self.text = text
+
+
 def template_safe_json(obj: Any, **kwargs: Any) -> str:
-    """``json.dumps(obj, **kwargs)`` with no Jinja tag opening left in it.
+    """``json.dumps(obj, **kwargs)`` with no Jinja tag opening left in it; a :class:`WrittenJson`'s own text when
+    ``kwargs`` are :data:`MAP_JSON`.
 
     In JSON a ``{`` that opens an object is followed by ``"`` or ``}``, so ``{{``, ``{%`` and ``{#`` occur only
     inside strings, where ``\\u007b`` stands for the same brace.
     """
+    if isinstance(obj, WrittenJson) and kwargs == MAP_JSON:
+        return obj.text
     return _TAG_OPENING.sub(r"\\u007b", json.dumps(obj, **kwargs))

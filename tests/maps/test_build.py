@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import folium
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -241,5 +242,22 @@ def test_kept_grid_shapes_draw_the_map_the_grids_draw(street_map):
     layer = next(c for c in given._children.values() if isinstance(c, WrittenGeoJson))
     assert _grid_layer_data(map_html(given)) == _grid_layer_data(map_html(fresh))
     assert layer.get_bounds() == folium.GeoJson(layer.data).get_bounds() == kept.bounds
+    assert type(layer.data).__name__ == "WrittenJson"            # its text is put together, not written again
     with pytest.raises(ValueError, match="shapes"):
         build_map(replace(spec, grids=spec.grids.iloc[:2], classes=classify([1, 2], "bad"), shapes=kept))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text(alphabet="{}%#<>&'\"\\ 网格ab\n")), min_size=0, max_size=6))
+def test_a_grid_layers_json_put_together_from_its_shapes_is_what_json_writes(rows):
+    """The grid layer's text, made of each shape's text written once, is what the map's JSON writer gives for
+    the same features, hostile text in the properties included."""
+    from analysis.maps.build import _numbered_collection, grid_shapes
+    from analysis.sanitise.map_text import MAP_JSON, WrittenJson, template_safe_json
+
+    geoms = [shapely.box(116.3 + i / 100, 39.9, 116.305 + i / 100, 39.905) for i in range(len(rows))]
+    props = pd.DataFrame(rows, columns=["grid_id", "tooltip"], dtype=object)
+    written = _numbered_collection(props, grid_shapes(geoms, "amap"))
+    assert isinstance(written, WrittenJson)
+    assert template_safe_json(written, **MAP_JSON) == template_safe_json(dict(written), **MAP_JSON)
+    assert json.loads(written.text) == written
