@@ -98,7 +98,8 @@ def build_workbench_map(spec: MapSpec, changed: set[str], locked: set[str], text
         outlines.append(_outlines(spec.grids, changed, text["layer_changed"], CHANGED_COLOUR, 5, None))
     if locked:
         outlines.append(_outlines(spec.grids, locked, text["layer_locked"], "#000000", 3.5, "3 6"))
-    fmap = build_map(replace(spec, extra_layers=[*spec.extra_layers, *outlines]))
+    # SVG whatever the size: the draw tools edit a grid's outline as an element of its own
+    fmap = build_map(replace(spec, extra_layers=[*spec.extra_layers, *outlines], canvas=False))
     if editable:
         group = folium.FeatureGroup(name="edit", control=False)
         group.add_to(fmap)

@@ -142,10 +142,10 @@ def rerun(page: Page, action: Callable[[], object]) -> None:
 
 
 def map_frame(page: Page, nth: int = 0) -> FrameLocator:
-    """The ``nth`` st_folium frame, once Leaflet has drawn into it."""
+    """The ``nth`` st_folium frame, once Leaflet has drawn into it (SVG paths, or a canvas for a large map)."""
     page.locator(MAP_FRAME).nth(nth).wait_for()
     frame = page.frame_locator(MAP_FRAME).nth(nth)
-    frame.locator("path.leaflet-interactive").first.wait_for()
+    frame.locator("path.leaflet-interactive, .leaflet-overlay-pane canvas").first.wait_for()
     return frame
 
 

@@ -261,3 +261,17 @@ def test_a_grid_layers_json_put_together_from_its_shapes_is_what_json_writes(row
     assert isinstance(written, WrittenJson)
     assert template_safe_json(written, **MAP_JSON) == template_safe_json(dict(written), **MAP_JSON)
     assert json.loads(written.text) == written
+
+
+def test_a_large_map_is_drawn_on_a_canvas_and_the_workbench_never(street_map, monkeypatch):
+    """Beyond CANVAS_FROM grids and points Leaflet draws on one canvas; the workbench's draw tools keep SVG."""
+    from analysis.maps import build
+    from analysis.maps.workbench import build_workbench_map
+
+    spec = spec_of(*street_map)
+    assert '"preferCanvas": false' in map_html(build_map(spec))
+    monkeypatch.setattr(build, "CANVAS_FROM", len(spec.grids) - 1)
+    assert '"preferCanvas": true' in map_html(build_map(spec))
+    assert '"preferCanvas": false' in map_html(build_map(replace(spec, canvas=False)))
+    workbench = build_workbench_map(spec, set(), set(), {"layer_changed": "改", "layer_locked": "锁"})
+    assert '"preferCanvas": false' in map_html(workbench)
