@@ -155,7 +155,7 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
 
     def whatif() -> Any:
         edited = move_buildings(space.division, space.cells, b["lon"], b["lat"], moved, target)
-        return w.division_figures(ds, space.flags, edited, settings, space.tiling)
+        return w.division_figures(ds, space.flags, edited, settings, space.tiling, space.measures)
 
     def whatif_scratch() -> Any:
         edited = move_buildings(space.division, space.cells, b["lon"], b["lat"], moved, target)

@@ -68,7 +68,7 @@ def main() -> None:
 
         def whatif():
             edited = move_buildings(div, cells, b["lon"], b["lat"], chosen, target)
-            return w.division_figures(ds, flags, edited, settings, space.tiling)
+            return w.division_figures(ds, flags, edited, settings, space.tiling, space.measures)
 
         def whatif_store():
             edited = move_buildings(div, cells, b["lon"], b["lat"], chosen, target)

@@ -182,7 +182,8 @@ def figures(division: Division) -> w.Figures:
             live.add(id(bench.proposal.division))
         bench.figures = {k: v for k, v in bench.figures.items() if k in live}
         here = space()
-        bench.figures[key] = (division, w.division_figures(here.ds, here.flags, division, load_settings(), here.tiling))
+        bench.figures[key] = (division, w.division_figures(here.ds, here.flags, division, load_settings(), here.tiling,
+                                                                here.measures))
     return bench.figures[key][1]
 
 

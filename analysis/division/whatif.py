@@ -33,6 +33,7 @@ from analysis.division.edits import Division, building_cells
 from analysis.geo.tiling import Tiling
 from analysis.metrics import resolution as r
 from analysis.metrics.dataset import Dataset, redivide
+from analysis.metrics.grid_stats import INCIDENT_MEASURES, grid_measures
 from analysis.metrics.periods import Period, period_for
 from analysis.metrics.workload import workload_table
 from analysis.settings import Settings
@@ -68,6 +69,10 @@ class Workspace:
     tiling : Tiling
         The starting division's overlaps, gaps and buildings in no grid, which an edit's figures update near
         what it changed.
+    measures : pandas.DataFrame
+        Each grid of ``ds``'s measures that depend on its incidents alone (index ``grid_id``, columns
+        :data:`~analysis.metrics.grid_stats.INCIDENT_MEASURES`, for ``flags``): an edit's figures work out
+        only the grids whose incidents it changed.
     """
 
     ds: Dataset
@@ -76,6 +81,7 @@ class Workspace:
     cells: np.ndarray
     buildings: pd.DataFrame
     tiling: Tiling
+    measures: pd.DataFrame
 
 
 def building_loads(lon: ArrayLike, lat: ArrayLike, incident_lon: ArrayLike, incident_lat: ArrayLike) -> np.ndarray:
@@ -100,8 +106,9 @@ def workspace(ds: Dataset, division: Division, settings: Settings) -> Workspace:
     extent = division.street if division.street is not None else shapely.union_all(division.grids.geometry.to_numpy())
     located = ds.incidents[flags.reported]
     loads = building_loads(b["lon"], b["lat"], located["lon"], located["lat"])
+    measures = grid_measures(ds, flags, None, settings).set_index("grid_id")[list(INCIDENT_MEASURES)]
     return Workspace(ds, flags, division, building_cells(b["lon"], b["lat"], extent), b.assign(incidents=loads),
-                     start_tiling(division, b))
+                     start_tiling(division, b), measures)
 
 
 def start_tiling(division: Division, buildings: pd.DataFrame) -> Tiling:
@@ -130,16 +137,19 @@ class Figures:
 
 
 def division_figures(base: Dataset, flags: r.PeriodFlags, division: Division, settings: Settings,
-                     start: Tiling | None = None) -> Figures:
+                     start: Tiling | None = None, known: pd.DataFrame | None = None) -> Figures:
     """Figures of ``division`` for the data of ``base`` (``flags``: its 12-month period flags).
 
     ``start`` is the tiling of the division ``base`` is on (:attr:`Workspace.tiling`): the street's gaps,
     overlaps and buildings in no grid are then updated near what ``division`` changed instead of computed
     over the whole street. Incidents are placed again near what changed only
-    (:func:`~analysis.metrics.dataset.redivide`).
+    (:func:`~analysis.metrics.dataset.redivide`). ``known`` is ``base``'s grids' incident measures
+    (:attr:`Workspace.measures`): only the grids whose incidents changed are then counted again.
     """
     ds = redivide(base, division.layer(), division.street)
-    table = workload_table(ds, flags, None, settings)
+    if known is not None:
+        known = known.drop(index=list(_grids_incidents_left_or_joined(base, ds)), errors="ignore")
+    table = workload_table(ds, flags, None, settings, known)
     out = table[["grid_id", "name", "community", "households", "population", "workload_index", "backlog",
                  "on_time_rate", "norm_min", "norm_max", "norm_position", "no_worker"]].copy()
     out["incidents"] = table["reported"]
@@ -152,6 +162,17 @@ def division_figures(base: Dataset, flags: r.PeriodFlags, division: Division, se
     ids, geoms = division.grids["grid_id"].to_numpy(dtype=object), division.grids.geometry.to_numpy()
     facts = start.after(ids, geoms) if start is not None else start_tiling(division, ds.buildings)
     return Figures(out, street_summary(out, facts))
+
+
+def _grids_incidents_left_or_joined(base: Dataset, ds: Dataset) -> np.ndarray:
+    """The ids of the grids (of either dataset) that an incident left or joined from ``base`` to ``ds`` (the same
+    incidents, in the same order, placed on another division)."""
+    before = base.grids["grid_id"].astype(str).to_numpy(dtype=object)
+    after = ds.grids["grid_id"].astype(str).to_numpy(dtype=object)
+    same_grid = np.append(pd.Index(after).get_indexer(before), -1)    # a code of ``base`` as a code of ``ds``
+    moved = same_grid[base.grid_codes] != ds.grid_codes
+    left, joined = np.unique(base.grid_codes[moved]), np.unique(ds.grid_codes[moved])
+    return np.concatenate([before[left[left >= 0]], after[joined[joined >= 0]]])
 
 
 def street_summary(grids: pd.DataFrame, facts: Tiling) -> dict[str, float]:

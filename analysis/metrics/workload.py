@@ -50,9 +50,11 @@ def workload_index(parts: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return total / weight.where(weight > 0)
 
 
-def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: Settings) -> pd.DataFrame:
-    """One row per grid: the module table's figures plus the norm columns of :func:`grid_measures`."""
-    table = grid_measures(ds, flags, mask, settings)
+def workload_table(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray | None, settings: Settings,
+                   known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per grid: the module table's figures plus the norm columns of :func:`grid_measures` (``known``:
+    as there)."""
+    table = grid_measures(ds, flags, mask, settings, known)
     weeks = flags.period.days / 7.0
     fulltime = fulltime_workers(ds, settings["fulltime_roles"]).to_numpy()
     out = table[["grid_id", "name", "community", "households", "population", "reported", "backlog", "overdue",

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import shapely
 import shapely.affinity
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.division import whatif as w
@@ -105,3 +105,48 @@ def test_more_than_a_quarter_changed_places_everything():
     shifted = np.array([shapely.affinity.translate(g, 0.0001, 0) for g in geoms], dtype=object)
     assert Replacer(ids, geoms, ids, shifted, 30.0).everything
     assert not Replacer(ids, geoms, ids, geoms, 30.0).everything
+
+
+def figures_alike(demo, edited) -> None:
+    """An edit's figures worked out near it (incidents counted again only where they moved, the tiling updated
+    near the edit) are those worked out from scratch."""
+    flags, settings = demo.flags, load_settings()
+    fast = w.division_figures(demo.ds, flags, edited, settings, demo.tiling, demo.measures)
+    full = w.division_figures(demo.ds, flags, edited, settings)
+    pd.testing.assert_frame_equal(fast.grids, full.grids)
+    assert fast.street == pytest.approx(full.street, nan_ok=True)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=st.integers(0, 59), step=st.integers(1, 5), count=st.integers(1, 40), seed=st.integers(0, 999))
+@example(source=18, step=2, count=34, seed=0)   # projected first, two grids' shared edge read as 2,522 m² of overlap
+def test_an_edits_figures_counted_where_incidents_moved_are_every_grids(demo, source, step, count, seed):
+    div, b = demo.division, demo.buildings
+    ids = div.grids["grid_id"].tolist()
+    chosen = np.zeros(len(b), dtype=bool)
+    in_source = np.flatnonzero((b["grid_id"] == ids[source]).to_numpy())
+    chosen[np.random.default_rng(seed).permutation(in_source)[:count]] = True
+    figures_alike(demo, move_buildings(div, demo.cells, b["lon"], b["lat"], chosen, ids[(source + step) % len(ids)]))
+
+
+def test_a_merge_a_split_and_new_ids_counted_where_incidents_moved_are_every_grids(demo):
+    div = demo.division
+    a, b_, c = div.grids["grid_id"].iloc[[3, 4, 10]]
+    figures_alike(demo, merge(div, [a, b_]))
+    box = div.grids.set_index("grid_id").loc[c, "geometry"].bounds
+    line = shapely.LineString([((box[0] + box[2]) / 2, box[1] - 0.01), ((box[0] + box[2]) / 2, box[3] + 0.01)])
+    figures_alike(demo, split(div, c, line)[0])
+    renamed = div.grids.assign(grid_id="X" + div.grids["grid_id"])
+    figures_alike(demo, division_from_layer(renamed, div.street))
+
+
+def test_the_grids_an_edit_left_alone_are_not_counted_again(demo):
+    """Proof that the known figures are used: a figure changed in them shows in a grid the edit did not touch,
+    and not in one it merged."""
+    div = demo.division
+    a, b_, far = div.grids["grid_id"].iloc[[3, 4, 40]]
+    known = demo.measures.copy()
+    known.loc[[far, a], "reported"] = 10_000
+    grids = w.division_figures(demo.ds, demo.flags, merge(div, [a, b_]), load_settings(), demo.tiling,
+                               known).grids.set_index("grid_id")
+    assert grids.loc[far, "incidents"] == 10_000 and grids.loc[a, "incidents"] < 10_000
