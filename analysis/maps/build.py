@@ -456,7 +456,7 @@ def grid_shapes(geoms: Geometries, basemap: str) -> GridShapes:
                       [template_safe_json(g, **MAP_JSON) for g in geometries])
 
 
-def _numbered_collection(properties: pd.DataFrame, shapes: GridShapes) -> WrittenJson:
+def grid_collection(properties: pd.DataFrame, shapes: GridShapes) -> WrittenJson:
     """:func:`feature_collection` of ``shapes`` (numbered), with its JSON text put together from the shapes'
     texts: the coordinates, most of a map's 3 MB, are not written again for each map of the same grids."""
     data = _collection(properties, shapes.geometries, numbered=True)
@@ -472,7 +472,7 @@ def _grid_layer(spec: MapSpec, shapes: GridShapes) -> WrittenGeoJson:
     grids = spec.grids
     props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(),
                           "tooltip": [map_html_text(t) for t in grids["tooltip"]]})
-    data = _numbered_collection(props, shapes)
+    data = grid_collection(props, shapes)
     styles = [{"fillColor": fill, "fillOpacity": 0.72 if in_scope else 0.18, "color": "#4d4d4d", "weight": 1.2,
                "opacity": 0.9} for fill, in_scope in zip(spec.classes.colours, grids["in_scope"].to_numpy(dtype=bool))]
 

@@ -252,12 +252,12 @@ def test_kept_grid_shapes_draw_the_map_the_grids_draw(street_map):
 def test_a_grid_layers_json_put_together_from_its_shapes_is_what_json_writes(rows):
     """The grid layer's text, made of each shape's text written once, is what the map's JSON writer gives for
     the same features, hostile text in the properties included."""
-    from analysis.maps.build import _numbered_collection, grid_shapes
+    from analysis.maps.build import grid_collection, grid_shapes
     from analysis.sanitise.map_text import MAP_JSON, WrittenJson, template_safe_json
 
     geoms = [shapely.box(116.3 + i / 100, 39.9, 116.305 + i / 100, 39.905) for i in range(len(rows))]
     props = pd.DataFrame(rows, columns=["grid_id", "tooltip"], dtype=object)
-    written = _numbered_collection(props, grid_shapes(geoms, "amap"))
+    written = grid_collection(props, grid_shapes(geoms, "amap"))
     assert isinstance(written, WrittenJson)
     assert template_safe_json(written, **MAP_JSON) == template_safe_json(dict(written), **MAP_JSON)
     assert json.loads(written.text) == written
