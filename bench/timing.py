@@ -23,6 +23,19 @@ def cpu_of(pid: int) -> tuple[int, float]:
     return int(fields[1]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def chromium_cpu() -> float:
+    """CPU seconds of every Chromium process on this machine now (the browser the page benchmarks drive shares the
+    server's cores: its share tells a figure the browser bounds from one the server bounds)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if "chrom" in (stat.parent / "comm").read_text():
+                total += cpu_of(int(stat.parent.name))[1]
+        except (OSError, ValueError):       # the process ended while being read
+            continue
+    return total
+
+
 def rss_mb(pid: int | str = "self") -> float:
     """Resident memory of a process now, in MB (VmRSS)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
