@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
 from analysis.ingest.importer import import_boundaries, import_incidents, import_register  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
-from bench.timing import cpu_of  # noqa: E402
+from bench.timing import cpu_of, processes_cpu  # noqa: E402
 from tests.postgres import cluster, new_database  # noqa: E402
 
 
@@ -55,14 +55,7 @@ def _server_cpu(store: Store) -> float:
     with store.engine.connect() as conn:
         backend = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
     postmaster, _ = cpu_of(backend)
-    total = cpu_of(postmaster)[1]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent, cpu = cpu_of(int(stat.parent.name))
-        except (OSError, ValueError):
-            continue
-        total += cpu if parent == postmaster else 0.0
-    return total
+    return cpu_of(postmaster)[1] + processes_cpu(lambda parent, _: parent == postmaster)
 
 
 def _peak_mb() -> int:

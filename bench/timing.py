@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -23,17 +24,24 @@ def cpu_of(pid: int) -> tuple[int, float]:
     return int(fields[1]), sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def chromium_cpu() -> float:
-    """CPU seconds of every Chromium process on this machine now (the browser the page benchmarks drive shares the
-    server's cores: its share tells a figure the browser bounds from one the server bounds)."""
+def processes_cpu(keep: Callable[[int, str], bool]) -> float:
+    """CPU seconds (as :func:`cpu_of`) of every process on this machine now for which ``keep(parent pid, command
+    name)`` holds; a process that ends while being read is left out."""
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if "chrom" in (stat.parent / "comm").read_text():
-                total += cpu_of(int(stat.parent.name))[1]
-        except (OSError, ValueError):       # the process ended while being read
+            parent, cpu = cpu_of(int(stat.parent.name))
+            name = (stat.parent / "comm").read_text().strip()
+        except (OSError, ValueError):
             continue
+        total += cpu if keep(parent, name) else 0.0
     return total
+
+
+def chromium_cpu() -> float:
+    """CPU seconds of every Chromium process now (the browser the page benchmarks drive shares the server's cores:
+    its share tells a figure the browser bounds from one the server bounds)."""
+    return processes_cpu(lambda _, name: "chrom" in name)
 
 
 def rss_mb(pid: int | str = "self") -> float:
