@@ -151,8 +151,10 @@ def _locked_union(div: Division, besides: str | None = None) -> BaseGeometry | N
 def _taken_from_others(div: Division, area: BaseGeometry, keep: str | None) -> dict[str, BaseGeometry | None]:
     """New polygons of the unlocked grids (other than ``keep``) that ``area`` overlaps, with it removed."""
     out: dict[str, BaseGeometry | None] = {}
-    for grid_id, geom in zip(div.grids["grid_id"], div.grids.geometry):
-        if grid_id != keep and grid_id not in div.locked and shapely.intersects(geom, area) \
+    geoms = div.grids.geometry.to_numpy()
+    touching = np.flatnonzero(shapely.intersects(geoms, area))
+    for grid_id, geom in zip(div.grids["grid_id"].to_numpy()[touching], geoms[touching]):
+        if grid_id != keep and grid_id not in div.locked \
                 and shapely.intersection(geom, area).area > NOISE_DEG2:     # a shared edge takes nothing
             out[grid_id] = shapely.difference(geom, area)
     return out

@@ -63,4 +63,4 @@ def compactness(geoms: Geometries) -> np.ndarray:
 def part_counts(geoms: Geometries) -> np.ndarray:
     """Number of separate polygons in each geometry (0 for an empty one); 1 means contiguous."""
     geoms = np.asarray(geoms, dtype=object)
-    return np.array([0 if g is None or g.is_empty else shapely.get_num_geometries(g) for g in geoms], dtype=int)
+    return np.where(shapely.is_empty(geoms), 0, shapely.get_num_geometries(geoms)).astype(int)

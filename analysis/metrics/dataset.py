@@ -16,6 +16,7 @@ grid of the register. Households and population of a grid are the sums over its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -100,6 +101,11 @@ class Dataset:
         """Position of each incident's grid in ``grids`` (-1 when in none)."""
         return self.incidents["grid_id"].cat.codes.to_numpy()
 
+    @cached_property
+    def building_codes(self) -> np.ndarray:
+        """Position of each building's grid in ``grids`` (-1 when in none), worked out on first use."""
+        return np.asarray(pd.Index(self.grids["grid_id"]).get_indexer(pd.Index(self.buildings["grid_id"])))
+
 
 def shown_names(names: pd.Series, codes: pd.Series) -> pd.Series:
     """Names a person can tell apart: a name shared by several grids gets its code in brackets
@@ -152,17 +158,31 @@ def division_attributes(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, worker
     the grid layer's own ``households``/``population`` columns are kept (0 where absent).
     """
     out = grids.copy()
+    ids = pd.Index(out["grid_id"])
     if len(buildings):
-        sums = buildings.groupby("grid_id")[["households", "population"]].sum()
         for column in ("households", "population"):
-            out[column] = out["grid_id"].map(sums[column]).fillna(0).astype(float)
+            out[column] = _per_grid(ids, buildings["grid_id"], _numbers(buildings[column]))
     else:
         for column in ("households", "population"):
             given = out[column] if column in out else pd.Series(0.0, index=out.index)
-            out[column] = pd.to_numeric(given, errors="coerce").fillna(0).astype(float)
-    out["workers"] = out["grid_id"].map(workers["grid_id"].value_counts()).fillna(0).astype(int)
-    out["volunteers"] = out["grid_id"].map(volunteers["grid_id"].value_counts()).fillna(0).astype(int)
+            out[column] = _numbers(given)
+    out["workers"] = _per_grid(ids, workers["grid_id"]).astype(int)
+    out["volunteers"] = _per_grid(ids, volunteers["grid_id"]).astype(int)
     return out
+
+
+def _per_grid(ids: pd.Index, keys: pd.Series, weights: np.ndarray | None = None) -> np.ndarray:
+    """How many rows name each grid of ``ids`` in ``keys`` (or the sum of their ``weights``), as floats; a row
+    naming no grid of ``ids`` counts nowhere. ``ids`` holds each grid once."""
+    codes = ids.get_indexer(pd.Index(keys))
+    inside = codes >= 0
+    return np.bincount(codes[inside], weights=None if weights is None else weights[inside],
+                       minlength=len(ids)).astype(float)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """``values`` as floats, 0 where not a number."""
+    return pd.to_numeric(values, errors="coerce").fillna(0).to_numpy(dtype=float)
 
 
 def _micro_grids(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -182,11 +202,10 @@ def micro_attributes(micro: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.Ge
     """Households and population per micro-grid: the sums over its buildings (``micro_id`` set on each),
     or the layer's own columns when no building list is stored."""
     out = micro.copy()
+    ids = pd.Index(out["micro_id"])
     for column in ("households", "population"):
-        if len(buildings):
-            out[column] = out["micro_id"].map(buildings.groupby("micro_id")[column].sum()).fillna(0).astype(float)
-        else:
-            out[column] = pd.to_numeric(out[column], errors="coerce").fillna(0).astype(float)
+        out[column] = _per_grid(ids, buildings["micro_id"], _numbers(buildings[column])) if len(buildings) else \
+            _numbers(out[column])
     return out
 
 
@@ -327,20 +346,18 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
                         geoms, tolerance_m)
     before = pd.Index(ds.grids["grid_id"].astype(str))
 
-    def place(frame: pd.DataFrame, fallback: np.ndarray) -> np.ndarray:
+    def place(frame: pd.DataFrame, fallback: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+        """``frame``'s rows' positions in the new ``ids``; ``codes``: their positions in ``ds.grids``."""
         lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(float)
         lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(float)
-        grid = frame["grid_id"]
-        codes = grid.cat.codes.to_numpy() if isinstance(grid.dtype, pd.CategoricalDtype) else \
-            before.get_indexer(grid.astype(object).fillna(""))      # incidents: codes over ds.grids already
-        return replacer.codes(lon, lat, fallback, codes)
+        return replacer.codes(lon, lat, fallback, before.get_indexer(frame["grid_id"]) if codes is None else codes)
 
     def as_ids(codes: np.ndarray) -> np.ndarray:
         return np.where(codes >= 0, ids[np.maximum(codes, 0)], "").astype(object) if len(ids) else \
             np.full(len(codes), "", dtype=object)
 
     incidents = ds.incidents
-    codes = place(incidents, np.full(len(incidents), "", dtype=object))
+    codes = place(incidents, np.full(len(incidents), "", dtype=object), ds.grid_codes)
     communities = grids["community"].to_numpy(dtype=object)
     names = sorted(pd.unique(communities))
     community = pd.Index(names).get_indexer(communities)
@@ -355,7 +372,8 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
         community=pd.Categorical.from_codes(np.where(codes >= 0, community[np.maximum(codes, 0)], -1),
                                             dtype=pd.CategoricalDtype(names)),
         micro_id=pd.Categorical.from_codes(in_micro, dtype=pd.CategoricalDtype(micro_ids)))
-    buildings = ds.buildings.assign(grid_id=as_ids(place(ds.buildings, np.full(len(ds.buildings), "", dtype=object))))
+    buildings = ds.buildings.assign(grid_id=as_ids(place(ds.buildings, np.full(len(ds.buildings), "", dtype=object),
+                                                         ds.building_codes)))
     buildings = buildings.assign(micro_id=locate(micro_index, buildings["lon"].to_numpy(float),
                                                  buildings["lat"].to_numpy(float),
                                                  np.full(len(buildings), "", dtype=object), 0.0))

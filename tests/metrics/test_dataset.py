@@ -32,6 +32,18 @@ def test_grid_attributes_come_from_the_registers():
     assert g["volunteers"].tolist() == [1, 0, 1, 0]    # V1 lives in G1 (its register says G2); V2 has no point
 
 
+def test_rows_in_no_grid_or_without_a_count_add_nothing():
+    from analysis.metrics.dataset import division_attributes
+    ds = street()
+    far = ds.buildings.iloc[[0, 1]].assign(grid_id=["", None], households=[50, 60])        # in no grid
+    blank = ds.buildings.iloc[[2]].assign(households=[np.nan], population=["不详"])          # G3, no count
+    buildings = pd.concat([ds.buildings, far, blank], ignore_index=True)
+    workers = pd.concat([ds.workers, ds.workers.iloc[[0]].assign(grid_id="G9")], ignore_index=True)
+    g = division_attributes(ds.grids, buildings, workers, ds.volunteers).set_index("grid_id")
+    assert g["households"].tolist() == [400, 300, 200, 100] and g["population"].tolist() == [1000, 800, 500, 250]
+    assert g["workers"].tolist() == [1, 1, 0, 2] and g["workers"].dtype == int
+
+
 def test_another_version_gets_its_own_attribution():
     grids = small_street()[0]
     merged = grids.iloc[[0, 2, 3]].copy()
