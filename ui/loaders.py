@@ -168,7 +168,8 @@ def map_numbers(rev: str, version: int, query: Query, start: pd.Timestamp, end: 
     settings = load_settings()
     period = Period(start, end)
     return map_data(dataset(rev, version), from_query(dict(query)), flags(rev, version, start, end),
-                    week_starts(period, int(settings["trend_weeks"])), settings)
+                    week_starts(period, int(settings["trend_weeks"])), settings,
+                    grid_table(rev, version, street_wide(query), start, end))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -189,22 +190,46 @@ def _scope(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Ti
     return ds, filters, flags(rev, version, start, end), settings
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+def street_wide(query: Query) -> Query:
+    """``query`` without its place (community and grid): the key of a table of every grid, which a change of
+    place only marks differently."""
+    return tuple((name, value) for name, value in query if name not in ("community", "grid"))
+
+
 def workload(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """:func:`analysis.metrics.workload.workload_table` for the filters (every grid; ``in_scope`` marks the place)."""
+    filters = from_query(dict(query))
+    table = _street_workload(rev, version, street_wide(query), start, end)
+    return table.assign(in_scope=filters.grid_mask(dataset(rev, version).grids))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _street_workload(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     ds, filters, now, settings = _scope(rev, version, query, start, end)
-    table = workload_table(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
-    return table.assign(in_scope=filters.grid_mask(ds.grids))
+    return workload_table(ds, now, filters.incident_mask(ds.incidents), settings)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def micro(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """:func:`analysis.metrics.grid_stats.micro_measures` for the filters (every micro-grid; ``in_scope``
     marks those inside the chosen community and grid)."""
-    ds, filters, now, settings = _scope(rev, version, query, start, end)
-    table = micro_measures(ds, now, filters.without_place().incident_mask(ds.incidents), settings)
+    ds, filters = dataset(rev, version), from_query(dict(query))
+    table = _street_micro(rev, version, street_wide(query), start, end)
     in_grids = set(ds.grids["grid_id"][filters.grid_mask(ds.grids)])
     return table.assign(in_scope=table["parent_id"].isin(in_grids).to_numpy())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _street_micro(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    ds, filters, now, settings = _scope(rev, version, query, start, end)
+    return micro_measures(ds, now, filters.incident_mask(ds.incidents), settings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def grid_table(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """:func:`analysis.metrics.grid_stats.grid_measures` of every grid for the filters ``query`` (no place:
+    see :func:`street_wide`); shared, not to be changed."""
+    ds, filters, now, settings = _scope(rev, version, query, start, end)
+    return grid_measures(ds, now, filters.incident_mask(ds.incidents), settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

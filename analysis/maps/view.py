@@ -65,22 +65,31 @@ def _area(ds: Dataset, filters: Filters) -> BaseGeometry | None:
 
 
 def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.DatetimeIndex,
-             settings: Settings) -> MapData:
-    """Per-grid measures, density images (period and weekly), hotspots and incidents for the map."""
+             settings: Settings, table: pd.DataFrame | None = None) -> MapData:
+    """Per-grid measures, density images (period and weekly), hotspots and incidents for the map.
+
+    ``table``: the grids' :func:`~analysis.metrics.grid_stats.grid_measures` for ``filters`` without the place,
+    when already worked out (a change of place does not change it); it is not changed.
+    """
     incidents = ds.incidents
-    table = grid_measures(ds, flags, filters.without_place().incident_mask(incidents), settings)
-    table["in_scope"] = filters.grid_mask(ds.grids)
+    if table is None:
+        table = grid_measures(ds, flags, filters.without_place().incident_mask(incidents), settings)
+    table = table.assign(in_scope=filters.grid_mask(ds.grids))
 
     around = replace(filters, grid="").incident_mask(incidents)
     lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
     raster = density.raster_for(ds.grids.total_bounds)
     in_period = around & flags.reported
-    reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
     surfaces = [density.smoothed(raster, lon[in_period], lat[in_period])]
     labels = [""]
-    for start in weeks:
-        chosen = around & (reported >= np.datetime64(start, "s")) & (reported < np.datetime64(start + pd.Timedelta(days=7), "s"))
-        surfaces.append(density.smoothed(raster, lon[chosen], lat[chosen]))
+    reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
+    starts = np.array([np.datetime64(start, "s") for start in weeks], dtype="datetime64[s]")
+    in_weeks = np.flatnonzero(around & (reported >= starts.min()) & (reported < starts.max() + np.timedelta64(7, "D"))) \
+        if len(starts) else np.zeros(0, dtype=np.int64)
+    week_lon, week_lat, week_reported = lon[in_weeks], lat[in_weeks], reported[in_weeks]   # the weeks' incidents only
+    for start, first in zip(weeks, starts):
+        chosen = (week_reported >= first) & (week_reported < first + np.timedelta64(7, "D"))
+        surfaces.append(density.smoothed(raster, week_lon[chosen], week_lat[chosen]))
         labels.append(start.strftime("%Y-%m-%d"))
     top_period, top_weeks = density.scale_max(surfaces[:1]), density.scale_max(surfaces[1:])
     images = [(labels[0], density.to_png(surfaces[0], top_period))]

@@ -116,9 +116,9 @@ def _among(values: pd.Series, chosen: tuple[str, ...]) -> np.ndarray:
     if not isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object).fillna("").astype("category")
     codes = values.cat.codes.to_numpy()
-    hit = np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), chosen)
-    found: np.ndarray = hit[np.maximum(codes, 0)] if len(hit) else np.zeros(len(codes), dtype=bool)
-    found[codes < 0] = "" in chosen
+    found = codes < 0 if "" in chosen else np.zeros(len(codes), dtype=bool)
+    for position in np.flatnonzero(np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), chosen)):
+        found |= codes == codes.dtype.type(position)   # one comparison per chosen category, in the codes' own type
     return found
 
 
@@ -170,8 +170,8 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
         rated = due & ~_among(incidents["rating"], ("",))
         satisfied = due & _among(incidents["rating"], ("satisfied", "basically_satisfied"))
         closed_in = is_closed & (closed_at >= start) & (closed_at < end) & ~bad_close & ~void
-        days = (closed_at - reported_at).astype("timedelta64[s]").astype(float) / 86400.0
-        days[~closed_in] = np.nan
+        days = np.full(len(closed_in), np.nan)         # worked out for the period's closed cases only
+        days[closed_in] = (closed_at[closed_in] - reported_at[closed_in]).astype("timedelta64[s]").astype(float) / 86400.0
         backlog = (reported_at < end) & ~closed_by_end & ~void & ~deferred
         overdue = backlog & (due_at < end)
     level_known = closed_in & ~_among(incidents["handled_level"], ("",))

@@ -28,6 +28,7 @@ from analysis.sanitise.phones import mask_phones, mask_phones_in_text
 from analysis.settings import Settings
 
 LEDGER_STATES = ("closed_off", "overdue", "open")
+BASES = ("", "grid", "micro", "handler")     # why a case's person answers for it ('': nobody does)
 
 
 def place_owners(workers: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
@@ -44,38 +45,55 @@ def place_owners(workers: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
 def responsible_people(ds: Dataset, settings: Settings) -> pd.DataFrame:
     """Each incident's responsible person (rows in ``ds.incidents`` order; see the module rules).
 
+    Worked out per place and per distinct handler text, then spread to the incidents by position: the
+    columns are categoricals (a few thousand people over millions of incidents).
+
     Returns
     -------
     pandas.DataFrame
         ``responsible`` (a name, '' for nobody), ``worker_id`` ('' when not a registered worker) and
-        ``basis`` ('handler', 'micro', 'grid' or '').
+        ``basis`` ('handler', 'micro', 'grid' or ''), each categorical.
     """
     incidents, workers = ds.incidents, ds.workers
     owners = place_owners(workers, list(settings["responsible_roles"]))
     n = len(incidents)
-    name = np.full(n, "", dtype=object)
-    worker_id = np.full(n, "", dtype=object)
-    basis = np.full(n, "", dtype=object)
+    people: dict[tuple[str, str], int] = {("", ""): 0}      # (name, worker id) -> its number; 0 is nobody
+    who = np.zeros(n, dtype=np.int64)
+    basis = np.zeros(n, dtype=np.int8)                     # a position in BASES
+
+    def numbers(names: list[str], ids: list[str]) -> np.ndarray:
+        return np.array([people.setdefault(pair, len(people)) for pair in zip(names, ids)] or [0], dtype=np.int64)
+
     for level, column in (("grid", "grid_id"), ("micro", "micro_id")):     # the micro-grid's answers first
-        places = incidents[column].astype("category") if column in incidents else pd.Series(pd.Categorical([""] * n))
+        if column not in incidents:
+            continue
+        places = incidents[column].astype("category")
         found = owners.reindex(places.cat.categories.astype(str))          # per place, not per incident
         codes = places.cat.codes.to_numpy()
-        if found.empty:
-            continue
-        has = (codes >= 0) & found["worker_id"].notna().to_numpy()[np.maximum(codes, 0)]
-        at = codes[has]
-        name[has], worker_id[has], basis[has] = found["name"].to_numpy()[at], found["worker_id"].to_numpy()[at], level
-    codes, texts = pd.factorize(incidents["handler"].astype(object).fillna(""))   # each distinct handler once
+        owned = found["worker_id"].notna().to_numpy()
+        person = numbers(found["name"].fillna("").astype(str).tolist(), found["worker_id"].fillna("").astype(str).tolist())
+        has = (codes >= 0) & np.append(owned, False)[codes]
+        who[has], basis[has] = person[codes[has]], BASES.index(level)
+    codes, texts = pd.factorize(incidents["handler"])      # each distinct handler once (none: code -1)
     handlers = [str(h).strip() for h in texts]
     by_name = dict(zip(workers["name"].astype(str), workers["worker_id"].astype(str)))
     by_id = dict(zip(workers["worker_id"].astype(str), workers["name"].astype(str)))
     linked = [by_name.get(h, h if h in by_id else "") for h in handlers]
     shown = [by_id.get(i, h) if i else h for h, i in zip(handlers, linked)]
-    given = (codes >= 0) & np.array([h != "" for h in handlers] or [False])[np.maximum(codes, 0)]
-    at = codes[given]
-    name[given] = np.asarray(shown, dtype=object)[at]
-    worker_id[given], basis[given] = np.asarray(linked, dtype=object)[at], "handler"
-    return pd.DataFrame({"responsible": name, "worker_id": worker_id, "basis": basis})
+    person = numbers(shown, linked)
+    named = np.array([h != "" for h in handlers] + [False])
+    given = named[codes]                                   # code -1 (no text) falls on the last, False
+    who[given], basis[given] = person[codes[given]], BASES.index("handler")
+    pairs = list(people)
+    return pd.DataFrame({"responsible": _spread([name for name, _ in pairs], who),
+                         "worker_id": _spread([worker for _, worker in pairs], who),
+                         "basis": pd.Categorical.from_codes(basis, categories=pd.Index(BASES))})
+
+
+def _spread(values: list[str], at: np.ndarray) -> pd.Categorical:
+    """``values[at]`` as a categorical, without building the long array of text."""
+    codes, labels = pd.factorize(pd.Series(values, dtype=object))
+    return pd.Categorical.from_codes(codes[at], categories=pd.Index(labels, dtype=object))
 
 
 def _ledger_rows(flags: r.PeriodFlags) -> np.ndarray:
@@ -101,8 +119,7 @@ def ledger_summary(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings
     first = np.zeros(len(names), dtype=np.int64)        # each person's first row, for their worker id
     named = np.flatnonzero(codes >= 0)
     first[codes[named[::-1]]] = named[::-1]
-    worker_id = pd.Series(people["worker_id"].to_numpy(dtype=object)[first]).fillna("")
-    table.insert(1, "worker_id", worker_id.to_numpy())
+    table.insert(1, "worker_id", people["worker_id"].take(first).astype(object).fillna("").to_numpy())
     kept: pd.DataFrame = table[table["lines"] > 0].sort_values(["backlog", "overdue", "lines"], ascending=False)
     return kept.reset_index(drop=True)
 

@@ -68,6 +68,20 @@ def test_norm_classes_by_position():
     assert len(set(classes.colours)) == 3 and [k for _, k in classes.legend] == ["below", "within", "above"]
 
 
+def test_each_weekly_density_frame_draws_that_weeks_incidents(street_map):
+    ds, numbers = street_map
+    weeks = dict(numbers.density[1:])        # Mondays: 02-16 none, 02-23 I5 alone, 03-02 I1-I4 and I6 (I7 has no point)
+    assert set(weeks) == {"2026-02-09", "2026-02-16", "2026-02-23", "2026-03-02"}
+    assert weeks["2026-02-09"] == weeks["2026-02-16"]                   # two empty weeks, the same blank frame
+    assert len({weeks["2026-02-16"], weeks["2026-02-23"], weeks["2026-03-02"]}) == 3
+    only_i5 = ds.incidents["incident_id"] == "I5"
+    alone = map_data(replace(ds, incidents=ds.incidents[only_i5].reset_index(drop=True)), Filters(period="week"),
+                     r.period_flags(ds.incidents[only_i5].reset_index(drop=True), Filters(period="week").resolve(ds.anchor)),
+                     week_starts(Filters(period="week").resolve(ds.anchor), 4), load_settings())
+    blank, drawn = weeks["2026-02-16"], dict(alone.density[1:])       # I5 alone: its week drawn, the others blank
+    assert drawn.pop("2026-02-23") != blank and set(drawn.values()) == {blank}
+
+
 def test_label_zoom_grows_as_grids_shrink():
     import shapely
     big, small = shapely.box(112.97, 28.19, 112.98, 28.20), shapely.box(112.97, 28.19, 112.971, 28.191)
