@@ -2,6 +2,8 @@
 import io
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from analysis.maps import density
@@ -36,3 +38,19 @@ def test_no_incidents_is_a_clear_image():
     surface = density.smoothed(raster, np.array([]), np.array([]))
     image = Image.open(io.BytesIO(density.to_png(surface, density.scale_max([surface])))).convert("RGBA")
     assert np.asarray(image)[..., 3].max() == 0
+
+
+EDGES = density.Raster(112.9, 28.1, 0.01, 0.005, 7, 5)      # east edge 112.97, north edge 28.125
+LONS = st.one_of(st.floats(112.85, 113.0), st.sampled_from([112.9, 112.97, 112.91, 112.89, np.nan, np.inf]))
+LATS = st.one_of(st.floats(28.05, 28.2), st.sampled_from([28.1, 28.125, 28.105, 28.13, np.nan]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(LONS, LATS), max_size=40))
+def test_cell_counts_match_numpys_histogram(points):
+    lon, lat = np.array([p[0] for p in points], float), np.array([p[1] for p in points], float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    r = EDGES
+    expected, _, _ = np.histogram2d(lat[ok], lon[ok], bins=[r.ny, r.nx],
+                                    range=[[r.y0, r.y0 + r.ny * r.dy], [r.x0, r.x0 + r.nx * r.dx]])
+    assert np.array_equal(r.counts(lon, lat), expected[::-1])
