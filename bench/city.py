@@ -23,7 +23,12 @@ when it opens: loads per building, building cells, the division's tiling), ``wha
 buildings to a neighbour grid and recompute every grid's and the street's figures, as the workbench
 does: near the edit only) against ``whatif_scratch_s`` (the same figures computed from scratch:
 every incident placed again, the whole street's tiling measured), with their ratio. Page figures are medians of ``--repeat`` runs; each
-is wall seconds, with CPU seconds (``time.process_time``) beside it under ``cpu``.
+is wall seconds, with CPU seconds (``time.process_time``) beside it under ``cpu``. These compute each page from
+nothing, as on the first view of a period.
+``<page>_rerun_s`` / ``<page>_rerun_cpu_s`` are what a user waits for on the server after changing the community
+on a page already open: the page's whole script run by Streamlit's ``AppTest`` (with what the page keeps between
+runs: the period's facts, the tables of every grid, the map's shapes), medians of ``--repeat`` changes, with
+``rerun_errors`` (exceptions shown) and ``rerun_server_rss_mb``.
 The baseline measured in the same run is ``read_csv_s``: ``pandas.read_csv`` of the incident file.
 """
 from __future__ import annotations
@@ -171,6 +176,38 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
+APP_PAGES = ("overview", "map", "workload", "resolution", "coverage", "ledger")
+
+
+def child_reruns(folder: Path, repeat: int) -> dict[str, Any]:
+    """Each page as the server runs it (Streamlit's AppTest: the page's whole script, with the caches it keeps
+    between runs): opened once, then the community changed ``repeat`` times; the medians of those runs."""
+    import os
+    os.environ["GRIDLENS_DB"] = f"sqlite:///{folder / 'city.sqlite'}"
+    from streamlit.testing.v1 import AppTest
+
+    from ui.filters import KEYS
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=900)
+    app.run()
+    out: dict[str, Any] = {}
+    for name in APP_PAGES:
+        app.switch_page(f"pages/{name}.py").run()
+        communities = app.selectbox(key=KEYS["community"]).options[2:]
+        walls, cpus, errors = [], [], 0
+        for community in communities[:repeat]:
+            app.selectbox(key=KEYS["community"]).set_value(community)
+            start, cpu = time.perf_counter(), time.process_time()
+            app.run()
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
+            errors += len(app.exception)
+        out[f"{name}_rerun_s"] = round(statistics.median(walls), 3)
+        out[f"{name}_rerun_cpu_s"] = round(statistics.median(cpus), 3)
+        out["rerun_errors"] = out.get("rerun_errors", 0) + errors
+    out["rerun_server_rss_mb"] = round(rss_mb())
+    return out
+
+
 def _run_child(stage: str, folder: Path, repeat: int) -> dict[str, Any]:
     """Run ``stage`` in a new Python process (its memory its own) and return its JSON."""
     done = subprocess.run([sys.executable, __file__, "--child", stage, "--dir", str(folder), "--repeat", str(repeat)],
@@ -204,12 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=None, help="where the city's files and store are kept")
     parser.add_argument("--fresh", action="store_true", help="write and import the city again")
-    parser.add_argument("--child", choices=("import", "build", "pages"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("import", "build", "pages", "reruns"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     folder = args.dir or city_folder(args.incidents, args.grids)
     if args.child:
         figures = {"import": lambda: child_import(folder), "build": lambda: child_build(folder),
-                   "pages": lambda: child_pages(folder, args.repeat)}[args.child]()
+                   "pages": lambda: child_pages(folder, args.repeat),
+                   "reruns": lambda: child_reruns(folder, args.repeat)}[args.child]()
         print(json.dumps(figures))
         return 0
     figures = prepare(args.incidents, args.grids, folder, args.fresh)
@@ -218,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["read_csv_s"] = round(time.perf_counter() - start, 2)
     figures.update(_run_child("build", folder, 1))
     figures.update(_run_child("pages", folder, args.repeat))
+    figures.update(_run_child("reruns", folder, args.repeat))
     print(f"{figures['incidents']:,} incidents, {figures['grids']:,} grids: import {figures['import_s']:.1f} s "
           f"(peak {figures['import_peak_rss_mb']:,} MB; pandas.read_csv alone {figures['read_csv_s']:.1f} s), "
           f"first load after it {figures['build_s']:.1f} s ({figures['build_cpu_s']:.1f} CPU s, snapshot "
@@ -225,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
           f"server {figures['server_rss_mb']:,} MB")
     print("pages: " + ", ".join(f"{k[:-2]} {v:.2f} s" for k, v in figures.items()
                                 if k.endswith("_s") and k[:-2] in figures["cpu"]))
+    print("page reruns after a community change (AppTest): " + ", ".join(
+        f"{name} {figures[f'{name}_rerun_s']:.2f} s ({figures[f'{name}_rerun_cpu_s']:.2f} CPU s)" for name in APP_PAGES)
+        + f", {figures['rerun_errors']} errors")
     print(json.dumps(figures))
     return 0
 

@@ -30,5 +30,9 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures and all(not isinstance(v, float) or v >= 0 for v in figures.values())
+    if args[0] == "bench/city.py":           # every page ran again as the server runs it, with no error shown
+        assert figures["rerun_errors"] == 0
+        assert all(figures[f"{page}_rerun_s"] > 0 for page in ("overview", "map", "workload", "resolution", "coverage",
+                                                             "ledger"))
     if "--postgres" in args:     # the PostGIS import ran too, and imported what SQLite's did
         assert figures["postgis"]["imported"] == figures["imported"] > 0 and figures["postgis"]["ratio_to_sqlite"] > 0
