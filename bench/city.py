@@ -28,7 +28,8 @@ nothing, as on the first view of a period.
 ``<page>_rerun_s`` / ``<page>_rerun_cpu_s`` are what a user waits for on the server after changing the community
 on a page already open: the page's whole script run by Streamlit's ``AppTest`` (with what the page keeps between
 runs: the period's facts, the tables of every grid, the map's shapes), medians of ``--repeat`` changes, with
-``rerun_errors`` (exceptions shown) and ``rerun_server_rss_mb``.
+``rerun_errors`` (exceptions and error messages shown; the first one's text in ``rerun_first_error``) and
+``rerun_server_rss_mb``.
 The baseline measured in the same run is ``read_csv_s``: ``pandas.read_csv`` of the incident file.
 """
 from __future__ import annotations
@@ -200,7 +201,9 @@ def child_reruns(folder: Path, repeat: int) -> dict[str, Any]:
             app.run()
             walls.append(time.perf_counter() - start)
             cpus.append(time.process_time() - cpu)
-            errors += len(app.exception)
+            errors += len(app.exception) + len(app.error)     # a failure the page's boundary turned into a message
+            if app.error and "rerun_first_error" not in out:
+                out["rerun_first_error"] = f"{name}: {app.error[0].value}"
         out[f"{name}_rerun_s"] = round(statistics.median(walls), 3)
         out[f"{name}_rerun_cpu_s"] = round(statistics.median(cpus), 3)
         out["rerun_errors"] = out.get("rerun_errors", 0) + errors
