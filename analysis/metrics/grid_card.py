@@ -58,7 +58,7 @@ def grid_card(ds: Dataset, grid_id: str, table: pd.DataFrame, flags: r.PeriodFla
     here = mask & (incidents["grid_id"] == grid_id).to_numpy()
     reported = incidents.loc[here & flags.reported, "category"].astype(str)
     categories = reported.replace("", "—").value_counts().rename_axis("category").reset_index(name="count")
-    open_rows = incidents.loc[here & flags.backlog].copy()
+    open_rows = incidents.loc[here & flags.backlog, [c for c in OPEN_COLUMNS if c in incidents]].copy()
     end = flags.period.end
     open_rows["age_days"] = ((end - open_rows["reported_at"]) / pd.Timedelta(days=1)).round(1)
     open_rows["overdue"] = flags.overdue[here & flags.backlog]

@@ -57,13 +57,13 @@ def backlog_by_age(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarr
 
 def overdue_list(incidents: pd.DataFrame, flags: r.PeriodFlags, mask: np.ndarray, grid_names: dict[str, str]) -> pd.DataFrame:
     """Overdue open cases at the period's end, most overdue first; phone numbers masked."""
-    rows = incidents.loc[flags.overdue & mask].copy()
+    columns = ["incident_id", "grid", "category", "subcategory", "reported_at", "due_at", "days_overdue", "status",
+               "handler", "reporter_phone", "due_assumed"]
+    rows = incidents.loc[flags.overdue & mask, [c for c in ("grid_id", *columns) if c in incidents]].copy()
     end = flags.period.end
     rows["days_overdue"] = ((end - rows["due_at"]) / pd.Timedelta(days=1)).round(1)
     rows["grid"] = rows["grid_id"].astype(object).map(grid_names).fillna("—")
     rows["reporter_phone"] = mask_phones(rows["reporter_phone"].astype(str))
-    columns = ["incident_id", "grid", "category", "subcategory", "reported_at", "due_at", "days_overdue", "status",
-               "handler", "reporter_phone", "due_assumed"]
     ordered: pd.DataFrame = rows.sort_values("days_overdue", ascending=False)[columns]
     return ordered.reset_index(drop=True)
 

@@ -137,7 +137,9 @@ def ledger_lines(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings: 
     chosen = _ledger_rows(flags) & mask
     if person is not None:
         chosen &= (people["responsible"] == person).to_numpy()
-    rows = ds.incidents.loc[chosen].copy()
+    rows = ds.incidents.loc[chosen, [c for c in ("incident_id", "grid_id", "category", "subcategory", "event_name",
+                                                 "description", "reported_at", "due_at", "closed_at", "status",
+                                                 "reporter_phone") if c in ds.incidents]].copy()
     rows["responsible"], rows["basis"] = people.loc[chosen, "responsible"].to_numpy(), people.loc[chosen, "basis"].to_numpy()
     rows["grid"] = rows["grid_id"].astype(object).map(ds.grid_names).fillna("")
     open_now, late = flags.backlog[chosen], flags.overdue[chosen]

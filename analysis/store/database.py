@@ -460,6 +460,8 @@ class Store:
                 column = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
             elif name in categorical:
                 column = pc.dictionary_encode(pc.fill_null(column, ""))
+            elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                column = column.combine_chunks()     # one buffer: selecting rows is a take per chunk, 1,000 rows each
             out[name] = column
         frame: pd.DataFrame = pa.table(out).to_pandas()
         for name in columns:             # text stays in Arrow's buffers (pandas' str): a sixth of the memory of objects
