@@ -192,8 +192,9 @@ def child_reruns(folder: Path, repeat: int) -> dict[str, Any]:
     app.run()
     out: dict[str, Any] = {}
     for name in APP_PAGES:
-        app.switch_page(f"pages/{name}.py").run()
-        communities = app.selectbox(key=KEYS["community"]).options[2:]
+        app.switch_page(f"pages/{name}.py").run()       # opens on the community the page before left chosen
+        box = app.selectbox(key=KEYS["community"])
+        communities = [c for c in box.options[1:] if c != box.value]     # each a change, none this page has shown
         walls, cpus, errors = [], [], 0
         for community in communities[:repeat]:
             app.selectbox(key=KEYS["community"]).set_value(community)
