@@ -157,10 +157,13 @@ def serve(args: argparse.Namespace) -> int:
     if multiuser(settings) and not has_admin(Store(args.db)):
         raise CliError("multi-user mode (GRIDLENS_MULTIUSER) needs an admin first: python -m analysis user add NAME "
                        "--role admin --password-stdin")
-    command = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parents[1] / "dashboard.py"),
-               "--server.port", str(args.port), "--server.address", args.address or bind_address(settings)]
+    # ui.launch runs ``streamlit run dashboard.py`` and prepares the first page beside it
+    command = [sys.executable, "-m", "ui.launch", "--server.port", str(args.port),
+               "--server.address", args.address or bind_address(settings)]
     if args.db:
         os.environ["GRIDLENS_DB"] = args.db
+    root = str(Path(__file__).resolve().parents[1])
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))
     os.execv(sys.executable, command)
 
 

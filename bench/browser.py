@@ -7,8 +7,10 @@ headless Chromium at 1920x1080:
 
 * ``cold_import_s``: from starting the server to the first rendered page (the overview, its script run
   finished and nothing left to draw) when no dataset snapshot exists yet, as after an import;
-  ``cold_start_s``: the same on a restart (the snapshot is read); with the server's CPU seconds and its
-  resident memory after the first page (``server_rss_mb``);
+  ``cold_start_s``: the same on a restart (the snapshot is read), started as ``make run`` starts it
+  (:mod:`ui.launch` reads the data while the server starts and the browser loads); with the server's CPU seconds
+  and its resident memory after the first page (``server_rss_mb``); ``cold_start_bare_s``: the baseline, a bare
+  ``streamlit run dashboard.py`` started in turn with it (median of ``--repeat`` each);
 * ``warm_s``: for each page with the shared filters (总览, 地图, 工作量, 办结, 志愿者, 责任台账), opened once,
   then the community filter changed: click to the end of the script run it causes (timed in the page with
   ``performance.now()``);
@@ -99,19 +101,25 @@ def change_community(page: Page, community: str) -> float:
     return float(page.evaluate(ELAPSED))
 
 
-def first_page(browser: BrowserContext, url: str) -> dict[str, Any]:
-    """Start the server on ``url`` and open the overview: seconds to the first rendered page, the server's CPU
-    seconds and memory then; the server is stopped after."""
+def first_page(browser: BrowserContext, url: str, prepared: bool = True) -> dict[str, Any]:
+    """Start the server on ``url`` (as ``make run`` does, or, not ``prepared``, a bare ``streamlit run``) and open
+    the overview: seconds to the first rendered page, the server's CPU seconds and memory then; the server is
+    stopped after."""
     page = browser.new_page()
     page.set_viewport_size({"width": 1920, "height": 1080})
     start = time.perf_counter()
-    with served(url, timeout=600) as (base, proc):
+    with served(url, timeout=600, prepared=prepared) as (base, proc):
         open_page(page, f"{base}/overview", ".gl-card")
         seconds = time.perf_counter() - start
         figures = {"s": round(seconds, 2), "server_cpu_s": round(cpu_of(proc.pid)[1], 2),
                    "server_rss_mb": round(rss_mb(proc.pid))}
     page.close()
     return figures
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median seconds among ``runs`` (the upper one of an even count)."""
+    return sorted(runs, key=lambda run: run["s"])[len(runs) // 2]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -170,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--grids", type=int, default=5000)
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3, help="restarts timed, each way (median reported)")
     parser.add_argument("--dir", type=Path, default=None, help="where the city's files and store are kept")
     args = parser.parse_args(argv)
     folder = args.dir or city_folder(args.incidents, args.grids)
@@ -180,14 +189,20 @@ def main(argv: list[str] | None = None) -> int:
     with chromium() as browser:
         shutil.rmtree(f"{folder / 'city.sqlite'}.snapshots", ignore_errors=True)
         cold_import = first_page(browser, url)
-        cold = first_page(browser, url)
+        restarts = [(first_page(browser, url), first_page(browser, url, prepared=False)) for _ in range(args.repeat)]
+        cold = median_run([made for made, _ in restarts])
+        bare = median_run([plain for _, plain in restarts])
         figures = {"incidents": args.incidents, "grids": args.grids, "cold_import_s": cold_import["s"],
                    "cold_import_server_cpu_s": cold_import["server_cpu_s"], "cold_start_s": cold["s"],
                    "cold_start_server_cpu_s": cold["server_cpu_s"], "first_page_server_rss_mb": cold["server_rss_mb"],
+                   "cold_start_bare_s": bare["s"], "cold_start_bare_server_cpu_s": bare["server_cpu_s"],
+                   "cold_start_ratio": round(cold["s"] / bare["s"], 2),
                    **warm_and_sessions(browser, url, communities, args.sessions)}
     print(f"cold start to the first page: {figures['cold_start_s']:.1f} s on a restart "
-          f"({figures['cold_start_server_cpu_s']:.1f} CPU s in the server), {figures['cold_import_s']:.1f} s after an "
-          f"import (no snapshot yet); server {figures['first_page_server_rss_mb']:,} MB")
+          f"({figures['cold_start_server_cpu_s']:.1f} CPU s in the server; a bare `streamlit run` "
+          f"{figures['cold_start_bare_s']:.1f} s, ratio {figures['cold_start_ratio']:.2f}), "
+          f"{figures['cold_import_s']:.1f} s after an import (no snapshot yet); server "
+          f"{figures['first_page_server_rss_mb']:,} MB")
     print("warm, community changed (click to end of run): "
           + ", ".join(f"{k} {v:.2f} s" for k, v in figures["warm_s"].items()))
     for n, s in enumerate(figures["sessions"], 1):

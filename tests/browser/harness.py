@@ -56,21 +56,24 @@ def free_port() -> int:
 
 @contextmanager
 def dashboard(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` against ``db_url`` (with ``env`` added to the environment); yields the
-    base URL once it answers."""
+    """Run the dashboard as ``make run`` does (:mod:`ui.launch`) against ``db_url`` (with ``env`` added to the
+    environment); yields the base URL once it answers."""
     with served(db_url, timeout, env) as (base, _):
         yield base
 
 
 @contextmanager
-def served(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None
+def served(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None, prepared: bool = True
            ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """:func:`dashboard`, yielding the server process beside the base URL (for the benchmarks' memory figures)."""
+    """:func:`dashboard`, yielding the server process beside the base URL (for the benchmarks' memory figures).
+
+    ``prepared``: started as ``make run`` starts it (:mod:`ui.launch`, the first page prepared while the server
+    starts); False: a bare ``streamlit run dashboard.py`` (the benchmarks' baseline)."""
     port = free_port()
     env = {**os.environ, "GRIDLENS_DB": db_url, **(env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                             "--server.port", str(port), "--server.headless", "true",
+    start = ["-m", "ui.launch"] if prepared else ["-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+    proc = subprocess.Popen([sys.executable, *start, "--server.port", str(port), "--server.headless", "true",
                              "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:

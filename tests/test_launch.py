@@ -1,0 +1,42 @@
+"""``make run``'s server (``python -m analysis serve``, which starts Streamlit through ``ui.launch``) reads the
+default street's data while it starts, before any browser connects; a store it cannot read leaves the page to
+report the problem."""
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from analysis.metrics.dataset import load_dataset
+from analysis.store.database import Store
+from tests.browser.harness import free_port
+from tests.conftest import ROOT
+
+
+def _served_log(db_url: str, log: Path, until: str, timeout: float = 120) -> str:
+    """Start ``python -m analysis serve`` on ``db_url``; its log once ``until`` appears in it (or the server
+    ends, or ``timeout`` seconds pass); the server is stopped."""
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "analysis", "serve", "--port", str(free_port()), "--db", db_url],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while until not in log.read_text() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.2)   # polling the server's log: the condition is a line in it
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return log.read_text()
+
+
+def test_the_server_reads_the_street_before_the_first_page(demo_db, tmp_path):
+    url = f"sqlite:///{demo_db}"
+    data = load_dataset(Store(url))
+    text = _served_log(url, tmp_path / "server.log", "first page prepared")
+    assert f"first page prepared: {len(data.incidents)} incidents on {len(data.grids)} grids" in text
+    assert "Traceback" not in text and "missing ScriptRunContext" not in text
+
+
+def test_a_store_without_boundaries_is_left_to_the_page(tmp_path):
+    text = _served_log(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path / "server.log", "first page prepared")
+    assert "first page prepared: the store has no boundaries yet" in text
+    assert "Traceback" not in text
