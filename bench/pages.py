@@ -15,7 +15,9 @@ street over the last 4 weeks to one community over the last 4 weeks, and times, 
   seconds; ``peak_rss_mb``: the process's peak resident memory.
 
 ``overview_cached_s`` is the overview with the period facts already computed, as the page has
-them after its first view of a period (a community, grid or kind change).
+them after its first view of a period (a community, grid or kind change). ``flags_s``: the period facts
+of the last 4 weeks (``period_flags``, on the rows they can be true for); ``flags_every_row_s``, its
+baseline: the same facts worked out on every row (``row_facts``).
 
 Baselines measured in the same run: the same 8 KPIs and per-grid counts written as plain
 pandas operations over the frame (``pandas_overview_s``), and folium's ``HeatMap`` of every
@@ -173,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     period = after.resolve(ds.anchor)
     facts = (r.period_flags(ds.incidents, period), r.period_flags(ds.incidents, period.previous()))
     cached_s, _ = timed(lambda: overview(ds, after, settings, facts), args.repeat)
+    flags_s, _ = timed(lambda: r.period_flags(ds.incidents, period), args.repeat)
+    every_row_s, _ = timed(lambda: r.row_facts(ds.incidents, period), args.repeat)
     pandas_s, _ = timed(lambda: pandas_overview(ds, after), args.repeat)
     map_s, html = timed(lambda: map_page(ds, after, settings), args.repeat)
     map_bytes = len(html.encode("utf-8"))
@@ -187,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"overview: {overview_s:.3f} s cold, {cached_s:.3f} s with the period facts cached (a place or kind change); "
           f"plain pandas, same figures on the filtered rows: {pandas_s:.3f} s (ratio {overview_s / pandas_s:.2f} cold, "
           f"{cached_s / pandas_s:.2f} cached)")
+    print(f"period facts of the last 4 weeks: {flags_s:.3f} s on the rows they can be true for, {every_row_s:.3f} s "
+          f"on every row (ratio {flags_s / every_row_s:.2f})")
     print(f"map, one community: {map_s:.3f} s, {map_bytes:,} bytes")
     print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes")
     print(f"workload {workload_s:.3f} s, resolution {resolution_s:.3f} s, volunteers {coverage_s:.3f} s "
@@ -196,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"folium HeatMap of all {args.incidents:,} incidents: {heat_s:.1f} s, {heat_bytes:,} bytes "
           f"(map is {heat_bytes / map_bytes:.0f}x smaller)")
     print(json.dumps({"incidents": len(ds.incidents), "grids": len(ds.grids), "overview_s": round(overview_s, 3),
-                      "overview_cached_s": round(cached_s, 3), "pandas_overview_s": round(pandas_s, 3), "map_s": round(map_s, 3), "map_bytes": map_bytes,
+                      "overview_cached_s": round(cached_s, 3), "flags_s": round(flags_s, 3),
+                      "flags_every_row_s": round(every_row_s, 3), "pandas_overview_s": round(pandas_s, 3), "map_s": round(map_s, 3), "map_bytes": map_bytes,
                       "street_map_s": round(street_s, 3), "workload_s": round(workload_s, 3),
                       "resolution_s": round(resolution_s, 3), "coverage_s": round(coverage_s, 3), "heatmap_s": round(heat_s, 2),
                       "heatmap_bytes": heat_bytes, "ledger_s": round(ledger_s, 3), "build_s": round(build_s, 2),

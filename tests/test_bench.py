@@ -21,7 +21,7 @@ from tests.conftest import ROOT
                                   ["bench/city.py", "--incidents", "3000", "--grids", "30", "--repeat", "1"],
                                   ["bench/suggestion.py", "--grids", "30", "--seconds", "2", "--full"],
                                   pytest.param(["bench/browser.py", "--incidents", "3000", "--grids", "30",
-                                                "--sessions", "2", "--repeat", "1"], marks=MARKS)],
+                                                "--sessions", "2", "--repeat", "1", "--later", "1"], marks=MARKS)],
                          ids=lambda a: a[0])
 def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
     if args[0] in ("bench/city.py", "bench/browser.py", "bench/suggestion.py"):
@@ -35,6 +35,6 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
         assert all(figures[f"{page}_rerun_s"] > 0 for page in ("overview", "map", "workload", "resolution", "coverage",
                                                              "ledger"))
     if args[0] == "bench/browser.py":        # the first page after a restart, as `make run` starts and bare
-        assert figures["cold_start_s"] > 0 and figures["cold_start_bare_s"] > 0
+        assert figures["cold_start_s"] > 0 and figures["cold_start_bare_s"] > 0 and figures["later_bare_s"] > 0
     if "--postgres" in args:     # the PostGIS import ran too, and imported what SQLite's did
         assert figures["postgis"]["imported"] == figures["imported"] > 0 and figures["postgis"]["ratio_to_sqlite"] > 0

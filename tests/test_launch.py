@@ -6,10 +6,17 @@ import sys
 import time
 from pathlib import Path
 
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
 from analysis.metrics.dataset import load_dataset
+from analysis.metrics.overview import kpis
 from analysis.store.database import Store
 from tests.browser.harness import free_port
 from tests.conftest import ROOT
+from tests.pages.apptest import TIMEOUT
+from ui import loaders
+from ui.launch import prepare_home_page
 
 
 def _served_log(db_url: str, log: Path, until: str, timeout: float = 120) -> str:
@@ -40,3 +47,18 @@ def test_a_store_without_boundaries_is_left_to_the_page(tmp_path):
     text = _served_log(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path / "server.log", "first page prepared")
     assert "first page prepared: the store has no boundaries yet" in text
     assert "Traceback" not in text
+
+
+def test_the_prepared_figures_are_the_ones_the_home_page_reads(demo_store, monkeypatch):
+    monkeypatch.setenv("GRIDLENS_DB", demo_store.url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    worked_out = []
+    def counted(*args, **kwargs):       # the real headline figures, counted
+        worked_out.append(1)
+        return kpis(*args, **kwargs)
+    monkeypatch.setattr(loaders, "kpis", counted)
+    assert "incidents on" in prepare_home_page() and len(worked_out) == 1
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception and app.title[0].value == "总览"
+    assert len(worked_out) == 1         # the home page read the prepared figures instead of working them out

@@ -2,10 +2,10 @@
 
 ``python -m analysis serve`` (``make run``) starts Streamlit through this module. Streamlit runs a page's
 script only when a browser connects, so after a restart the first visitor would wait for the program's
-imports and for the default street's data to be read. Here a background thread does both while the server
-starts and while the browser loads Streamlit's page: the first script run finds the modules imported and
-the data in the cache (a run that asks for the data while the thread still reads it waits for that one read,
-as Streamlit's cache computes each value once).
+imports, for the default street's data to be read and for its overview to be worked out. Here a background
+thread does all three as the server starts: a visitor who comes after it finds the modules imported and the
+figures in the cache; one who comes sooner waits only for what is left (a run that asks for a value the
+thread is still working out waits for it, as Streamlit's cache computes each value once).
 """
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 
 
 def _prepare() -> None:
-    """Import what the pages use, then read the default street's data of its current boundary version into
-    the cache the pages read (:func:`ui.loaders.dataset`). Nothing here is needed: any failure (an empty
-    store, a broken file) is logged and left for the page, which reports it to the user."""
+    """Prepare the home page once Streamlit's runtime exists (:func:`prepare_home_page`) and log it. Nothing here is
+    needed: any failure (an empty store, a broken file) is logged and left for the page, which reports it."""
     from streamlit.logger import get_logger
     log, started = get_logger(__name__), time.perf_counter()
     # Streamlit warns of every cache or session read outside a page's script run; this thread's are meant
@@ -35,21 +34,38 @@ def _prepare() -> None:
         import analysis.metrics.dataset  # noqa: F401  (pandas, geopandas, shapely, pyarrow: no Streamlit cache)
         while not runtime.exists():   # the cached loaders need Streamlit's runtime: it is made as the server starts
             time.sleep(0.05)
-        import ui.page  # noqa: F401  (every page's set-up)
-        from ui import loaders
-        rev = loaders.revision()
-        versions = loaders.versions(rev)
-        current = versions.loc[versions["is_current"].astype(bool), "version_id"]
-        if current.empty:
-            log.info("first page prepared: the store has no boundaries yet")
-            return
-        data = loaders.dataset(rev, int(current.iloc[0]))
-        log.info("first page prepared: %d incidents on %d grids read in %.1f s", len(data.incidents),
-                 len(data.grids), time.perf_counter() - started)
+        log.info("first page prepared: %s in %.1f s", prepare_home_page(), time.perf_counter() - started)
     except Exception:  # noqa: BLE001  (a page reports any real problem with the store; this only logs it)
         log.warning("preparing the first page failed; the first page does it instead", exc_info=True)
     finally:
         context_log.removeFilter(_other_threads)
+
+
+def prepare_home_page() -> str:
+    """What the home page (the overview) computes for a new session on the default street: its modules, the
+    data of the current boundary version, the filters' choices, the data's gaps and the figures of the default
+    filters, each into the cache the page reads. What was prepared, in words."""
+    import ui.cards  # noqa: F401  (the overview's modules)
+    import ui.page  # noqa: F401
+    import ui.widgets  # noqa: F401
+    from analysis.metrics.filters import Filters
+    from analysis.settings import load_settings
+    from ui import loaders
+    from ui.filters import View
+    rev = loaders.revision()
+    versions = loaders.versions(rev)
+    current = versions.loc[versions["is_current"].astype(bool), "version_id"]
+    if current.empty:
+        return "the store has no boundaries yet"
+    version = int(current.iloc[0])
+    data = loaders.dataset(rev, version)
+    loaders.filter_options(rev, version)
+    loaders.gaps(rev, version)
+    if data.anchor is None:
+        return "no incidents yet"
+    view = View(Filters(), data, Filters().resolve(data.anchor), rev, version, load_settings())
+    loaders.overview(*view.key)
+    return f"{len(data.incidents)} incidents on {len(data.grids)} grids, the overview of {view.period.start:%Y-%m-%d}"
 
 
 def _other_threads(record: logging.LogRecord) -> bool:

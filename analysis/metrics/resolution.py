@@ -42,7 +42,7 @@ is wrong, so whether it met its deadline is unknown; likewise a closed status wi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TypeAlias, overload
 
 import numpy as np
@@ -81,7 +81,8 @@ class Groups:
 class PeriodFlags:
     """Per-incident facts about one period (boolean arrays, one entry per incident).
 
-    ``days_to_close`` is in days, NaN unless the case was validly closed in the period.
+    ``days_to_close`` is in days, NaN unless the case was validly closed in the period. ``bad_close``: reported
+    in the period and closed before it was reported.
     """
 
     period: Period
@@ -122,9 +123,21 @@ def _among(values: pd.Series, chosen: tuple[str, ...]) -> np.ndarray:
     return found
 
 
+FACTS_COLUMNS = ("reported_at", "due_at", "disposed_at", "closed_at", "state", "closed_no_time", "extended", "rework",
+                 "rating", "handled_level")
+"""The columns :func:`period_flags` reads."""
+
+
 def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", deferred_in_due: bool = False,
                  rework_basis: str = "disposed") -> PeriodFlags:
     """Compute the facts every resolution figure sums (see the module table).
+
+    The facts are worked out (:func:`row_facts`) on the rows any of them can be true for, and are False
+    (``days_to_close`` NaN) on the others. Every fact is one of reported, due, closed in the period or open at
+    its end, narrowed; a case reported, closed and due before ``start`` (or without a deadline) is none of
+    them, nor is one reported from ``end`` on and not due in the period (a case without a report time may be
+    closed in the period, so it is kept). A street's history is mostly such
+    cases on every period but a few.
 
     Parameters
     ----------
@@ -140,6 +153,28 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
     rework_basis : {'disposed', 'dispatched'}
         The denominator of 返工率 (the ``rework_basis`` setting).
     """
+    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
+    reported_at, due_at, closed_at = (_times(incidents, c) for c in ("reported_at", "due_at", "closed_at"))
+    with np.errstate(invalid="ignore"):     # NaT compares False: a case never closed is not closed before start
+        due_since = due_at >= start
+        rows = np.flatnonzero((~(reported_at >= end) & (~(closed_at < start) | (reported_at >= start) | due_since))
+                              | (due_since & (due_at < end)))
+    part = row_facts(incidents[list(FACTS_COLUMNS)].take(rows), period, basis, deferred_in_due, rework_basis)
+    out: dict[str, np.ndarray] = {}
+    for field in fields(PeriodFlags):
+        if field.name == "period":
+            continue
+        value = getattr(part, field.name)
+        whole = np.full(len(incidents), np.nan) if value.dtype.kind == "f" else np.zeros(len(incidents), dtype=bool)
+        whole[rows] = value
+        out[field.name] = whole
+    return PeriodFlags(period=period, **out)
+
+
+def row_facts(incidents: pd.DataFrame, period: Period, basis: str = "due", deferred_in_due: bool = False,
+              rework_basis: str = "disposed") -> PeriodFlags:
+    """The facts of :func:`period_flags` (same parameters) worked out on every row of ``incidents``: the module
+    table's definitions as array operations."""
     if basis not in BASES:
         raise ValueError(f"rate_basis must be one of {BASES}, not {basis!r}")
     if rework_basis not in REWORK_BASES:
@@ -152,8 +187,9 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
     no_time = incidents["closed_no_time"].to_numpy(bool)
     with np.errstate(invalid="ignore"):
         reported = (reported_at >= start) & (reported_at < end) & ~void
-        due = reported if basis == "reported" else (due_at >= start) & (due_at < end) & ~void
-        due &= ~deferred | deferred_in_due
+        # a new array: narrowing `reported` in place would drop deferred cases from those reported
+        due = (reported if basis == "reported" else (due_at >= start) & (due_at < end) & ~void) \
+            & (~deferred | deferred_in_due)
         is_closed = ~np.isnat(closed_at)
         bad_close = is_closed & (closed_at < reported_at)
         closed_by_end = (is_closed & (closed_at < end)) | no_time
@@ -178,7 +214,7 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
     in_grid = closed_in & _among(incidents["handled_level"], ("grid",))
     return PeriodFlags(period, reported, due, closed, on_time, disposed, on_time_disposed, dispatched, rework_base,
                        reworked, extended, rated, satisfied, closed_in, days, backlog, overdue, level_known, in_grid,
-                       bad_close)
+                       bad_close & reported)
 
 
 def settings_flags(incidents: pd.DataFrame, period: Period, settings: Settings) -> PeriodFlags:
@@ -356,4 +392,4 @@ def closed_before_reported(flags: PeriodFlags, mask: Mask = None, groups: None =
 def closed_before_reported(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def closed_before_reported(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases reported in the period whose closing time is before their report time (a data error)."""
-    return count(flags.bad_close & flags.reported, mask, groups)
+    return count(flags.bad_close, mask, groups)

@@ -8,12 +8,16 @@ Period: 03-01 to 03-08 (a week).   reported   due     closed    level
   E  closed before it was reported 03-04      03-06   02-01     grid      (a data error)
   F  reported earlier, due now     02-20      03-02   02-28     street    (closed before the period)
 """
+from dataclasses import fields
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.metrics import resolution as r
-from analysis.metrics.lifecycle import lifecycle_columns
+from analysis.metrics.lifecycle import LEVELS, RATINGS, STATES, lifecycle_columns
 from analysis.metrics.periods import Period
 from analysis.settings import DEFAULTS
 
@@ -87,3 +91,41 @@ def test_an_empty_period_gives_nan_rates_not_zero():
     assert np.isnan(r.closure_rate(empty)) and np.isnan(r.on_time_closure_rate(empty))
     assert np.isnan(r.days_to_close(empty)) and np.isnan(r.within_grid_share(empty))
     assert r.reported_count(empty) == 0 and r.open_backlog(empty) == 2   # C and D are still open then
+
+
+_DAY = st.one_of(st.none(), st.integers(-20, 20))   # a time in days from the period's start, or none
+
+
+@st.composite
+def _histories(draw: st.DrawFn) -> pd.DataFrame:
+    """Any mix of cases, consistent or not: times around the period in any order, any state, rating, level."""
+    n = draw(st.integers(0, 30))
+    def times() -> list:
+        return [pd.NaT if d is None else PERIOD.start + pd.Timedelta(days=d, hours=h)
+                for d, h in zip(draw(st.lists(_DAY, min_size=n, max_size=n)),
+                                draw(st.lists(st.integers(0, 23), min_size=n, max_size=n)))]
+    def chosen(values: tuple[str, ...]) -> pd.Categorical:
+        return pd.Categorical(draw(st.lists(st.sampled_from(values), min_size=n, max_size=n)), categories=values)
+    flags = lambda: draw(st.lists(st.booleans(), min_size=n, max_size=n))   # noqa: E731
+    return pd.DataFrame({"reported_at": times(), "due_at": times(), "disposed_at": times(), "closed_at": times(),
+                         "state": chosen(STATES), "closed_no_time": flags(), "extended": flags(),
+                         "rework": draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)),
+                         "rating": chosen(("", *RATINGS)), "handled_level": chosen(("", *LEVELS))}
+                        ).astype({c: "datetime64[s]" for c in ("reported_at", "due_at", "disposed_at", "closed_at")})
+
+
+@given(_histories(), st.sampled_from(r.BASES), st.booleans(), st.sampled_from(r.REWORK_BASES))
+@settings(max_examples=300, deadline=None)
+def test_facts_on_the_periods_candidates_equal_the_facts_of_every_row(frame, basis, deferred_in_due, rework_basis):
+    got = r.period_flags(frame, PERIOD, basis, deferred_in_due, rework_basis)
+    want = r.row_facts(frame, PERIOD, basis, deferred_in_due, rework_basis)
+    for field in fields(r.PeriodFlags)[1:]:
+        np.testing.assert_array_equal(getattr(got, field.name), getattr(want, field.name), err_msg=field.name)
+
+
+def test_reported_cases_keep_the_deferred_ones_when_the_rate_is_on_reported_cases():
+    frame = cases()
+    frame["state"] = frame["state"].cat.set_categories(STATES)
+    frame.loc[frame.index[0], "state"] = "deferred"                         # A: reported 03-01, deferred
+    flags = r.period_flags(frame, PERIOD, basis="reported")
+    assert flags.reported[0] and not flags.due[0]
