@@ -1,4 +1,4 @@
-"""Looks: the projector (presentation) mode and the charts' common style.
+"""Looks: the projector (presentation) mode and the charts' common style (Plotly and Vega-Lite).
 
 Projector mode makes type larger (the root font size scales every rem-sized element, and no text of
 a paragraph, list, label or table cell is smaller than it), raises contrast (black text, heavier
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -90,6 +91,24 @@ def style_figure(fig: go.Figure, height: int = 360) -> go.Figure:
     fig.update_xaxes(showgrid=False, linecolor="#444444")
     fig.update_yaxes(gridcolor="#e3e3e3", linecolor="#444444")
     return _projected(fig) if presenting() else fig
+
+
+def style_vega(chart: alt.LayerChart, height: int = 360) -> alt.LayerChart:
+    """The common chart style of :func:`style_figure` for a Vega-Lite chart (Altair): font sizes by mode,
+    black text and axes in projector mode, the legend on top, horizontal gridlines only. Returns a new chart.
+
+    Each part gets its size explicitly, as in :func:`_projected`: Streamlit's theme sizes what is left unset.
+    """
+    size = chart_font()
+    ink, axis, grid = ("#000000", "#000000", "#cccccc") if presenting() else ("#111111", "#444444", "#e3e3e3")
+    styled: alt.LayerChart = (
+        chart.properties(height=height + (80 if presenting() else 0))
+        .configure_axis(labelFontSize=size, titleFontSize=size, labelColor=ink, titleColor=ink,
+                        domainColor=axis, tickColor=axis, gridColor=grid, titleFontWeight="normal")
+        .configure_axisX(grid=False)
+        .configure_legend(labelFontSize=size, labelColor=ink, orient="top", title=None, symbolSize=size * 12)
+        .configure_view(stroke=None))
+    return styled
 
 
 def _projected(fig: go.Figure) -> go.Figure:

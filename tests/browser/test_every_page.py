@@ -33,6 +33,8 @@ def test_every_page_in_both_languages_and_sizes(server: tuple[str, str], browser
                 expect(page.locator("[data-testid='stSidebar'] a")).to_have_count(len(PAGES) - 1)   # no district
                 if name == "map":
                     expect_paths(page, 60)
+                if name == "overview":                           # the weekly trend: a bar per week (SVG)
+                    expect(page.locator(".vega-embed g.mark-rect path")).to_have_count(12)
                 if name == "redraw":
                     expect_paths(page, 60 + 2500)                # the grids and every building
                 shot(page, f"{name}-{lang}-{width}x{height}")

@@ -1,4 +1,12 @@
 """AppTest of the overview (总览): the community filter, the language, attention rows opening the map."""
+import json
+
+import pyarrow as pa
+
+from analysis.metrics import Filters, load_dataset
+from analysis.metrics.overview import weekly_trend
+from analysis.metrics.periods import week_starts
+from analysis.settings import load_settings
 from tests.pages.apptest import figures_for, metric, page
 
 
@@ -47,3 +55,34 @@ def test_a_figure_with_nothing_to_measure_says_why(store, monkeypatch):
     assert cards["结案率"] == ("—", "本期无应结案事件") and cards["按期结案率"] == ("—", "本期无应结案事件")
     assert cards["办结用时中位数"] == ("—", "本期无办结事件")
     assert cards["上报事件"][0] == "2"
+
+
+def test_the_weekly_trend_draws_the_weeks_counts_with_their_labels(demo_store, monkeypatch):
+    """The trend chart (Vega-Lite) carries, per week, the counts :func:`weekly_trend` gives for the filters,
+    labelled in the page's language; a community narrows them."""
+    def drawn(at):
+        chart = at.get("vega_lite_chart")[0].proto
+        spec = json.loads(chart.spec)
+        data = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
+        return spec, data.pivot(index="week", columns="series", values="count")
+
+    def expected(community=None):
+        ds = load_dataset(demo_store)
+        filters = Filters(community=community)
+        weeks = week_starts(filters.resolve(ds.anchor), int(load_settings()["trend_weeks"]))
+        return weekly_trend(ds.incidents, filters.incident_mask(ds.incidents), weeks).set_index("week")
+
+    at = page("pages/overview.py", demo_store, monkeypatch)
+    spec, data = drawn(at)
+    street = expected()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "line"]
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "事件数（件）"
+    assert data["上报"].tolist() == street["reported"].tolist() and data["办结"].tolist() == street["closed"].tolist()
+    assert len(data) == len(street) == load_settings()["trend_weeks"] and street["reported"].sum() > 0
+    at.selectbox(key="f_community").set_value("天心阁社区").run()
+    at.sidebar.radio(key="lang_radio").set_value("en").run()
+    spec, data = drawn(at)
+    community = expected("天心阁社区")
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "Incidents"
+    assert data["Reported"].tolist() == community["reported"].tolist() != street["reported"].tolist()
+    assert data["Closed"].tolist() == community["closed"].tolist()
