@@ -30,7 +30,10 @@ nothing, as on the first view of a period.
 on a page already open: the page's whole script run by Streamlit's ``AppTest`` (with what the page keeps between
 runs: the period's facts, the tables of every grid, the map's shapes), medians of ``--repeat`` changes, with
 ``rerun_errors`` (exceptions and error messages shown; the first one's text in ``rerun_first_error``) and
-``rerun_server_rss_mb``.
+``rerun_server_rss_mb``. Then the overview is shown for each of the last ``periods_browsed`` weeks in turn (a custom
+period, as a user reading week after week; a run whose period line does not name the week counts in
+``rerun_errors``): ``period_rerun_s`` (median) and ``periods_server_rss_mb`` after them (the facts of the periods
+viewed are kept only within ``$GRIDLENS_FLAGS_MB``).
 The baseline measured in the same run is ``read_csv_s``: ``pandas.read_csv`` of the incident file.
 """
 from __future__ import annotations
@@ -181,6 +184,7 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
 
 
 APP_PAGES = ("overview", "map", "workload", "resolution", "coverage", "ledger")
+PERIODS_BROWSED = 12   # weeks chosen one after another on the overview (each needs its facts and the week before's)
 
 
 def child_reruns(folder: Path, repeat: int) -> dict[str, Any]:
@@ -212,6 +216,21 @@ def child_reruns(folder: Path, repeat: int) -> dict[str, Any]:
         out[f"{name}_rerun_cpu_s"] = round(statistics.median(cpus), 3)
         out["rerun_errors"] = out.get("rerun_errors", 0) + errors
     out["rerun_server_rss_mb"] = round(rss_mb())
+    app.switch_page("pages/overview.py").run()
+    app.selectbox(key=KEYS["period"]).set_value("custom").run()
+    last = pd.Timestamp(app.date_input(key=KEYS["range"]).value[1])
+    walls = []
+    for week in range(PERIODS_BROWSED):                  # one week after another, back from the data's last day
+        end = last - pd.Timedelta(weeks=week)
+        app.date_input(key=KEYS["range"]).set_value((end - pd.Timedelta(days=6), end))
+        start = time.perf_counter()
+        app.run()
+        walls.append(time.perf_counter() - start)
+        shown = f"{(end - pd.Timedelta(days=6)).date()}" in app.caption[0].value   # the period line names the week
+        out["rerun_errors"] += len(app.exception) + len(app.error) + (not shown)
+    out["periods_browsed"] = PERIODS_BROWSED
+    out["period_rerun_s"] = round(statistics.median(walls), 3)
+    out["periods_server_rss_mb"] = round(rss_mb())
     return out
 
 
@@ -274,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     print("page reruns after a community change (AppTest): " + ", ".join(
         f"{name} {figures[f'{name}_rerun_s']:.2f} s ({figures[f'{name}_rerun_cpu_s']:.2f} CPU s)" for name in APP_PAGES)
         + f", {figures['rerun_errors']} errors")
+    print(f"the overview for each of the last {figures['periods_browsed']} weeks: {figures['period_rerun_s']:.2f} s each "
+          f"(median), server {figures['periods_server_rss_mb']:,} MB after them ({figures['rerun_server_rss_mb']:,} before)")
     print(json.dumps(figures))
     return 0
 

@@ -2,10 +2,14 @@
 arguments (the store's latest batch id), never on frames, so an import invalidates them."""
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pandas as pd
 import streamlit as st
+from cachetools import LRUCache
 
 from analysis import report
 from analysis.metrics import coverage as cover
@@ -38,6 +42,9 @@ Query: TypeAlias = tuple[tuple[str, str], ...]
 
 STREET = "street"
 """Session key: the code of the street the session's pages show (set by :func:`ui.streets.choose_street`)."""
+
+FLAGS_MB = 768
+"""Megabytes of periods' facts a server keeps by default: 2 periods at 10M incidents, 30 at 1M."""
 
 
 @st.cache_resource
@@ -125,11 +132,34 @@ def gaps(rev: str, version: int) -> set[str]:
     return missing_data(dataset(rev, version), load_settings()["fulltime_roles"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=24)
+def flags_budget() -> int:
+    """Bytes the server keeps of periods' facts: ``$GRIDLENS_FLAGS_MB`` megabytes, 768 unless set."""
+    return int(float(os.environ.get("GRIDLENS_FLAGS_MB") or FLAGS_MB) * 2**20)
+
+
+@st.cache_resource(show_spinner=False)
+def _period_facts() -> tuple[LRUCache[tuple[object, ...], PeriodFlags], threading.Lock]:
+    """The server's one store of periods' facts, least recently used first out, bounded by bytes (not by a
+    count of periods, which at 10M incidents, 260 MB each, let 24 of them take 6 GB), and its lock."""
+    return LRUCache(maxsize=flags_budget(), getsizeof=lambda facts: facts.nbytes), threading.Lock()
+
+
 def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp) -> PeriodFlags:
     """Per-incident facts about the period ``[start, end)`` under the street's settings (``rev`` changes with
-    them; see :func:`analysis.metrics.resolution.settings_flags`)."""
-    return settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
+    them; see :func:`analysis.metrics.resolution.settings_flags`), shared by every session.
+
+    Kept while they fit in :func:`flags_budget` with the periods used more recently; facts larger than the
+    whole budget are worked out on every call and not kept.
+    """
+    kept, lock = _period_facts()
+    key = (rev, version, start, end)
+    with lock:
+        found = kept.get(key)
+    if found is None:
+        found = settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
+        with lock, contextlib.suppress(ValueError):      # ValueError: larger than the budget
+            kept[key] = found
+    return found
 
 
 @st.cache_data(show_spinner=False)

@@ -106,6 +106,11 @@ class PeriodFlags:
     in_grid: np.ndarray
     bad_close: np.ndarray
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (26 per incident: 18 booleans and a float64)."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self) if f.name != "period")
+
 
 def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype="datetime64[s]")
