@@ -13,7 +13,9 @@ A snapshot is named by a hash of everything it was built from (:func:`snapshot_k
 * the store's revision (:func:`analysis.store.status.revision`: newest batch, fixes, newest version;
   it changes with every import, register, fix and boundary version, and never goes back);
 * the settings, as loaded;
-* the source of the ``analysis`` package (a new release rebuilds once).
+* the source the dataset is built by: :mod:`analysis.metrics.dataset` and every ``analysis`` module it
+  imports, directly or not (:func:`source_closure`; a release that changes any of them rebuilds once, one
+  that changes only reports, maps, redrawing or the pages does not).
 
 So a snapshot is never stale: anything that would change the dataset changes its name. Older
 snapshots of the same street and version are removed when a new one is written. A snapshot that
@@ -23,6 +25,7 @@ Snapshots live beside a SQLite store (``<file>.snapshots/``), or in ``$GRIDLENS_
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -53,12 +56,45 @@ GEO_FRAMES = ("grids", "communities", "micro")
 META = "dataset.json"
 
 
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A hash of the ``analysis`` package's source (computed once per process)."""
+BUILT_BY = "analysis.metrics.dataset"
+"""The module that builds a dataset: the snapshot's code is its source and that of every module it imports."""
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    """The source file of module ``name`` under ``root`` (a package's ``__init__.py``), or None (not a module)."""
+    base = root.joinpath(*name.split("."))
+    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+
+def source_closure(root: Path = PROJECT_ROOT, start: str = BUILT_BY) -> list[Path]:
+    """The source files of module ``start`` and of every ``analysis`` module it imports, directly or through
+    another, read from their import statements (those inside functions and type-checking blocks too), sorted.
+
+    A package's ``__init__.py`` counts only where a module imports from the package itself: the parent
+    packages Python runs on the way (``analysis/metrics/__init__.py`` re-exports the metrics) build nothing.
+    """
+    found: set[Path] = set()
+    waiting = [start]
+    while waiting:
+        path = _module_file(root, waiting.pop())
+        if path is None or path in found:
+            continue
+        found.add(path)
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                waiting += [alias.name for alias in node.names if alias.name.split(".")[0] == "analysis"]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "analysis":
+                waiting += [node.module or "", *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return sorted(found)
+
+
+@lru_cache(maxsize=4)
+def code_digest(root: Path = PROJECT_ROOT) -> str:
+    """A hash of the source the dataset is built by (:func:`source_closure` under ``root``, the project's
+    folder; computed once per process)."""
     digest = hashlib.sha256()
-    for path in sorted((PROJECT_ROOT / "analysis").rglob("*.py")):
-        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+    for path in source_closure(root):
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
 
 from analysis.ingest.importer import import_boundaries, import_incidents
 from analysis.metrics.dataset import Dataset, load_dataset
-from analysis.metrics.snapshot import snapshot_folder, write_snapshot
+from analysis.metrics.snapshot import code_digest, snapshot_folder, source_closure, write_snapshot
+from analysis.settings import PROJECT_ROOT
 from analysis.store.database import Store
 from tests.fixtures import centre, export, four_grids
 
@@ -112,3 +114,31 @@ def test_a_folder_that_cannot_be_written_only_means_building_every_time(demo_sto
     folder.write_text("a file where the folder should be")
     assert_same(load_dataset(demo_store), load_dataset(demo_store, snapshots=False))
     assert folder.read_text() == "a file where the folder should be"
+
+
+def test_the_snapshot_code_is_the_source_the_dataset_is_built_by():
+    closure = {p.relative_to(PROJECT_ROOT).as_posix() for p in source_closure()}
+    assert {"analysis/metrics/dataset.py", "analysis/metrics/placement.py", "analysis/metrics/lifecycle.py",
+            "analysis/metrics/snapshot.py", "analysis/settings.py", "analysis/store/database.py"} <= closure
+    assert not closure & {"analysis/cli.py", "analysis/metrics/overview.py", "analysis/metrics/__init__.py"}
+    assert not any(p.startswith(("analysis/report/", "analysis/division/", "analysis/maps/")) for p in closure)
+
+
+def test_only_a_change_to_that_source_renames_the_snapshots(tmp_path):
+    """On a copy of the package: a report module changed keeps the digest; a module the dataset imports
+    changed, or a new module it starts to import (inside a function), changes it."""
+    shutil.copytree(PROJECT_ROOT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    def changed(path: str, text: str) -> str:
+        with (tmp_path / path).open("a") as file:
+            file.write(text)
+        code_digest.cache_clear()
+        return code_digest(tmp_path)
+    first = code_digest(tmp_path)
+    assert first == code_digest() and len(first) == 64               # the copy is the project's source
+    assert changed("analysis/report/pdf.py", "\n# a report's change\n") == first
+    second = changed("analysis/metrics/placement.py", "\n# a change to placing\n")
+    assert second != first
+    (tmp_path / "analysis/metrics/extra_rule.py").write_text("RULE = 1\n")
+    third = changed("analysis/store/status.py", "\n\ndef later():\n    from analysis.metrics import extra_rule\n")
+    assert third != second and tmp_path / "analysis/metrics/extra_rule.py" in source_closure(tmp_path)
+    assert changed("analysis/metrics/extra_rule.py", "RULE = 2\n") != third
