@@ -104,20 +104,21 @@ def attention(current: pd.DataFrame, previous: pd.DataFrame, in_scope: np.ndarra
 def weekly_trend(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIndex) -> pd.DataFrame:
     """Incidents reported and closed per week (weeks start on the given Mondays).
 
-    Closures with a closing time before the report time are left out (data errors).
+    Closures with a closing time before the report time are left out (data errors). Only the rows of
+    ``mask`` are read (a community of 25,000 cases out of 10M: not every row's times converted).
     """
     first = np.datetime64(weeks[0], "s")
     week = np.timedelta64(7, "D").astype("timedelta64[s]")
 
-    def per_week(times: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        chosen = times[keep & ~np.isnat(times)]
+    def per_week(times: np.ndarray) -> np.ndarray:
+        chosen = times[~np.isnat(times)]
         index = ((chosen - first) // week).astype(np.int64)
         index = index[(index >= 0) & (index < len(weeks))]
         return np.bincount(index, minlength=len(weeks))
 
-    reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
-    closed = incidents["closed_at"].to_numpy(dtype="datetime64[s]")
+    rows = np.flatnonzero(mask)
+    reported = incidents["reported_at"].iloc[rows].to_numpy(dtype="datetime64[s]")
+    closed = incidents["closed_at"].iloc[rows].to_numpy(dtype="datetime64[s]")
     with np.errstate(invalid="ignore"):
         valid = ~(closed < reported)
-    return pd.DataFrame({"week": weeks, "reported": per_week(reported, mask),
-                         "closed": per_week(closed, mask & valid)})
+    return pd.DataFrame({"week": weeks, "reported": per_week(reported), "closed": per_week(closed[valid])})

@@ -86,19 +86,22 @@ def weekly_rates(incidents: pd.DataFrame, mask: np.ndarray, weeks: pd.DatetimeIn
     ``deferred_in_due``; a closed status without a time is closed, never on time)."""
     first = np.datetime64(weeks[0], "s")
     span = np.timedelta64(7 * 86400, "s")
-    due = incidents["due_at"].to_numpy(dtype="datetime64[s]")
-    closed = incidents["closed_at"].to_numpy(dtype="datetime64[s]")
-    reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
+    rows = np.flatnonzero(mask)              # only the chosen rows read: a community is 0.25% of a city
+
+    def at(column: str) -> pd.Series:
+        return incidents[column].iloc[rows]
+
+    due, closed, reported = (at(c).to_numpy(dtype="datetime64[s]") for c in ("due_at", "closed_at", "reported_at"))
     index = np.full(len(due), -1, dtype=np.int64)
     ok = ~np.isnat(due)
     index[ok] = (due[ok] - first) // span
     index[(index < 0) | (index >= len(weeks))] = -1
-    chosen = mask & (index >= 0)
+    chosen = index >= 0
     if not deferred_in_due:
-        chosen &= incidents["state"].astype(object).to_numpy() != "deferred"
+        chosen &= (at("state") != "deferred").to_numpy()      # compared on a categorical's codes
     week_end = first + (index + 1) * span
     with np.errstate(invalid="ignore"):
-        done = chosen & ((~np.isnat(closed) & (closed < week_end)) | incidents["closed_no_time"].to_numpy(bool))
+        done = chosen & ((~np.isnat(closed) & (closed < week_end)) | at("closed_no_time").to_numpy(bool))
         in_time = done & (closed <= due) & ~(closed < reported)
     n = len(weeks)
     due_n = np.bincount(index[chosen], minlength=n)

@@ -42,3 +42,17 @@ def test_weekly_rates_by_deadline_week_and_category_by_grid(week):
     matrix = rt.category_grid_on_time(ds.incidents, flags, mask, {"G1": "一", "G2": "二", "G3": "三"})
     assert matrix.loc["市容环境", ["一", "二", "三"]].tolist() == [1.0, 1.0, 0.0]
     assert matrix.loc["设施维修", "一"] == 0.0
+
+
+def test_the_weekly_tables_read_only_the_chosen_rows(week):
+    """A mask (one grid; none) gives the figures of those rows alone, as if the others were not there."""
+    ds, _, _ = week
+    weeks = pd.to_datetime(["2026-02-23", "2026-03-02"])
+    for chosen in (ds.incidents["grid_id"].eq("G1").to_numpy(), np.zeros(len(ds.incidents), dtype=bool)):
+        part = ds.incidents[chosen].reset_index(drop=True)
+        for deferred in (False, True):
+            pd.testing.assert_frame_equal(rt.weekly_rates(ds.incidents, chosen, weeks, deferred),
+                                          rt.weekly_rates(part, np.ones(len(part), dtype=bool), weeks, deferred))
+    g1 = ds.incidents["grid_id"].eq("G1").to_numpy()
+    assert 0 < rt.weekly_rates(ds.incidents, g1, weeks)["reported"].sum() < rt.weekly_rates(
+        ds.incidents, np.ones(len(g1), dtype=bool), weeks)["reported"].sum()
