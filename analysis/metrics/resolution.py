@@ -76,6 +76,10 @@ class Groups:
         cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
         return cls(cat.cat.codes.to_numpy(), np.asarray(cat.cat.categories, dtype=object))
 
+    def take(self, rows: np.ndarray) -> Groups:
+        """The grouping of the incidents at positions ``rows`` only (the same groups)."""
+        return Groups(self.codes[rows], self.labels)
+
 
 @dataclass
 class PeriodFlags:
@@ -105,6 +109,10 @@ class PeriodFlags:
     level_known: np.ndarray
     in_grid: np.ndarray
     bad_close: np.ndarray
+
+    def take(self, rows: np.ndarray) -> PeriodFlags:
+        """The facts of the incidents at positions ``rows`` only (the same period)."""
+        return PeriodFlags(self.period, *(getattr(self, f.name)[rows] for f in fields(self) if f.name != "period"))
 
     @property
     def nbytes(self) -> int:

@@ -20,13 +20,21 @@ AGE_BUCKETS = (0, 3, 7, 15, 30)   # days: 0-3, 3-7, 7-15, 15-30, 30+
 
 def rates_by(flags: r.PeriodFlags, mask: np.ndarray, groups: r.Groups) -> pd.DataFrame:
     """Every indicator per group (:func:`figure_table`), with the days to close (median, 90th percentile) and
-    the share handled in the grid; rows in ``groups.labels`` order, groups with nothing to count dropped."""
-    out = figure_table(flags, mask, groups)
+    the share handled in the grid; rows in ``groups.labels`` order, groups with nothing to count dropped.
+
+    When ``mask`` keeps less than half the incidents, the figures are counted on those rows alone (taken once,
+    instead of every figure masking every row: a community of a 10M city).
+    """
+    scope: r.Mask = mask
+    if mask is not None and np.count_nonzero(mask) < len(mask) / 2:
+        rows = np.flatnonzero(mask)
+        flags, scope, groups = flags.take(rows), None, groups.take(rows)
+    out = figure_table(flags, scope, groups)
     out.insert(0, "group", groups.labels)
-    out["median_days"] = r.days_to_close(flags, 0.5, mask, groups)
-    out["p90_days"] = r.days_to_close(flags, 0.9, mask, groups)
-    out["within_grid"] = r.within_grid_share(flags, mask, groups)
-    busy = out[["reported", "due", "closed", "backlog"]].sum(axis=1) + r.closed_count(flags, mask, groups) > 0
+    out["median_days"] = r.days_to_close(flags, 0.5, scope, groups)
+    out["p90_days"] = r.days_to_close(flags, 0.9, scope, groups)
+    out["within_grid"] = r.within_grid_share(flags, scope, groups)
+    busy = out[["reported", "due", "closed", "backlog"]].sum(axis=1) + r.closed_count(flags, scope, groups) > 0
     kept: pd.DataFrame = out[busy.to_numpy()].reset_index(drop=True)
     return kept
 

@@ -44,15 +44,22 @@ def test_weekly_rates_by_deadline_week_and_category_by_grid(week):
     assert matrix.loc["设施维修", "一"] == 0.0
 
 
-def test_the_weekly_tables_read_only_the_chosen_rows(week):
-    """A mask (one grid; none) gives the figures of those rows alone, as if the others were not there."""
-    ds, _, _ = week
+def test_the_tables_read_only_the_chosen_rows(week):
+    """A mask (one grid; none) gives the figures of those rows alone, as if the others were not there: the weekly
+    rates, and the rates by group (counted on the rows taken when the mask keeps less than half of them)."""
+    ds, flags, _ = week
     weeks = pd.to_datetime(["2026-02-23", "2026-03-02"])
     for chosen in (ds.incidents["grid_id"].eq("G1").to_numpy(), np.zeros(len(ds.incidents), dtype=bool)):
         part = ds.incidents[chosen].reset_index(drop=True)
         for deferred in (False, True):
             pd.testing.assert_frame_equal(rt.weekly_rates(ds.incidents, chosen, weeks, deferred),
                                           rt.weekly_rates(part, np.ones(len(part), dtype=bool), weeks, deferred))
+        alone = r.period_flags(part, flags.period)
+        for column in ("category", "handler"):
+            groups = r.Groups.of(ds.incidents[column])
+            pd.testing.assert_frame_equal(
+                rt.rates_by(flags, chosen, groups),
+                rt.rates_by(alone, np.ones(len(part), dtype=bool), r.Groups(groups.codes[chosen], groups.labels)))
     g1 = ds.incidents["grid_id"].eq("G1").to_numpy()
     assert 0 < rt.weekly_rates(ds.incidents, g1, weeks)["reported"].sum() < rt.weekly_rates(
         ds.incidents, np.ones(len(g1), dtype=bool), weeks)["reported"].sum()
