@@ -263,6 +263,16 @@ def count(flag: np.ndarray, mask: Mask = None, groups: Groups | None = None) -> 
     return np.bincount(codes[codes >= 0], minlength=len(groups.labels))
 
 
+def narrowed(flags: PeriodFlags, mask: Mask, groups: Groups) -> tuple[PeriodFlags, Mask, Groups]:
+    """``flags``, ``mask`` and ``groups`` to count with: when ``mask`` keeps less than half the incidents, the facts
+    and groups of its rows alone and no mask (taken once, instead of every count masking every row: a community
+    of a 10M city is 0.25% of it); otherwise the same three. Every count and rate is the same either way."""
+    if mask is None or np.count_nonzero(mask) >= len(mask) / 2:
+        return flags, mask, groups
+    rows = np.flatnonzero(mask)
+    return flags.take(rows), None, groups.take(rows)
+
+
 @overload
 def rate(numerator: float, denominator: float) -> float: ...
 @overload

@@ -20,15 +20,9 @@ AGE_BUCKETS = (0, 3, 7, 15, 30)   # days: 0-3, 3-7, 7-15, 15-30, 30+
 
 def rates_by(flags: r.PeriodFlags, mask: np.ndarray, groups: r.Groups) -> pd.DataFrame:
     """Every indicator per group (:func:`figure_table`), with the days to close (median, 90th percentile) and
-    the share handled in the grid; rows in ``groups.labels`` order, groups with nothing to count dropped.
-
-    When ``mask`` keeps less than half the incidents, the figures are counted on those rows alone (taken once,
-    instead of every figure masking every row: a community of a 10M city).
-    """
-    scope: r.Mask = mask
-    if mask is not None and np.count_nonzero(mask) < len(mask) / 2:
-        rows = np.flatnonzero(mask)
-        flags, scope, groups = flags.take(rows), None, groups.take(rows)
+    the share handled in the grid; rows in ``groups.labels`` order, groups with nothing to count dropped
+    (counted on the mask's rows alone when it keeps few: :func:`analysis.metrics.resolution.narrowed`)."""
+    flags, scope, groups = r.narrowed(flags, mask, groups)
     out = figure_table(flags, scope, groups)
     out.insert(0, "group", groups.labels)
     out["median_days"] = r.days_to_close(flags, 0.5, scope, groups)

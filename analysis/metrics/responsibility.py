@@ -110,12 +110,13 @@ def ledger_summary(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings
     people = responsible_people(ds, settings) if people is None else people
     codes, names = pd.factorize(people["responsible"])
     groups = r.Groups(codes, np.asarray(names, dtype=object))
-    table = figure_table(flags, mask, groups)
-    on_ledger = _ledger_rows(flags)
-    closed_by_end = on_ledger & ~flags.backlog
+    facts, scope, counted = r.narrowed(flags, mask, groups)
+    table = figure_table(facts, scope, counted)
+    on_ledger = _ledger_rows(facts)
+    closed_by_end = on_ledger & ~facts.backlog
     table.insert(0, "responsible", groups.labels.astype(str))
-    table.insert(1, "lines", r.count(on_ledger, mask, groups))
-    table.insert(2, "closed_off", r.count(closed_by_end, mask, groups))
+    table.insert(1, "lines", r.count(on_ledger, scope, counted))
+    table.insert(2, "closed_off", r.count(closed_by_end, scope, counted))
     first = np.zeros(len(names), dtype=np.int64)        # each person's first row, for their worker id
     named = np.flatnonzero(codes >= 0)
     first[codes[named[::-1]]] = named[::-1]
