@@ -39,7 +39,9 @@ MEASURE = """() => {
   const caption = "[data-testid='stCaptionContainer']";
   const body = smallest(["p", "li", "label", "td", "th", caption].flatMap(s => [s, `${s} *`]).join(", "),
                         el => ownText(el) && el.getAttribute("data-testid") !== "stIconMaterial");
-  const chart = smallest(".xtick text, .ytick text, .legendtext, .g-xtitle text, .g-ytitle text",
+  const chart = smallest(".xtick text, .ytick text, .legendtext, .g-xtitle text, .g-ytitle text, "       // Plotly
+                         + [".role-axis-label", ".role-axis-title", ".role-legend-label"]                // Vega-Lite
+                           .map(s => `.vega-embed ${s} text`).join(", "),
                          el => el.textContent.trim() !== "");
   const wide = [...main.querySelectorAll(".gl-table")].filter(t => seen(t) && (
       t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().width > t.parentElement.clientWidth + 1
