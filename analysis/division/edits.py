@@ -119,7 +119,7 @@ def division_from_layer(layer: gpd.GeoDataFrame, street: BaseGeometry | None = N
         merged = grids.dissolve("community", as_index=False)
         parents = layer[is_grid].groupby("community")["parent_id"].first() if "parent_id" in layer else {}
         communities = gpd.GeoDataFrame({"community": merged["community"],
-                                        "code": merged["community"].map(parents).fillna("")},
+                                        "code": merged["community"].map(parents).astype(object).fillna("")},
                                        geometry=merged.geometry.to_numpy(), crs=4326)
     return Division(_sorted(grids), communities.reset_index(drop=True), street, frozenset(locked))
 

@@ -69,7 +69,7 @@ def test_a_table_downloads_as_csv_and_excel_made_on_click(server: tuple[str, str
         event.value.save_as(files[kind])
     assert files["csv"].name == "ledger.csv" and files["xlsx"].name == "ledger.xlsx"
     text = pd.read_csv(files["csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    book = pd.read_excel(files["xlsx"], dtype=str, keep_default_na=False)
+    book = pd.read_excel(files["xlsx"], dtype=str, keep_default_na=False, engine="openpyxl")
     assert len(text) > 100 and list(text.columns) == list(book.columns)
     assert text["事件编号"].tolist() == book["事件编号"].tolist()
     cells = " ".join(text.to_numpy().ravel()) + " ".join(book.to_numpy().ravel())
