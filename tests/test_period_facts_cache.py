@@ -1,5 +1,8 @@
 """The server keeps periods' facts (:func:`ui.loaders.flags`) within a budget of bytes, most recently used kept,
 shared by every session; facts larger than the budget are worked out each time and never kept."""
+import threading
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +20,7 @@ def street(demo_store, monkeypatch):
     worked_out = []
     def counted(*args, **kwargs):
         worked_out.append(args[1])
+        time.sleep(0.2)                     # long enough for sessions asking at once to overlap
         return real(*args, **kwargs)
     real = loaders.settings_flags
     monkeypatch.setattr(loaders, "settings_flags", counted)
@@ -63,3 +67,15 @@ def test_facts_larger_than_the_budget_are_worked_out_each_time(street, monkeypat
     first, second = loaders.flags(rev, version, *week), loaders.flags(rev, version, *week)
     assert first is not second and len(worked_out) == 2
     assert np.array_equal(first.closed, second.closed) and first.reported.sum() > 0
+
+
+def test_sessions_asking_for_a_period_at_once_wait_for_one_computation(street):
+    rev, version, worked_out, _ = street
+    week = _weeks(1)[0]
+    got = []
+    asking = [threading.Thread(target=lambda: got.append(loaders.flags(rev, version, *week))) for _ in range(4)]
+    for thread in asking:
+        thread.start()
+    for thread in asking:
+        thread.join()
+    assert len(worked_out) == 1 and len(got) == 4 and all(facts is got[0] for facts in got)

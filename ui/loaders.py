@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pandas as pd
@@ -137,11 +138,21 @@ def flags_budget() -> int:
     return int(float(os.environ.get("GRIDLENS_FLAGS_MB") or FLAGS_MB) * 2**20)
 
 
+@dataclass
+class _PeriodFacts:
+    """The server's one store of periods' facts: least recently used first out, bounded by bytes (not by a count
+    of periods, which at 10M incidents, 260 MB each, let 24 of them take 6 GB); its lock; and a lock per period
+    being worked out, so that sessions asking for the same period at once wait for one computation."""
+
+    kept: LRUCache[tuple[object, ...], PeriodFlags]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    working: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
+
+
 @st.cache_resource(show_spinner=False)
-def _period_facts() -> tuple[LRUCache[tuple[object, ...], PeriodFlags], threading.Lock]:
-    """The server's one store of periods' facts, least recently used first out, bounded by bytes (not by a
-    count of periods, which at 10M incidents, 260 MB each, let 24 of them take 6 GB), and its lock."""
-    return LRUCache(maxsize=flags_budget(), getsizeof=lambda facts: facts.nbytes), threading.Lock()
+def _period_facts() -> _PeriodFacts:
+    """The server's store of periods' facts (one per process), within :func:`flags_budget`."""
+    return _PeriodFacts(LRUCache(maxsize=flags_budget(), getsizeof=lambda facts: facts.nbytes))
 
 
 def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp) -> PeriodFlags:
@@ -151,14 +162,21 @@ def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp) -> Per
     Kept while they fit in :func:`flags_budget` with the periods used more recently; facts larger than the
     whole budget are worked out on every call and not kept.
     """
-    kept, lock = _period_facts()
-    key = (rev, version, start, end)
-    with lock:
-        found = kept.get(key)
-    if found is None:
-        found = settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
-        with lock, contextlib.suppress(ValueError):      # ValueError: larger than the budget
-            kept[key] = found
+    store, key = _period_facts(), (rev, version, start, end)
+    with store.lock:
+        found = store.kept.get(key)
+        if found is not None:
+            return found
+        turn = store.working.setdefault(key, threading.Lock())
+    with turn:                                           # one session works it out; the others wait, then read it
+        with store.lock:
+            found = store.kept.get(key)
+        if found is None:
+            found = settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
+            with store.lock, contextlib.suppress(ValueError):   # ValueError: larger than the budget
+                store.kept[key] = found
+    with store.lock:
+        store.working.pop(key, None)
     return found
 
 
