@@ -168,15 +168,17 @@ def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp) -> Per
         if found is not None:
             return found
         turn = store.working.setdefault(key, threading.Lock())
-    with turn:                                           # one session works it out; the others wait, then read it
+    try:
+        with turn:                                       # one session works it out; the others wait, then read it
+            with store.lock:
+                found = store.kept.get(key)
+            if found is None:
+                found = settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
+                with store.lock, contextlib.suppress(ValueError):   # ValueError: larger than the budget
+                    store.kept[key] = found
+    finally:                                             # a failed computation leaves no lock behind either
         with store.lock:
-            found = store.kept.get(key)
-        if found is None:
-            found = settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
-            with store.lock, contextlib.suppress(ValueError):   # ValueError: larger than the budget
-                store.kept[key] = found
-    with store.lock:
-        store.working.pop(key, None)
+            store.working.pop(key, None)
     return found
 
 
