@@ -93,6 +93,7 @@ def show_table(frame: pd.DataFrame | Styler, *, present_columns: Sequence[str] |
         ``PRESENT_ROWS`` rows and says how many there are.
     **dataframe_kwargs
         Passed to ``st.dataframe`` (height, selection, key, column_config…); unused in projector mode.
+        A missing figure reads "—" either way, as in the projected table.
 
     Returns
     -------
@@ -100,7 +101,7 @@ def show_table(frame: pd.DataFrame | Styler, *, present_columns: Sequence[str] |
         What ``st.dataframe`` returns; None in projector mode (no rows can be selected there).
     """
     if not presenting():
-        drawn: DeltaGenerator | DataframeState = st.dataframe(frame, **dataframe_kwargs)
+        drawn: DeltaGenerator | DataframeState = st.dataframe(frame, placeholder=formats.DASH, **dataframe_kwargs)
         return drawn
     data = frame.data if isinstance(frame, Styler) else frame   # type: ignore[attr-defined]  # (not in the stubs)
     if present_columns is not None:

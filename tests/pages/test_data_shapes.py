@@ -30,6 +30,8 @@ def test_every_page_renders_every_shape(stores: dict[str, str], shape: Shape, sc
         url = stores[shape.name]
     at = page(script, StoreUrl, monkeypatch, check=False)   # type: ignore[arg-type]
     assert _clean(at) == [], f"{shape.name} on {script}"
+    # a missing figure reads "—" in every table, not Streamlit's "None"
+    assert {d.proto.placeholder for d in at.dataframe} <= {"—"}, f"{shape.name} on {script}"
 
 
 # (shape, page) -> the note the page must show, in Chinese and in English
