@@ -10,7 +10,7 @@ from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.filters import View, analysis_page
 from ui.i18n import t
-from ui.map_figure import POINTS_MAX, VOLUNTEERS_MAX, coverage_figure, drawn_points, show
+from ui.map_figure import POINTS_MAX, VOLUNTEERS_MAX, coverage_figure, drawn_points, note_around, show
 from ui.theme import chart_config, presenting, style_figure
 from ui.widgets import coloured, downloads, show_table
 
@@ -45,6 +45,7 @@ def render() -> None:
             st.error(t("assets_missing", files=", ".join(missing())))
         else:
             show(coverage_figure(view, float(radius), basemap), "coverage_map", 700 if presenting() else 600, [])
+            note_around(view.dataset.grids, numbers["grids"]["in_scope"])
     with side:
         st.subheader(t("cov_sites"))
         sites = numbers["sites"]

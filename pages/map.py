@@ -9,7 +9,7 @@ from ui.cards import Card, cards
 from ui.errors import run_page
 from ui.filters import analysis_page, set_filters_everywhere
 from ui.i18n import t, translate_columns
-from ui.map_figure import figure, measure_text, show
+from ui.map_figure import figure, measure_text, note_around, show
 from ui.theme import presenting, style_figure
 from ui.widgets import downloads, show_table
 
@@ -51,6 +51,10 @@ def render() -> None:
                 parent_of = dict(zip(view.dataset.micro["micro_id"], view.dataset.micro["parent_id"]))
                 st.session_state["map_clicked"] = parent_of.get(clicked["grid_id"], clicked["grid_id"])
             st.caption(t("map_caption"))
+            if level == "micro":
+                note_around(view.dataset.micro, loaders.micro(*view.key)["in_scope"])
+            else:
+                note_around(view.dataset.grids, numbers.table["in_scope"])
             st.caption(t("hotspot_note", cell=numbers.hotspot_cell_m, n=len(numbers.hotspots)))
             limit = int(view.settings["map_points_max"])
             if numbers.points is not None:

@@ -13,7 +13,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.maps.build import MEASURE_KINDS, GridShapes, MapSpec, PointLayer, build_map, grid_shapes
-from analysis.maps.classes import classify
+from analysis.maps.classes import Classes, classify
+from analysis.maps.focus import around
 from analysis.sanitise import mask_phones_in_text
 from ui import formats, loaders
 from ui.filters import View, ViewKey
@@ -55,6 +56,25 @@ def _shapes(rev: str, version: int, basemap: str, level: str) -> GridShapes:
     return grid_shapes((ds.micro if level == "micro" else ds.grids).geometry.to_numpy(), basemap)
 
 
+def _in_view(grids: gpd.GeoDataFrame, classes: Classes, rev: str, version: int, basemap: str, level: str
+             ) -> tuple[gpd.GeoDataFrame, Classes, GridShapes]:
+    """The grids a map of a place draws (:func:`analysis.maps.focus.around`), their colours and their shapes:
+    the division's shapes kept for every map when all are drawn, or else simplified for the closer view."""
+    keep = around(grids.geometry.to_numpy(), grids["in_scope"].to_numpy(bool))
+    if len(keep) == len(grids):
+        return grids, classes, _shapes(rev, version, basemap, level)
+    drawn = grids.iloc[keep]
+    return drawn, classes.take(keep), grid_shapes(drawn.geometry.to_numpy(), basemap)
+
+
+def note_around(units: gpd.GeoDataFrame, in_scope: pd.Series) -> None:
+    """A caption under a map that draws only the chosen place and the grids around it (``units``: every grid,
+    ``in_scope`` aligned with them)."""
+    drawn = len(around(units.geometry.to_numpy(), in_scope.to_numpy(bool)))
+    if drawn < len(units):
+        st.caption(t("map_around", n=formats.count(drawn), total=formats.count(len(units))))
+
+
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bool, level: str) -> folium.Map:
     rev, version, query, start, end = key
@@ -80,9 +100,10 @@ def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bo
     if numbers.points is not None and len(numbers.points):
         points = numbers.points[["lon", "lat"]].assign(popup=_popups(numbers.points))
     selected = dict(query).get("grid", "")
-    spec = MapSpec(grids, classify(table[measure], MEASURE_KINDS[measure]), text, ds.communities, ds.street,
-                   frames, numbers.bounds, numbers.hotspots, points, selected, basemap,
-                   label_px=17 if present else 13, show_names=len(grids) <= 200, shapes=_shapes(rev, version, basemap, level))
+    grids, classes, shapes = _in_view(grids, classify(table[measure], MEASURE_KINDS[measure]), rev, version, basemap,
+                                      level)
+    spec = MapSpec(grids, classes, text, ds.communities, ds.street, frames, numbers.bounds, numbers.hotspots, points,
+                   selected, basemap, label_px=17 if present else 13, show_names=len(grids) <= 200, shapes=shapes)
     return build_map(spec)
 
 
@@ -177,9 +198,9 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
             for address, gain in zip(mask_phones_in_text(sites["address"]), sites["gain"])]), 9)]
     text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
     text["legend_title"] = f"{t('m_coverage')}\n{t('radius')} {radius_m:.0f}"
-    spec = MapSpec(grids, classify(table["coverage"], "rate"), text, ds.communities, ds.street, basemap=basemap,
-                   label_px=17 if present else 13, show_names=len(grids) <= 200, point_layers=layers,
-                   shapes=_shapes(rev, version, basemap, "grid"))
+    grids, classes, shapes = _in_view(grids, classify(table["coverage"], "rate"), rev, version, basemap, "grid")
+    spec = MapSpec(grids, classes, text, ds.communities, ds.street, basemap=basemap, label_px=17 if present else 13,
+                   show_names=len(grids) <= 200, point_layers=layers, shapes=shapes)
     return build_map(spec)
 
 

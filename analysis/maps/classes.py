@@ -22,6 +22,10 @@ class Classes:
     colours: list[str]
     legend: list[tuple[str, str]]
 
+    def take(self, positions: ArrayLike) -> Classes:
+        """The colours of the grids at ``positions`` (a map drawing some of the grids classified), same legend."""
+        return Classes([self.colours[i] for i in np.asarray(positions, dtype=int)], self.legend)
+
 
 def _number(value: float, percent: bool) -> str:
     if percent:
