@@ -59,5 +59,8 @@ def test_script_payloads_in_names_never_run(hostile: str, browser: BrowserContex
         if name in ("map", "coverage", "redraw"):
             _tooltip_shows(page, f"<img src=x onerror=alert(1)>{TEMPLATE}")
             expect(map_frame(page).get_by_text("glssti")).to_have_count(0)
+        if name == "map":                       # the grids' names on the map: the payload is their text
+            expect(map_frame(page).locator(".gl-name").first).to_contain_text(f"{PAYLOAD}{TEMPLATE}")
+            expect(map_frame(page).locator(".gl-name img")).to_have_count(0)
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert dialogs == []

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from analysis.geo.crs import wgs84_to_gcj02
 from analysis.maps import assets as map_assets
-from analysis.maps.build import MapSpec, build_map, geojson_geometries, label_zooms, map_html
+from analysis.maps.build import MapSpec, NameLabels, build_map, geojson_geometries, label_zooms, map_html
 from analysis.maps.classes import classify
 from analysis.maps.view import map_data
 from analysis.metrics import resolution as r
@@ -87,6 +87,24 @@ def test_label_zoom_grows_as_grids_shrink():
     big, small = shapely.box(112.97, 28.19, 112.98, 28.20), shapely.box(112.97, 28.19, 112.971, 28.191)
     # 4 characters x 13 px = 52 px; 1,178 m and 118 m wide (x 1.2 overhang) at 28.2 N: 12.6 -> 13, 15.9 -> 16
     assert label_zooms([big, small], ["第1网格", "第2网格"], 13) == [13, 16]
+
+
+def test_each_grid_name_is_one_row_of_one_names_layer_at_the_zoom_it_fits(street_map):
+    ds, numbers = street_map
+    spec = spec_of(ds, numbers)
+    fmap = build_map(spec)
+    layers = [child for child in fmap._children.values() if isinstance(child, NameLabels)]
+    groups = [group for group in fmap._children.values()
+              if any(isinstance(child, NameLabels) for child in getattr(group, "_children", {}).values())]
+    assert layers == [] and len(groups) == 1 and groups[0].layer_name == LABELS["layer_names"]
+    rows = next(c for c in groups[0]._children.values() if isinstance(c, NameLabels)).rows
+    geoms = spec.grids.geometry.to_numpy()
+    assert [row[3] for row in rows] == spec.grids["name"].tolist()
+    assert [row[2] for row in rows] == label_zooms(geoms, spec.grids["name"], spec.label_px)
+    assert all(shapely.Point(lon, lat).within(g) for (lat, lon, _, _), g in zip(rows, geoms))
+    html = map_html(fmap)
+    assert html.count("L.marker(") == 1 and "gl-name-icon" in html      # one script draws every name
+    assert not any(isinstance(c, NameLabels) for c in build_map(replace(spec, show_names=False))._children.values())
 
 
 def test_map_has_its_layers_and_needs_no_internet(street_map):
