@@ -39,12 +39,14 @@ def measure_text(measure: str, values: pd.Series) -> pd.Series:
 
 def _popups(points: pd.DataFrame) -> pd.Series:
     """Each incident's popup as plain text lines (the map builder escapes them)."""
+    phone_, incident, reported, status = (f"{t(k)}{t('colon')}" for k in ("col_phone", "col_incident", "col_reported_at",
+                                                                           "f_status"))   # once, not per point
+
     def one(row: Any) -> str:
         kind = "·".join(x for x in (str(row.category), str(row.subcategory)) if x) or formats.DASH
-        phone = f"\n{t('col_phone')}{t('colon')}{row.reporter_phone}" if row.reporter_phone else ""
-        return (f"{kind}\n{t('col_incident')}{t('colon')}{row.incident_id}"
-                f"\n{t('col_reported_at')}{t('colon')}{row.reported_at:%Y-%m-%d %H:%M}"
-                f"\n{t('f_status')}{t('colon')}{str(row.status) or formats.DASH}{phone}")
+        phone = f"\n{phone_}{row.reporter_phone}" if row.reporter_phone else ""
+        return (f"{kind}\n{incident}{row.incident_id}\n{reported}{row.reported_at:%Y-%m-%d %H:%M}"
+                f"\n{status}{str(row.status) or formats.DASH}{phone}")
     return pd.Series([one(r) for r in points.itertuples(index=False)], index=points.index, dtype=object)
 
 

@@ -1,10 +1,19 @@
-"""AppTest of the map page (地图): measures and the grid card."""
+"""AppTest of the map page (地图): measures, the incidents' popups and the grid card."""
+import json
+import re
+
 from tests.pages.apptest import metric, page
 
 
 def test_map_page_measures_and_grid_card(demo_store, monkeypatch):
     at = page("pages/map.py", demo_store, monkeypatch)
     assert at.title[0].value == "地图" and "点击地图上的网格" in at.info[0].value
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    br = r"\\u003cbr\\u003e"                                                     # <br>, as the script writes it
+    popups = re.findall(rf"事件编号：(\w+){br}上报时间：(\d{{4}}-\d\d-\d\d \d\d:\d\d){br}办理状态：", script)
+    phones = re.findall(r'联系电话：([^"\\]+)', script)
+    assert len(popups) > 100 and len(set(p[0] for p in popups)) == len(popups)    # one popup per incident, its id
+    assert phones and all("****" in p for p in phones)                              # personal data masked
     for measure in at.selectbox(key="map_measure").options[::3]:
         at.selectbox(key="map_measure").set_value(measure).run()
         assert not at.exception
