@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -93,22 +92,21 @@ def style_figure(fig: go.Figure, height: int = 360) -> go.Figure:
     return _projected(fig) if presenting() else fig
 
 
-def style_vega(chart: alt.LayerChart, height: int = 360) -> alt.LayerChart:
-    """The common chart style of :func:`style_figure` for a Vega-Lite chart (Altair): font sizes by mode,
-    black text and axes in projector mode, the legend on top, horizontal gridlines only. Returns a new chart.
+def style_vega(spec: dict[str, Any], height: int = 360) -> dict[str, Any]:
+    """The common chart style of :func:`style_figure` for a Vega-Lite spec: font sizes by mode, black text and
+    axes in projector mode, the legend on top, horizontal gridlines only. Returns a new spec.
 
     Each part gets its size explicitly, as in :func:`_projected`: Streamlit's theme sizes what is left unset.
     """
     size = chart_font()
     ink, axis, grid = ("#000000", "#000000", "#cccccc") if presenting() else ("#111111", "#444444", "#e3e3e3")
-    styled: alt.LayerChart = (
-        chart.properties(height=height + (80 if presenting() else 0))
-        .configure_axis(labelFontSize=size, titleFontSize=size, labelColor=ink, titleColor=ink,
-                        domainColor=axis, tickColor=axis, gridColor=grid, titleFontWeight="normal")
-        .configure_axisX(grid=False)
-        .configure_legend(labelFontSize=size, labelColor=ink, orient="top", title=None, symbolSize=size * 12)
-        .configure_view(stroke=None))
-    return styled
+    config = {"axis": {"labelFontSize": size, "titleFontSize": size, "labelColor": ink, "titleColor": ink,
+                       "domainColor": axis, "tickColor": axis, "gridColor": grid, "titleFontWeight": "normal"},
+              "axisX": {"grid": False},
+              "legend": {"labelFontSize": size, "labelColor": ink, "orient": "top", "title": None,
+                         "symbolSize": size * 12},
+              "view": {"stroke": None}}
+    return {**spec, "height": height + (80 if presenting() else 0), "config": config}
 
 
 def _projected(fig: go.Figure) -> go.Figure:
