@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.metrics.categories import among
 from analysis.metrics.periods import PRESETS, Period, period_for
 
 STATUSES = ("all", "open", "closed")
@@ -53,7 +54,9 @@ class Filters:
                                ("category", self.categories), ("subcategory", self.subcategories),
                                ("source", self.sources)):
             if chosen:
-                keep &= incidents[column].isin(chosen).to_numpy()
+                values = incidents[column]
+                keep &= among(values, chosen) if isinstance(values.dtype, pd.CategoricalDtype) \
+                    else values.isin(chosen).to_numpy()
         if self.status != "all":
             closed = incidents["closed_at"].notna().to_numpy()
             if "closed_no_time" in incidents:       # the status says closed, with no time given

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from analysis.metrics.categories import among
 from analysis.metrics.lifecycle import DISPATCHED_STATES
 from analysis.metrics.periods import Period
 from analysis.settings import Settings
@@ -122,18 +123,6 @@ class PeriodFlags:
 
 def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype="datetime64[s]")
-
-
-def _among(values: pd.Series, chosen: tuple[str, ...]) -> np.ndarray:
-    """Whether each value is one of ``chosen`` (a missing value reads as ''), compared on the few categories
-    of a categorical column rather than on every row."""
-    if not isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object).fillna("").astype("category")
-    codes = values.cat.codes.to_numpy()
-    found = codes < 0 if "" in chosen else np.zeros(len(codes), dtype=bool)
-    for position in np.flatnonzero(np.isin(np.asarray(values.cat.categories, dtype=object).astype(str), chosen)):
-        found |= codes == codes.dtype.type(position)   # one comparison per chosen category, in the codes' own type
-    return found
 
 
 FACTS_COLUMNS = ("reported_at", "due_at", "disposed_at", "closed_at", "state", "closed_no_time", "extended", "rework",
@@ -210,7 +199,7 @@ def row_facts(incidents: pd.DataFrame, period: Period, basis: str = "due", defer
     reported_at, due_at, disposed_at, closed_at = (_times(incidents, c) for c in
                                                    ("reported_at", "due_at", "disposed_at", "closed_at"))
     state = incidents["state"]
-    void, deferred = _among(state, ("void",)), _among(state, ("deferred",))
+    void, deferred = among(state, ("void",)), among(state, ("deferred",))
     no_time = incidents["closed_no_time"].to_numpy(bool)
     with np.errstate(invalid="ignore"):
         reported = (reported_at >= start) & (reported_at < end) & ~void
@@ -224,21 +213,21 @@ def row_facts(incidents: pd.DataFrame, period: Period, basis: str = "due", defer
         on_time = closed & (closed_at <= due_at) & ~bad_close
         is_disposed = ~np.isnat(disposed_at)
         bad_dispose = is_disposed & (disposed_at < reported_at)
-        disposed = due & ((is_disposed & (disposed_at < end)) | (~is_disposed & _among(state, ("disposed", "closed"))))
+        disposed = due & ((is_disposed & (disposed_at < end)) | (~is_disposed & among(state, ("disposed", "closed"))))
         on_time_disposed = disposed & (disposed_at <= due_at) & ~bad_dispose
-        dispatched = due & (_among(state, DISPATCHED_STATES) | disposed)
+        dispatched = due & (among(state, DISPATCHED_STATES) | disposed)
         rework_base = disposed if rework_basis == "disposed" else dispatched
         reworked = rework_base & (incidents["rework"].to_numpy() > 0)
         extended = due & incidents["extended"].to_numpy(bool)
-        rated = due & ~_among(incidents["rating"], ("",))
-        satisfied = due & _among(incidents["rating"], ("satisfied", "basically_satisfied"))
+        rated = due & ~among(incidents["rating"], ("",))
+        satisfied = due & among(incidents["rating"], ("satisfied", "basically_satisfied"))
         closed_in = is_closed & (closed_at >= start) & (closed_at < end) & ~bad_close & ~void
         days = np.full(len(closed_in), np.nan)         # worked out for the period's closed cases only
         days[closed_in] = (closed_at[closed_in] - reported_at[closed_in]).astype("timedelta64[s]").astype(float) / 86400.0
         backlog = (reported_at < end) & ~closed_by_end & ~void & ~deferred
         overdue = backlog & (due_at < end)
-    level_known = closed_in & ~_among(incidents["handled_level"], ("",))
-    in_grid = closed_in & _among(incidents["handled_level"], ("grid",))
+    level_known = closed_in & ~among(incidents["handled_level"], ("",))
+    in_grid = closed_in & among(incidents["handled_level"], ("grid",))
     return PeriodFlags(period, reported, due, closed, on_time, disposed, on_time_disposed, dispatched, rework_base,
                        reworked, extended, rated, satisfied, closed_in, days, backlog, overdue, level_known, in_grid,
                        bad_close & reported)

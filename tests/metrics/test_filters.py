@@ -1,5 +1,7 @@
 """The shared filters: what they keep, and their round trip through a URL."""
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.metrics.filters import Filters, from_query, to_query
 
@@ -23,6 +25,17 @@ def test_each_filter_keeps_its_rows():
         [False, True, False, False]
     assert Filters(status="open").incident_mask(frame).tolist() == [False, True, True, False]
     assert Filters(status="closed", community="乙").incident_mask(frame).tolist() == [False, False, False, True]
+
+
+@given(st.lists(st.sampled_from(["甲", "乙", "丙", None]), max_size=40),
+       st.sets(st.sampled_from(["甲", "乙", "丁"]), min_size=1), st.booleans())
+def test_a_categorical_column_keeps_the_rows_isin_keeps(values, chosen, unused):
+    """Compared on the categories' codes, a choice keeps what ``Series.isin`` on the values keeps (missing values,
+    categories no row uses, a chosen name that is no category)."""
+    column = pd.Categorical(values, categories=["丙", "乙", "甲", "戊"] if unused else None)
+    frame = pd.DataFrame({"category": column})
+    expected = pd.Series(values, dtype=object).isin(chosen).tolist()
+    assert Filters(categories=tuple(sorted(chosen))).incident_mask(frame).tolist() == expected
 
 
 def test_grid_mask_and_without_place():
