@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -55,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.timing import rss_mb  # noqa: E402
+from bench.timing import peak_rss_mb, rss_mb  # noqa: E402
 
 INCIDENT_HEADERS = {"incident_id": "事件编号", "reported_at": "上报时间", "category": "事件大类", "subcategory": "事件小类",
                     "source": "事件来源", "status": "事件状态", "address": "事发地址", "lon": "经度", "lat": "纬度",
@@ -77,10 +76,6 @@ def write_city(incidents: int, grids: int, folder: Path) -> None:
     export.assign(坐标系="WGS84").to_csv(folder / "incidents.csv", index=False, date_format="%Y-%m-%d %H:%M:%S")
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child_import(folder: Path) -> dict[str, Any]:
     """Import the city's files into ``folder/city.sqlite`` (a fresh store); the incident import is timed."""
     from analysis.ingest.importer import import_boundaries, import_incidents, import_register
@@ -92,7 +87,7 @@ def child_import(folder: Path) -> dict[str, Any]:
     start, cpu = time.perf_counter(), time.process_time()
     result = import_incidents(store, folder / "incidents.csv")
     return {"import_s": round(time.perf_counter() - start, 2), "import_cpu_s": round(time.process_time() - cpu, 2),
-            "import_peak_rss_mb": round(_peak_mb()), "imported": result.rows_imported,
+            "import_peak_rss_mb": round(peak_rss_mb()), "imported": result.rows_imported,
             "rejected": result.rows_rejected}
 
 
@@ -109,7 +104,7 @@ def child_build(folder: Path) -> dict[str, Any]:
     load_dataset(store)
     written = snapshot_stats(next(snapshots.iterdir()))
     return {"build_s": round(time.perf_counter() - start, 2), "build_cpu_s": round(time.process_time() - cpu, 2),
-            "build_peak_rss_mb": round(_peak_mb()), "snapshot_mb": round(written["bytes"] / 1e6, 1)}
+            "build_peak_rss_mb": round(peak_rss_mb()), "snapshot_mb": round(written["bytes"] / 1e6, 1)}
 
 
 def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
@@ -174,11 +169,11 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
         return workload_table(again, space.flags, None, settings), w.start_tiling(edited, again.buildings)
 
     page("whatif", whatif)
-    served_peak = _peak_mb()                   # before the baseline, which builds a second dataset no page builds
+    served_peak = peak_rss_mb()                   # before the baseline, which builds a second dataset no page builds
     page("whatif_scratch", whatif_scratch)
     out["whatif_ratio"] = round(out["whatif_s"] / out["whatif_scratch_s"], 3)
     out.update(cpu=cpu_of, server_rss_mb=round(rss_mb()), server_peak_rss_mb=round(served_peak),
-               baseline_peak_rss_mb=round(_peak_mb()),
+               baseline_peak_rss_mb=round(peak_rss_mb()),
                incidents=len(ds.incidents), grids=len(ds.grids))
     return out
 

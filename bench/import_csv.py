@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.demo.writer import DEMO_DIR  # noqa: E402
 from analysis.ingest.importer import import_boundaries, import_incidents, import_register  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
-from bench.timing import cpu_of, processes_cpu  # noqa: E402
+from bench.timing import cpu_of, peak_rss_mb, processes_cpu  # noqa: E402
 from tests.postgres import cluster, new_database  # noqa: E402
 
 
@@ -59,7 +58,7 @@ def _server_cpu(store: Store) -> float:
 
 
 def _peak_mb() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return round(peak_rss_mb())
 
 
 def _read_csv_peak(path: Path) -> tuple[float, int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import sys
 import tempfile
@@ -20,8 +19,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from analysis.access.users import LoginRefused, add_user, authenticate, list_users  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
+from bench.timing import peak_rss_mb  # noqa: E402
 
 
 def _median(fn, repeat: int) -> tuple[float, float]:
@@ -57,7 +58,7 @@ def main() -> None:
         "wrong_then_right_s": round(wrong_pair[0], 4), "wrong_then_right_cpu_s": round(wrong_pair[1], 4),
         "baseline_list_users_s": round(baseline[0], 5),
         "login_vs_baseline": round(right[0] / baseline[0], 1) if baseline[0] else None,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(peak_rss_mb()),
     }
     print(f"login {right[0] * 1000:.0f} ms ({right[1] * 1000:.0f} ms CPU), a wrong then a right password "
           f"{wrong_pair[0] * 1000:.0f} ms, list_users {baseline[0] * 1000:.1f} ms; peak RSS {figures['peak_rss_mb']} MB")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -52,7 +51,7 @@ from analysis.metrics.responsibility import ledger_lines, ledger_summary, respon
 from analysis.metrics.workload import workload_table  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from bench.synthetic import synthetic_dataset  # noqa: E402
-from bench.timing import timed  # noqa: E402
+from bench.timing import peak_rss_mb, timed  # noqa: E402
 from ui.labels.map import TEXT as MAP_TEXT  # noqa: E402
 
 
@@ -197,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes")
     print(f"workload {workload_s:.3f} s, resolution {resolution_s:.3f} s, volunteers {coverage_s:.3f} s "
           f"({len(ds.buildings):,} buildings, {len(ds.volunteers):,} volunteers), ledgers {ledger_s:.3f} s")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(f"peak RSS {peak_mb:,.0f} MB")
     print(f"folium HeatMap of all {args.incidents:,} incidents: {heat_s:.1f} s, {heat_bytes:,} bytes "
           f"(map is {heat_bytes / map_bytes:.0f}x smaller)")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from analysis.metrics.dataset import load_dataset  # noqa: E402
 from analysis.metrics.workload import workload_table  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
-from bench.timing import timed  # noqa: E402
+from bench.timing import peak_rss_mb, timed  # noqa: E402
 
 
 def main() -> None:
@@ -112,7 +111,7 @@ def main() -> None:
                       "suggest_no_evening_compactness_mean": round(plain_street["compactness_mean"], 3),
                       "suggest_estates_cut": int((proposal.report["split"] != "").sum()),
                       "suggest_codes_kept": kept, "suggest_unstaffed": len(unstaffed),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                      "peak_rss_mb": round(peak_rss_mb())}))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from analysis.report.make import FORMATS, handout  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
 from bench.synthetic import synthetic_dataset  # noqa: E402
-from bench.timing import timed  # noqa: E402
+from bench.timing import peak_rss_mb, timed  # noqa: E402
 
 
 def demo_dataset():
@@ -77,7 +76,7 @@ def main() -> None:
     figures["report_s"] = round(meeting_s + figures["pdf_s"], 3)
     figures["report_cpu_s"] = round(time.process_time() - cpu, 3)
     figures["report_over_overview"] = round(figures["report_s"] / max(overview_s, 1e-9), 1)
-    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
     for key, value in figures.items():
         print(f"{key:>22}: {value}")
     print(json.dumps(figures))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ from analysis.metrics.dataset import load_dataset  # noqa: E402
 from analysis.settings import load_settings  # noqa: E402
 from analysis.store.database import Store  # noqa: E402
 from bench.city import city_folder, prepare  # noqa: E402
+from bench.timing import peak_rss_mb  # noqa: E402
 
 FIGURES = ("workload_cv", "compactness_mean", "outside_norm", "grids")
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.full:
         run("full")
         out["suggest_to_full_s"] = round(out["suggest_s"] / out["full_s"], 3)
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["peak_rss_mb"] = round(peak_rss_mb())
     print(json.dumps(out))
     return 0
 

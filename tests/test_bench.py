@@ -39,3 +39,13 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
         assert figures["cold_start_s"] > 0 and figures["cold_start_bare_s"] > 0 and figures["later_bare_s"] > 0
     if "--postgres" in args:     # the PostGIS import ran too, and imported what SQLite's did
         assert figures["postgis"]["imported"] == figures["imported"] > 0 and figures["postgis"]["ratio_to_sqlite"] > 0
+
+
+def test_a_childs_peak_memory_is_its_own_not_its_parents():
+    """The benchmarks' children report their own peak: a parent holding 400 MB does not lend it to a child that
+    holds almost nothing (``ru_maxrss`` did)."""
+    import numpy as np
+    held = np.ones(400 * 2**20 // 8)
+    done = subprocess.run([sys.executable, "-c", "from bench.timing import peak_rss_mb; print(peak_rss_mb())"],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    assert held.sum() > 0 and 5 < float(done.stdout) < 150
