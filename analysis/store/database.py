@@ -119,6 +119,42 @@ def _as_schema_type(column: pa.ChunkedArray, sql_type: sa.types.TypeEngine[Any])
     return pc.cast(column, wanted)
 
 
+READ_ROWS = 262_144
+"""Incidents read and typed at a time (:meth:`Store.incident_columns`): the text of every column of a whole city
+read first and typed after (times parsed, categories encoded) peaked at 7.5 GB for 10M incidents."""
+
+
+def _typed(raw: pa.Table, columns: tuple[str, ...], categorical: tuple[str, ...], times: tuple[str, ...]) -> pa.Table:
+    """``columns`` of ``raw`` cast to their schema types, ``times`` (text) parsed to seconds (null where empty or
+    unreadable), ``categorical`` dictionary-encoded ('' for null), the others copied into one chunk each."""
+    out = {}
+    for name in columns:
+        column = _as_schema_type(raw.column(name), incidents.c[name].type)
+        if name in times:
+            text = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+            column = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+        elif name in categorical:
+            column = pc.dictionary_encode(pc.fill_null(column, ""))
+        else:   # copied out of the driver's batches: a column kept from one keeps all of the batch's columns alive
+            column = pa.chunked_array([column.combine_chunks()])
+        out[name] = column
+    return pa.table(out)
+
+
+def _in_groups(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
+    """``batches`` gathered into tables of at least ``rows`` rows (the last one smaller)."""
+    group: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        group.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield pa.Table.from_batches(group)
+            group, count = [], 0
+    if group:
+        yield pa.Table.from_batches(group)
+
+
 def _read_columns(table: sa.Table) -> list[sa.Column[object]]:
     """The columns a reader of one street gets: the stored ones but the street."""
     return [c for c in stored_columns(table) if c.name != "street"]
@@ -439,31 +475,32 @@ class Store:
         back as integers or nulls.
         """
         query = f"SELECT {', '.join(columns)} FROM incidents WHERE street = '{self.street_code}'"   # a checked code
+
+        def typed(raw: pa.Table) -> pa.Table:
+            return _typed(raw, columns, categorical, times)
         if self.engine.dialect.name == "sqlite":
             with adbc_sqlite.connect(str(self.engine.url.database)) as conn, conn.cursor() as cursor:
                 cursor.execute(query)
-                table = cursor.fetch_arrow_table()
+                reader = cursor.fetch_record_batch()
+                pieces = [typed(group) for group in _in_groups(reader, READ_ROWS)] or [typed(reader.read_all())]
+            table = pa.concat_tables(pieces)   # pandas unifies the parts' categories
+            del pieces
         elif self.engine.dialect.name == "postgresql":
             listed = ", ".join(f"to_char({n}, 'YYYY-MM-DD HH24:MI:SS')" if n in INCIDENT_TIMES else n
                                for n in columns)
             schema = pa.schema([(n, _arrow_type(incidents.c[n].type)) for n in columns])
             with self.engine.connect() as connection:
-                table = copy_out(connection, f"SELECT {listed} FROM incidents WHERE street = '{self.street_code}'",
-                                 schema)
+                table = typed(copy_out(connection, f"SELECT {listed} FROM incidents WHERE street = '{self.street_code}'",
+                                       schema))
         else:
-            table = pa.Table.from_pandas(pd.read_sql(sa.text(query), self.engine), preserve_index=False)
-        out = {}
+            table = typed(pa.Table.from_pandas(pd.read_sql(sa.text(query), self.engine), preserve_index=False))
         for name in columns:
-            column = _as_schema_type(table.column(name), incidents.c[name].type)
-            if name in times:
-                text = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
-                column = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
-            elif name in categorical:
-                column = pc.dictionary_encode(pc.fill_null(column, ""))
-            elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                column = column.combine_chunks()     # one buffer: selecting rows is a take per chunk, 1,000 rows each
-            out[name] = column
-        frame: pd.DataFrame = pa.table(out).to_pandas()
+            if pa.types.is_string(table.column(name).type) or pa.types.is_large_string(table.column(name).type):
+                # one buffer: selecting rows is a take per chunk, 1,000 rows each
+                table = table.set_column(table.schema.get_field_index(name), name,
+                                         pa.chunked_array([table.column(name).combine_chunks()]))
+        frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)   # Arrow's copy freed as it goes
+        del table
         for name in columns:             # text stays in Arrow's buffers (pandas' str): a sixth of the memory of objects
             if name not in times and name not in categorical and frame[name].dtype != float:
                 frame[name] = frame[name].fillna("")

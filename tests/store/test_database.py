@@ -128,3 +128,28 @@ def test_a_store_made_before_the_lifecycle_columns_is_brought_up_to_date(tmp_pat
     stored = again.incidents().set_index("incident_id")
     assert stored.loc["E2", "disposed_at"] == pd.Timestamp("2026-03-02 09:00")
     assert stored.loc["E2", "description"] == "路灯不亮" and pd.isna(stored.loc["E1", "disposed_at"])
+
+
+def test_incidents_read_in_groups_are_the_incidents_read_at_once(tmp_path, monkeypatch):
+    """Read part by part (each of the driver's batches of 1,024 rows its own part), the incidents are what one read
+    gives: a closing time first seen in a later part, categories that differ between parts, empty places."""
+    from analysis.ingest.problems import ProblemReport
+    from analysis.metrics.dataset import CATEGORICAL, INCIDENT_READ, INCIDENT_TIMES
+    from analysis.store import database
+    x, y = at(0.5, 0.5)
+    rows = [(f"E{i}", "2026/3/1 8:00", "处置中" if i < 1500 else "已结案", x if i % 7 else "", y if i % 7 else "",
+             f"西湖路{i}号" if i % 3 else "", "" if i < 1500 else "2026/3/3 10:00") for i in range(2600)]
+    frame = normalised(rows).assign(category=["市容环境" if i < 1100 else f"设施{i % 5}" for i in range(2600)])
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    store.write_incident_batch({**BATCH, "rows_read": 2600, "rows_imported": 2600},
+                               [Geocoded(frame, pd.DataFrame(), ProblemReport())], ProblemReport())
+
+    def read():
+        return store.incident_columns(INCIDENT_READ, categorical=CATEGORICAL, times=INCIDENT_TIMES)
+    whole = read()
+    monkeypatch.setattr(database, "READ_ROWS", 1)
+    parts = read()
+    pd.testing.assert_frame_equal(parts, whole)
+    assert len(parts) == 2600 and parts["closed_at"].notna().sum() == 1100 and parts["lon"].isna().sum() == 372
+    assert sorted(parts["category"].cat.categories) == sorted({"市容环境", *(f"设施{i}" for i in range(5))})
+    assert (parts["address"] == "").sum() == 867 and str(parts["closed_at"].dtype) == "datetime64[s]"
