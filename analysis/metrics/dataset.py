@@ -25,7 +25,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from analysis.metrics.lifecycle import LifecycleReport, lifecycle_columns
-from analysis.metrics.placement import Replacer, grid_index, locate
+from analysis.metrics.placement import Replacer, as_categorical, grid_index, locate, locate_codes
 from analysis.metrics.snapshot import read_snapshot, snapshot_folder, snapshot_key, write_snapshot
 from analysis.settings import load_settings
 from analysis.store.database import Store
@@ -283,19 +283,15 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     else:
         lifecycle, n_void = LifecycleReport(), 0
     lon, lat = incident_locations(incidents, buildings)
-    grid = locate(index, lon, lat, incidents["grid_id"].astype(object).fillna("").to_numpy(dtype=object),
-                   tolerance_m)
     frame = incidents.assign(lon=lon, lat=lat)
-    frame["grid_id"] = pd.Categorical(pd.Series(grid).replace("", None), categories=ids)
+    frame["grid_id"] = as_categorical(index, locate_codes(index, lon, lat, incidents["grid_id"], tolerance_m), ids)
     community = dict(zip(ids, grids["community"]))
     names = sorted(set(community.values()))
     frame["community"] = pd.Categorical(frame["grid_id"].map(community).astype(object), categories=names)
     micro = _micro_grids(layer)
     micro_ids = micro["micro_id"].to_numpy(dtype=object)
     micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
-    nowhere = np.full(len(frame), "", dtype=object)
-    frame["micro_id"] = pd.Categorical(pd.Series(locate(micro_index, lon, lat, nowhere, 0.0))
-                                       .replace("", None), categories=micro_ids)
+    frame["micro_id"] = as_categorical(micro_index, locate_codes(micro_index, lon, lat, None, 0.0), micro_ids)
     buildings = buildings.assign(micro_id=locate(micro_index, buildings["lon"].to_numpy(float),
                                                   buildings["lat"].to_numpy(float),
                                                   np.full(len(buildings), "", dtype=object), 0.0))

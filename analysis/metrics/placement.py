@@ -13,6 +13,8 @@ quarter of the grids changed (a whole new division; :class:`analysis.geo.tiling.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -26,19 +28,37 @@ def grid_index(ids: np.ndarray, geoms: np.ndarray) -> GridIndex | None:
     return GridIndex(ids, geoms) if len(ids) else None
 
 
-def locate(index: GridIndex | None, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray,
-           tolerance_m: float) -> np.ndarray:
-    """Grid id of each point ('' when none); rows without a point keep ``fallback`` if it is a grid."""
-    out = np.full(len(lon), "", dtype=object)
+def locate_codes(index: GridIndex | None, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray | pd.Series | None,
+                 tolerance_m: float) -> np.ndarray:
+    """Position in ``index.ids`` of each point's grid (-1 when none); rows without a point keep ``fallback`` (a grid
+    id per row, read for those rows only) if it is a grid."""
     if index is None or len(lon) == 0:
-        return out
+        return np.full(len(lon), -1, dtype=np.int64)
     result = index.assign(lon, lat, tolerance_m)
-    placed = result.index >= 0
-    out[placed] = index.ids[result.index[placed]]
+    out = np.asarray(result.index, dtype=np.int64).copy()
     missing = np.flatnonzero(result.method == "missing")
-    known = pd.Index(index.ids).get_indexer(fallback[missing]) >= 0   # a hash look-up: np.isin on text is slow
-    out[missing[known]] = fallback[missing[known]]
+    if fallback is not None and len(missing):
+        kept = fallback.iloc[missing] if isinstance(fallback, pd.Series) else fallback[missing]
+        out[missing] = pd.Index(index.ids).get_indexer(np.asarray(kept, dtype=object))  # a hash look-up
     return out
+
+
+def locate(index: GridIndex | None, lon: np.ndarray, lat: np.ndarray, fallback: np.ndarray | pd.Series | None,
+           tolerance_m: float) -> np.ndarray:
+    """Grid id of each point ('' when none), as :func:`locate_codes` places it."""
+    codes = locate_codes(index, lon, lat, fallback, tolerance_m)
+    out = np.full(len(lon), "", dtype=object)
+    if index is not None:
+        out[codes >= 0] = index.ids[codes[codes >= 0]]
+    return out
+
+
+def as_categorical(index: GridIndex | None, codes: np.ndarray, ids: np.ndarray) -> pd.Categorical[Any]:
+    """Positions in ``index.ids`` (:func:`locate_codes`) as a categorical of the grid ids ``ids`` (every id of the
+    index, in the order the categories should have; -1 missing), without a string per row."""
+    at = pd.Index(ids).get_indexer(index.ids) if index is not None else np.zeros(0, dtype=np.int64)
+    return pd.Categorical.from_codes(np.where(codes >= 0, at[np.maximum(codes, 0)] if len(at) else -1, -1),
+                                     dtype=pd.CategoricalDtype(pd.Index(ids)))
 
 
 class Replacer:
