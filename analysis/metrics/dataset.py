@@ -285,9 +285,12 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     lon, lat = incident_locations(incidents, buildings)
     frame = incidents.assign(lon=lon, lat=lat)
     frame["grid_id"] = as_categorical(index, locate_codes(index, lon, lat, incidents["grid_id"], tolerance_m), ids)
-    community = dict(zip(ids, grids["community"]))
-    names = sorted(set(community.values()))
-    frame["community"] = pd.Categorical(frame["grid_id"].map(community).astype(object), categories=names)
+    communities = grids["community"].to_numpy(dtype=object)        # each grid's, in the order of ``ids``
+    names = sorted(set(communities))
+    of_grid, codes = pd.Index(names).get_indexer(communities), frame["grid_id"].cat.codes.to_numpy()
+    frame["community"] = pd.Categorical.from_codes(np.where(codes >= 0, of_grid[np.maximum(codes, 0)]
+                                                            if len(of_grid) else -1, -1),
+                                                   dtype=pd.CategoricalDtype(names))   # by code: no string per row
     micro = _micro_grids(layer)
     micro_ids = micro["micro_id"].to_numpy(dtype=object)
     micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
