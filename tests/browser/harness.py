@@ -144,6 +144,19 @@ def rerun(page: Page, action: Callable[[], object]) -> None:
     idle(page)
 
 
+def click_row(page: Page, key: str, row: int = 0) -> None:
+    """Click the selection box of data row ``row`` of the table with widget key ``key`` and wait for the run it
+    causes.
+
+    The click goes through Playwright's checks on the table's element (scrolled into view, its box the same over
+    two animation frames, the point not covered), so a table that is still moving when the page settles (a chart
+    above it taking its height) is clicked where it ends up, not where it was first measured. The point: the
+    left edge of the grid, one header row (35 px) and ``row`` rows of 35 px down, mid-row.
+    """
+    table = page.locator(f".st-key-{key}")
+    rerun(page, lambda: table.click(position={"x": 18, "y": 35 + 35 * row + 17}))
+
+
 def map_frame(page: Page, nth: int = 0) -> FrameLocator:
     """The ``nth`` st_folium frame, once Leaflet has drawn into it (SVG paths, or a canvas for a large map)."""
     page.locator(MAP_FRAME).nth(nth).wait_for()

@@ -7,7 +7,7 @@ import pandas as pd
 from playwright.sync_api import BrowserContext, expect
 
 from analysis.store import Store
-from tests.browser.harness import MARKS, open_page, rerun
+from tests.browser.harness import MARKS, click_row, open_page
 
 pytestmark = MARKS
 
@@ -19,12 +19,7 @@ def test_a_workload_row_click_sets_the_grid_filter(server: tuple[str, str], brow
     open_page(page, f"{base}/workload", "[data-testid='stDataFrame']")
     expect(page.get_by_role("combobox", name="网格", exact=True)).to_have_value("全部")
     assert "grid" not in parse_qs(urlparse(page.url).query)
-    table = page.locator(".st-key-wl_table")
-    table.scroll_into_view_if_needed()
-    box = table.bounding_box()
-    assert box is not None
-    # the first data row's selection box: left edge of the grid, one header row (35 px) down
-    rerun(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17))
+    click_row(page, "wl_table")
     page.wait_for_url(re.compile(r".*[?&]grid=\d+"))
     grid_id = parse_qs(urlparse(page.url).query)["grid"][0]
     grids = Store(url).grids()
@@ -42,11 +37,7 @@ def test_a_ledger_row_click_shows_that_persons_cases(server: tuple[str, str], br
     open_page(page, f"{base}/ledger", "[data-testid='stDataFrame']")
     person = page.get_by_role("combobox", name="责任人", exact=True)
     expect(person).to_have_value("全部责任人")
-    table = page.locator(".st-key-ledger_table")
-    table.scroll_into_view_if_needed()
-    box = table.bounding_box()
-    assert box is not None
-    rerun(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17))   # the first row: most open cases
+    click_row(page, "ledger_table")                       # the first row: most open cases
     expect(person).to_have_value("碧湘社区居委会")
     expect(page.get_by_role("heading", name="问题清单：碧湘社区居委会")).to_be_visible()
 
