@@ -52,7 +52,7 @@ def render() -> None:
                 st.session_state["map_clicked"] = parent_of.get(clicked["grid_id"], clicked["grid_id"])
             st.caption(t("map_caption"))
             if level == "micro":
-                note_around(view.dataset.micro, loaders.micro(*view.key)["in_scope"])
+                note_around(view.dataset.micro, loaders.micro(*view.key)["in_scope"], "micro")
             else:
                 note_around(view.dataset.grids, numbers.table["in_scope"])
             st.caption(t("hotspot_note", cell=numbers.hotspot_cell_m, n=len(numbers.hotspots)))

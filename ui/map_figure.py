@@ -69,12 +69,12 @@ def _in_view(grids: gpd.GeoDataFrame, classes: Classes, rev: str, version: int, 
     return drawn, classes.take(keep), grid_shapes(drawn.geometry.to_numpy(), basemap)
 
 
-def note_around(units: gpd.GeoDataFrame, in_scope: pd.Series) -> None:
-    """A caption under a map that draws only the chosen place and the grids around it (``units``: every grid,
-    ``in_scope`` aligned with them)."""
+def note_around(units: gpd.GeoDataFrame, in_scope: pd.Series, level: str = "grid") -> None:
+    """A caption under a map that draws only the chosen place and the units around it (``units``: every grid, or
+    every micro-grid for ``level`` ``micro``; ``in_scope`` aligned with them)."""
     drawn = len(around(units.geometry.to_numpy(), in_scope.to_numpy(bool)))
     if drawn < len(units):
-        st.caption(t("map_around", n=formats.count(drawn), total=formats.count(len(units))))
+        st.caption(t(f"map_around_{level}", n=formats.count(drawn), total=formats.count(len(units))))
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)

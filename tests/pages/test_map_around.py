@@ -35,10 +35,10 @@ def drawn_grids(at: AppTest) -> list[str]:
     return re.findall(r'"grid_id":"([^"]+)"', script)
 
 
-def around_note(at: AppTest) -> list[str]:
-    """The captions saying the map draws only the place and around it."""
-    head = TEXT["map_around"][0].split("{")[0]
-    return [c.value for c in at.caption if c.value.startswith(head)]
+def around_note(at: AppTest, level: str = "grid") -> list[str]:
+    """The captions saying the map draws only the place and the grids (or micro-grids) around it."""
+    pattern = re.sub(r"\\\{\w+\\\}", "[0-9,]+", re.escape(TEXT[f"map_around_{level}"][0]))
+    return [c.value for c in at.caption if re.fullmatch(pattern, c.value)]
 
 
 @pytest.mark.parametrize("script", ["pages/map.py", "pages/coverage.py"])
@@ -57,6 +57,28 @@ def test_a_community_map_draws_the_community_and_around_it(city: Store, script: 
     far = shapely.distance(ds.grids.geometry.to_numpy(), centre) > 0.05     # degrees, about 5 km: not drawn
     assert not (set(ds.grids["grid_id"].to_numpy()[far]) & drawn) and far.any()
     note = around_note(at)
-    assert note == [TEXT["map_around"][0].format(n=f"{len(drawn):,}", total="1,200")]
+    assert note == [TEXT["map_around_grid"][0].format(n=f"{len(drawn):,}", total="1,200")]
     at.selectbox(key=KEYS["community"]).set_value(at.selectbox(key=KEYS["community"]).options[0]).run()
     assert len(set(drawn_grids(at))) == 1200 and around_note(at) == []
+
+
+def test_a_micro_grid_map_of_a_place_counts_micro_grids(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caption under a micro-grid map drawn only around the chosen place counts micro-grids, not grids. The
+    demo street's 19 micro-grids are few: the map draws around a place from 10 units on, and the place is the
+    grid whose micro-grids' surroundings leave some out."""
+    from analysis.maps import focus
+    monkeypatch.setattr(focus.around, "__defaults__", (10,))
+    micro = load_dataset(demo_store).micro
+    geoms = micro.geometry.to_numpy()
+    drawn = {g: len(focus.around(geoms, (micro["parent_id"] == g).to_numpy())) for g in micro["parent_id"].unique()}
+    grid = min(drawn, key=lambda g: drawn[g])
+    assert drawn[grid] < len(micro)
+    at = page("pages/map.py", demo_store, monkeypatch)
+    at.selectbox(key=KEYS["community"]).set_value(micro.loc[micro["parent_id"] == grid, "community"].iloc[0]).run()
+    at.selectbox(key=KEYS["grid"]).set_value(grid).run()
+    at.segmented_control(key="map_level").set_value("micro").run()
+    assert not at.exception
+    assert around_note(at, "micro") == [TEXT["map_around_micro"][0].format(n=f"{drawn[grid]:,}", total=f"{len(micro):,}")]
+    assert around_note(at) == []                                   # not the grids' caption
+    at.segmented_control(key="map_level").set_value("grid").run()
+    assert len(around_note(at)) == 1

@@ -43,9 +43,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "points_hidden": ("本期符合条件的事件有 {n} 件，超过 {limit} 件时只显示密度。选择一个网格或缩短时间段可查看单个事件。",
                       "{n} incidents match; above {limit} only their density is drawn. Choose a grid or a shorter "
                       "period to see individual incidents."),
-    "map_around": ("辖区共 {total} 个网格，地图只画所选范围及其周边的 {n} 个；社区选“全部”可看整个辖区。",
-                   "The division has {total} grids; the map draws the {n} of the chosen place and around it. Set "
-                   "the community to All to see every grid."),
+    "map_around_grid": ("辖区共 {total} 个网格，地图只画所选范围及其周边的 {n} 个；社区选“全部”可看整个辖区。",
+                        "The division has {total} grids; the map draws the {n} of the chosen place and around it. "
+                        "Set the community to All to see every grid."),
+    "map_around_micro": ("辖区共 {total} 个微网格，地图只画所选范围及其周边的 {n} 个；社区选“全部”可看整个辖区。",
+                         "The division has {total} micro-grids; the map draws the {n} of the chosen place and around "
+                         "it. Set the community to All to see every micro-grid."),
     "map_caption": ("点击网格查看详情。颜色：所选指标；深色粗线：社区边界；虚线：街道边界。",
                     "Click a grid for its card. Colour: the chosen measure; thick dark lines: communities; dashed: "
                     "the street."),
