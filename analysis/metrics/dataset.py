@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -285,24 +286,8 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     lon, lat = incident_locations(incidents, buildings)
     frame = incidents.assign(lon=lon, lat=lat)
     frame["grid_id"] = as_categorical(index, locate_codes(index, lon, lat, incidents["grid_id"], tolerance_m), ids)
-    communities = grids["community"].to_numpy(dtype=object)        # each grid's, in the order of ``ids``
-    names = sorted(set(communities))
-    of_grid, codes = pd.Index(names).get_indexer(communities), frame["grid_id"].cat.codes.to_numpy()
-    frame["community"] = pd.Categorical.from_codes(np.where(codes >= 0, of_grid[np.maximum(codes, 0)]
-                                                            if len(of_grid) else -1, -1),
-                                                   dtype=pd.CategoricalDtype(names))   # by code: no string per row
-    micro = _micro_grids(layer)
-    micro_ids = micro["micro_id"].to_numpy(dtype=object)
-    micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
-    frame["micro_id"] = as_categorical(micro_index, locate_codes(micro_index, lon, lat, None, 0.0), micro_ids)
-    buildings = buildings.assign(micro_id=locate(micro_index, buildings["lon"].to_numpy(float),
-                                                  buildings["lat"].to_numpy(float),
-                                                  np.full(len(buildings), "", dtype=object), 0.0))
-    micro = micro_attributes(micro, buildings)
-    volunteers = volunteers.assign(micro_id=locate(
-        micro_index, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
-        pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
-        np.full(len(volunteers), "", dtype=object), 0.0))
+    frame["community"] = _communities_by_code(frame["grid_id"].cat.codes.to_numpy(), grids)
+    frame["micro_id"], buildings, volunteers, micro = _on_micro_grids(layer, lon, lat, buildings, volunteers)
     wish = np.zeros(len(frame), dtype=bool)
     for column in ("category", "subcategory"):
         if column in frame:
@@ -316,6 +301,38 @@ def build_dataset(incidents: pd.DataFrame, layer: gpd.GeoDataFrame, street: Base
     street = street if street is not None else (shapely.union_all(geoms) if len(geoms) else None)
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
                    anchor, version_id, n_void, lifecycle, micro, wishes)
+
+
+def _communities_by_code(codes: np.ndarray, grids: pd.DataFrame) -> pd.Categorical[Any]:
+    """Each row's community, from ``codes``, its grid's position in ``grids`` (-1: in no grid): a categorical of
+    the communities' names, sorted, made by code (no string per row; at 10M rows a column of strings is 0.6 GB)."""
+    communities = grids["community"].to_numpy(dtype=object)
+    names = sorted(set(communities))
+    of_grid = pd.Index(names).get_indexer(communities)
+    return pd.Categorical.from_codes(np.where(codes >= 0, of_grid[np.maximum(codes, 0)] if len(of_grid) else -1, -1),
+                                     dtype=pd.CategoricalDtype(names))
+
+
+def _on_micro_grids(layer: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, buildings: pd.DataFrame,
+                    volunteers: pd.DataFrame
+                    ) -> tuple[pd.Categorical[Any], pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame]:
+    """The micro-grids of ``layer`` and who is in which (no snapping: a point in no micro-grid is in none).
+
+    Returns each incident's micro-grid (a categorical of the micro-grid ids, from the incidents' ``lon``/``lat``),
+    ``buildings`` and ``volunteers`` with ``micro_id`` ('' when in none), and the micro-grids with their
+    households and population summed over their buildings (:func:`micro_attributes`)."""
+    micro = _micro_grids(layer)
+    micro_ids = micro["micro_id"].to_numpy(dtype=object)
+    index = grid_index(micro_ids, micro.geometry.to_numpy())
+
+    def micro_id(frame: pd.DataFrame) -> np.ndarray:
+        return locate(index, pd.to_numeric(frame["lon"], errors="coerce").to_numpy(float),
+                      pd.to_numeric(frame["lat"], errors="coerce").to_numpy(float),
+                      np.full(len(frame), "", dtype=object), 0.0)
+
+    buildings, volunteers = buildings.assign(micro_id=micro_id(buildings)), volunteers.assign(micro_id=micro_id(volunteers))
+    incidents = as_categorical(index, locate_codes(index, lon, lat, None, 0.0), micro_ids)
+    return incidents, buildings, volunteers, micro_attributes(micro, buildings)
 
 
 def latest_report(reported: pd.Series, now: pd.Timestamp | None = None) -> pd.Timestamp | None:
@@ -357,31 +374,14 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
 
     incidents = ds.incidents
     codes = place(incidents, np.full(len(incidents), "", dtype=object), ds.grid_codes)
-    communities = grids["community"].to_numpy(dtype=object)
-    names = sorted(pd.unique(communities))
-    community = pd.Index(names).get_indexer(communities)
-    micro = _micro_grids(layer)
-    micro_ids = micro["micro_id"].to_numpy(dtype=object)
-    micro_index = grid_index(micro_ids, micro.geometry.to_numpy())
-    lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
-    in_micro = pd.Index(micro_ids).get_indexer(locate(micro_index, lon, lat, np.full(len(incidents), "", dtype=object),
-                                                      0.0)) if micro_index is not None else np.full(len(lon), -1)
-    frame = incidents.assign(
-        grid_id=pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(ids)),
-        community=pd.Categorical.from_codes(np.where(codes >= 0, community[np.maximum(codes, 0)], -1),
-                                            dtype=pd.CategoricalDtype(names)),
-        micro_id=pd.Categorical.from_codes(in_micro, dtype=pd.CategoricalDtype(micro_ids)))
     buildings = ds.buildings.assign(grid_id=as_ids(place(ds.buildings, np.full(len(ds.buildings), "", dtype=object),
                                                          ds.building_codes)))
-    buildings = buildings.assign(micro_id=locate(micro_index, buildings["lon"].to_numpy(float),
-                                                 buildings["lat"].to_numpy(float),
-                                                 np.full(len(buildings), "", dtype=object), 0.0))
     volunteers = ds.volunteers.assign(grid_id=as_ids(place(ds.volunteers, ds.volunteers["grid_id"].fillna("")
                                                            .astype(str).to_numpy(dtype=object))))
-    volunteers = volunteers.assign(micro_id=locate(
-        micro_index, pd.to_numeric(volunteers["lon"], errors="coerce").to_numpy(float),
-        pd.to_numeric(volunteers["lat"], errors="coerce").to_numpy(float),
-        np.full(len(volunteers), "", dtype=object), 0.0))
+    in_micro, buildings, volunteers, micro = _on_micro_grids(layer, incidents["lon"].to_numpy(float),
+                                                             incidents["lat"].to_numpy(float), buildings, volunteers)
+    frame = incidents.assign(grid_id=pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(ids)),
+                             community=_communities_by_code(codes, grids), micro_id=in_micro)
     workers, services = ds.workers, ds.services        # their grids, as the registers name them
     if (replacer.new_places < 0).any():               # a grid is gone: its workers' and services' go with it
         workers = workers.assign(grid_id=workers["grid_id"].where(workers["grid_id"].isin(ids), ""))
@@ -389,7 +389,7 @@ def redivide(ds: Dataset, layer: gpd.GeoDataFrame, street: BaseGeometry | None =
     grids = division_attributes(grids, buildings, workers, volunteers)
     street = ds.street if street is None else street
     return Dataset(frame, grids, _communities(layer, grids), street, buildings, workers, volunteers, services,
-                   ds.anchor, None, ds.void, ds.lifecycle, micro_attributes(micro, buildings), ds.wishes)
+                   ds.anchor, None, ds.void, ds.lifecycle, micro, ds.wishes)
 
 
 def _empty_if_none(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
