@@ -37,6 +37,7 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
         assert figures["periods_browsed"] == 12 and figures["period_rerun_s"] > 0
     if args[0] == "bench/browser.py":        # the first page after a restart, as `make run` starts and bare
         assert figures["cold_start_s"] > 0 and figures["cold_start_bare_s"] > 0 and figures["later_bare_s"] > 0
+        assert figures["later_map_s"] > 0 and figures["later_map_bare_s"] > 0      # the map drawn after a restart
     if "--postgres" in args:     # the PostGIS import ran too, and imported what SQLite's did
         assert figures["postgis"]["imported"] == figures["imported"] > 0 and figures["postgis"]["ratio_to_sqlite"] > 0
 

@@ -1,6 +1,8 @@
 """``make run``'s server (``python -m analysis serve``, which starts Streamlit through ``ui.launch``) reads the
 default street's data while it starts, before any browser connects; a store it cannot read leaves the page to
 report the problem."""
+import json
+import re
 import subprocess
 import sys
 import time
@@ -38,9 +40,27 @@ def _served_log(db_url: str, log: Path, until: str, timeout: float = 120) -> str
 def test_the_server_reads_the_street_before_the_first_page(demo_db, tmp_path):
     url = f"sqlite:///{demo_db}"
     data = load_dataset(Store(url))
-    text = _served_log(url, tmp_path / "server.log", "first page prepared")
+    text = _served_log(url, tmp_path / "server.log", "other pages' modules imported")
     assert f"first page prepared: {len(data.incidents)} incidents on {len(data.grids)} grids" in text
+    assert re.search(r"other pages' modules imported: \d{2,} in", text)
+    assert text.index("first page prepared") < text.index("other pages' modules imported")   # the home page first
     assert "Traceback" not in text and "missing ScriptRunContext" not in text
+
+
+def test_what_the_other_pages_compute_with_is_imported_after_the_home_page() -> None:
+    """In a fresh interpreter the home page's modules leave the map's (folium, SciPy's statistics) unimported;
+    :func:`import_page_modules` imports them, but not streamlit-folium: Streamlit registers its component only
+    when it is imported in a script run (the browser test of the sidebar's link to the map holds to that)."""
+    code = ("import json, sys; import ui.cards, ui.page, ui.widgets; from ui.launch import import_page_modules;"
+            "watched = ('scipy.stats', 'folium', 'analysis.maps.build', 'analysis.maps.view');"
+            "before = [m for m in watched if m in sys.modules]; done = import_page_modules();"
+            "print(json.dumps([before, done, [m for m in watched if m not in sys.modules],"
+            "                  [m for m in ('streamlit_folium', 'ui.map_figure') if m in sys.modules]]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    before, done, left, components = json.loads(out.stdout.strip().splitlines()[-1])
+    assert before == [] and left == [] and components == []
+    assert {"analysis.maps.build", "scipy.stats", "analysis.access.users", "plotly.express"} <= set(done)
+    assert "analysis.maps.build.BASEMAPS" not in done        # a name imported from a module is not a module
 
 
 def test_a_store_without_boundaries_is_left_to_the_page(tmp_path):

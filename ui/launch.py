@@ -5,10 +5,14 @@ script only when a browser connects, so after a restart the first visitor would 
 imports, for the default street's data to be read and for its overview to be worked out. Here a background
 thread does all three as the server starts: a visitor who comes after it finds the modules imported and the
 figures in the cache; one who comes sooner waits only for what is left (a run that asks for a value the
-thread is still working out waits for it, as Streamlit's cache computes each value once).
+thread is still working out waits for it, as Streamlit's cache computes each value once). Then the thread imports
+what the other pages compute with (:func:`import_page_modules`): the map's modules and SciPy's statistics, 2 s
+on this machine, were waited for by the first visit to the map after every restart.
 """
 from __future__ import annotations
 
+import ast
+import importlib
 import logging
 import sys
 import threading
@@ -17,6 +21,9 @@ from pathlib import Path
 
 THREAD = "gridlens-prepare"
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+SOURCES = ("pages", "ui")          # the folders whose imports are read
+# imported where first needed: by the hotspots when first drawn (1 s), by the map's loader (SciPy's image filters)
+LATE_IMPORTS = ("scipy.stats", "analysis.maps.view")
 
 
 def _prepare() -> None:
@@ -35,6 +42,9 @@ def _prepare() -> None:
         while not runtime.exists():   # the cached loaders need Streamlit's runtime: it is made as the server starts
             time.sleep(0.05)
         log.info("first page prepared: %s in %.1f s", prepare_home_page(), time.perf_counter() - started)
+        started = time.perf_counter()
+        log.info("other pages' modules imported: %d in %.1f s", len(import_page_modules()),
+                 time.perf_counter() - started)
     except Exception:  # noqa: BLE001  (a page reports any real problem with the store; this only logs it)
         log.warning("preparing the first page failed; the first page does it instead", exc_info=True)
     finally:
@@ -66,6 +76,41 @@ def prepare_home_page() -> str:
     view = View(Filters(), data, Filters().resolve(data.anchor), rev, version, load_settings())
     loaders.overview(*view.key)
     return f"{len(data.incidents)} incidents on {len(data.grids)} grids, the overview of {view.period.start:%Y-%m-%d}"
+
+
+def page_modules() -> list[str]:
+    """The modules the pages and the ``ui`` package import at their top (read from the source, not run), then
+    :data:`LATE_IMPORTS`; ``from package import name`` counts ``package.name`` when that is a module.
+
+    Left out: ``ui``'s and the pages' own modules, and Streamlit's and its components'. Streamlit registers a
+    component (streamlit-folium's map) only when the module declaring it is imported during a script run; an
+    import here, outside any run, would leave the map's frame unserved (404) for the life of the server.
+    """
+    names: list[str] = []
+    for folder in SOURCES:
+        for script in sorted((DASHBOARD.parent / folder).glob("*.py")):
+            for node in ast.parse(script.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.Import):
+                    names += [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    kept = [name for name in names if name.split(".")[0] not in SOURCES and not name.startswith("streamlit")]
+    return list(dict.fromkeys([*kept, *LATE_IMPORTS]))
+
+
+def import_page_modules() -> list[str]:
+    """Import :func:`page_modules` (a name that is not a module, such as a function imported by name, is
+    skipped); the modules imported."""
+    done = []
+    for name in page_modules():
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:      # a module that exists failed to import: a real problem
+                raise
+            continue
+        done.append(name)
+    return done
 
 
 def _other_threads(record: logging.LogRecord) -> bool:

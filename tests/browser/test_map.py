@@ -1,11 +1,12 @@
 """The map and charts in a real browser: Leaflet draws offline, a click opens the grid card, the
 weekly playback runs, and a chart's PNG is made in the browser."""
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.harness import MARKS, expect_paths, idle, map_frame, open_page, requests_out, rerun, shot
+from tests.browser.harness import MARKS, expect_paths, idle, map_frame, open_page, requests_out, rerun, served, shot
 
 pytestmark = MARKS
 
@@ -56,3 +57,27 @@ def test_a_chart_downloads_as_png_made_in_the_browser(server: tuple[str, str], b
     event.value.save_as(path)
     assert path.name == "weekly_resolution.png" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 20_000 and outside == []
+
+
+def test_the_sidebar_link_draws_the_map_on_a_server_that_prepared_the_pages(demo_db: Path,
+                                                                            browser: BrowserContext) -> None:
+    """On a freshly started server, once its start-up thread has imported what the other pages use, the
+    sidebar's link from the overview to the map draws the map: the map's frame is served (a component imported
+    outside a script run is never registered, and its frame answers 404)."""
+    with served(f"sqlite:///{demo_db}") as (base, proc):
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1280, "height": 720})
+        open_page(page, f"{base}/overview", ".gl-card")
+        log = Path(f"/proc/{proc.pid}/fd/1")        # the server's log file, as the server writes it
+        deadline = time.monotonic() + 90
+        while "other pages' modules imported" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)                          # polling the server's log: the condition is a line in it
+        assert "other pages' modules imported" in log.read_text()
+        frames = []
+        page.on("response", lambda r: frames.append(r.status) if "/component/streamlit_folium" in r.url else None)
+        page.locator("a[data-testid='stPageLink-NavLink'][href='map']").click()
+        map_frame(page)
+        idle(page)
+        assert frames and all(status == 200 for status in frames)
+        expect(page.locator("iframe[title='streamlit_folium.st_folium']")).to_be_visible()
+        page.close()
