@@ -35,7 +35,7 @@ from analysis.geo.crs import wgs84_to_gcj02
 from analysis.geo.geometry import Geometries, GeometryArray, convert_geometries
 from analysis.maps.assets import localise
 from analysis.maps.classes import Classes
-from analysis.maps.geojson_layer import WrittenGeoJson, write_layers
+from analysis.maps.geojson_layer import TextParts, WrittenGeoJson, write_layers
 from analysis.sanitise.map_text import MAP_JSON, WrittenJson, map_html_text, template_safe_json
 
 BASEMAPS = ("none", "osm", "amap")
@@ -306,7 +306,7 @@ class Legend(MacroElement):
         self.html = f"<b>{map_html_text(head)}</b>" + (f"<small>{lines_html(rest, False)}</small>" if rest else "") + rows
 
 
-class WeekPlayer(MacroElement):
+class WeekPlayer(TextParts):
     """A play button and a slider that step the density image through the weeks (in the browser).
 
     Frame 0 is the whole period; playing cycles through frames 1..n (one per week).
@@ -336,7 +336,7 @@ def label_zooms(geoms: Geometries, names: Iterable[object], px: int) -> list[int
     return [int(z) for z in np.clip(zoom, MIN_LABEL_ZOOM, MAX_LABEL_ZOOM)]
 
 
-class NameLabels(MacroElement):
+class NameLabels(TextParts):
     """Grid names drawn at points, one ``[lat, lon, zoom, name]`` row each, into the layer it is added to.
 
     One script for every name, where a folium ``Marker`` per name compiled a Jinja template each (at 100 names

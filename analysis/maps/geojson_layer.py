@@ -37,6 +37,24 @@ class _Text(Element):
         return self.text
 
 
+class TextParts(MacroElement):
+    """A ``MacroElement`` whose parts (its template's ``header``, ``html`` and ``script`` macros) go into the page
+    as the text they render to. branca's ``MacroElement.render`` makes each part a new Jinja template, which Jinja
+    reads again character by character and renders a second time: for a part carrying data (the week player's
+    images, 0.7 MB at city size; every grid's name) that costs more than writing it, and a second rendering of
+    text from files is one more place a ``{{`` in it could be read as Jinja."""
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's returns nothing either
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "an element renders in a figure"
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Text(macros[part](self, kwargs)), name=self.get_name())
+        for element in list(self._children.values()):
+            element.render(**kwargs)
+
+
 class WrittenGeoJson(folium.GeoJson):
     """``folium.GeoJson`` whose script and bounds are worked out once (see the module docstring)."""
 
