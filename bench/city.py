@@ -33,7 +33,9 @@ runs: the period's facts, the tables of every grid, the map's shapes), medians o
 ``rerun_server_rss_mb``. Then the overview is shown for each of the last ``periods_browsed`` weeks in turn (a custom
 period, as a user reading week after week; a run whose period line does not name the week counts in
 ``rerun_errors``): ``period_rerun_s`` (median) and ``periods_server_rss_mb`` after them (the facts of the periods
-viewed are kept only within ``$GRIDLENS_FLAGS_MB``).
+viewed are kept only within ``$GRIDLENS_FLAGS_MB``); then the whole street's map for each of the ``periods_browsed``
+weeks before those (weeks no page has shown: each run works out its period's facts, the grids' table, the density
+and hotspots, with the map's shapes kept from before, as on a server in use): ``map_period_rerun_s`` (median).
 The baseline measured in the same run is ``read_csv_s``: ``pandas.read_csv`` of the incident file.
 """
 from __future__ import annotations
@@ -212,21 +214,34 @@ def child_reruns(folder: Path, repeat: int) -> dict[str, Any]:
         out["rerun_errors"] = out.get("rerun_errors", 0) + errors
     out["rerun_server_rss_mb"] = round(rss_mb())
     app.switch_page("pages/overview.py").run()
+    out["period_rerun_s"], errors = _browse_weeks(app, 0)
+    out["rerun_errors"] += errors
+    out["periods_browsed"] = PERIODS_BROWSED
+    out["periods_server_rss_mb"] = round(rss_mb())
+    app.switch_page("pages/map.py").run()                # the whole street's map, weeks no page has shown
+    app.selectbox(key=KEYS["community"]).set_value(app.selectbox(key=KEYS["community"]).options[0]).run()
+    out["map_period_rerun_s"], errors = _browse_weeks(app, PERIODS_BROWSED)
+    out["rerun_errors"] += errors
+    return out
+
+
+def _browse_weeks(app: Any, first: int) -> tuple[float, int]:
+    """Choose :data:`PERIODS_BROWSED` weeks one after another on ``app``'s page, the first ``first`` weeks back
+    from the data's last day: the median seconds of those runs, and the errors shown (a run that fails, or
+    whose period line does not name its week)."""
+    from ui.filters import KEYS
     app.selectbox(key=KEYS["period"]).set_value("custom").run()
     last = pd.Timestamp(app.date_input(key=KEYS["range"]).value[1])
-    walls = []
-    for week in range(PERIODS_BROWSED):                  # one week after another, back from the data's last day
+    walls, errors = [], 0
+    for week in range(first, first + PERIODS_BROWSED):
         end = last - pd.Timedelta(weeks=week)
         app.date_input(key=KEYS["range"]).set_value((end - pd.Timedelta(days=6), end))
         start = time.perf_counter()
         app.run()
         walls.append(time.perf_counter() - start)
         shown = f"{(end - pd.Timedelta(days=6)).date()}" in app.caption[0].value   # the period line names the week
-        out["rerun_errors"] += len(app.exception) + len(app.error) + (not shown)
-    out["periods_browsed"] = PERIODS_BROWSED
-    out["period_rerun_s"] = round(statistics.median(walls), 3)
-    out["periods_server_rss_mb"] = round(rss_mb())
-    return out
+        errors += len(app.exception) + len(app.error) + (not shown)
+    return round(statistics.median(walls), 3), errors
 
 
 def _run_child(stage: str, folder: Path, repeat: int) -> dict[str, Any]:
@@ -289,7 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{name} {figures[f'{name}_rerun_s']:.2f} s ({figures[f'{name}_rerun_cpu_s']:.2f} CPU s)" for name in APP_PAGES)
         + f", {figures['rerun_errors']} errors")
     print(f"the overview for each of the last {figures['periods_browsed']} weeks: {figures['period_rerun_s']:.2f} s each "
-          f"(median), server {figures['periods_server_rss_mb']:,} MB after them ({figures['rerun_server_rss_mb']:,} before)")
+          f"(median), server {figures['periods_server_rss_mb']:,} MB after them ({figures['rerun_server_rss_mb']:,} before); "
+          f"the whole street's map for each of the {figures['periods_browsed']} weeks before: "
+          f"{figures['map_period_rerun_s']:.2f} s each (median)")
     print(json.dumps(figures))
     return 0
 

@@ -34,7 +34,7 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
         assert figures["rerun_errors"] == 0
         assert all(figures[f"{page}_rerun_s"] > 0 for page in ("overview", "map", "workload", "resolution", "coverage",
                                                              "ledger"))
-        assert figures["periods_browsed"] == 12 and figures["period_rerun_s"] > 0
+        assert figures["periods_browsed"] == 12 and figures["period_rerun_s"] > 0 and figures["map_period_rerun_s"] > 0
     if args[0] == "bench/browser.py":        # the first page after a restart, as `make run` starts and bare
         assert figures["cold_start_s"] > 0 and figures["cold_start_bare_s"] > 0 and figures["later_bare_s"] > 0
         assert figures["later_map_s"] > 0 and figures["later_map_bare_s"] > 0      # the map drawn after a restart
