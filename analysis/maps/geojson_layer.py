@@ -17,6 +17,7 @@ is complete.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import folium
@@ -78,9 +79,9 @@ class WrittenGeoJson(folium.GeoJson):
         if (self.style or self.highlight) and self.data["features"]:
             mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
             if self.style:
-                self.style_map = mapper.get_style_map(self.style_function)
+                self.style_map = style_mapping(mapper, self.style_function)
             if self.highlight:
-                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+                self.highlight_map = style_mapping(mapper, self.highlight_function)
         self._script = folium.GeoJson._template.module.script(self, {})
         self._written_id = self._id
         if self._bounds is None:
@@ -113,6 +114,27 @@ class WrittenGeoJson(folium.GeoJson):
         figure.script.add_child(_Text(self.written_script()), name=self.get_name())
         for element in list(self._children.values()):
             element.render(**kwargs)
+
+
+def style_mapping(mapper: GeoJsonStyleMapper, style_of: Callable[[dict[str, Any]], dict[str, Any]]
+                  ) -> dict[str, Any]:
+    """folium's mapping of each style (as JSON) to the features that have it, the most used as ``default``
+    (``GeoJsonStyleMapper.get_style_map``), with each distinct style written as JSON once, not once per feature
+    (5,000 grids have a dozen styles). A style with a value that cannot be a key (a list) or that is an element
+    is mapped by folium."""
+    groups: dict[tuple[Any, ...], tuple[dict[str, Any], list[Any]]] = {}
+    try:
+        for feature in mapper.data["features"]:
+            style = style_of(feature)
+            if any(isinstance(value, MacroElement) for value in style.values()):
+                raise TypeError("an element as a style value: folium renders it")
+            key = tuple((name, type(value).__name__, value) for name, value in sorted(style.items()))
+            groups.setdefault(key, (style, []))[1].append(mapper.get_feature_id(feature))
+    except TypeError:
+        return mapper.get_style_map(style_of)
+    mapping: dict[str, Any] = {GeoJsonStyleMapper._to_key(style): ids for style, ids in groups.values()}
+    GeoJsonStyleMapper._set_default_key(mapping)
+    return mapping
 
 
 def write_layers(element: MacroElement) -> None:

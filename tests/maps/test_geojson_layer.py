@@ -3,9 +3,12 @@ import copy
 
 import folium
 import pytest
+from folium.features import GeoJsonStyleMapper
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from streamlit_folium import generate_leaflet_string
 
-from analysis.maps.geojson_layer import WrittenGeoJson, write_layers
+from analysis.maps.geojson_layer import WrittenGeoJson, style_mapping, write_layers
 from ui.map_figure import fresh_copy
 
 DATA = {"type": "FeatureCollection", "features": [
@@ -65,3 +68,23 @@ def test_text_is_written_once_and_shared_by_every_copy(maps):
 def test_bounds_are_the_datas(maps):
     plain, written = maps
     assert written.get_bounds() == plain.get_bounds() == [[39.9, 116.3], [39.91, 116.34]]
+
+
+STYLE_VALUES = st.one_of(st.none(), st.booleans(), st.integers(0, 2), st.floats(0, 2, allow_nan=False),
+                         st.sampled_from(["#fee5d9", "#cb181d", "5, 5"]), st.lists(st.integers(0, 3), max_size=2))
+
+
+@settings(max_examples=150, deadline=None)
+@example([{"weight": 1}, {"weight": True}, {"weight": 1.0}, {"weight": 1}])
+@example([{"weight": 1}, {"dashArray": [1, 2]}])
+@given(st.lists(st.dictionaries(st.sampled_from(["fillColor", "weight", "fill", "dashArray"]), STYLE_VALUES,
+                                min_size=1), min_size=1, max_size=30))
+def test_styles_are_mapped_to_features_as_folium_maps_them(styles):
+    """Each distinct style written once maps the same features to the same JSON, in the same order, with the
+    same default, as folium's mapper (1 and True, 1 and 1.0 told apart; a list value left to folium)."""
+    data = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": i, "properties": {}, "geometry": None}
+                                                      for i in range(len(styles))]}
+    mapper = GeoJsonStyleMapper(data, "feature.id", None)
+    mine = style_mapping(mapper, lambda f: copy.deepcopy(styles[f["id"]]))
+    assert mine == mapper.get_style_map(lambda f: copy.deepcopy(styles[f["id"]]))
+    assert list(mine) == list(mapper.get_style_map(lambda f: copy.deepcopy(styles[f["id"]])))
