@@ -22,6 +22,9 @@ RAMP_AT = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
 RAMP_RGB = np.array([[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]], float)
 MAX_ALPHA = 0.78
 LEVELS = 32
+# zlib's level for the images: at a city's 400 x 400 cells level 4 takes 6 ms an image against 27-31 ms for the
+# default 6, for 8 % more bytes (36 KB against 33 KB); a map carries 13 images (the period and 12 weeks)
+PNG_LEVEL = 4
 
 
 @dataclass(frozen=True)
@@ -112,5 +115,5 @@ def to_png(surface: np.ndarray, vmax: float, levels: int = LEVELS) -> bytes:
     image = Image.fromarray(index, "P")
     image.putpalette(rgb.ravel().tolist())
     out = io.BytesIO()
-    image.save(out, format="PNG", transparency=alpha.tobytes())
+    image.save(out, format="PNG", transparency=alpha.tobytes(), compress_level=PNG_LEVEL)
     return out.getvalue()

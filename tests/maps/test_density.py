@@ -54,3 +54,14 @@ def test_cell_counts_match_numpys_histogram(points):
     expected, _, _ = np.histogram2d(lat[ok], lon[ok], bins=[r.ny, r.nx],
                                     range=[[r.y0, r.y0 + r.ny * r.dy], [r.x0, r.x0 + r.nx * r.dx]])
     assert np.array_equal(r.counts(lon, lat), expected[::-1])
+
+
+def test_the_image_holds_each_cells_colour_level_exactly():
+    """The PNG (written at a fast zlib level) decodes to each cell's level of the ramp, 0 for an empty cell and
+    the top level at and above the scale's top."""
+    surface = np.random.default_rng(7).gamma(0.6, 2.0, size=(120, 90)) * (np.arange(90) % 7 > 1)
+    top = density.scale_max([surface])
+    levels = np.asarray(Image.open(io.BytesIO(density.to_png(surface, top))))
+    assert levels.shape == surface.shape
+    assert np.array_equal(levels, np.round(np.clip(surface / top, 0, 1) * (density.LEVELS - 1)).astype(np.uint8))
+    assert levels[surface >= top].min() == density.LEVELS - 1 and (levels[surface == 0] == 0).all()
