@@ -119,9 +119,12 @@ def _other_threads(record: logging.LogRecord) -> bool:
 
 
 def main(options: list[str]) -> None:
-    """Run ``streamlit run dashboard.py`` with ``options``, preparing the first page beside it."""
-    threading.Thread(target=_prepare, name=THREAD, daemon=True).start()
+    """Run ``streamlit run dashboard.py`` with ``options``, preparing the first page beside it.
+
+    Streamlit is imported before the thread starts: imported by both threads at once, its package could run twice
+    and stop the server ("DeltaGeneratorSingleton instance already exists!", seen once in CI)."""
     from streamlit.web import cli
+    threading.Thread(target=_prepare, name=THREAD, daemon=True).start()
     sys.argv = ["streamlit", "run", str(DASHBOARD), *options]
     cli.main(prog_name="streamlit")
 
