@@ -55,7 +55,7 @@ def read_words(values: pd.Series, table: dict[str, str], meanings: tuple[str, ..
         ``{word: cells}`` of the non-empty words the table lacks, most frequent first.
     """
     keyed = {word_key(k): v for k, v in table.items()}
-    codes, words = pd.factorize(values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype(object))
+    codes, words = pd.factorize(values)         # by the categories' codes, or Arrow's hash of the text: no object per cell
     text = [str(w).strip() for w in np.asarray(words, dtype=object)]
     position = {m: i for i, m in enumerate(meanings)}
     found = np.array([position.get(str(keyed.get(word_key(w))), -1) for w in text] + [-1], dtype=np.int64)
@@ -118,7 +118,7 @@ def lifecycle_columns(incidents: pd.DataFrame, settings: Settings) -> tuple[pd.D
                                        ("satisfaction", "satisfaction_words", RATINGS, "rating")):
         codes, report.unknown[column] = read_words(out.get(column, empty), settings[table], ("", *kinds))
         out[name] = pd.Categorical.from_codes(np.maximum(codes, 0), categories=pd.Index(["", *kinds]))  # unread: ''
-    codes, given = pd.factorize(out.get("reopened", empty).astype(object))     # a few distinct counts
+    codes, given = pd.factorize(out.get("reopened", empty))     # a few distinct counts
     per = pd.to_numeric(pd.Series(given, dtype=object), errors="coerce").fillna(0).clip(lower=0).astype(int)
     count = np.append(per.to_numpy(), 0)[np.where(codes >= 0, codes, len(per))]
     out["rework"] = np.where(state == STATES.index("returned"), np.maximum(count, 1), count)

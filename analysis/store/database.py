@@ -30,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from analysis.settings import PROJECT_ROOT
 from analysis.store import migrations
 from analysis.store.errors import StoreError
+from analysis.store.freed_memory import release_freed_memory
 from analysis.store.incident_rows import EMPTY_INCIDENTS, ROW_BYTES, Placed, incident_table, python_values, validate
 from analysis.store.postgres_copy import checked_once, copy_in, copy_out
 from analysis.store.review import pending_review
@@ -477,7 +478,10 @@ class Store:
         query = f"SELECT {', '.join(columns)} FROM incidents WHERE street = '{self.street_code}'"   # a checked code
 
         def typed(raw: pa.Table) -> pa.Table:
-            return _typed(raw, columns, categorical, times)
+            out = _typed(raw, columns, categorical, times)
+            del raw
+            release_freed_memory()       # the group as read: freed, but kept by the allocators
+            return out
         if self.engine.dialect.name == "sqlite":
             with adbc_sqlite.connect(str(self.engine.url.database)) as conn, conn.cursor() as cursor:
                 cursor.execute(query)
@@ -504,6 +508,7 @@ class Store:
         for name in columns:             # text stays in Arrow's buffers (pandas' str): a sixth of the memory of objects
             if name not in times and name not in categorical and frame[name].dtype != float:
                 frame[name] = frame[name].fillna("")
+        release_freed_memory()           # the driver's batches and Arrow's copies: as much again as the frame
         return frame
 
     def count_incidents(self) -> int:
