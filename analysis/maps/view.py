@@ -84,13 +84,14 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
     labels = [""]
     reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
     starts = np.array([np.datetime64(start, "s") for start in weeks], dtype="datetime64[s]")
-    in_weeks = np.flatnonzero(around & (reported >= starts.min()) & (reported < starts.max() + np.timedelta64(7, "D"))) \
-        if len(starts) else np.zeros(0, dtype=np.int64)
-    week_lon, week_lat, week_reported = lon[in_weeks], lat[in_weeks], reported[in_weeks]   # the weeks' incidents only
-    for start, first in zip(weeks, starts):
-        chosen = (week_reported >= first) & (week_reported < first + np.timedelta64(7, "D"))
-        surfaces.append(density.smoothed(raster, week_lon[chosen], week_lat[chosen]))
-        labels.append(start.strftime("%Y-%m-%d"))
+    if len(starts):                                        # the weeks' incidents only, each in its week's layer
+        in_weeks = np.flatnonzero(around & (reported >= starts.min())
+                                  & (reported < starts.max() + np.timedelta64(7, "D")))
+        order = np.argsort(starts)
+        at = np.maximum(np.searchsorted(starts[order], reported[in_weeks], side="right") - 1, 0)   # last start before
+        week = np.where(reported[in_weeks] < starts[order][at] + np.timedelta64(7, "D"), order[at], -1)
+        surfaces += list(density.smoothed_layers(raster, lon[in_weeks], lat[in_weeks], week, len(starts)))
+        labels += [start.strftime("%Y-%m-%d") for start in weeks]
     top_period, top_weeks = density.scale_max(surfaces[:1]), density.scale_max(surfaces[1:])
     images = [(labels[0], density.to_png(surfaces[0], top_period))]
     images += [(label, density.to_png(s, top_weeks)) for label, s in zip(labels[1:], surfaces[1:])]

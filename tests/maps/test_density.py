@@ -65,3 +65,16 @@ def test_the_image_holds_each_cells_colour_level_exactly():
     assert levels.shape == surface.shape
     assert np.array_equal(levels, np.round(np.clip(surface / top, 0, 1) * (density.LEVELS - 1)).astype(np.uint8))
     assert levels[surface >= top].min() == density.LEVELS - 1 and (levels[surface == 0] == 0).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(LONS, LATS, st.integers(-1, 3)), max_size=40), st.integers(1, 4))
+def test_a_stack_of_layers_is_each_layer_smoothed_alone(points, layers):
+    """The weeks of a map are filtered as one stack: each layer must be exactly its points' own surface (a point
+    in layer -1, or in none of the ``layers``, in no layer)."""
+    lon, lat = np.array([p[0] for p in points], float), np.array([p[1] for p in points], float)
+    layer = np.array([p[2] for p in points], dtype=np.int64)
+    stack = density.smoothed_layers(EDGES, lon, lat, layer, layers, bandwidth_m=700.0)
+    assert stack.shape == (layers, EDGES.ny, EDGES.nx)
+    for k in range(layers):
+        assert np.array_equal(stack[k], density.smoothed(EDGES, lon[layer == k], lat[layer == k], bandwidth_m=700.0))
