@@ -235,6 +235,10 @@ _LEGEND = Template("""
   font-size: {{ this.px }}px; box-shadow: 0 1px 4px rgba(0,0,0,0.35);}
 .gl-player button {font-size: {{ this.px }}px; min-width: 3.2em; cursor: pointer;}
 .gl-player input {width: 14em; vertical-align: middle;}
+@media (max-width: 760px) {  /* a narrow map (1280 px screens): the week's label under the slider, clear of the legend */
+  .gl-player input {width: 9em;}
+  .gl-player .gl-label {display: block; margin-top: 3px;}
+}
 .leaflet-container {background: #eef0ec;}
 </style>
 {% endmacro %}

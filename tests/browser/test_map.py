@@ -41,6 +41,28 @@ def test_the_map_draws_offline_and_a_click_opens_the_grid_card(server: tuple[str
     assert outside == []
 
 
+def test_the_week_player_stays_clear_of_the_legend_on_wide_and_narrow_screens(server: tuple[str, str],
+                                                                             browser: BrowserContext) -> None:
+    """At 1280 x 720 the map is about 550 px wide: the player's week ran under the legend until its label moved
+    under the slider on a narrow map. Projector mode (larger type, the sidebar closed) too."""
+    base, _ = server
+    for lang, width, height, mode in (("zh", 1920, 1080, ""), ("en", 1280, 720, ""), ("en", 1280, 720, "&present=1"),
+                                      ("zh", 1280, 720, "&present=1")):
+        page = browser.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        open_page(page, f"{base}/map?lang={lang}{mode}")
+        expect_paths(page, 60)
+        frame = map_frame(page)
+        frame.locator(".gl-play").click()
+        expect(frame.locator(".gl-label")).to_contain_text("起一周" if lang == "zh" else "Week of")
+        player, legend = frame.locator(".gl-player").bounding_box(), frame.locator(".gl-legend").bounding_box()
+        assert player is not None and legend is not None
+        assert player["x"] + player["width"] <= legend["x"] or player["y"] + player["height"] <= legend["y"], \
+            (lang, width, mode, player, legend)
+        shot(page, f"map-player-{lang}-{width}x{height}{'-present' if mode else ''}")
+        page.close()
+
+
 def test_a_chart_downloads_as_png_made_in_the_browser(server: tuple[str, str], browser: BrowserContext,
                                                       tmp_path: Path) -> None:
     base, _ = server
