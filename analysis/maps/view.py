@@ -87,9 +87,9 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
     if len(starts):                                        # the weeks' incidents only, each in its week's layer
         in_weeks = np.flatnonzero(around & (reported >= starts.min())
                                   & (reported < starts.max() + np.timedelta64(7, "D")))
-        order = np.argsort(starts)
-        at = np.maximum(np.searchsorted(starts[order], reported[in_weeks], side="right") - 1, 0)   # last start before
-        week = np.where(reported[in_weeks] < starts[order][at] + np.timedelta64(7, "D"), order[at], -1)
+        order, when = np.argsort(starts), reported[in_weeks]
+        at = np.maximum(np.searchsorted(starts[order], when, side="right") - 1, 0)     # the last week starting before
+        week = np.where(when < starts[order[at]] + np.timedelta64(7, "D"), order[at], -1)
         surfaces += list(density.smoothed_layers(raster, lon[in_weeks], lat[in_weeks], week, len(starts)))
         labels += [start.strftime("%Y-%m-%d") for start in weeks]
     top_period, top_weeks = density.scale_max(surfaces[:1]), density.scale_max(surfaces[1:])

@@ -479,8 +479,7 @@ class Store:
 
         def typed(raw: pa.Table) -> pa.Table:
             out = _typed(raw, columns, categorical, times)
-            del raw
-            release_freed_memory()       # the group as read: freed, but kept by the allocators
+            release_freed_memory()       # the groups read before this one: freed, but kept by the allocators
             return out
         if self.engine.dialect.name == "sqlite":
             with adbc_sqlite.connect(str(self.engine.url.database)) as conn, conn.cursor() as cursor:

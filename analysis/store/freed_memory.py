@@ -4,7 +4,7 @@ Reading a city's incidents allocates and frees gigabytes in pieces: the SQLite d
 the arena of the thread that read them) and Arrow's typed copies (Arrow's own allocator, mimalloc). Both
 allocators keep what was freed for later use, so a server process stayed at twice the size of the frame it
 kept: at 1M incidents reading the incidents raised it by 505 MB for a frame of 170 MB. Handing the freed pages
-back after the read brings it to the frame's size (345 MB over the start's 160 MB there).
+back after the read brings the rise to the frame's size (184 MB there).
 """
 from __future__ import annotations
 
