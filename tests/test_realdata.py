@@ -83,9 +83,9 @@ def test_boston_on_time_flag_agrees_with_our_definition(realdata):
     exported = cases["closed_at"].max() + pd.Timedelta(seconds=1)
     everything = Period(cases["reported_at"].min().normalize(), exported)
     flags = r.period_flags(cases, everything)
-    late = (flags.closed & ~flags.on_time) | flags.overdue
+    late = (flags.full("closed") & ~flags.full("on_time")) | flags.full("overdue")
     given = table.set_index(mapping["incident_id"])["on_time"].reindex(cases["incident_id"]).to_numpy()
-    has_deadline = flags.due
+    has_deadline = flags.full("due")
     agreement = (late[has_deadline] == (given[has_deadline] == "OVERDUE")).mean()
     print(f"Boston: {has_deadline.sum()} cases with a deadline, {agreement:.2%} agree with on_time; "
           f"on-time closure rate {r.on_time_closure_rate(flags):.1%}")

@@ -141,7 +141,7 @@ def flags_budget() -> int:
 @dataclass
 class _PeriodFacts:
     """The server's one store of periods' facts: least recently used first out, bounded by bytes (not by a count
-    of periods, which at 10M incidents, 260 MB each, let 24 of them take 6 GB); its lock; and a lock per period
+    of periods, which at 10M incidents, up to 260 MB each, let 24 of them take 6 GB); its lock; and a lock per period
     being worked out, so that sessions asking for the same period at once wait for one computation."""
 
     kept: LRUCache[tuple[object, ...], PeriodFlags]

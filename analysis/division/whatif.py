@@ -104,7 +104,7 @@ def workspace(ds: Dataset, division: Division, settings: Settings) -> Workspace:
     flags = r.settings_flags(ds.incidents, whatif_period(ds.anchor), settings)
     b = ds.buildings
     extent = division.street if division.street is not None else shapely.union_all(division.grids.geometry.to_numpy())
-    located = ds.incidents.loc[flags.reported, ["lon", "lat"]]
+    located = ds.incidents.loc[flags.full("reported"), ["lon", "lat"]]
     loads = building_loads(b["lon"], b["lat"], located["lon"], located["lat"])
     measures = grid_measures(ds, flags, None, settings).set_index("grid_id")[list(INCIDENT_MEASURES)]
     return Workspace(ds, flags, division, building_cells(b["lon"], b["lat"], extent), b.assign(incidents=loads),

@@ -79,7 +79,8 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
     around = replace(filters, grid="").incident_mask(incidents)
     lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
     raster = density.raster_for(ds.grids.total_bounds)
-    in_period = around & flags.reported
+    reported_in = flags.full("reported")
+    in_period = around & reported_in
     surfaces = [density.smoothed(raster, lon[in_period], lat[in_period])]
     labels = [""]
     reported = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
@@ -101,7 +102,7 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
     hot_cell = cell_size(metric_area(area)[0].bounds, float(settings["hotspot_cell_m"])) if area is not None \
         else float(settings["hotspot_cell_m"])
 
-    chosen = filters.incident_mask(incidents) & flags.reported
+    chosen = filters.incident_mask(incidents) & reported_in
     points = None
     if chosen.sum() <= int(settings["map_points_max"]):
         points = incidents.loc[chosen, list(POINT_COLUMNS)].copy()

@@ -56,12 +56,13 @@ def grid_card(ds: Dataset, grid_id: str, table: pd.DataFrame, flags: r.PeriodFla
     ``photo_folder`` where the records' photos are (None: no thumbnails)."""
     incidents = ds.incidents
     here = mask & (incidents["grid_id"] == grid_id).to_numpy()
-    reported = incidents.loc[here & flags.reported, "category"].astype(str)
+    reported = incidents.loc[here & flags.full("reported"), "category"].astype(str)
     categories = reported.replace("", "—").value_counts().rename_axis("category").reset_index(name="count")
-    open_rows = incidents.loc[here & flags.backlog, [c for c in OPEN_COLUMNS if c in incidents]].copy()
+    open_here = here & flags.full("backlog")
+    open_rows = incidents.loc[open_here, [c for c in OPEN_COLUMNS if c in incidents]].copy()
     end = flags.period.end
     open_rows["age_days"] = ((end - open_rows["reported_at"]) / pd.Timedelta(days=1)).round(1)
-    open_rows["overdue"] = flags.overdue[here & flags.backlog]
+    open_rows["overdue"] = flags.full("overdue")[open_here]
     open_rows["reporter_phone"] = mask_phones(open_rows["reporter_phone"].astype(str))
     for column in ("event_name", "description", "photos"):
         text = open_rows[column].astype(str) if column in open_rows else pd.Series("", index=open_rows.index)

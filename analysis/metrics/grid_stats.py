@@ -72,6 +72,7 @@ def _unit_measures(units: pd.DataFrame, codes: np.ndarray, flags: r.PeriodFlags,
     if reuse.any():
         todo = np.append(~reuse, False)[codes]      # an incident of a unit worked out here (code -1: none)
         mask = todo if mask is None else mask & todo
+    flags, mask, groups = r.narrowed(flags, mask, groups)    # the incidents that can count, taken once
     out = units.copy()
     out["reported"] = r.reported_count(flags, mask, groups)
     out["due"] = r.due_count(flags, mask, groups)

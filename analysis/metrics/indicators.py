@@ -29,6 +29,7 @@ GROUPINGS = ("street", "community", "grid", "micro", "handler")
 
 def figure_table(flags: r.PeriodFlags, mask: r.Mask, groups: r.Groups) -> pd.DataFrame:
     """Every figure of :data:`FIGURES` per group (one row per ``groups.labels``, in order, none dropped)."""
+    flags, mask, groups = r.narrowed(flags, mask, groups)    # the incidents that can count, taken once
     flag_of = {"reported": flags.reported, "due": flags.due, "closed": flags.closed, "on_time_closed": flags.on_time,
                "disposed": flags.disposed, "on_time_disposed": flags.on_time_disposed, "reworked": flags.reworked,
                "extended": flags.extended, "rated": flags.rated, "satisfied": flags.satisfied}

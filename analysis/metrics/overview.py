@@ -58,11 +58,13 @@ def services_in(ds: Dataset, period: Period, filters: Filters) -> int:
 
 
 def _figures(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, filters: Filters) -> dict[str, float]:
-    return {"reported": r.reported_count(flags, mask), "closure_rate": r.closure_rate(flags, mask),
-            "on_time_rate": r.on_time_closure_rate(flags, mask), "disposal_rate": r.disposal_rate(flags, mask),
-            "satisfaction_rate": r.satisfaction_rate(flags, mask), "median_days": r.days_to_close(flags, 0.5, mask),
-            "backlog": r.open_backlog(flags, mask), "overdue": r.overdue_open(flags, mask),
-            "within_grid": r.within_grid_share(flags, mask), "services": services_in(ds, flags.period, filters)}
+    period = flags.period
+    flags, scope, _ = r.narrowed(flags, mask)              # the incidents that can count, taken once
+    return {"reported": r.reported_count(flags, scope), "closure_rate": r.closure_rate(flags, scope),
+            "on_time_rate": r.on_time_closure_rate(flags, scope), "disposal_rate": r.disposal_rate(flags, scope),
+            "satisfaction_rate": r.satisfaction_rate(flags, scope), "median_days": r.days_to_close(flags, 0.5, scope),
+            "backlog": r.open_backlog(flags, scope), "overdue": r.overdue_open(flags, scope),
+            "within_grid": r.within_grid_share(flags, scope), "services": services_in(ds, period, filters)}
 
 
 def kpis(ds: Dataset, filters: Filters, flags: r.PeriodFlags, previous: r.PeriodFlags) -> list[Kpi]:

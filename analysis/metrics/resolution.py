@@ -42,7 +42,7 @@ is wrong, so whether it met its deadline is unknown; likewise a closed status wi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TypeAlias, overload
 
 import numpy as np
@@ -84,10 +84,13 @@ class Groups:
 
 @dataclass
 class PeriodFlags:
-    """Per-incident facts about one period (boolean arrays, one entry per incident).
+    """Facts about one period, one entry per incident the period concerns (boolean arrays).
 
-    ``days_to_close`` is in days, NaN unless the case was validly closed in the period. ``bad_close``: reported
-    in the period and closed before it was reported.
+    ``rows``: the positions of those incidents, ascending, among ``size`` incidents; every fact is False
+    (``days_to_close`` NaN) for the others. None: the arrays have an entry for every incident, in order.
+    Counts go through :func:`narrowed`, which gives them arrays of the incidents to count; :meth:`full` gives
+    one fact for every incident. ``days_to_close`` is in days, NaN unless the case was validly closed in the
+    period. ``bad_close``: reported in the period and closed before it was reported.
     """
 
     period: Period
@@ -110,15 +113,34 @@ class PeriodFlags:
     level_known: np.ndarray
     in_grid: np.ndarray
     bad_close: np.ndarray
+    rows: np.ndarray | None = None
+    size: int = 0
 
-    def take(self, rows: np.ndarray) -> PeriodFlags:
-        """The facts of the incidents at positions ``rows`` only (the same period)."""
-        return PeriodFlags(self.period, *(getattr(self, f.name)[rows] for f in fields(self) if f.name != "period"))
+    def facts(self) -> dict[str, np.ndarray]:
+        """The fact arrays by name (the fields but ``period``, ``rows`` and ``size``)."""
+        return {name: getattr(self, name) for name in FACT_NAMES}
+
+    def take(self, at: np.ndarray) -> PeriodFlags:
+        """The facts at positions ``at`` of the arrays only, as the facts of those incidents alone (no ``rows``)."""
+        return PeriodFlags(self.period, **{name: value[at] for name, value in self.facts().items()})
+
+    def full(self, name: str) -> np.ndarray:
+        """The fact ``name`` for every incident, in order (False or NaN for those off ``rows``)."""
+        value: np.ndarray = getattr(self, name)
+        if self.rows is None:
+            return value
+        whole = np.full(self.size, np.nan) if value.dtype.kind == "f" else np.zeros(self.size, dtype=bool)
+        whole[self.rows] = value
+        return whole
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the arrays (26 per incident: 18 booleans and a float64)."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self) if f.name != "period")
+        """Bytes held by the arrays (26 per incident concerned: 18 booleans and a float64, and 8 for ``rows``)."""
+        return sum(value.nbytes for value in self.facts().values()) + (0 if self.rows is None else self.rows.nbytes)
+
+
+FACT_NAMES = tuple(f.name for f in fields(PeriodFlags) if f.name not in ("period", "rows", "size"))
+"""The names of :class:`PeriodFlags`' fact arrays."""
 
 
 def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -166,25 +188,24 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
     rework_basis : {'disposed', 'dispatched'}
         The denominator of 返工率 (the ``rework_basis`` setting).
     """
-    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
-    reported_at, due_at, closed_at = (_times(incidents, c) for c in ("reported_at", "due_at", "closed_at"))
-    with np.errstate(invalid="ignore"):     # NaT compares False: a case never closed is not closed before start
-        due_since = due_at >= start
-        rows = np.flatnonzero((~(reported_at >= end) & (~(closed_at < start) | (reported_at >= start) | due_since))
-                              | (due_since & (due_at < end)))
+    times = (_times(incidents, c) for c in ("reported_at", "due_at", "closed_at"))
+    rows = np.flatnonzero(_concerned(period, *times))
     if len(rows) > len(incidents) // 2:      # a long or early period: selecting the rows would cost more
         return row_facts(incidents, period, basis, deferred_in_due, rework_basis)
     part = row_facts(pd.DataFrame({c: _rows_of(incidents[c], rows) for c in FACTS_COLUMNS}), period, basis,
                      deferred_in_due, rework_basis)
-    out: dict[str, np.ndarray] = {}
-    for field in fields(PeriodFlags):
-        if field.name == "period":
-            continue
-        value = getattr(part, field.name)
-        whole = np.full(len(incidents), np.nan) if value.dtype.kind == "f" else np.zeros(len(incidents), dtype=bool)
-        whole[rows] = value
-        out[field.name] = whole
-    return PeriodFlags(period=period, **out)
+    return replace(part, rows=rows, size=len(incidents))
+
+
+def _concerned(period: Period, reported_at: np.ndarray, due_at: np.ndarray, closed_at: np.ndarray) -> np.ndarray:
+    """Whether some fact of ``period`` can be true for each case: reported before its end and open, reported or
+    due from its start on; or due in it."""
+    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
+    with np.errstate(invalid="ignore"):     # NaT compares False: a case never closed is not closed before start
+        due_since = due_at >= start
+        concerned: np.ndarray = ((~(reported_at >= end) & (~(closed_at < start) | (reported_at >= start) | due_since))
+                                 | (due_since & (due_at < end)))
+    return concerned
 
 
 def row_facts(incidents: pd.DataFrame, period: Period, basis: str = "due", deferred_in_due: bool = False,
@@ -252,14 +273,25 @@ def count(flag: np.ndarray, mask: Mask = None, groups: Groups | None = None) -> 
     return np.bincount(codes[codes >= 0], minlength=len(groups.labels))
 
 
-def narrowed(flags: PeriodFlags, mask: Mask, groups: Groups) -> tuple[PeriodFlags, Mask, Groups]:
-    """``flags``, ``mask`` and ``groups`` to count with: when ``mask`` keeps less than half the incidents, the facts
-    and groups of its rows alone and no mask (taken once, instead of every count masking every row: a community
-    of a 10M city is 0.25% of it); otherwise the same three. Every count and rate is the same either way."""
+@overload
+def narrowed(flags: PeriodFlags, mask: Mask, groups: None = None) -> tuple[PeriodFlags, Mask, None]: ...
+@overload
+def narrowed(flags: PeriodFlags, mask: Mask, groups: Groups) -> tuple[PeriodFlags, Mask, Groups]: ...
+def narrowed(flags: PeriodFlags, mask: Mask, groups: Groups | None = None
+             ) -> tuple[PeriodFlags, Mask, Groups | None]:
+    """``flags``, ``mask`` and ``groups`` to count with: the facts and groups of the incidents that can count
+    (those of ``flags.rows`` within ``mask``, or those of ``mask`` when it keeps less than half) and no mask,
+    taken once instead of every count reading every row (a community of a 10M city is 0.25% of it); otherwise
+    the same three. Every count and rate is the same either way."""
+    if flags.rows is not None:
+        at = np.flatnonzero(mask[flags.rows]) if mask is not None else None
+        facts = replace(flags, rows=None, size=0) if at is None else flags.take(at)
+        rows = flags.rows if at is None else flags.rows[at]
+        return facts, None, None if groups is None else groups.take(rows)
     if mask is None or np.count_nonzero(mask) >= len(mask) / 2:
         return flags, mask, groups
     rows = np.flatnonzero(mask)
-    return flags.take(rows), None, groups.take(rows)
+    return flags.take(rows), None, None if groups is None else groups.take(rows)
 
 
 @overload
@@ -276,13 +308,25 @@ def rate(numerator: ArrayLike, denominator: ArrayLike) -> Rate:
     return float(out) if out.ndim == 0 else out
 
 
+def _count_of(flags: PeriodFlags, name: str, mask: Mask, groups: Groups | None) -> Count:
+    """How many incidents (within ``mask``) have the fact ``name``: :func:`count` on :func:`narrowed` facts."""
+    facts, scope, counted = narrowed(flags, mask, groups)
+    return count(getattr(facts, name), scope, counted)
+
+
+def _rate_of(flags: PeriodFlags, numerator: str, denominator: str, mask: Mask, groups: Groups | None) -> Rate:
+    """The rate of the incidents with fact ``numerator`` to those with fact ``denominator`` (within ``mask``)."""
+    facts, scope, counted = narrowed(flags, mask, groups)
+    return rate(count(getattr(facts, numerator), scope, counted), count(getattr(facts, denominator), scope, counted))
+
+
 @overload
 def reported_count(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int: ...
 @overload
 def reported_count(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def reported_count(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Incidents reported in the period."""
-    return count(flags.reported, mask, groups)
+    return _count_of(flags, "reported", mask, groups)
 
 
 @overload
@@ -291,7 +335,7 @@ def due_count(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> int
 def due_count(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def due_count(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """应结案数: cases due in the period (the rates' denominator)."""
-    return count(flags.due, mask, groups)
+    return _count_of(flags, "due", mask, groups)
 
 
 @overload
@@ -300,7 +344,7 @@ def closure_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> 
 def closure_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def closure_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """结案率 = cases due and closed before the period ends / cases due (NaN when none due)."""
-    return rate(count(flags.closed, mask, groups), count(flags.due, mask, groups))
+    return _rate_of(flags, "closed", "due", mask, groups)
 
 
 @overload
@@ -309,7 +353,7 @@ def on_time_closure_rate(flags: PeriodFlags, mask: Mask = None, groups: None = N
 def on_time_closure_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def on_time_closure_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """按期结案率 = cases due and closed by their deadline / cases due (NaN when none due)."""
-    return rate(count(flags.on_time, mask, groups), count(flags.due, mask, groups))
+    return _rate_of(flags, "on_time", "due", mask, groups)
 
 
 @overload
@@ -318,7 +362,7 @@ def disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) ->
 def disposal_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """处置率 = 处置数 / 应处置数: cases due and disposed before the period ends / cases due."""
-    return rate(count(flags.disposed, mask, groups), count(flags.due, mask, groups))
+    return _rate_of(flags, "disposed", "due", mask, groups)
 
 
 @overload
@@ -327,7 +371,7 @@ def on_time_disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: None = 
 def on_time_disposal_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def on_time_disposal_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """按期处置率 = 按期处置数 / 应处置数: cases due and disposed by their deadline / cases due."""
-    return rate(count(flags.on_time_disposed, mask, groups), count(flags.due, mask, groups))
+    return _rate_of(flags, "on_time_disposed", "due", mask, groups)
 
 
 @overload
@@ -336,7 +380,7 @@ def rework_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> f
 def rework_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def rework_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """返工率 = 返工数 / 处置数 (or / 派遣数, the ``rework_basis`` setting): cases sent back at least once."""
-    return rate(count(flags.reworked, mask, groups), count(flags.rework_base, mask, groups))
+    return _rate_of(flags, "reworked", "rework_base", mask, groups)
 
 
 @overload
@@ -345,7 +389,7 @@ def extension_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None) -
 def extension_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def extension_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """延期率 = 延期数 / 应结案数: cases due whose deadline was extended / cases due."""
-    return rate(count(flags.extended, mask, groups), count(flags.due, mask, groups))
+    return _rate_of(flags, "extended", "due", mask, groups)
 
 
 @overload
@@ -354,7 +398,7 @@ def satisfaction_rate(flags: PeriodFlags, mask: Mask = None, groups: None = None
 def satisfaction_rate(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def satisfaction_rate(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """满意率 = (满意 + 基本满意) / 评价数, over the cases due that have an answer."""
-    return rate(count(flags.satisfied, mask, groups), count(flags.rated, mask, groups))
+    return _rate_of(flags, "satisfied", "rated", mask, groups)
 
 
 @overload
@@ -363,7 +407,7 @@ def closed_count(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> 
 def closed_count(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def closed_count(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases validly closed in the period (whatever their deadline)."""
-    return count(flags.closed_in, mask, groups)
+    return _count_of(flags, "closed_in", mask, groups)
 
 
 @overload
@@ -375,6 +419,7 @@ def days_to_close(flags: PeriodFlags, q: float = 0.5, mask: Mask = None, groups:
 
     NaN where no case was closed.
     """
+    flags, mask, groups = narrowed(flags, mask, groups)
     chosen = flags.closed_in if mask is None else flags.closed_in & mask
     values = flags.days_to_close[chosen]
     if groups is None:
@@ -391,7 +436,7 @@ def open_backlog(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> 
 def open_backlog(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def open_backlog(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases open when the period ends (reported before its end, not closed before it)."""
-    return count(flags.backlog, mask, groups)
+    return _count_of(flags, "backlog", mask, groups)
 
 
 @overload
@@ -400,7 +445,7 @@ def overdue_open(flags: PeriodFlags, mask: Mask = None, groups: None = None) -> 
 def overdue_open(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def overdue_open(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Open cases past their deadline when the period ends."""
-    return count(flags.overdue, mask, groups)
+    return _count_of(flags, "overdue", mask, groups)
 
 
 @overload
@@ -409,7 +454,7 @@ def within_grid_share(flags: PeriodFlags, mask: Mask = None, groups: None = None
 def within_grid_share(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def within_grid_share(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Rate:
     """小事不出网格: share of cases closed in the period that the grid handled (NaN when none known)."""
-    return rate(count(flags.in_grid, mask, groups), count(flags.level_known, mask, groups))
+    return _rate_of(flags, "in_grid", "level_known", mask, groups)
 
 
 @overload
@@ -418,4 +463,4 @@ def closed_before_reported(flags: PeriodFlags, mask: Mask = None, groups: None =
 def closed_before_reported(flags: PeriodFlags, mask: Mask, groups: Groups) -> np.ndarray: ...
 def closed_before_reported(flags: PeriodFlags, mask: Mask = None, groups: Groups | None = None) -> Count:
     """Cases reported in the period whose closing time is before their report time (a data error)."""
-    return count(flags.bad_close, mask, groups)
+    return _count_of(flags, "bad_close", mask, groups)

@@ -98,7 +98,7 @@ def _spread(values: list[str], at: np.ndarray) -> pd.Categorical:
 
 def _ledger_rows(flags: r.PeriodFlags) -> np.ndarray:
     """Cases on a ledger for the period: reported in it, or open at its end."""
-    rows: np.ndarray = flags.reported | flags.backlog
+    rows: np.ndarray = flags.full("reported") | flags.full("backlog")
     return rows
 
 
@@ -143,7 +143,7 @@ def ledger_lines(ds: Dataset, flags: r.PeriodFlags, mask: np.ndarray, settings: 
                                                  "reporter_phone") if c in ds.incidents]].copy()
     rows["responsible"], rows["basis"] = people.loc[chosen, "responsible"].to_numpy(), people.loc[chosen, "basis"].to_numpy()
     rows["grid"] = rows["grid_id"].astype(object).map(ds.grid_names).fillna("")
-    open_now, late = flags.backlog[chosen], flags.overdue[chosen]
+    open_now, late = flags.full("backlog")[chosen], flags.full("overdue")[chosen]
     rows["ledger_state"] = np.where(late, "overdue", np.where(open_now, "open", "closed_off"))
     end = flags.period.end
     rows["days_overdue"] = np.where(late, ((end - rows["due_at"]) / pd.Timedelta(days=1)).round(1), np.nan)

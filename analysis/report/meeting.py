@@ -174,7 +174,7 @@ def meeting(ds: Dataset, week: Period, settings: Settings, proposals: list[Propo
     now = grid_measures(ds, flags, None, settings)
     lines = ledger_lines(ds, flags, np.ones(len(ds.incidents), dtype=bool), settings)
     overdue = lines[lines["ledger_state"] == "overdue"].sort_values(["due_at", "incident_id"])
-    reported = ds.incidents.loc[flags.reported, ["lon", "lat"]]
+    reported = ds.incidents.loc[flags.full("reported"), ["lon", "lat"]]
     reported = reported[np.isfinite(reported["lon"]) & np.isfinite(reported["lat"])]
     area = ds.street if ds.street is not None else (ds.grids.union_all() if len(ds.grids) else None)
     cover = coverage_table(ds, settings, 1.0)

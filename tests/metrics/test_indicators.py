@@ -100,10 +100,10 @@ def test_which_cases_count_where():
     cases = stored_cases().set_index("incident_id")
     flags = r.period_flags(cases.reset_index(), PERIOD)
     ids = cases.index.to_numpy()
-    assert list(ids[flags.due]) == ["A", "B", "E", "F", "H", "I", "J", "K"]
-    assert list(ids[flags.backlog]) == ["G", "H", "I", "K"]
-    assert list(ids[flags.on_time]) == ["A", "F", "J"]
-    assert not (flags.reported | flags.due | flags.backlog)[ids == "C"].any()          # void: nowhere
+    assert list(ids[flags.full("due")]) == ["A", "B", "E", "F", "H", "I", "J", "K"]
+    assert list(ids[flags.full("backlog")]) == ["G", "H", "I", "K"]
+    assert list(ids[flags.full("on_time")]) == ["A", "F", "J"]
+    assert not (flags.full("reported") | flags.full("due") | flags.full("backlog"))[ids == "C"].any()          # void: nowhere
     assert list(cases["state"]) == ["closed", "closed", "void", "deferred", "closed", "closed", "handling",
                                     "disposed", "handling", "closed", "received"]
 

@@ -8,8 +8,6 @@ Period: 03-01 to 03-08 (a week).   reported   due     closed    level
   E  closed before it was reported 03-04      03-06   02-01     grid      (a data error)
   F  reported earlier, due now     02-20      03-02   02-28     street    (closed before the period)
 """
-from dataclasses import fields
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,13 +112,42 @@ def _histories(draw: st.DrawFn) -> pd.DataFrame:
                         ).astype({c: "datetime64[s]" for c in ("reported_at", "due_at", "disposed_at", "closed_at")})
 
 
-@given(_histories(), st.sampled_from(r.BASES), st.booleans(), st.sampled_from(r.REWORK_BASES))
+FIGURES = (r.reported_count, r.due_count, r.closure_rate, r.on_time_closure_rate, r.disposal_rate,
+           r.on_time_disposal_rate, r.rework_rate, r.extension_rate, r.satisfaction_rate, r.closed_count,
+           r.open_backlog, r.overdue_open, r.within_grid_share, r.closed_before_reported)
+
+
+@given(_histories(), st.sampled_from(r.BASES), st.booleans(), st.sampled_from(r.REWORK_BASES), st.data())
 @settings(max_examples=300, deadline=None)
-def test_facts_on_the_periods_candidates_equal_the_facts_of_every_row(frame, basis, deferred_in_due, rework_basis):
+def test_facts_on_the_periods_candidates_equal_the_facts_of_every_row(frame, basis, deferred_in_due, rework_basis,
+                                                                      data):
     got = r.period_flags(frame, PERIOD, basis, deferred_in_due, rework_basis)
     want = r.row_facts(frame, PERIOD, basis, deferred_in_due, rework_basis)
-    for field in fields(r.PeriodFlags)[1:]:
-        np.testing.assert_array_equal(getattr(got, field.name), getattr(want, field.name), err_msg=field.name)
+    for name in r.FACT_NAMES:
+        np.testing.assert_array_equal(got.full(name), want.full(name), err_msg=name)
+    n = len(frame)
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    codes = np.array(data.draw(st.lists(st.integers(-1, 2), min_size=n, max_size=n)), dtype=np.int64)
+    groups = r.Groups(codes, np.array(["a", "b", "c"], dtype=object))
+    for scope in (None, mask):                  # every figure the same from the candidates' facts as from every row's
+        for by in (None, groups):
+            for figure in FIGURES:
+                np.testing.assert_array_equal(figure(got, scope, by), figure(want, scope, by), err_msg=figure.__name__)
+            for q in (0.5, 0.9):
+                np.testing.assert_array_equal(r.days_to_close(got, q, scope, by), r.days_to_close(want, q, scope, by))
+
+
+def test_a_long_history_keeps_the_facts_of_the_periods_candidates_alone():
+    frame = cases()
+    old = frame.iloc[[5] * 20].assign(reported_at=ts("01-02"), due_at=ts("01-05"), closed_at=ts("01-04"))
+    history = pd.concat([old, frame], ignore_index=True)           # 20 cases closed in January, then A to F
+    flags = r.period_flags(history, PERIOD)
+    assert list(flags.rows) == [20, 21, 22, 23, 24, 25] and flags.size == 26 and len(flags.reported) == 6
+    assert flags.nbytes < r.row_facts(history, PERIOD).nbytes
+    assert list(np.flatnonzero(flags.full("backlog"))) == [22, 23]            # C and D open at the end
+    in_january = np.zeros(26, dtype=bool)
+    in_january[:21] = True                                                      # the old cases and A
+    assert r.reported_count(flags, in_january) == 1 and r.due_count(flags) == 5
 
 
 def test_reported_cases_keep_the_deferred_ones_when_the_rate_is_on_reported_cases():
