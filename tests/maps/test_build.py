@@ -6,10 +6,12 @@ import re
 from dataclasses import replace
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from folium.utilities import get_bounds
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,6 +155,21 @@ def test_amap_basemap_shifts_every_layer_to_gcj02(street_map):
     assert f"{round(lat, 6)},{round(lon, 6)}" in plain
     assert f"{round(float(glat[0]), 6)},{round(float(glon[0]), 6)}" in shifted
     assert f"{round(lat, 6)},{round(lon, 6)}" not in shifted
+
+
+@pytest.mark.parametrize("basemap", ["none", "amap"])
+def test_every_layers_bounds_are_those_folium_finds_in_its_data(street_map, basemap):
+    ds, numbers = street_map
+    x, y = ds.grids.geometry.iloc[0].representative_point().coords[0]
+    hot = gpd.GeoDataFrame({"count": [5, 3], "z": [3.1, 2.0], "confidence": [99, 95]},
+                           geometry=[shapely.box(x, y, x + 0.001, y + 0.001), shapely.box(x - 0.002, y, x - 0.001, y + 0.001)],
+                           crs=4326)
+    fmap = build_map(replace(spec_of(ds, numbers, basemap, selected="G3"), hotspots=hot))
+    layers = [child for child in fmap._children.values() if isinstance(child, folium.GeoJson)]
+    assert len(layers) >= 5                                   # grids, hotspots, communities, street, the chosen one
+    for layer in layers:      # from the shapes, before the data's coordinates were rounded to 6 decimals
+        np.testing.assert_allclose(np.array(layer.get_bounds(), dtype=float),
+                                   np.array(get_bounds(layer.data, lonlat=True), dtype=float), rtol=0, atol=5e-7)
 
 
 def test_selected_grid_is_outlined_and_unknown_basemap_refused(street_map):
