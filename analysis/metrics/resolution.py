@@ -166,13 +166,13 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
                  rework_basis: str = "disposed") -> PeriodFlags:
     """Compute the facts every resolution figure sums (see the module table).
 
-    The facts are worked out (:func:`row_facts`) on the rows any of them can be true for, and kept for those
-    rows alone (:attr:`PeriodFlags.rows`); they are False (``days_to_close`` NaN) on the others. Every fact is one of reported, due, closed in the period or open at
-    its end, narrowed; a case reported, closed and due before ``start`` (or without a deadline) is none of
-    them, nor is one reported from ``end`` on and not due in the period (a case without a report time may be
-    closed in the period, so it is kept). A street's history is mostly such cases on every period but a few.
-    When more than half the rows are candidates (a year, an early period), the facts are worked out on every
-    row (``rows`` None), as selecting them would cost more time and memory.
+    The facts are worked out (:func:`row_facts`) on the rows any of them can be true for, and kept for those rows
+    alone (:attr:`PeriodFlags.rows`); they are False (``days_to_close`` NaN) on the others. Every fact is one of
+    reported, due, closed in the period or open at its end, narrowed; a case reported, closed and due before
+    ``start`` (or without a deadline) is none of them, nor is one reported from ``end`` on and not due in the
+    period (a case without a report time may be closed in the period, so it is kept). A street's history is mostly
+    such cases on every period but a few. When more than half the rows are candidates (a year, an early period),
+    the facts are worked out on every row (``rows`` None), as selecting them would cost more time and memory.
 
     Parameters
     ----------
