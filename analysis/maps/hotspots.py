@@ -15,6 +15,9 @@ Method (as ArcGIS's Hot Spot Analysis does it):
 """
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pyproj
@@ -42,23 +45,50 @@ def metric_area(area_wgs84: BaseGeometry) -> tuple[BaseGeometry, pyproj.Transfor
     return shapely.transform(area_wgs84, lambda c: np.column_stack(to_metric.transform(c[:, 0], c[:, 1]))), to_metric
 
 
-def cell_counts(x: np.ndarray, y: np.ndarray, area: BaseGeometry, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cells (metric boxes) over ``area``'s bounds that touch ``area``, and the points in each.
+@dataclass(frozen=True)
+class Lattice:
+    """Square cells of ``cell_m`` metres over an area's bounds in its UTM zone, ``nx`` x ``ny`` from (``x0``,
+    ``y0``), of which those touching the area take part (``taking``: their numbers, row × nx + column)."""
 
-    Returns the cells' lower-left corners (n x 2, metres), their counts, and their boxes.
-    """
+    to_metric: pyproj.Transformer
+    x0: float
+    y0: float
+    cell_m: float
+    nx: int
+    ny: int
+    taking: np.ndarray
+
+    @property
+    def corners(self) -> np.ndarray:
+        """The lower-left corners of the cells taking part (n x 2, metres)."""
+        row, col = np.divmod(self.taking, self.nx)
+        return np.column_stack([self.x0 + col * self.cell_m, self.y0 + row * self.cell_m])
+
+    def counts(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The points (metres) in each cell taking part."""
+        col = np.floor((x - self.x0) / self.cell_m).astype(np.int64)
+        row = np.floor((y - self.y0) / self.cell_m).astype(np.int64)
+        ok = (col >= 0) & (col < self.nx) & (row >= 0) & (row < self.ny)
+        every = np.bincount(row[ok] * self.nx + col[ok], minlength=self.nx * self.ny)
+        counts: np.ndarray = every[self.taking].astype(float)
+        return counts
+
+
+@functools.lru_cache(maxsize=16)
+def lattice(area_wgs84: BaseGeometry, cell_m: float) -> Lattice:
+    """The :class:`Lattice` of cells of :func:`cell_size` (``cell_m``, larger for a large area) over ``area_wgs84``
+    (WGS-84). Kept for the areas last asked for (a street and the communities browsed): they do not change with the
+    period, and finding the cells that touch a city's area takes 0.03–0.1 s."""
+    area, to_metric = metric_area(area_wgs84)
+    side = cell_size(area.bounds, cell_m)
     xmin, ymin, xmax, ymax = area.bounds
-    nx, ny = max(1, int(np.ceil((xmax - xmin) / cell_m))), max(1, int(np.ceil((ymax - ymin) / cell_m)))
-    ix, iy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="xy")
-    corners = np.column_stack([xmin + ix.ravel() * cell_m, ymin + iy.ravel() * cell_m])
-    boxes = shapely.box(corners[:, 0], corners[:, 1], corners[:, 0] + cell_m, corners[:, 1] + cell_m)
+    nx, ny = max(1, int(np.ceil((xmax - xmin) / side))), max(1, int(np.ceil((ymax - ymin) / side)))
+    every = Lattice(to_metric, xmin, ymin, side, nx, ny, np.arange(nx * ny))
+    corners = every.corners
+    boxes = shapely.box(corners[:, 0], corners[:, 1], corners[:, 0] + side, corners[:, 1] + side)
     shapely.prepare(area)
-    keep = shapely.intersects(area, boxes)       # the prepared geometry first, or it is not used
-    col = np.floor((x - xmin) / cell_m).astype(np.int64)
-    row = np.floor((y - ymin) / cell_m).astype(np.int64)
-    ok = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-    counts = np.bincount(row[ok] * nx + col[ok], minlength=nx * ny).astype(float)
-    return corners[keep], counts[keep], boxes[keep]
+    touching = shapely.intersects(area, boxes)       # the prepared geometry first, or it is not used
+    return Lattice(to_metric, xmin, ymin, side, nx, ny, every.taking[touching])
 
 
 def _block_sums(grid: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
@@ -127,16 +157,17 @@ def hotspots(lon: np.ndarray, lat: np.ndarray, area_wgs84: BaseGeometry | None, 
     ok = np.isfinite(lon) & np.isfinite(lat)
     if area_wgs84 is None or not ok.any():
         return empty
-    area, to_metric = metric_area(area_wgs84)
-    x, y = to_metric.transform(lon[ok], lat[ok])
-    cell_m = cell_size(area.bounds, cell_m)
-    corners, counts, boxes = cell_counts(np.asarray(x), np.asarray(y), area, cell_m)
-    z = gi_star(counts, corners, cell_m)
+    cells = lattice(area_wgs84, cell_m)
+    x, y = cells.to_metric.transform(lon[ok], lat[ok])
+    counts, corners = cells.counts(np.asarray(x), np.asarray(y)), cells.corners
+    z = gi_star(counts, corners, cells.cell_m)
     level = confidence(z)
     hot = level > 0
     if not hot.any():
         return empty
-    back = shapely.transform(boxes[hot], lambda c: np.column_stack(
-        to_metric.transform(c[:, 0], c[:, 1], direction="INVERSE")))
+    low = corners[hot]
+    boxes = shapely.box(low[:, 0], low[:, 1], low[:, 0] + cells.cell_m, low[:, 1] + cells.cell_m)
+    back = shapely.transform(boxes, lambda c: np.column_stack(
+        cells.to_metric.transform(c[:, 0], c[:, 1], direction="INVERSE")))
     return gpd.GeoDataFrame({"count": counts[hot].astype(int), "z": z[hot], "confidence": level[hot]},
                             geometry=back, crs=4326)

@@ -14,7 +14,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from analysis.maps import density
-from analysis.maps.hotspots import cell_size, hotspots, metric_area
+from analysis.maps.hotspots import hotspots, lattice
 from analysis.metrics import resolution as r
 from analysis.metrics.dataset import Dataset
 from analysis.metrics.filters import Filters
@@ -99,7 +99,7 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
 
     area = _area(ds, filters)
     hot = hotspots(lon[in_period], lat[in_period], area, float(settings["hotspot_cell_m"]))
-    hot_cell = cell_size(metric_area(area)[0].bounds, float(settings["hotspot_cell_m"])) if area is not None \
+    hot_cell = lattice(area, float(settings["hotspot_cell_m"])).cell_m if area is not None \
         else float(settings["hotspot_cell_m"])
 
     chosen = filters.incident_mask(incidents) & reported_in

@@ -4,7 +4,7 @@ import pytest
 import shapely
 from scipy.stats import norm
 
-from analysis.maps.hotspots import MAX_CELLS, cell_size, confidence, gi_star, hotspots
+from analysis.maps.hotspots import MAX_CELLS, cell_size, confidence, gi_star, hotspots, lattice, metric_area
 from tests.fixtures import PLANTED_STREET, X0, Y0, at, uniform_and_cluster
 
 
@@ -88,3 +88,20 @@ def test_the_false_discovery_rate_keeps_the_cells_esda_keeps():
         for level, alpha in reversed(LEVELS):
             expected[(z > 0) & (p <= esda.fdr(p, alpha))] = level
         assert (confidence(z) == expected).all()
+
+
+def test_the_lattice_takes_the_cells_that_touch_the_area_and_is_kept_for_it():
+    """An L-shaped street: the cells taking part are those whose squares meet it (each tested on its own), in
+    order; a point at each one's centre counts one in it and none elsewhere; a second call is the same lattice."""
+    street = shapely.union(shapely.box(X0, Y0, X0 + 0.02, Y0 + 0.005), shapely.box(X0, Y0, X0 + 0.005, Y0 + 0.02))
+    cells = lattice(street, 100.0)
+    metric, _ = metric_area(street)
+    every = [(k, shapely.box(cells.x0 + (k % cells.nx) * 100.0, cells.y0 + (k // cells.nx) * 100.0,
+                             cells.x0 + (k % cells.nx + 1) * 100.0, cells.y0 + (k // cells.nx + 1) * 100.0))
+             for k in range(cells.nx * cells.ny)]
+    assert cells.cell_m == 100.0 and cells.taking.tolist() == [k for k, square in every if square.intersects(metric)]
+    assert 0.35 < len(cells.taking) / (cells.nx * cells.ny) < 0.6          # an L: about half its bounding box
+    centres = cells.corners + 50.0
+    assert (cells.counts(centres[:, 0], centres[:, 1]) == 1).all()
+    assert cells.counts(np.array([cells.x0 - 1.0]), np.array([cells.y0])).sum() == 0     # outside: in no cell
+    assert lattice(street, 100.0) is cells and lattice(street, 200.0) is not cells
