@@ -18,7 +18,9 @@ page after an import does), ``load_s`` / ``load_cpu_s`` (the same dataset read f
 restarted server's first page does), ``server_rss_mb`` (the serving process's
 resident memory after the load and every page; ``server_peak_rss_mb`` its peak before the from-scratch baseline,
 ``baseline_peak_rss_mb`` after it), ``overview_s``, ``map_s`` / ``map_bytes`` (one
-community), ``street_map_s`` / ``street_map_bytes`` (the whole street), ``workload_s``,
+community: the community and the grids around it, ``analysis.maps.focus.in_view``), ``street_map_s`` /
+``street_map_bytes`` (the whole street), both with the grids' shapes kept as a server keeps them after its first map,
+``shapes_s`` (those shapes: what a server's first map adds), ``workload_s``,
 ``resolution_s``, ``coverage_s``, ``ledger_s``, ``workspace_s`` (what the redraw page computes
 when it opens: loads per building, building cells, the division's tiling), ``whatif_s`` (move 20
 buildings to a neighbour grid and recompute every grid's and the street's figures, as the workbench
@@ -125,6 +127,7 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     every page after a filter change."""
     from analysis.division import whatif as w
     from analysis.division.edits import division_from_layer, move_buildings
+    from analysis.maps.build import grid_shapes
     from analysis.metrics.dataset import build_dataset, load_dataset
     from analysis.metrics.filters import Filters
     from analysis.metrics.workload import workload_table
@@ -147,8 +150,9 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
         return result
 
     page("overview", lambda: pages.overview(ds, chosen, settings))
-    out["map_bytes"] = len(page("map", lambda: pages.map_page(ds, chosen, settings)).encode("utf-8"))
-    out["street_map_bytes"] = len(page("street_map", lambda: pages.map_page(ds, street, settings)).encode("utf-8"))
+    shapes = page("shapes", lambda: grid_shapes(ds.grids.geometry.to_numpy(), "none"))
+    out["map_bytes"] = len(page("map", lambda: pages.map_page(ds, chosen, settings, shapes)).encode("utf-8"))
+    out["street_map_bytes"] = len(page("street_map", lambda: pages.map_page(ds, street, settings, shapes)).encode("utf-8"))
     page("workload", lambda: pages.workload_page(ds, chosen, settings))
     page("resolution", lambda: pages.resolution_page(ds, chosen, settings))
     page("coverage", lambda: pages.coverage_page(ds, chosen, settings))

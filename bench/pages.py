@@ -8,7 +8,8 @@ street over the last 4 weeks to one community over the last 4 weeks, and times, 
 * ``overview_s``: period facts for the period and the one before, the 8 KPIs, per-grid measures
   twice, the attention lists and the weekly trend (what the overview page computes);
 * ``map_s``: period facts, the map's numbers (per-grid measures, 13 density images, hotspots,
-  incidents), the folium map and its HTML (what the map page computes and sends);
+  incidents), the folium map and its HTML (what the map page computes and sends), with the grids' shapes
+  kept, as a server has them after its first map; ``shapes_s``: those shapes, what a server's first map adds;
 * ``map_bytes``: the size of that HTML;
 * ``workload_s``, ``resolution_s``, ``coverage_s``, ``ledger_s``: what the 工作量, 办结, 志愿者 and 责任台账 pages
   compute; ``build_s`` / ``build_cpu_s``: building the dataset (placement, lifecycle, micro-grids), wall and CPU
@@ -37,8 +38,9 @@ from folium.plugins import HeatMap
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.maps.build import MEASURE_KINDS, MapSpec, build_map, map_html  # noqa: E402
+from analysis.maps.build import MEASURE_KINDS, GridShapes, MapSpec, build_map, grid_shapes, map_html  # noqa: E402
 from analysis.maps.classes import classify  # noqa: E402
+from analysis.maps.focus import in_view  # noqa: E402
 from analysis.maps.view import map_data  # noqa: E402
 from analysis.metrics import coverage  # noqa: E402
 from analysis.metrics import resolution as r  # noqa: E402
@@ -114,7 +116,10 @@ def pandas_overview(ds, filters: Filters):
     return out
 
 
-def map_page(ds, filters: Filters, settings: dict, measure: str = "reported") -> str:
+def map_page(ds, filters: Filters, settings: dict, shapes: GridShapes | None = None, measure: str = "reported") -> str:
+    """The map page's figure and its HTML: the grids it draws (``analysis.maps.focus.in_view``), coloured by ``measure``.
+    ``shapes``: every grid's shapes, as a server keeps them after its first map of them; worked out here when None, as
+    a server's first map does."""
     period = filters.resolve(ds.anchor)
     flags = r.settings_flags(ds.incidents, period, settings)
     numbers = map_data(ds, filters, flags, week_starts(period, int(settings["trend_weeks"])), settings)
@@ -122,13 +127,14 @@ def map_page(ds, filters: Filters, settings: dict, measure: str = "reported") ->
     table = numbers.table
     grids = ds.grids[["grid_id", "name", "geometry"]].assign(
         in_scope=table["in_scope"].to_numpy(),
-        tooltip=[f"{n} ({c})\n{text['m_' + measure]}: {v:,.0f}\nHouseholds: {h:,.0f}"
-                 for n, c, v, h in zip(table["name"], table["grid_id"], table[measure], table["households"])])
+        tooltip=[f"{n} ({c})\n{text['m_' + measure]}: {v:,.0f}\nHouseholds: {h:,.0f}" for n, c, v, h in
+                 zip(table["name"].tolist(), table["grid_id"].tolist(), table[measure].tolist(), table["households"].tolist())])
     text["legend_title"] = text["m_" + measure]
     points = None if numbers.points is None else numbers.points[["lon", "lat"]].assign(popup=numbers.points["category"])
-    spec = MapSpec(grids, classify(table[measure], MEASURE_KINDS[measure]), text, ds.communities, ds.street,
-                   numbers.density, numbers.bounds, numbers.hotspots, points, filters.grid, "none",
-                   show_names=len(grids) <= 200)
+    grids, classes, drawn = in_view(grids, classify(table[measure], MEASURE_KINDS[measure]), "none",
+                                    lambda: shapes or grid_shapes(ds.grids.geometry.to_numpy(), "none"))
+    spec = MapSpec(grids, classes, text, ds.communities, ds.street, numbers.density, numbers.bounds, numbers.hotspots,
+                   points, filters.grid, "none", show_names=len(grids) <= 200, shapes=drawn)
     return map_html(build_map(spec))
 
 
@@ -177,9 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     flags_s, _ = timed(lambda: r.period_flags(ds.incidents, period), args.repeat)
     every_row_s, _ = timed(lambda: r.row_facts(ds.incidents, period), args.repeat)
     pandas_s, _ = timed(lambda: pandas_overview(ds, after), args.repeat)
-    map_s, html = timed(lambda: map_page(ds, after, settings), args.repeat)
+    shapes_s, shapes = timed(lambda: grid_shapes(ds.grids.geometry.to_numpy(), "none"), args.repeat)
+    map_s, html = timed(lambda: map_page(ds, after, settings, shapes), args.repeat)
     map_bytes = len(html.encode("utf-8"))
-    street_s, street_html = timed(lambda: map_page(ds, before, settings), args.repeat)
+    street_s, street_html = timed(lambda: map_page(ds, before, settings, shapes), args.repeat)
     workload_s, _ = timed(lambda: workload_page(ds, after, settings), args.repeat)
     resolution_s, _ = timed(lambda: resolution_page(ds, after, settings), args.repeat)
     coverage_s, _ = timed(lambda: coverage_page(ds, after, settings), args.repeat)
@@ -193,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"period facts of the last 4 weeks: {flags_s:.3f} s on the rows they can be true for, {every_row_s:.3f} s "
           f"on every row (ratio {flags_s / every_row_s:.2f})")
     print(f"map, one community: {map_s:.3f} s, {map_bytes:,} bytes")
-    print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes")
+    print(f"map, whole street:  {street_s:.3f} s, {len(street_html.encode('utf-8')):,} bytes; the grids' shapes, on a "
+          f"server's first map: {shapes_s:.3f} s")
     print(f"workload {workload_s:.3f} s, resolution {resolution_s:.3f} s, volunteers {coverage_s:.3f} s "
           f"({len(ds.buildings):,} buildings, {len(ds.volunteers):,} volunteers), ledgers {ledger_s:.3f} s")
     peak_mb = peak_rss_mb()
@@ -203,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"incidents": len(ds.incidents), "grids": len(ds.grids), "overview_s": round(overview_s, 3),
                       "overview_cached_s": round(cached_s, 3), "flags_s": round(flags_s, 3),
                       "flags_every_row_s": round(every_row_s, 3), "pandas_overview_s": round(pandas_s, 3), "map_s": round(map_s, 3), "map_bytes": map_bytes,
-                      "street_map_s": round(street_s, 3), "workload_s": round(workload_s, 3),
+                      "street_map_s": round(street_s, 3), "shapes_s": round(shapes_s, 3), "workload_s": round(workload_s, 3),
                       "resolution_s": round(resolution_s, 3), "coverage_s": round(coverage_s, 3), "heatmap_s": round(heat_s, 2),
                       "heatmap_bytes": heat_bytes, "ledger_s": round(ledger_s, 3), "build_s": round(build_s, 2),
                       "build_cpu_s": round(build_cpu_s, 2), "peak_rss_mb": round(peak_mb)}))

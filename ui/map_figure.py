@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from analysis.maps.build import MEASURE_KINDS, GridShapes, MapSpec, PointLayer, build_map, grid_shapes
 from analysis.maps.classes import Classes, classify
-from analysis.maps.focus import around
+from analysis.maps.focus import around, in_view
 from analysis.sanitise import mask_phones_in_text
 from ui import formats, loaders
 from ui.filters import View, ViewKey
@@ -35,6 +35,15 @@ def measure_text(measure: str, values: pd.Series) -> pd.Series:
     if measure in ("reported", "backlog", "overdue"):
         return values.map(formats.count)
     return values.map(lambda v: formats.DASH if pd.isna(v) else f"{v:.1f}")
+
+
+def _tooltips(table: pd.DataFrame, values: pd.Series, measure: str) -> list[str]:
+    """Each grid's tooltip (plain text; the map escapes it): its name and code, ``measure``'s name and the grid's
+    value as ``values`` print it, its households. ``table``: ``name``, ``grid_id``, ``households``, a row a grid."""
+    template, measure_name = t("tooltip"), t(f"m_{measure}")   # looked up once, not for each of 5,000 grids
+    return [template.format(name=n, code=c, measure=measure_name, value=v, households=formats.count(h))
+            for n, c, v, h in zip(table["name"].tolist(), table["grid_id"].tolist(), values.tolist(),
+                                  table["households"].tolist())]
 
 
 def _popups(points: pd.DataFrame) -> pd.Series:
@@ -60,13 +69,8 @@ def _shapes(rev: str, version: int, basemap: str, level: str) -> GridShapes:
 
 def _in_view(grids: gpd.GeoDataFrame, classes: Classes, rev: str, version: int, basemap: str, level: str
              ) -> tuple[gpd.GeoDataFrame, Classes, GridShapes]:
-    """The grids a map of a place draws (:func:`analysis.maps.focus.around`), their colours and their shapes:
-    the division's shapes kept for every map when all are drawn, or else simplified for the closer view."""
-    keep = around(grids.geometry.to_numpy(), grids["in_scope"].to_numpy(bool))
-    if len(keep) == len(grids):
-        return grids, classes, _shapes(rev, version, basemap, level)
-    drawn = grids.iloc[keep]
-    return drawn, classes.take(keep), grid_shapes(drawn.geometry.to_numpy(), basemap)
+    """:func:`analysis.maps.focus.in_view`, with the division's shapes kept for every map that draws them all."""
+    return in_view(grids, classes, basemap, lambda: _shapes(rev, version, basemap, level))
 
 
 def note_around(units: gpd.GeoDataFrame, in_scope: pd.Series, level: str = "grid") -> None:
@@ -87,12 +91,8 @@ def _figure(key: ViewKey, measure: str, basemap: str, language: str, present: bo
     if level == "micro":                       # micro-grids coloured by their own figures
         table = loaders.micro(*key).rename(columns={"micro_id": "grid_id"})
         units = ds.micro[["micro_id", "name", "geometry"]].rename(columns={"micro_id": "grid_id"})
-    values = measure_text(measure, table[measure])
-    template, measure_name = t("tooltip"), t(f"m_{measure}")   # looked up once, not for each of 5,000 grids
-    grids = units.assign(
-        in_scope=table["in_scope"].to_numpy(),
-        tooltip=[template.format(name=n, code=c, measure=measure_name, value=v, households=formats.count(h))
-                 for n, c, v, h in zip(table["name"], table["grid_id"], values, table["households"])])
+    grids = units.assign(in_scope=table["in_scope"].to_numpy(),
+                         tooltip=_tooltips(table, measure_text(measure, table[measure]), measure))
     last = (end - pd.Timedelta(days=1)).date()
     text = {k: t(k) for k in LAYER_KEYS if k != "legend_title"}
     text["legend_title"] = f"{t(f'm_{measure}')}\n{start.date()} — {last}"
@@ -183,11 +183,8 @@ def _coverage_figure(key: ViewKey, radius_m: float, basemap: str, language: str,
     numbers = loaders.coverage(*key, radius_m)
     ds = loaders.dataset(rev, version)
     table = numbers["grids"]
-    template, measure_name = t("tooltip"), t("m_coverage")
     grids = ds.grids[["grid_id", "name", "geometry"]].assign(
-        in_scope=table["in_scope"].to_numpy(),
-        tooltip=[template.format(name=n, code=c, measure=measure_name, value=formats.percent(v), households=formats.count(h))
-                 for n, c, v, h in zip(table["name"], table["grid_id"], table["coverage"], table["households"])])
+        in_scope=table["in_scope"].to_numpy(), tooltip=_tooltips(table, table["coverage"].map(formats.percent), "coverage"))
     b, vols, _ = drawn_points(numbers)
     tip = mask_phones_in_text(b["address"]) + "\n" + t("card_households") + t("colon") + b["households"].astype(str)
     sites = numbers["sites"]

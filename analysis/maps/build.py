@@ -35,8 +35,8 @@ from analysis.geo.crs import wgs84_to_gcj02
 from analysis.geo.geometry import Geometries, GeometryArray, convert_geometries
 from analysis.maps.assets import localise
 from analysis.maps.classes import Classes
-from analysis.maps.geojson_layer import TextParts, WrittenGeoJson, write_layers
-from analysis.sanitise.map_text import MAP_JSON, WrittenJson, map_html_text, template_safe_json
+from analysis.maps.geojson_layer import IndexedStyles, TextParts, WrittenGeoJson, write_layers
+from analysis.sanitise.map_text import MAP_JSON, WrittenJson, map_html_text, records_json, template_safe_json
 
 BASEMAPS = ("none", "osm", "amap")
 TILES = {
@@ -498,8 +498,8 @@ def grid_collection(properties: pd.DataFrame, shapes: GridShapes) -> WrittenJson
     """:func:`feature_collection` of ``shapes`` (numbered), with its JSON text put together from the shapes'
     texts: the coordinates, most of a map's 3 MB, are not written again for each map of the same grids."""
     data = _collection(properties, shapes.geometries, numbered=True)
-    features = [f'{{"geometry":{shape},"id":{i},"properties":{template_safe_json(f["properties"], **MAP_JSON)},'
-                f'"type":"Feature"}}' for i, (shape, f) in enumerate(zip(shapes.texts, data["features"]))]
+    features = [f'{{"geometry":{shape},"id":{i},"properties":{props},"type":"Feature"}}'
+                for i, (shape, props) in enumerate(zip(shapes.texts, records_json(properties)))]
     return WrittenJson(data, '{"features":[' + ",".join(features) + '],"type":"FeatureCollection"}')
 
 
@@ -511,11 +511,14 @@ def _grid_layer(spec: MapSpec, shapes: GridShapes) -> WrittenGeoJson:
     props = pd.DataFrame({"grid_id": grids["grid_id"].to_numpy(),
                           "tooltip": [map_html_text(t) for t in grids["tooltip"]]})
     data = grid_collection(props, shapes)
+    look, looks = pd.factorize(pd.MultiIndex.from_arrays([list(spec.classes.colours),
+                                                          grids["in_scope"].to_numpy(dtype=bool)]))
     styles = [{"fillColor": fill, "fillOpacity": 0.72 if in_scope else 0.18, "color": "#4d4d4d", "weight": 1.2,
-               "opacity": 0.9} for fill, in_scope in zip(spec.classes.colours, grids["in_scope"].to_numpy(dtype=bool))]
-
-    return WrittenGeoJson(data, bounds=shapes.bounds, name=spec.text["layer_grids"], style_function=lambda f: styles[f["id"]],
-                          highlight_function=lambda _: {"weight": 3.5, "color": "#1f3f8f"},
+               "opacity": 0.9} for fill, in_scope in looks]
+    return WrittenGeoJson(data, bounds=shapes.bounds, name=spec.text["layer_grids"],
+                          style_function=IndexedStyles(styles, look),
+                          highlight_function=IndexedStyles([{"weight": 3.5, "color": "#1f3f8f"}],
+                                                           np.zeros(len(grids), dtype=np.int64)),
                           tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, class_name=TIP_CLASS,
                                                         style=f"font-size:{spec.label_px}px;"))
 

@@ -9,9 +9,15 @@ Beyond :data:`AROUND_FROM` grids the map of a chosen place draws that place and 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import geopandas as gpd
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
+
+from analysis.maps.build import GridShapes, grid_shapes
+from analysis.maps.classes import Classes
 
 AROUND_FROM = 1_000   # grids in the division beyond which a chosen place's map draws only the place and around it
 MARGIN = 0.25         # the context drawn around the place: this share of its larger side on every side
@@ -51,3 +57,15 @@ def around(geoms: ArrayLike, chosen: ArrayLike, limit: int = AROUND_FROM) -> np.
             & (bounds[:, 1] <= ymax + pad) & (bounds[:, 3] >= ymin - pad))
     drawn: np.ndarray = everything[chosen | near]
     return drawn
+
+
+def in_view(grids: gpd.GeoDataFrame, classes: Classes, basemap: str, every_shape: Callable[[], GridShapes]
+            ) -> tuple[gpd.GeoDataFrame, Classes, GridShapes]:
+    """The grids a map of the chosen place (``grids["in_scope"]``) draws (:func:`around`), their colours and their
+    shapes on ``basemap``: ``every_shape()``, the shapes of every grid that the caller keeps for every map of them,
+    when all are drawn; else the drawn grids' shapes, simplified for the closer view."""
+    keep = around(grids.geometry.to_numpy(), grids["in_scope"].to_numpy(bool))
+    if len(keep) == len(grids):
+        return grids, classes, every_shape()
+    drawn = grids.iloc[keep]
+    return drawn, classes.take(keep), grid_shapes(drawn.geometry.to_numpy(), basemap)

@@ -18,9 +18,11 @@ is complete.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import folium
+import numpy as np
 from branca.element import Element, Figure, MacroElement, Template  # type: ignore[attr-defined]
 from folium.elements import ElementAddToElement
 from folium.features import GeoJsonStyleMapper
@@ -116,12 +118,47 @@ class WrittenGeoJson(folium.GeoJson):
             element.render(**kwargs)
 
 
+@dataclass(frozen=True)
+class IndexedStyles:
+    """The styles of a layer of numbered features (feature i's ``id`` is i): feature i has ``styles[index[i]]``.
+
+    A style function for folium (called with a feature, it returns the feature's style) whose style map
+    :func:`style_mapping` makes from the index, without calling it for each feature: the grid layer of 5,000
+    grids has a dozen styles."""
+
+    styles: list[dict[str, Any]]
+    index: np.ndarray
+
+    def __call__(self, feature: dict[str, Any]) -> dict[str, Any]:
+        return self.styles[int(self.index[feature["id"]])]
+
+    def mapping(self) -> dict[str, Any]:
+        """folium's style map of the features (``GeoJsonStyleMapper.get_style_map``): each style as JSON, mapped to
+        the numbers of the features that have it, in the order the features first use them; the greatest list of
+        numbers (as folium compares them) as ``default``."""
+        index = np.asarray(self.index, dtype=np.int64)
+        used, first = np.unique(index, return_index=True)
+        by_style = np.argsort(index, kind="stable")           # the features of each style together, in order
+        ends = np.cumsum(np.bincount(index, minlength=len(self.styles)))
+        starts = ends - np.bincount(index, minlength=len(self.styles))
+        mapping: dict[str, Any] = {}
+        for style in used[np.argsort(first)].tolist():       # styles in the order the features first use them
+            ids = mapping.setdefault(GeoJsonStyleMapper._to_key(self.styles[style]), [])
+            ids.extend(by_style[starts[style]:ends[style]].tolist())
+        for ids in mapping.values():
+            ids.sort()                     # two equal styles at different positions: one list, in feature order
+        GeoJsonStyleMapper._set_default_key(mapping)
+        return mapping
+
+
 def style_mapping(mapper: GeoJsonStyleMapper, style_of: Callable[[dict[str, Any]], dict[str, Any]]
                   ) -> dict[str, Any]:
     """folium's mapping of each style (as JSON) to the features that have it, the most used as ``default``
     (``GeoJsonStyleMapper.get_style_map``), with each distinct style written as JSON once, not once per feature
     (5,000 grids have a dozen styles). A style with a value that cannot be a key (a list) or that is an element
-    is mapped by folium."""
+    is mapped by folium. :class:`IndexedStyles` map themselves."""
+    if isinstance(style_of, IndexedStyles):
+        return style_of.mapping()
     groups: dict[tuple[Any, ...], tuple[dict[str, Any], list[Any]]] = {}
     try:
         for feature in mapper.data["features"]:

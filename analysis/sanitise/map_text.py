@@ -11,7 +11,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from json.encoder import encode_basestring  # json's own string writer (C)
 from typing import Any
+
+import pandas as pd
 
 _TAG_OPENING = re.compile(r"\{(?=[{%#])")   # {{ {% {#: where a Jinja tag, statement or comment would begin
 
@@ -42,4 +45,26 @@ def template_safe_json(obj: Any, **kwargs: Any) -> str:
     """
     if isinstance(obj, WrittenJson) and kwargs == MAP_JSON:
         return obj.text
-    return _TAG_OPENING.sub(r"\\u007b", json.dumps(obj, **kwargs))
+    if type(obj) is int:                       # a feature's number (folium writes one for each styled feature)
+        return str(obj)
+    return _safe(json.dumps(obj, **kwargs))
+
+
+def _safe(text: str) -> str:
+    return _TAG_OPENING.sub(r"\\u007b", text) if "{" in text else text
+
+
+def records_json(frame: pd.DataFrame) -> list[str]:
+    """Each row of ``frame`` as :func:`template_safe_json` writes it with :data:`MAP_JSON`'s options (a JSON object,
+    keys sorted), written a column at a time: a column of texts by json's own string writer, 0.1 µs a text
+    instead of the 6 µs of writing each row's object (5,000 grids' properties on every map)."""
+    columns = []
+    for name in sorted(frame.columns, key=str):
+        values = frame[name].tolist()
+        if all(type(v) is str for v in values):
+            texts = [_safe(encode_basestring(v)) for v in values]
+        else:
+            texts = [template_safe_json(v, **MAP_JSON) for v in values]
+        key = template_safe_json(str(name), **MAP_JSON)
+        columns.append([f"{key}:{text}" for text in texts])
+    return ["{" + ",".join(row) + "}" for row in zip(*columns)] if columns else ["{}"] * len(frame)

@@ -1,9 +1,12 @@
 """Which grids a map of a chosen place draws in a large division (analysis.maps.focus), with known answers."""
+import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 
+from analysis.maps.build import GridShapes, grid_shapes
 from analysis.maps.classes import Classes
-from analysis.maps.focus import around
+from analysis.maps.focus import around, in_view
 
 CELL = 0.0011        # degrees: no grid edge falls exactly on a widened bound below
 
@@ -57,3 +60,25 @@ def test_the_colours_of_the_grids_drawn_keep_the_legend():
     classes = Classes(["#a", "#b", "#c", "#d"], [("#a", "low"), ("#d", "high")])
     taken = classes.take(np.array([3, 0]))
     assert taken.colours == ["#d", "#a"] and taken.legend == classes.legend
+
+
+def test_a_map_of_a_place_draws_its_grids_shapes_and_keeps_every_grids_for_the_whole():
+    """A place in a large division: only the grids drawn, their colours and their own shapes (the kept shapes of
+    every grid are not asked for). Nothing chosen: every grid, with the kept shapes as they are."""
+    geoms = board()
+    grids = gpd.GeoDataFrame({"grid_id": [f"G{i}" for i in range(len(geoms))]}, geometry=geoms, crs=4326)
+    classes = Classes([f"#{i}" for i in range(len(geoms))], [("#0", "low")])
+    kept = grid_shapes(geoms, "none")
+    asked: list[int] = []
+
+    def every_shape() -> GridShapes:
+        asked.append(1)
+        return kept
+    drawn, colours, shapes = in_view(grids.assign(in_scope=block(12, 16, 12, 16)), classes, "none", every_shape)
+    positions = np.flatnonzero(block(9, 19, 9, 19))
+    assert drawn["grid_id"].tolist() == [f"G{i}" for i in positions] and not asked
+    assert colours.colours == [f"#{i}" for i in positions] and colours.legend == classes.legend
+    assert len(shapes.geometries) == 121
+    assert shapes.bounds == [[pytest.approx(9 * CELL), pytest.approx(9 * CELL)], [pytest.approx(20 * CELL)] * 2]
+    drawn, colours, shapes = in_view(grids.assign(in_scope=False), classes, "none", every_shape)
+    assert len(drawn) == 1200 and colours is classes and shapes is kept and len(asked) == 1

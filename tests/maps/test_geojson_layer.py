@@ -2,13 +2,14 @@
 import copy
 
 import folium
+import numpy as np
 import pytest
 from folium.features import GeoJsonStyleMapper
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from streamlit_folium import generate_leaflet_string
 
-from analysis.maps.geojson_layer import WrittenGeoJson, style_mapping, write_layers
+from analysis.maps.geojson_layer import IndexedStyles, WrittenGeoJson, style_mapping, write_layers
 from ui.map_figure import fresh_copy
 
 DATA = {"type": "FeatureCollection", "features": [
@@ -88,3 +89,20 @@ def test_styles_are_mapped_to_features_as_folium_maps_them(styles):
     mine = style_mapping(mapper, lambda f: copy.deepcopy(styles[f["id"]]))
     assert mine == mapper.get_style_map(lambda f: copy.deepcopy(styles[f["id"]]))
     assert list(mine) == list(mapper.get_style_map(lambda f: copy.deepcopy(styles[f["id"]])))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["fillColor", "weight", "fill"]), STYLE_VALUES.filter(
+    lambda v: not isinstance(v, list)), min_size=1), min_size=1, max_size=6), st.data())
+def test_indexed_styles_map_the_features_as_folium_maps_them(styles, data):
+    """Styles given by their index are mapped without calling the style for each feature, and the map is folium's
+    own: the same keys in the same order, the same features under each, the same default."""
+    index = np.asarray(data.draw(st.lists(st.integers(0, len(styles) - 1), min_size=1, max_size=40)))
+    features = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": i, "properties": {},
+                                                           "geometry": None} for i in range(len(index))]}
+    indexed = IndexedStyles(styles, index)
+    mapper = GeoJsonStyleMapper(features, "feature.id", None)
+    expected = mapper.get_style_map(lambda f: copy.deepcopy(styles[index[f["id"]]]))
+    mine = style_mapping(mapper, indexed)
+    assert mine == expected and list(mine) == list(expected)
+    assert indexed(features["features"][-1]) == styles[index[-1]]
