@@ -14,8 +14,8 @@ Figures (the last line is one JSON object): ``import_s`` and ``import_cpu_s`` (t
 import; the registers before it are not timed), ``import_peak_rss_mb`` (that process's peak
 resident memory), ``build_s`` / ``build_cpu_s`` / ``build_peak_rss_mb`` (the store read and
 attributed to the current boundary version, and its snapshot of ``snapshot_mb`` written, as the first
-page after an import does), ``load_s`` / ``load_cpu_s`` (the same dataset read from that snapshot, as a
-restarted server's first page does), ``server_rss_mb`` (the serving process's
+page after an import does), ``load_s`` / ``load_cpu_s`` (the same dataset read from that snapshot, and the cases' spans of time
+worked out, as a restarted server's first page does; ``spans_mb``, what those spans hold), ``server_rss_mb`` (the serving process's
 resident memory after the load and every page; ``server_peak_rss_mb`` its peak before the from-scratch baseline,
 ``baseline_peak_rss_mb`` after it), ``overview_s``, ``map_s`` / ``map_bytes`` (one
 community: the community and the grids around it, ``analysis.maps.focus.in_view``), ``street_map_s`` /
@@ -138,8 +138,10 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     store = Store(f"sqlite:///{folder / 'city.sqlite'}")
     start, cpu = time.perf_counter(), time.process_time()
     ds = load_dataset(store)
+    spans = ds.spans                               # the cases' spans: the server's first period's facts work them out
     out: dict[str, Any] = {"load_s": round(time.perf_counter() - start, 2),
-                           "load_cpu_s": round(time.process_time() - cpu, 2), "load_rss_mb": round(rss_mb())}
+                           "load_cpu_s": round(time.process_time() - cpu, 2), "load_rss_mb": round(rss_mb()),
+                           "spans_mb": round((spans.first.nbytes + spans.last.nbytes) / 1e6, 1)}
     community = sorted(ds.grids["community"].unique())[1]
     street, chosen = Filters(period="4weeks"), Filters(period="4weeks", community=community)
     cpu_of: dict[str, float] = {}

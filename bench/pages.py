@@ -60,8 +60,8 @@ from ui.labels.map import TEXT as MAP_TEXT  # noqa: E402
 def overview(ds, filters: Filters, settings: dict, facts=None):
     """The overview's numbers; ``facts`` = the two periods' flags when already computed (the page caches them)."""
     period = filters.resolve(ds.anchor)
-    now, before = facts or (r.settings_flags(ds.incidents, period, settings),
-                            r.settings_flags(ds.incidents, period.previous(), settings))
+    now, before = facts or (r.settings_flags(ds.incidents, period, settings, ds.spans),
+                            r.settings_flags(ds.incidents, period.previous(), settings, ds.spans))
     mask = filters.incident_mask(ds.incidents)
     figures = kpis(ds, filters, now, before)
     lists = attention(grid_measures(ds, now, mask, settings), grid_measures(ds, before, mask, settings),
@@ -72,14 +72,14 @@ def overview(ds, filters: Filters, settings: dict, facts=None):
 
 def workload_page(ds, filters: Filters, settings: dict):
     period = filters.resolve(ds.anchor)
-    flags = r.settings_flags(ds.incidents, period, settings)
+    flags = r.settings_flags(ds.incidents, period, settings, ds.spans)
     return workload_table(ds, flags, filters.without_place().incident_mask(ds.incidents), settings)
 
 
 def resolution_page(ds, filters: Filters, settings: dict):
     period = filters.resolve(ds.anchor)
     incidents, mask = ds.incidents, filters.incident_mask(ds.incidents)
-    flags = r.settings_flags(incidents, period, settings)
+    flags = r.settings_flags(incidents, period, settings, ds.spans)
     names = dict(zip(ds.grids["grid_id"], ds.grids["name"]))
     return (rt.rates_by(flags, mask, r.Groups.of(incidents["grid_id"])),
             rt.rates_by(flags, mask, r.Groups.of(incidents["subcategory"])),
@@ -121,7 +121,7 @@ def map_page(ds, filters: Filters, settings: dict, shapes: GridShapes | None = N
     ``shapes``: every grid's shapes, as a server keeps them after its first map of them; worked out here when None, as
     a server's first map does."""
     period = filters.resolve(ds.anchor)
-    flags = r.settings_flags(ds.incidents, period, settings)
+    flags = r.settings_flags(ds.incidents, period, settings, ds.spans)
     numbers = map_data(ds, filters, flags, week_starts(period, int(settings["trend_weeks"])), settings)
     text = {k: v[1] for k, v in MAP_TEXT.items()}
     table = numbers.table
@@ -141,7 +141,7 @@ def map_page(ds, filters: Filters, settings: dict, shapes: GridShapes | None = N
 def ledger_page(ds, filters: Filters, settings: dict):
     """What the 责任台账 page computes: everyone's ledger figures and lines."""
     period = filters.resolve(ds.anchor)
-    flags = r.settings_flags(ds.incidents, period, settings)
+    flags = r.settings_flags(ds.incidents, period, settings, ds.spans)
     mask = filters.incident_mask(ds.incidents)
     people = responsible_people(ds, settings)
     return ledger_summary(ds, flags, mask, settings, people), ledger_lines(ds, flags, mask, settings, None, people)
@@ -178,9 +178,9 @@ def main(argv: list[str] | None = None) -> int:
 
     overview_s, _ = timed(lambda: overview(ds, after, settings), args.repeat)
     period = after.resolve(ds.anchor)
-    facts = (r.period_flags(ds.incidents, period), r.period_flags(ds.incidents, period.previous()))
+    facts = (r.period_flags(ds.incidents, period, spans=ds.spans), r.period_flags(ds.incidents, period.previous(), spans=ds.spans))
     cached_s, _ = timed(lambda: overview(ds, after, settings, facts), args.repeat)
-    flags_s, _ = timed(lambda: r.period_flags(ds.incidents, period), args.repeat)
+    flags_s, _ = timed(lambda: r.period_flags(ds.incidents, period, spans=ds.spans), args.repeat)
     every_row_s, _ = timed(lambda: r.row_facts(ds.incidents, period), args.repeat)
     pandas_s, _ = timed(lambda: pandas_overview(ds, after), args.repeat)
     shapes_s, shapes = timed(lambda: grid_shapes(ds.grids.geometry.to_numpy(), "none"), args.repeat)

@@ -59,8 +59,8 @@ def main() -> None:
     week = last_full_week(ds.anchor)
 
     def overview():
-        return kpis(ds, Filters(), r.settings_flags(ds.incidents, week, settings),
-                    r.settings_flags(ds.incidents, week.previous(), settings))
+        return kpis(ds, Filters(), r.settings_flags(ds.incidents, week, settings, ds.spans),
+                    r.settings_flags(ds.incidents, week.previous(), settings, ds.spans))
 
     overview_s, _ = timed(overview, args.repeat)
     meeting_s, m = timed(lambda: meeting(ds, week, settings), args.repeat)

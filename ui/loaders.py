@@ -173,7 +173,8 @@ def flags(rev: str, version: int, start: pd.Timestamp, end: pd.Timestamp) -> Per
             with store.lock:
                 found = store.kept.get(key)
             if found is None:
-                found = settings_flags(dataset(rev, version).incidents, Period(start, end), load_settings())
+                ds = dataset(rev, version)
+                found = settings_flags(ds.incidents, Period(start, end), load_settings(), ds.spans)
                 with store.lock, contextlib.suppress(ValueError):   # ValueError: larger than the budget
                     store.kept[key] = found
     finally:                                             # a failed computation leaves no lock behind either

@@ -101,7 +101,7 @@ def building_loads(lon: ArrayLike, lat: ArrayLike, incident_lon: ArrayLike, inci
 
 def workspace(ds: Dataset, division: Division, settings: Settings) -> Workspace:
     """The :class:`Workspace` of ``ds`` with ``division`` as its starting point."""
-    flags = r.settings_flags(ds.incidents, whatif_period(ds.anchor), settings)
+    flags = r.settings_flags(ds.incidents, whatif_period(ds.anchor), settings, ds.spans)
     b = ds.buildings
     extent = division.street if division.street is not None else shapely.union_all(division.grids.geometry.to_numpy())
     located = ds.incidents.loc[flags.full("reported"), ["lon", "lat"]]

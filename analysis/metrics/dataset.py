@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from analysis.metrics.lifecycle import LifecycleReport, lifecycle_columns
 from analysis.metrics.placement import Replacer, as_categorical, grid_index, locate, locate_codes
+from analysis.metrics.resolution import CaseSpans, case_spans
 from analysis.metrics.snapshot import read_snapshot, snapshot_folder, snapshot_key, write_snapshot
 from analysis.settings import load_settings
 from analysis.store.database import Store
@@ -107,6 +108,12 @@ class Dataset:
     def grid_codes(self) -> np.ndarray:
         """Position of each incident's grid in ``grids`` (-1 when in none)."""
         return self.incidents["grid_id"].cat.codes.to_numpy()
+
+    @cached_property
+    def spans(self) -> CaseSpans:
+        """Each incident's :class:`~analysis.metrics.resolution.CaseSpans` (which periods its facts can concern),
+        worked out on first use: every period's facts look them up."""
+        return case_spans(self.incidents)
 
     @cached_property
     def building_codes(self) -> np.ndarray:

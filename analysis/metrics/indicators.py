@@ -76,7 +76,7 @@ def indicators(ds: Dataset, period: Period, settings: Settings, by: str = "stree
         ``by='street'`` the groups hold the street alone (key ``street_code`` or ``street``). Groups with
         nothing to count (no case reported, due or open) are left out.
     """
-    flags = r.settings_flags(ds.incidents, period, settings)
+    flags = r.settings_flags(ds.incidents, period, settings, ds.spans)
     everyone = r.Groups(np.zeros(len(ds.incidents), dtype=np.int64), np.array(["street"], dtype=object))
     whole = figure_table(flags, None, everyone)
     street = {k: _plain(whole[k].iloc[0]) for k in FIGURES}

@@ -162,17 +162,64 @@ def _rows_of(column: pd.Series, rows: np.ndarray) -> pd.Series:
     return column.take(rows).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class CaseSpans:
+    """When each case can count in a period's facts: from ``first`` to ``last``, whole minutes since 1970 (int32).
+
+    ``first`` is the case's report or its deadline, whichever is earlier (no report: ever since); ``last`` its
+    close, report or deadline, whichever is latest (not closed, or closed without a time: forever). Some fact of a
+    period ``[start, end)`` (:func:`period_flags`) can be true for a case only when its span meets the period::
+
+        first < end  and  last >= start
+
+    Reported before the end and open, reported or due from the start on; or due in the period: each is a span
+    meeting the period. The minutes are rounded outward (``first`` down, ``last`` up, clamped to int32), so the
+    test never misses a case; it may let through a case reported after the end but due before the start (a
+    typing error), whose facts are all False. Two comparisons of 4-byte numbers instead of six of 8-byte times:
+    at 10M incidents 0.02 s instead of 0.17 s, for 80 MB kept beside the incidents.
+    """
+
+    first: np.ndarray
+    last: np.ndarray
+
+    def meet(self, period: Period) -> np.ndarray:
+        """Whether each case's span meets ``period`` (see the class docstring)."""
+        start = _minutes(np.datetime64(period.start, "s"), False, int(_INT32.min))
+        end = _minutes(np.datetime64(period.end, "s"), True, int(_INT32.max))
+        meets: np.ndarray = (self.first < end) & (self.last >= start)
+        return meets
+
+
+_INT32 = np.iinfo(np.int32)
+
+
+def _minutes(times: np.ndarray | np.datetime64, up: bool, nat: int) -> np.ndarray:
+    """Seconds-resolution times as whole minutes since 1970, rounded down (or ``up``), clamped to int32; ``nat``
+    where there is no time."""
+    times = np.asarray(times, dtype="datetime64[s]")
+    seconds = times.astype(np.int64)
+    minutes = -(-seconds // 60) if up else seconds // 60
+    return np.where(np.isnat(times), nat, np.clip(minutes, _INT32.min, _INT32.max)).astype(np.int32)
+
+
+def case_spans(incidents: pd.DataFrame) -> CaseSpans:
+    """The :class:`CaseSpans` of ``incidents`` (``reported_at``, ``due_at``, ``closed_at``, datetime64)."""
+    reported, due, closed = (_times(incidents, c) for c in ("reported_at", "due_at", "closed_at"))
+    low, high = int(_INT32.min), int(_INT32.max)
+    first = np.minimum(_minutes(reported, False, low), _minutes(due, False, high))
+    last = np.maximum(_minutes(closed, True, high), np.maximum(_minutes(reported, True, low), _minutes(due, True, low)))
+    return CaseSpans(first, last)
+
+
 def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", deferred_in_due: bool = False,
-                 rework_basis: str = "disposed") -> PeriodFlags:
+                 rework_basis: str = "disposed", spans: CaseSpans | None = None) -> PeriodFlags:
     """Compute the facts every resolution figure sums (see the module table).
 
-    The facts are worked out (:func:`row_facts`) on the rows any of them can be true for, and kept for those rows
-    alone (:attr:`PeriodFlags.rows`); they are False (``days_to_close`` NaN) on the others. Every fact is one of
-    reported, due, closed in the period or open at its end, narrowed; a case reported, closed and due before
-    ``start`` (or without a deadline) is none of them, nor is one reported from ``end`` on and not due in the
-    period (a case without a report time may be closed in the period, so it is kept). A street's history is mostly
-    such cases on every period but a few. When more than half the rows are candidates (a year, an early period),
-    the facts are worked out on every row (``rows`` None), as selecting them would cost more time and memory.
+    The facts are worked out (:func:`row_facts`) on the rows any of them can be true for (the cases whose
+    :class:`CaseSpans` meet the period), and kept for those rows alone (:attr:`PeriodFlags.rows`); they are False
+    (``days_to_close`` NaN) on the others. A street's history is mostly cases closed before any period but the last
+    few. When more than half the rows are candidates (a year, an early period), the facts are worked out on every
+    row (``rows`` None), as selecting them would cost more time and memory.
 
     Parameters
     ----------
@@ -187,25 +234,15 @@ def period_flags(incidents: pd.DataFrame, period: Period, basis: str = "due", de
         Whether deferred cases stay in 应结案数 (the ``deferred_in_due`` setting).
     rework_basis : {'disposed', 'dispatched'}
         The denominator of 返工率 (the ``rework_basis`` setting).
+    spans : CaseSpans, optional
+        ``case_spans(incidents)`` when kept (a dataset keeps them: ``Dataset.spans``); worked out here when None.
     """
-    times = (_times(incidents, c) for c in ("reported_at", "due_at", "closed_at"))
-    rows = np.flatnonzero(_concerned(period, *times))
+    rows = np.flatnonzero((spans or case_spans(incidents)).meet(period))
     if len(rows) > len(incidents) // 2:      # a long or early period: selecting the rows would cost more
         return row_facts(incidents, period, basis, deferred_in_due, rework_basis)
     part = row_facts(pd.DataFrame({c: _rows_of(incidents[c], rows) for c in FACTS_COLUMNS}), period, basis,
                      deferred_in_due, rework_basis)
     return replace(part, rows=rows, size=len(incidents))
-
-
-def _concerned(period: Period, reported_at: np.ndarray, due_at: np.ndarray, closed_at: np.ndarray) -> np.ndarray:
-    """Whether some fact of ``period`` can be true for each case: reported before its end and open, reported or
-    due from its start on; or due in it."""
-    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
-    with np.errstate(invalid="ignore"):     # NaT compares False: a case never closed is not closed before start
-        due_since = due_at >= start
-        concerned: np.ndarray = ((~(reported_at >= end) & (~(closed_at < start) | (reported_at >= start) | due_since))
-                                 | (due_since & (due_at < end)))
-    return concerned
 
 
 def row_facts(incidents: pd.DataFrame, period: Period, basis: str = "due", deferred_in_due: bool = False,
@@ -254,10 +291,11 @@ def row_facts(incidents: pd.DataFrame, period: Period, basis: str = "due", defer
                        bad_close & reported)
 
 
-def settings_flags(incidents: pd.DataFrame, period: Period, settings: Settings) -> PeriodFlags:
+def settings_flags(incidents: pd.DataFrame, period: Period, settings: Settings, spans: CaseSpans | None = None
+                   ) -> PeriodFlags:
     """:func:`period_flags` with the street's ``rate_basis``, ``deferred_in_due`` and ``rework_basis``."""
     return period_flags(incidents, period, settings["rate_basis"], bool(settings["deferred_in_due"]),
-                        settings["rework_basis"])
+                        settings["rework_basis"], spans)
 
 
 @overload

@@ -167,10 +167,10 @@ def meeting(ds: Dataset, week: Period, settings: Settings, proposals: list[Propo
     the rest is computed here from ``ds``.
     """
     everyone = Filters()
-    flags = r.settings_flags(ds.incidents, week, settings)
-    before = r.settings_flags(ds.incidents, week.previous(), settings)
+    flags = r.settings_flags(ds.incidents, week, settings, ds.spans)
+    before = r.settings_flags(ds.incidents, week.previous(), settings, ds.spans)
     back = Period(week.start - pd.Timedelta(days=28), week.end - pd.Timedelta(days=28))
-    month_ago = kpis(ds, everyone, flags, r.settings_flags(ds.incidents, back, settings))
+    month_ago = kpis(ds, everyone, flags, r.settings_flags(ds.incidents, back, settings, ds.spans))
     now = grid_measures(ds, flags, None, settings)
     lines = ledger_lines(ds, flags, np.ones(len(ds.incidents), dtype=bool), settings)
     overdue = lines[lines["ledger_state"] == "overdue"].sort_values(["due_at", "incident_id"])

@@ -34,7 +34,7 @@ def open_proposals(store: Store, ds: Dataset, settings: Settings, limit: int = M
     newest = plans[~taken.astype(bool)].drop_duplicates("name").head(limit)
     if newest.empty:
         return []
-    flags = r.settings_flags(ds.incidents, whatif_period(ds.anchor), settings)
+    flags = r.settings_flags(ds.incidents, whatif_period(ds.anchor), settings, ds.spans)
     today = division_from_layer(store.grids(ds.version_id), ds.street)
     current = division_figures(ds, flags, today, settings)
     out = []

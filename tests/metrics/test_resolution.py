@@ -156,3 +156,42 @@ def test_reported_cases_keep_the_deferred_ones_when_the_rate_is_on_reported_case
     frame.loc[frame.index[0], "state"] = "deferred"                         # A: reported 03-01, deferred
     flags = r.period_flags(frame, PERIOD, basis="reported")
     assert flags.reported[0] and not flags.due[0]
+
+
+def test_a_periods_cases_are_those_whose_spans_meet_it():
+    """A to F all concern the week (F is due in it); a case closed in January does not; one reported after the week
+    but due before it (a typing error) gets through the spans' test with no fact true; an open case of last year
+    and one without a report time, open, always concern it."""
+    frame = cases()
+    extra = frame.iloc[[5] * 4].assign(reported_at=[ts("01-02"), ts("03-10"), pd.Timestamp("2025-06-01"), pd.NaT],
+                                       due_at=[ts("01-05"), ts("02-01"), pd.Timestamp("2025-06-05"), pd.NaT],
+                                       closed_at=[ts("01-04"), ts("03-11"), pd.NaT, pd.NaT])
+    history = pd.concat([frame, extra], ignore_index=True)
+    spans = r.case_spans(history)
+    assert spans.first.dtype == np.int32 and spans.meet(PERIOD).tolist() == [True] * 6 + [False, True, True, True]
+    every = r.row_facts(history, PERIOD)
+    assert not any(every.full(name)[7] for name in r.FACT_NAMES if name != "days_to_close")
+    assert np.isnan(every.full("days_to_close")[7])
+    assert r.period_flags(history, PERIOD, spans=spans).full("backlog").tolist() == every.full("backlog").tolist()
+
+
+@given(st.integers(-86400, 86400), st.integers(1, 8 * 86400), st.sampled_from(r.BASES), st.data())
+@settings(max_examples=400, deadline=None)
+def test_no_case_with_a_fact_in_a_period_is_outside_the_spans_to_the_second(start_s, length_s, basis, data):
+    """Times and period bounds at any second, times often within seconds of a bound (the spans are whole minutes,
+    rounded outward): every case with some fact of the period true has a span meeting it."""
+    origin = pd.Timestamp("2026-03-01")
+    end_s = start_s + length_s
+    second = st.one_of(st.none(), st.integers(start_s - 150, start_s + 150), st.integers(end_s - 150, end_s + 150),
+                       st.integers(start_s - 5 * 86400, end_s + 5 * 86400))
+    times = data.draw(st.lists(st.tuples(second, second, second, second), max_size=25))
+    at = lambda s: pd.NaT if s is None else origin + pd.Timedelta(seconds=s)   # noqa: E731
+    frame = cases().iloc[[0] * len(times)].reset_index(drop=True).assign(
+        **{c: pd.Series([at(t[i]) for t in times], dtype="datetime64[s]")
+           for i, c in enumerate(("reported_at", "due_at", "disposed_at", "closed_at"))})
+    period = Period(at(start_s), at(end_s))
+    facts = r.row_facts(frame, period, basis)
+    some = np.zeros(len(frame), dtype=bool)
+    for name in r.FACT_NAMES:
+        some |= ~np.isnan(facts.full(name)) if name == "days_to_close" else facts.full(name)
+    assert not (some & ~r.case_spans(frame).meet(period)).any()
