@@ -49,7 +49,9 @@ def render() -> None:
     with side:
         st.subheader(t("cov_sites"))
         sites = numbers["sites"]
-        if sites.empty:
+        if not households:              # no building register, or no household counts: nothing to cover
+            st.info(t("cov_sites_no_households"))
+        elif sites.empty:
             st.success(t("cov_sites_none"))
         else:
             names = view.dataset.grid_names

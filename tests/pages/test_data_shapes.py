@@ -44,6 +44,8 @@ NOTES = {
     ("no_status_level_handler", "pages/resolution.py"): "gap_handlers",
     ("no_volunteers_or_services", "pages/coverage.py"): "gap_volunteers",
     ("no_buildings", "pages/redraw.py"): "gap_buildings",
+    ("no_buildings", "pages/coverage.py"): "cov_sites_no_households",     # not "every household is covered"
+    ("no_households", "pages/coverage.py"): "cov_sites_no_households",
     ("no_incidents", "pages/map.py"): "gap_incidents",
 }
 
@@ -58,6 +60,7 @@ def test_a_page_says_what_the_data_lacks(stores: dict[str, str], shape_name: str
     at = page(script, StoreUrl, monkeypatch)   # type: ignore[arg-type]
     zh, en = TEXT[NOTES[(shape_name, script)]]
     assert any(zh == i.value for i in at.info), [i.value for i in at.info]
+    assert TEXT["cov_sites_none"][0] not in [s.value for s in at.success]    # nothing said that the data cannot tell
     at.sidebar.radio(key="lang_radio").set_value("en").run()
     assert any(en == i.value for i in at.info), [i.value for i in at.info]
     full = stores["everything"]

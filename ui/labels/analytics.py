@@ -98,6 +98,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "cov_table": ("各网格志愿服务", "Volunteering per grid"),
     "cov_sites": ("建议招募地点（每处新增一名活跃志愿者可覆盖的未覆盖户数）", "Where to recruit (households one more volunteer would cover)"),
     "cov_sites_none": ("在当前步行半径下，所有住户都已覆盖。", "Every household is covered at this walking radius."),
+    "cov_sites_no_households": ("没有住户可算覆盖：楼栋名册缺失或没有户数，无法建议招募地点。",
+                                "No households to cover (no building register, or no household counts): no recruiting "
+                                "site can be suggested."),
     "cov_monthly": ("每月志愿服务次数（按队伍）", "Services per month, by team"),
     "layer_uncovered": ("未覆盖楼栋", "Uncovered buildings"), "layer_covered": ("已覆盖楼栋", "Covered buildings"),
     "layer_volunteers": ("活跃志愿者", "Active volunteers"), "layer_sites": ("建议招募地点", "Suggested sites"),
