@@ -195,3 +195,15 @@ def test_no_case_with_a_fact_in_a_period_is_outside_the_spans_to_the_second(star
     for name in r.FACT_NAMES:
         some |= ~np.isnan(facts.full(name)) if name == "days_to_close" else facts.full(name)
     assert not (some & ~r.case_spans(frame).meet(period)).any()
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(-1, 3)), max_size=40))
+def test_a_count_per_group_counts_the_flagged_incidents_of_each_group(rows):
+    """Within the mask, the flagged incidents of each group, those in no group (-1) in none: the plain count."""
+    flag, mask = (np.array([r[i] for r in rows], dtype=bool) for i in (0, 1))
+    codes = np.array([r[2] for r in rows], dtype=np.int16)
+    groups = r.Groups(codes, np.array(["a", "b", "c", "d"], dtype=object))
+    want = [int(((codes == g) & flag & mask).sum()) for g in range(4)]
+    got = r.count(flag, mask, groups)
+    assert got.tolist() == want and got.dtype == np.int64
+    assert r.count(flag, None, groups).tolist() == [int(((codes == g) & flag).sum()) for g in range(4)]
