@@ -28,9 +28,16 @@ ROOM_SUMMARY = ("responsible", "lines", "backlog", "overdue", "on_time_closure_r
 ROOM_LINES = ("incident_id", "ledger_state", "grid", "subcategory", "days_overdue")
 
 
-def who(person: str) -> str:
-    """A person as the page names them ('' is nobody)."""
-    return t("ledger_nobody") if person == "" else person
+def who(name: str) -> str:
+    """A name as the page writes it ('' is nobody)."""
+    return t("ledger_nobody") if name == "" else name
+
+
+def person_labels(summary: pd.DataFrame) -> dict[str, str]:
+    """Each person of the summary as the chooser names them: the name, and a worker's id (two workers may share
+    a name)."""
+    return {person: t("ledger_person_id", name=who(name), id=worker) if worker else who(name)
+            for person, name, worker in zip(summary["person"], summary["responsible"], summary["worker_id"])}
 
 
 def choose_row(people: list[str]) -> None:
@@ -49,8 +56,8 @@ def render() -> None:
     everyone = loaders.ledger(*view.key, None)
     summary = everyone["summary"]
     states = everyone["lines"]["ledger_state"].value_counts()
-    nobody = summary.loc[summary["responsible"] == "", "lines"].sum()
-    cards([Card(t("ledger_people"), f"{(summary['responsible'] != '').sum():,}"),
+    nobody = summary.loc[summary["person"] == "", "lines"].sum()
+    cards([Card(t("ledger_people"), f"{(summary['person'] != '').sum():,}"),
            Card(t("ledger_lines"), f"{int(states.sum()):,}"),
            Card(t("ledger_closed_off"), f"{int(states.get('closed_off', 0)):,}"),
            Card(t("ledger_open"), f"{int(states.get('open', 0)):,}"),
@@ -61,7 +68,7 @@ def render() -> None:
     st.subheader(t("ledger_summary"))
     if not presenting():                     # a projected table has no rows to click
         st.caption(t("ledger_summary_hint"))
-    people = summary["responsible"].tolist()
+    people, labels = summary["person"].tolist(), person_labels(summary)
     shown = summary[list(SUMMARY)].assign(responsible=summary["responsible"].map(who))
     for column in ("closure_rate", "on_time_closure_rate", "disposal_rate", "satisfaction_rate"):
         shown[column] = shown[column].map(formats.percent)
@@ -74,10 +81,10 @@ def render() -> None:
     if st.session_state.get(PERSON_KEY) not in options:
         st.session_state[PERSON_KEY] = EVERYONE
     person = st.selectbox(t("ledger_person"), options, key=PERSON_KEY,
-                          format_func=lambda p: t("ledger_everyone") if p == EVERYONE else who(p))
+                          format_func=lambda p: t("ledger_everyone") if p == EVERYONE else labels[p])
     chosen = None if person == EVERYONE else person
     lines = everyone["lines"] if chosen is None else loaders.ledger(*view.key, chosen)["lines"]
-    st.subheader(t("ledger_list", who=t("ledger_everyone") if chosen is None else who(chosen)))
+    st.subheader(t("ledger_list", who=t("ledger_everyone") if chosen is None else labels[chosen]))
     if lines.empty:
         st.info(t("none_to_show"))
         return

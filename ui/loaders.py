@@ -295,9 +295,10 @@ def ledger(rev: str, version: int, query: Query, start: pd.Timestamp, end: pd.Ti
             "lines": ledger_lines(ds, now, mask, settings, person, people)}
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def responsible(rev: str, version: int) -> pd.DataFrame:
-    """Each incident's responsible person (:func:`analysis.metrics.responsibility.responsible_people`)."""
+    """Each incident's responsible person (:func:`analysis.metrics.responsibility.responsible_people`); shared,
+    not to be changed (a copy per ledger would be three columns of every incident)."""
     return responsible_people(dataset(rev, version), load_settings())
 
 

@@ -21,5 +21,11 @@ def test_ledgers_per_person_with_close_off_and_masked_phones(demo_store, monkeyp
     assert (mine["责任人"] == first).all() and len(mine) == people["台账事件（件）"].iloc[0]
     assert (mine["销号状态"] == "已销号").sum() == people["已销号（件）"].iloc[0]
     assert mine["销号状态"].iloc[0] == "超期"          # overdue first
+    twins = people[people["责任人"] == "李国"]             # three workers of the demo share a name: a ledger each
+    assert len(twins) >= 2 and twins["工号"].is_unique and (twins["工号"] != "").all()
+    worker = twins["工号"].iloc[-1]
+    at.selectbox(key="ledger_person").set_value(worker).run()
+    assert f"问题清单：李国（{worker}）" in [h.value for h in at.subheader]
+    assert len(at.dataframe[1].value) == twins["台账事件（件）"].iloc[-1]
     at.sidebar.radio(key="lang_radio").set_value("en").run()
     assert at.title[0].value == "Ledgers by responsible person" and "Closed off" in at.dataframe[0].value.columns

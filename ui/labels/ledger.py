@@ -15,7 +15,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ledger_overdue": ("超期", "Overdue"), "ledger_nobody": ("无责任人", "No responsible person"),
     "ledger_summary": ("各责任人台账", "Ledger per person"),
     "ledger_summary_hint": ("点击一行，查看其问题清单。", "Click a row for that person's list."),
-    "ledger_person": ("责任人", "Responsible person"), "ledger_everyone": ("全部责任人", "Everyone"),
+    "ledger_person": ("责任人", "Responsible person"),
+    "ledger_person_id": ("{name}（{id}）", "{name} ({id})"), "ledger_everyone": ("全部责任人", "Everyone"),
     "ledger_list": ("问题清单：{who}", "Cases: {who}"),
     "ledger_nobody_note": ("{n} 件事件既没有处置人，所在网格也没有登记责任人员：在“无责任人”下列出。请在人员名册中为这些网格登记网格员。",
                            "{n} cases name no handler and lie where no worker is registered: listed under 'no "
