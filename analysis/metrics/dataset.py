@@ -15,9 +15,10 @@ grid of the register. Households and population of a grid are the sums over its 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -34,6 +35,8 @@ from analysis.store.database import Store
 from analysis.store.freed_memory import release_freed_memory
 from analysis.store.tables import INCIDENT_TIMES
 from analysis.store.text_chunks import join_text_chunks
+
+Kept = TypeVar("Kept")
 
 INCIDENT_READ = ("incident_id", *INCIDENT_TIMES, "category", "subcategory", "source", "status", "address",
                  "handled_level", "handler", "reporter_phone", "satisfaction", "reopened", "grid_id", "building_id",
@@ -82,6 +85,8 @@ class Dataset:
         ``parent_id``, ``community``, ``households``, ``population``; ``incidents.micro_id`` is each
         incident's micro-grid (NaN when in none), ``buildings.micro_id`` and ``volunteers.micro_id``
         likewise ('').
+    derived : dict
+        What :meth:`kept` keeps.
     """
 
     incidents: pd.DataFrame
@@ -98,6 +103,7 @@ class Dataset:
     lifecycle: LifecycleReport = field(default_factory=LifecycleReport)
     micro: gpd.GeoDataFrame = field(default_factory=lambda: _micro_grids(gpd.GeoDataFrame(geometry=[], crs=4326)))
     wishes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def grid_names(self) -> dict[str, str]:
@@ -114,6 +120,15 @@ class Dataset:
         """Each incident's :class:`~analysis.metrics.resolution.CaseSpans` (which periods its facts can concern),
         worked out on first use: every period's facts look them up."""
         return case_spans(self.incidents)
+
+    def kept(self, key: Hashable, make: Callable[[], Kept]) -> Kept:
+        """``make()``, worked out on first use and kept with the dataset under ``key``: what the layers above
+        derive from every incident and read again for each view (a map's raster cells). Not to be changed; a
+        dataset made by ``dataclasses.replace`` starts with none."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        value: Kept = self.derived[key]
+        return value
 
     @cached_property
     def building_codes(self) -> np.ndarray:

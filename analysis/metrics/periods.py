@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 PRESETS = ("week", "4weeks", "month", "custom")
@@ -89,3 +90,19 @@ def week_starts(period: Period, min_weeks: int) -> pd.DatetimeIndex:
     first_monday = period.start - pd.Timedelta(days=period.start.day_of_week)
     weeks = max(int((last_monday - first_monday) / pd.Timedelta(weeks=1)) + 1, min_weeks)
     return pd.date_range(end=last_monday, periods=weeks, freq="7D")
+
+
+def in_weeks(reported: np.ndarray, weeks: pd.DatetimeIndex, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``among`` whose time (``reported``, datetime64[s]) falls in one of ``weeks`` (:func:`week_starts`:
+    Mondays 7 days apart, ascending): their positions, and each one's week (its position in ``weeks``).
+
+    week = (t − weeks[0]) // 7 days, for weeks[0] ≤ t < weeks[0] + 7 days × len(weeks); a row with no time is in none.
+    """
+    if ((weeks[1:] - weeks[:-1]) != pd.Timedelta(days=7)).any():
+        raise ValueError("weeks must be Mondays 7 days apart, ascending")
+    seconds = np.asarray(reported, dtype="datetime64[s]").view(np.int64)    # no time (NaT): the smallest int64
+    if not len(weeks):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    first, step = int(np.datetime64(weeks[0], "s").astype(np.int64)), 7 * 86_400
+    rows = np.flatnonzero(among & (seconds >= first) & (seconds < first + len(weeks) * step))
+    return rows, (seconds[rows] - first) // step

@@ -334,6 +334,8 @@ def narrowed(flags: PeriodFlags, mask: Mask, groups: Groups | None = None
     the same three. Every count and rate is the same either way."""
     if flags.rows is not None:
         at = np.flatnonzero(mask[flags.rows]) if mask is not None else None
+        if at is not None and len(at) == len(flags.rows):  # the mask keeps every candidate: no copy of the facts
+            at = None
         facts = replace(flags, rows=None, size=0) if at is None else flags.take(at)
         rows = flags.rows if at is None else flags.rows[at]
         return facts, None, None if groups is None else groups.take(rows)

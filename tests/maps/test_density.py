@@ -22,7 +22,7 @@ def test_raster_covers_the_bounds_with_square_cells():
 def test_density_image_peaks_where_incidents_cluster():
     lon, lat = uniform_and_cluster(np.random.default_rng(1))
     raster = density.raster_for(PLANTED_STREET.bounds)
-    surface = density.smoothed(raster, lon, lat)
+    surface = density.smoothed(raster, raster.cells(lon, lat))
     row, col = np.unravel_index(np.argmax(surface), surface.shape)
     peak_lon = raster.x0 + (col + 0.5) * raster.dx
     peak_lat = raster.y0 + (raster.ny - row - 0.5) * raster.dy          # row 0 is the north edge
@@ -35,7 +35,7 @@ def test_density_image_peaks_where_incidents_cluster():
 
 def test_no_incidents_is_a_clear_image():
     raster = density.raster_for(PLANTED_STREET.bounds)
-    surface = density.smoothed(raster, np.array([]), np.array([]))
+    surface = density.smoothed(raster, raster.cells(np.array([]), np.array([])))
     image = Image.open(io.BytesIO(density.to_png(surface, density.scale_max([surface])))).convert("RGBA")
     assert np.asarray(image)[..., 3].max() == 0
 
@@ -53,7 +53,8 @@ def test_cell_counts_match_numpys_histogram(points):
     r = EDGES
     expected, _, _ = np.histogram2d(lat[ok], lon[ok], bins=[r.ny, r.nx],
                                     range=[[r.y0, r.y0 + r.ny * r.dy], [r.x0, r.x0 + r.nx * r.dx]])
-    assert np.array_equal(r.counts(lon, lat), expected[::-1])
+    assert np.array_equal(r.counts(r.cells(lon, lat)), expected[::-1])
+    assert r.cells(lon, lat).dtype == np.int32 and (r.cells(lon, lat)[~ok] == -1).all()
 
 
 def test_the_image_holds_each_cells_colour_level_exactly():
@@ -74,7 +75,8 @@ def test_a_stack_of_layers_is_each_layer_smoothed_alone(points, layers):
     in layer -1, or in none of the ``layers``, in no layer)."""
     lon, lat = np.array([p[0] for p in points], float), np.array([p[1] for p in points], float)
     layer = np.array([p[2] for p in points], dtype=np.int64)
-    stack = density.smoothed_layers(EDGES, lon, lat, layer, layers, bandwidth_m=700.0)
+    cells = EDGES.cells(lon, lat)
+    stack = density.smoothed_layers(EDGES, cells, layer, layers, bandwidth_m=700.0)
     assert stack.shape == (layers, EDGES.ny, EDGES.nx)
     for k in range(layers):
-        assert np.array_equal(stack[k], density.smoothed(EDGES, lon[layer == k], lat[layer == k], bandwidth_m=700.0))
+        assert np.array_equal(stack[k], density.smoothed(EDGES, cells[layer == k], bandwidth_m=700.0))

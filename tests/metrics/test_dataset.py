@@ -4,7 +4,7 @@ import pandas as pd
 import shapely
 
 from analysis.metrics.dataset import build_dataset, load_dataset
-from tests.fixtures import small_street, square
+from tests.fixtures import small_dataset, small_street, square
 
 
 def street(version=None):
@@ -74,3 +74,15 @@ def test_a_report_dated_in_the_future_does_not_move_the_anchor():
     only_future = build_dataset(typo, grids, None, buildings, workers, volunteers, services, tolerance_m=30,
                                 now=pd.Timestamp("2026-12-01"))
     assert only_future.anchor == pd.Timestamp("2026-12-01")
+
+
+def test_what_a_dataset_keeps_is_worked_out_once_and_not_carried_to_a_new_dataset():
+    from dataclasses import replace
+
+    ds = small_dataset()
+    made = []
+    first = ds.kept(("cells", 20.0), lambda: made.append(1) or np.arange(3))
+    again = ds.kept(("cells", 20.0), lambda: made.append(1) or np.arange(3))
+    assert again is first and made == [1]
+    other = replace(ds, incidents=ds.incidents.head(2))
+    assert other.kept(("cells", 20.0), lambda: np.arange(2)).tolist() == [0, 1]       # its own, not the first's

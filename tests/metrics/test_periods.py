@@ -1,8 +1,11 @@
 """Period presets anchored on a known day, and the weeks a trend shows."""
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.metrics.periods import Period, period_for, week_starts
+from analysis.metrics.periods import Period, in_weeks, period_for, week_starts
 
 WEDNESDAY = pd.Timestamp("2026-11-11 15:30")
 
@@ -41,3 +44,31 @@ def test_week_starts_cover_at_least_the_minimum():
     assert list(weeks) == [day("2026-10-19"), day("2026-10-26"), day("2026-11-02"), day("2026-11-09")]
     long = Period(day("2026-01-01"), day("2026-04-01"))           # 13 weeks of Mondays, more than the minimum
     assert len(week_starts(long, 4)) == 14 and week_starts(long, 4)[0] == day("2025-12-29")
+
+
+MONDAYS = pd.date_range("2026-03-02", periods=4, freq="7D")
+
+
+EDGES_S = [k * 7 * 86_400 + d for k in range(5) for d in (-1, 0, 1)]        # seconds from a Monday's midnight
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(EDGES_S), st.integers(-86_400 * 3, 86_400 * 31)), max_size=30),
+       st.integers(0, 4),
+       st.data())
+def test_each_time_falls_in_the_week_that_holds_it(offsets, weeks_shown, data):
+    """Times within seconds of every Monday's midnight, none, or far outside: each row of ``among`` is in the week
+    that holds it and in no week when none does."""
+    weeks = MONDAYS[:weeks_shown]
+    times = np.array([np.datetime64("NaT", "s") if o is None else np.datetime64("2026-03-02T00:00:00") + o
+                      for o in offsets], dtype="datetime64[s]")
+    among = np.array(data.draw(st.lists(st.booleans(), min_size=len(times), max_size=len(times))), dtype=bool)
+    rows, week = in_weeks(times, weeks, among)
+    expected = [(i, k) for i, t in enumerate(times) for k, monday in enumerate(weeks)
+                if among[i] and not np.isnat(t) and monday <= pd.Timestamp(t) < monday + pd.Timedelta(days=7)]
+    assert list(zip(rows.tolist(), week.tolist())) == expected
+
+
+def test_weeks_must_follow_each_other():
+    with pytest.raises(ValueError):
+        in_weeks(np.array([], dtype="datetime64[s]"), MONDAYS[[0, 2]], np.array([], dtype=bool))

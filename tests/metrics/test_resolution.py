@@ -129,7 +129,7 @@ def test_facts_on_the_periods_candidates_equal_the_facts_of_every_row(frame, bas
     mask = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
     codes = np.array(data.draw(st.lists(st.integers(-1, 2), min_size=n, max_size=n)), dtype=np.int64)
     groups = r.Groups(codes, np.array(["a", "b", "c"], dtype=object))
-    for scope in (None, mask):                  # every figure the same from the candidates' facts as from every row's
+    for scope in (None, mask, np.ones(n, dtype=bool)):   # every figure the same from the candidates' facts as from every row's
         for by in (None, groups):
             for figure in FIGURES:
                 np.testing.assert_array_equal(figure(got, scope, by), figure(want, scope, by), err_msg=figure.__name__)

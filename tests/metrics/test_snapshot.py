@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -98,8 +99,8 @@ def test_an_unreadable_snapshot_is_rebuilt(demo_store):
 
 def test_a_frame_arrow_cannot_hold_leaves_no_snapshot(demo_store, tmp_path):
     ds = load_dataset(demo_store, snapshots=False)
-    mixed = Dataset(**{**ds.__dict__, "workers": ds.workers.assign(role=[1, "网格员"] * (len(ds.workers) // 2)
-                                                                        + ["网格员"] * (len(ds.workers) % 2))})
+    mixed = replace(ds, workers=ds.workers.assign(role=[1, "网格员"] * (len(ds.workers) // 2)
+                                                       + ["网格员"] * (len(ds.workers) % 2)))
     assert not write_snapshot(mixed, tmp_path / "snapshots" / "S-v1-abc")
     assert not (tmp_path / "snapshots" / "S-v1-abc").exists()
     assert [p.name for p in (tmp_path / "snapshots").iterdir()] == []
