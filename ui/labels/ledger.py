@@ -4,12 +4,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_ledger": ("责任台账", "Ledgers"),
     "ledger_title": ("责任台账", "Ledgers by responsible person"),
     "ledger_caption": ("每件事件的责任人：导出中的处置人（与人员名册对上时显示工号）；没有处置人时，为事件所在微网格、再为所在网格"
-                       "登记的责任人员（按设置 responsible_roles 的岗位顺序）。台账列出本期上报或期末仍未结案的事件："
-                       "已结案的为“已销号”。",
+                       "登记的责任人员（按设置 responsible_roles 的岗位顺序）。同名的人员按工号各记一本台账；处置人写的是同名者时，"
+                       "取负责事件所在网格的那一位，否则取名册中的第一位。台账列出本期上报或期末仍未结案的事件：已结案的为“已销号”。",
                        "Each case's responsible person: the handler the export names (with the worker id when the "
                        "register knows the name); with no handler, the worker registered on its micro-grid, then on "
-                       "its grid (by the role order of setting responsible_roles). A ledger lists the cases reported "
-                       "in the period or still open at its end; those closed are closed off."),
+                       "its grid (by the role order of setting responsible_roles). Workers who share a name each have "
+                       "their own ledger, by worker id; a handler written as a shared name is the one registered on the "
+                       "case's grid, else the first in the register. A ledger lists the cases reported in the period or "
+                       "still open at its end; those closed are closed off."),
     "ledger_people": ("责任人", "Responsible people"), "ledger_lines": ("台账事件", "Cases on the ledgers"),
     "ledger_closed_off": ("已销号", "Closed off"), "ledger_open": ("在办", "Open"),
     "ledger_overdue": ("超期", "Overdue"), "ledger_nobody": ("无责任人", "No responsible person"),
