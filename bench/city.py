@@ -21,7 +21,9 @@ resident memory after the load and every page; ``server_peak_rss_mb`` its peak b
 community: the community and the grids around it, ``analysis.maps.focus.in_view``), ``street_map_s`` /
 ``street_map_bytes`` (the whole street), both with the grids' shapes kept as a server keeps them after its first map,
 ``shapes_s`` (those shapes: what a server's first map adds), ``density_cells_s`` (each incident's cell on the
-density images' raster, kept with the dataset: what a server's first map also adds), ``workload_s``,
+density images' raster, kept with the dataset) and ``hotspot_cells_s`` (each incident's cell on the street's hotspot
+lattice, kept too): what a server's start-up thread works out after the first page (:mod:`ui.launch`), or its first
+map if asked sooner, ``workload_s``,
 ``resolution_s``, ``coverage_s``, ``ledger_s``, ``workspace_s`` (what the redraw page computes
 when it opens: loads per building, building cells, the division's tiling), ``whatif_s`` (move 20
 buildings to a neighbour grid and recompute every grid's and the street's figures, as the workbench
@@ -129,7 +131,7 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     from analysis.division import whatif as w
     from analysis.division.edits import division_from_layer, move_buildings
     from analysis.maps.build import grid_shapes
-    from analysis.maps.view import density_cells
+    from analysis.maps.view import density_cells, street_hotspot_cells
     from analysis.metrics.dataset import build_dataset, load_dataset
     from analysis.metrics.filters import Filters
     from analysis.metrics.workload import workload_table
@@ -158,6 +160,9 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     start, cpu = time.perf_counter(), time.process_time()
     density_cells(ds)                              # kept with the dataset: timed once, as a server's first map
     out["density_cells_s"], cpu_of["density_cells"] = round(time.perf_counter() - start, 3), round(time.process_time() - cpu, 3)
+    start, cpu = time.perf_counter(), time.process_time()
+    street_hotspot_cells(ds, ds.street, float(settings["hotspot_cell_m"]))     # the same, for the street's hotspots
+    out["hotspot_cells_s"], cpu_of["hotspot_cells"] = round(time.perf_counter() - start, 3), round(time.process_time() - cpu, 3)
     out["map_bytes"] = len(page("map", lambda: pages.map_page(ds, chosen, settings, shapes)).encode("utf-8"))
     out["street_map_bytes"] = len(page("street_map", lambda: pages.map_page(ds, street, settings, shapes)).encode("utf-8"))
     page("workload", lambda: pages.workload_page(ds, chosen, settings))

@@ -31,7 +31,7 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures and all(not isinstance(v, float) or v >= 0 for v in figures.values())
     if args[0] == "bench/city.py":           # every page ran again as the server runs it, with no error shown
-        assert figures["rerun_errors"] == 0 and figures["density_cells_s"] > 0
+        assert figures["rerun_errors"] == 0 and figures["density_cells_s"] > 0 and figures["hotspot_cells_s"] > 0
         assert all(figures[f"{page}_rerun_s"] > 0 for page in ("overview", "map", "workload", "resolution", "coverage",
                                                              "ledger"))
         assert figures["periods_browsed"] == 12 and figures["period_rerun_s"] > 0 and figures["map_period_rerun_s"] > 0

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -18,7 +19,7 @@ from tests.browser.harness import free_port
 from tests.conftest import ROOT
 from tests.pages.apptest import TIMEOUT
 from ui import loaders
-from ui.launch import prepare_home_page
+from ui.launch import current_version, prepare_home_page, prepare_map_cells
 
 
 def _served_log(db_url: str, log: Path, until: str, timeout: float = 120) -> str:
@@ -40,10 +41,12 @@ def _served_log(db_url: str, log: Path, until: str, timeout: float = 120) -> str
 def test_the_server_reads_the_street_before_the_first_page(demo_db, tmp_path):
     url = f"sqlite:///{demo_db}"
     data = load_dataset(Store(url))
-    text = _served_log(url, tmp_path / "server.log", "other pages' modules imported")
+    text = _served_log(url, tmp_path / "server.log", "maps' cells prepared")
     assert f"first page prepared: {len(data.incidents)} incidents on {len(data.grids)} grids" in text
     assert re.search(r"other pages' modules imported: \d{2,} in", text)
-    assert text.index("first page prepared") < text.index("other pages' modules imported")   # the home page first
+    assert f"maps' cells prepared: {len(data.incidents)} incidents' density and hotspot cells" in text
+    assert text.index("first page prepared") < text.index("other pages' modules imported") \
+        < text.index("maps' cells prepared")                                         # the home page first
     assert "Traceback" not in text and "missing ScriptRunContext" not in text
 
 
@@ -82,3 +85,20 @@ def test_the_prepared_figures_are_the_ones_the_home_page_reads(demo_store, monke
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
     assert not app.exception and app.title[0].value == "总览"
     assert len(worked_out) == 1         # the home page read the prepared figures instead of working them out
+
+
+def test_the_maps_cells_are_kept_with_the_dataset_the_pages_read(demo_store, monkeypatch):
+    """After the start-up thread's last step, the dataset the pages' loader gives holds every incident's density and
+    hotspot cells, which a map would otherwise work out."""
+    monkeypatch.setenv("GRIDLENS_DB", demo_store.url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    assert prepare_map_cells().endswith("incidents' density and hotspot cells")
+    current = current_version()
+    assert current is not None
+    data = loaders.dataset(*current)
+    kept = {key[0]: value for key, value in data.derived.items()}
+    assert set(kept) == {"density cells", "hotspot cells"}
+    placed = np.isfinite(data.incidents["lon"].to_numpy(float)) & np.isfinite(data.incidents["lat"].to_numpy(float))
+    for cells in kept.values():         # a cell for each incident with a position (those of the street), none without
+        assert len(cells) == len(data.incidents) and (cells[~placed] == -1).all() and (cells[placed] >= 0).mean() > 0.99

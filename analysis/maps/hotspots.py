@@ -64,12 +64,25 @@ class Lattice:
         row, col = np.divmod(self.taking, self.nx)
         return np.column_stack([self.x0 + col * self.cell_m, self.y0 + row * self.cell_m])
 
-    def counts(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """The points (metres) in each cell taking part."""
-        col = np.floor((x - self.x0) / self.cell_m).astype(np.int64)
-        row = np.floor((y - self.y0) / self.cell_m).astype(np.int64)
-        ok = (col >= 0) & (col < self.nx) & (row >= 0) & (row < self.ny)
-        every = np.bincount(row[ok] * self.nx + col[ok], minlength=self.nx * self.ny)
+    def numbers(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The cell of each point (metres), row × ``nx`` + column from (``x0``, ``y0``) (int32); -1 outside the
+        lattice or with no position. Cells that do not take part have numbers too: :meth:`counts` leaves them out."""
+        ok = np.isfinite(x) & np.isfinite(y)
+        col, row = np.full(len(x), -1, dtype=np.int64), np.full(len(x), -1, dtype=np.int64)
+        col[ok] = np.floor((x[ok] - self.x0) / self.cell_m)
+        row[ok] = np.floor((y[ok] - self.y0) / self.cell_m)
+        inside = (col >= 0) & (col < self.nx) & (row >= 0) & (row < self.ny)
+        return np.where(inside, row * self.nx + col, -1).astype(np.int32)
+
+    def cells(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """:meth:`numbers` of points in WGS-84 degrees, taken to the lattice's UTM zone first."""
+        x, y = self.to_metric.transform(lon, lat)
+        return self.numbers(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+    def counts(self, cells: np.ndarray) -> np.ndarray:
+        """Points in each cell taking part, in :attr:`taking`'s order (``cells``: :meth:`numbers`; -1 counts in
+        none)."""
+        every = np.bincount(cells[cells >= 0], minlength=self.nx * self.ny)
         counts: np.ndarray = every[self.taking].astype(float)
         return counts
 
@@ -145,21 +158,28 @@ def confidence(z: np.ndarray) -> np.ndarray:
 
 def hotspots(lon: np.ndarray, lat: np.ndarray, area_wgs84: BaseGeometry | None, cell_m: float = 100.0) -> gpd.GeoDataFrame:
     """Hot cells of incidents at (``lon``, ``lat``) within ``area_wgs84`` (WGS-84 polygons), on cells of
-    :func:`cell_size` (``cell_m``, larger for an area bigger than :data:`MAX_CELLS` such cells).
+    :func:`cell_size` (``cell_m``, larger for an area bigger than :data:`MAX_CELLS` such cells): :func:`hot_cells`
+    of the points' :meth:`Lattice.cells`. Empty when there is no area.
+    """
+    if area_wgs84 is None:
+        return hot_cells(None, np.zeros(0, dtype=np.int32))
+    cells = lattice(area_wgs84, cell_m)
+    return hot_cells(cells, cells.cells(lon, lat))
+
+
+def hot_cells(cells: Lattice | None, numbers: np.ndarray) -> gpd.GeoDataFrame:
+    """The hot spots of points in the cells ``numbers`` (:meth:`Lattice.numbers`; -1 counts in none) of ``cells``.
 
     Returns
     -------
     geopandas.GeoDataFrame
         One row per hot cell: ``count``, ``z``, ``confidence`` (90/95/99), WGS-84 geometry.
-        Empty when nothing is significant (or there is nothing to test).
+        Empty when nothing is significant (or there is nothing to test: no lattice, no point in it).
     """
     empty = gpd.GeoDataFrame({"count": [], "z": [], "confidence": []}, geometry=[], crs=4326)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    if area_wgs84 is None or not ok.any():
+    if cells is None or not (numbers >= 0).any():
         return empty
-    cells = lattice(area_wgs84, cell_m)
-    x, y = cells.to_metric.transform(lon[ok], lat[ok])
-    counts, corners = cells.counts(np.asarray(x), np.asarray(y)), cells.corners
+    counts, corners = cells.counts(numbers), cells.corners
     z = gi_star(counts, corners, cells.cell_m)
     level = confidence(z)
     hot = level > 0

@@ -102,6 +102,7 @@ def test_the_lattice_takes_the_cells_that_touch_the_area_and_is_kept_for_it():
     assert cells.cell_m == 100.0 and cells.taking.tolist() == [k for k, square in every if square.intersects(metric)]
     assert 0.35 < len(cells.taking) / (cells.nx * cells.ny) < 0.6          # an L: about half its bounding box
     centres = cells.corners + 50.0
-    assert (cells.counts(centres[:, 0], centres[:, 1]) == 1).all()
-    assert cells.counts(np.array([cells.x0 - 1.0]), np.array([cells.y0])).sum() == 0     # outside: in no cell
+    assert (cells.counts(cells.numbers(centres[:, 0], centres[:, 1])) == 1).all()
+    outside = cells.numbers(np.array([cells.x0 - 1.0, cells.x0 + 50.0, np.nan]), np.array([cells.y0, cells.y0 - 0.5, 1.0]))
+    assert outside.tolist() == [-1, -1, -1] and cells.counts(outside).sum() == 0   # west, south, no position: none
     assert lattice(street, 100.0) is cells and lattice(street, 200.0) is not cells
