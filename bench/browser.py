@@ -22,7 +22,10 @@ headless Chromium at 1920x1080:
 * ``sessions``: that many more tabs (each its own Streamlit session) open the overview, then all change the
   community at once, twice: p50, p95 and the slowest click-to-end, script errors shown on any tab, the CPU
   seconds of the server and of the browser (the tabs draw on the server's two cores: a tab's first change
-  costs Chromium more than twice its later ones), and the server's memory after.
+  costs Chromium more than twice its later ones), and the server's memory after;
+* the floor, the baseline of the last two: ``floor_cold_start_s`` and ``floor_sessions``, the same first page and
+  sessions on ``bench/floor_app.py``, a page with the community box alone (what Chromium and Streamlit take on this
+  machine with no work of the program's).
 
 The last line is one JSON object.
 """
@@ -46,6 +49,7 @@ from bench.city import city_folder, prepare  # noqa: E402
 from bench.timing import chromium_cpu, cpu_of, rss_mb  # noqa: E402
 from tests.browser.harness import chromium, idle, map_frame, open_page, served  # noqa: E402
 
+FLOOR = Path(__file__).with_name("floor_app.py")
 PAGES = ("overview", "map", "workload", "resolution", "coverage", "ledger")
 MAPPED = ("map", "coverage")   # pages whose map must be drawn after the change (Leaflet's scripts served)
 BOX = "[class*='st-key-f_community']"
@@ -190,7 +194,36 @@ def warm_and_sessions(browser: BrowserContext, url: str, communities: list[str],
             open_page(tab, f"{base}/overview", ".gl-card")
             tabs.append(tab)
         out["sessions"] = [burst(tabs, proc.pid, chosen) for chosen in communities[-2:]]
+        for tab in [page, *tabs]:      # closed before the server stops: a tab left open keeps trying to reconnect
+            tab.close()
     return out
+
+
+def floor(browser: BrowserContext, url: str, communities: list[str], sessions: int, repeat: int) -> dict[str, Any]:
+    """The same first page (median of ``repeat`` starts) and ``sessions`` tabs changing the community at once, on
+    :data:`FLOOR` (a page with the community box alone): what Chromium and Streamlit take here with no work of the
+    program's."""
+    env = {"GRIDLENS_FLOOR_CHOICES": "|".join(communities)}
+    starts = []
+    for _ in range(repeat):
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        start = time.perf_counter()
+        with served(url, timeout=600, env=env, prepared=False, script=FLOOR) as (base, _):
+            open_page(page, base, BOX)
+            starts.append(time.perf_counter() - start)
+        page.close()
+    with served(url, timeout=600, env=env, prepared=False, script=FLOOR) as (base, proc):
+        tabs = []
+        for _ in range(sessions):
+            tab = browser.new_page()
+            tab.set_viewport_size({"width": 1280, "height": 720})
+            open_page(tab, base, BOX)
+            tabs.append(tab)
+        bursts = [burst(tabs, proc.pid, chosen) for chosen in communities[-2:]]
+        for tab in tabs:
+            tab.close()
+    return {"floor_cold_start_s": round(statistics.median(starts), 2), "floor_sessions": bursts}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                    "later_server_cpu_s": later["page_server_cpu_s"], "later_browser_cpu_s": later["page_browser_cpu_s"],
                    "later_map_s": statistics.median(made["map_s"] for made, _ in opened),
                    "later_map_bare_s": statistics.median(plain["map_s"] for _, plain in opened),
-                   **warm_and_sessions(browser, url, communities, args.sessions)}
+                   **warm_and_sessions(browser, url, communities, args.sessions),
+                   **floor(browser, url, communities, args.sessions, args.repeat)}
     print(f"cold start to the first page: {figures['cold_start_s']:.1f} s on a restart "
           f"({figures['cold_start_server_cpu_s']:.1f} CPU s in the server; a bare `streamlit run` "
           f"{figures['cold_start_bare_s']:.1f} s, ratio {figures['cold_start_ratio']:.2f}), "
@@ -246,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{s['n']} sessions changing it at once (change {n}): p50 {s['p50_s']:.2f} s, p95 {s['p95_s']:.2f} s, "
               f"max {s['max_s']:.2f} s, {s['errors']} errors; CPU s: server {s['server_cpu_s']:.1f}, "
               f"browser {s['browser_cpu_s']:.1f}; server {s['server_rss_mb']:,} MB")
+    print(f"the floor, a page with the community box alone: first page {figures['floor_cold_start_s']:.1f} s from "
+          "the start; " + "; ".join(f"change {n}: p50 {s['p50_s']:.2f} s, p95 {s['p95_s']:.2f} s (the dashboard's "
+                                    f"{mine['p95_s'] / s['p95_s']:.1f}x), browser {s['browser_cpu_s']:.1f} CPU s"
+                                    for n, (s, mine) in enumerate(zip(figures["floor_sessions"], figures["sessions"]), 1)))
     print(json.dumps(figures))
     return 0
 

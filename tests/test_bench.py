@@ -38,6 +38,9 @@ def test_a_benchmark_runs_and_prints_its_figures(args, tmp_path):
     if args[0] == "bench/browser.py":        # the first page after a restart, as `make run` starts and bare
         assert figures["cold_start_s"] > 0 and figures["cold_start_bare_s"] > 0 and figures["later_bare_s"] > 0
         assert figures["later_map_s"] > 0 and figures["later_map_bare_s"] > 0      # the map drawn after a restart
+        floor, sessions = figures["floor_sessions"], figures["sessions"]        # the floor: the same bursts
+        assert floor and figures["floor_cold_start_s"] > 0 and [s["n"] for s in floor] == [s["n"] for s in sessions] == [2] * len(floor)
+        assert all(s["errors"] == 0 and s["p95_s"] > 0 for s in figures["floor_sessions"])
     if "--postgres" in args:     # the PostGIS import ran too, and imported what SQLite's did
         assert figures["postgis"]["imported"] == figures["imported"] > 0 and figures["postgis"]["ratio_to_sqlite"] > 0
 

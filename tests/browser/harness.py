@@ -63,16 +63,16 @@ def dashboard(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = N
 
 
 @contextmanager
-def served(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None, prepared: bool = True
-           ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def served(db_url: str, timeout: float = 90.0, env: dict[str, str] | None = None, prepared: bool = True,
+           script: Path = ROOT / "dashboard.py") -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """:func:`dashboard`, yielding the server process beside the base URL (for the benchmarks' memory figures).
 
     ``prepared``: started as ``make run`` starts it (:mod:`ui.launch`, the first page prepared while the server
-    starts); False: a bare ``streamlit run dashboard.py`` (the benchmarks' baseline)."""
+    starts); False: a bare ``streamlit run`` of ``script`` (the dashboard: the benchmarks' baseline)."""
     port = free_port()
     env = {**os.environ, "GRIDLENS_DB": db_url, **(env or {})}
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
-    start = ["-m", "ui.launch"] if prepared else ["-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+    start = ["-m", "ui.launch"] if prepared else ["-m", "streamlit", "run", str(script)]
     proc = subprocess.Popen([sys.executable, *start, "--server.port", str(port), "--server.headless", "true",
                              "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
