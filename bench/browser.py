@@ -171,6 +171,17 @@ def burst(tabs: list[Page], pid: int, chosen: str) -> dict[str, Any]:
             "server_rss_mb": round(rss_mb(pid))}
 
 
+def open_tabs(browser: BrowserContext, url: str, ready: str, n: int) -> list[Page]:
+    """``n`` tabs at 1280x720 (each its own Streamlit session), each showing ``url`` with ``ready`` drawn."""
+    tabs = []
+    for _ in range(n):
+        tab = browser.new_page()
+        tab.set_viewport_size({"width": 1280, "height": 720})
+        open_page(tab, url, ready)
+        tabs.append(tab)
+    return tabs
+
+
 def warm_and_sessions(browser: BrowserContext, url: str, communities: list[str], sessions: int) -> dict[str, Any]:
     """One session through every page changing the community, then ``sessions`` tabs changing it at once, twice
     (a tab's first change costs its browser more)."""
@@ -187,12 +198,7 @@ def warm_and_sessions(browser: BrowserContext, url: str, communities: list[str],
                 map_frame(page)   # a map not drawn (its scripts refused) fails the run, not a faster figure
         out["warm_s"] = warm
         out["server_rss_mb"] = round(rss_mb(proc.pid))
-        tabs = []
-        for _ in range(sessions):
-            tab = browser.new_page()
-            tab.set_viewport_size({"width": 1280, "height": 720})
-            open_page(tab, f"{base}/overview", ".gl-card")
-            tabs.append(tab)
+        tabs = open_tabs(browser, f"{base}/overview", ".gl-card", sessions)
         out["sessions"] = [burst(tabs, proc.pid, chosen) for chosen in communities[-2:]]
         for tab in [page, *tabs]:      # closed before the server stops: a tab left open keeps trying to reconnect
             tab.close()
@@ -214,12 +220,7 @@ def floor(browser: BrowserContext, url: str, communities: list[str], sessions: i
             starts.append(time.perf_counter() - start)
         page.close()
     with served(url, timeout=600, env=env, prepared=False, script=FLOOR) as (base, proc):
-        tabs = []
-        for _ in range(sessions):
-            tab = browser.new_page()
-            tab.set_viewport_size({"width": 1280, "height": 720})
-            open_page(tab, base, BOX)
-            tabs.append(tab)
+        tabs = open_tabs(browser, base, BOX, sessions)
         bursts = [burst(tabs, proc.pid, chosen) for chosen in communities[-2:]]
         for tab in tabs:
             tab.close()

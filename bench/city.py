@@ -161,7 +161,7 @@ def child_pages(folder: Path, repeat: int) -> dict[str, Any]:
     density_cells(ds)                              # kept with the dataset: timed once, as a server's first map
     out["density_cells_s"], cpu_of["density_cells"] = round(time.perf_counter() - start, 3), round(time.process_time() - cpu, 3)
     start, cpu = time.perf_counter(), time.process_time()
-    street_hotspot_cells(ds, ds.street, float(settings["hotspot_cell_m"]))     # the same, for the street's hotspots
+    street_hotspot_cells(ds, float(settings["hotspot_cell_m"]))     # the same, for the street's hotspots
     out["hotspot_cells_s"], cpu_of["hotspot_cells"] = round(time.perf_counter() - start, 3), round(time.process_time() - cpu, 3)
     out["map_bytes"] = len(page("map", lambda: pages.map_page(ds, chosen, settings, shapes)).encode("utf-8"))
     out["street_map_bytes"] = len(page("street_map", lambda: pages.map_page(ds, street, settings, shapes)).encode("utf-8"))

@@ -101,8 +101,7 @@ def prepare_map_cells() -> str:
         return "the store has no boundaries yet"
     data = loaders.dataset(*current)
     density_cells(data)
-    if data.street is not None:
-        street_hotspot_cells(data, data.street, float(load_settings()["hotspot_cell_m"]))
+    street_hotspot_cells(data, float(load_settings()["hotspot_cell_m"]))
     return f"{len(data.incidents)} incidents' density and hotspot cells"
 
 

@@ -65,11 +65,13 @@ def _area(ds: Dataset, filters: Filters) -> BaseGeometry | None:
     return ds.street
 
 
-def street_hotspot_cells(ds: Dataset, street: BaseGeometry, cell_m: float) -> np.ndarray:
-    """Each incident's cell on the hotspot lattice over ``street`` (the dataset's street;
-    :meth:`hotspots.Lattice.cells`), kept with the dataset: every street map, of any period, counts those cells
-    instead of taking its incidents to metres again (10M incidents: 40 MB, worked out once per server)."""
-    incidents = ds.incidents
+def street_hotspot_cells(ds: Dataset, cell_m: float) -> np.ndarray:
+    """Each incident's cell on the hotspot lattice over the dataset's street (:meth:`hotspots.Lattice.cells`; all -1
+    without a street), kept with the dataset: every street map, of any period, counts those cells instead of taking
+    its incidents to metres again (10M incidents: 40 MB, worked out once per server)."""
+    incidents, street = ds.incidents, ds.street
+    if street is None:
+        return np.full(len(incidents), -1, dtype=np.int32)
     return ds.kept(("hotspot cells", cell_m), lambda: lattice(street, cell_m).cells(
         incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)))
 
@@ -112,7 +114,7 @@ def map_data(ds: Dataset, filters: Filters, flags: r.PeriodFlags, weeks: pd.Date
 
     area, cell_m = _area(ds, filters), float(settings["hotspot_cell_m"])
     if area is not None and area is ds.street:
-        hot = hot_cells(lattice(area, cell_m), street_hotspot_cells(ds, area, cell_m)[in_period])
+        hot = hot_cells(lattice(area, cell_m), street_hotspot_cells(ds, cell_m)[in_period])
     else:                                       # a community's few points: found on its own lattice
         lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
         hot = hotspots(lon[in_period], lat[in_period], area, cell_m)
