@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from bench.browser import pct
 from tests import postgres
 from tests.browser.harness import MARKS
 from tests.conftest import ROOT
@@ -53,3 +54,10 @@ def test_a_childs_peak_memory_is_its_own_not_its_parents():
     done = subprocess.run([sys.executable, "-c", "from bench.timing import peak_rss_mb; print(peak_rss_mb())"],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     assert held.sum() > 0 and 5 < float(done.stdout) < 150
+
+
+def test_the_95th_percentile_of_20_is_the_19th():
+    """``bench/browser.py``'s percentiles are the nearest rank (its p95 of 20 sessions was their slowest)."""
+    values = [float(v) for v in range(20, 0, -1)]
+    assert pct(values, 0.95) == 19.0 and pct(values, 0.5) == 10.0 and pct(values, 1.0) == 20.0
+    assert pct([7.0], 0.95) == 7.0 and pct(values[-3:], 0.0) == 1.0
