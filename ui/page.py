@@ -1,6 +1,7 @@
 """Page setup shared by every page: config, navigation, language and projector switches; CSV downloads."""
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,9 @@ from ui.streets import DISTRICT_PAGE, choose_street, district_view
 from ui.theme import apply_css, presenting
 
 ICON = Path(__file__).resolve().parents[1] / "static" / "gridlens-icon.png"
+# the favicon as a data URL, which Streamlit passes on as it is: given the file, every run opened it with Pillow (whose
+# first use in a process, 0.1-0.2 s, fell in the cold start's first page) and registered it as a media file
+ICON_URL = f"data:image/png;base64,{base64.b64encode(ICON.read_bytes()).decode()}"
 
 # Every page: script, title key, icon. The sidebar lists them in this order; the first is home.
 PAGES = (("pages/overview.py", "page_overview", ":material/dashboard:"),
@@ -49,7 +53,7 @@ def setup(title_key: str, needs: Action | None = None) -> None:
     pages the user's role may open, and a page that ``needs`` an action the role lacks says so and stops.
     """
     present = presenting()
-    st.set_page_config(page_title=f"{t(title_key)} · {t('app_title')}", page_icon=str(ICON), layout="wide",
+    st.set_page_config(page_title=f"{t(title_key)} · {t('app_title')}", page_icon=ICON_URL, layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
     apply_css()
     show_flash()

@@ -5,7 +5,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.harness import MARKS, expect_paths, idle, map_frame, open_page, requests_out, shot
-from ui.page import PAGES
+from ui.page import ICON_URL, PAGES
 
 pytestmark = MARKS
 SIZES = [(1920, 1080), (1280, 720)]
@@ -35,6 +35,8 @@ def test_every_page_in_both_languages_and_sizes(server: tuple[str, str], browser
                     expect_paths(page, 60)
                 if name == "overview":                           # the weekly trend: a bar per week (SVG)
                     expect(page.locator(".vega-embed g.mark-rect path")).to_have_count(12)
+                    # the favicon, the program's, passed as a data URL (a file was opened with Pillow on every run)
+                    expect(page.locator("link[rel='shortcut icon']")).to_have_attribute("href", ICON_URL)
                 if name == "redraw":
                     expect_paths(page, 60 + 2500)                # the grids and every building
                 shot(page, f"{name}-{lang}-{width}x{height}")

@@ -1,6 +1,7 @@
 """Dataset snapshots: read back equal to a fresh build, renamed by every change, rebuilt when unreadable."""
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 from dataclasses import replace
@@ -10,7 +11,7 @@ import pytest
 
 from analysis.ingest.importer import import_boundaries, import_incidents
 from analysis.metrics.dataset import Dataset, load_dataset
-from analysis.metrics.snapshot import code_digest, snapshot_folder, source_closure, write_snapshot
+from analysis.metrics.snapshot import code_digest, import_statements, snapshot_folder, source_closure, write_snapshot
 from analysis.settings import PROJECT_ROOT
 from analysis.store.database import Store
 from tests.fixtures import centre, export, four_grids
@@ -143,3 +144,52 @@ def test_only_a_change_to_that_source_renames_the_snapshots(tmp_path):
     third = changed("analysis/store/status.py", "\n\ndef later():\n    from analysis.metrics import extra_rule\n")
     assert third != second and tmp_path / "analysis/metrics/extra_rule.py" in source_closure(tmp_path)
     assert changed("analysis/metrics/extra_rule.py", "RULE = 2\n") != third
+
+
+NESTED = """
+import a0
+if x:
+    import a1
+elif y:
+    import a2
+else:
+    from a3 import b
+try:
+    import a4
+except ImportError:
+    import a5
+else:
+    import a6
+finally:
+    import a7
+with open(f) as g:
+    import a8
+for i in r:
+    import a9
+else:
+    import a10
+while w:
+    import a11
+match m:
+    case 1:
+        import a12
+class C:
+    def f(self):
+        import a13
+async def h():
+    async with z:
+        import a14
+"""
+
+
+def test_the_closure_finds_an_import_in_any_block():
+    """Every import :func:`ast.walk` finds, in any block (the statements alone are visited), on a module with one in
+    each kind of block and on every module of the project."""
+    names = [alias.name if isinstance(node, ast.Import) else node.module
+             for node in import_statements(ast.parse(NESTED).body) for alias in node.names[:1]]
+    assert names == [f"a{i}" for i in range(15)]
+    for path in [*PROJECT_ROOT.glob("analysis/**/*.py"), *PROJECT_ROOT.glob("ui/*.py"), *PROJECT_ROOT.glob("pages/*.py")]:
+        tree = ast.parse(path.read_bytes())
+        walked = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+        assert sorted(map(id, import_statements(tree.body))) == sorted(map(id, walked)), path
+
