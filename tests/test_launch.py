@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +20,14 @@ from tests.browser.harness import free_port
 from tests.conftest import ROOT
 from tests.pages.apptest import TIMEOUT
 from ui import loaders
-from ui.launch import current_version, prepare_home_page, prepare_map_cells
+from ui.launch import (
+    SCRIPT_THREAD,
+    current_version,
+    import_page_modules,
+    prepare_home_page,
+    prepare_map_cells,
+    wait_for_quiet,
+)
 
 
 def _served_log(db_url: str, log: Path, until: str, timeout: float = 120) -> str:
@@ -64,6 +72,34 @@ def test_what_the_other_pages_compute_with_is_imported_after_the_home_page() -> 
     assert before == [] and left == [] and components == []
     assert {"analysis.maps.build", "scipy.stats", "analysis.access.users", "plotly.express"} <= set(done)
     assert "analysis.maps.build.BASEMAPS" not in done        # a name imported from a module is not a module
+
+
+def _run(seconds: float) -> threading.Thread:
+    """A thread named as Streamlit names a page's run, lasting ``seconds``."""
+    run = threading.Thread(target=time.sleep, args=(seconds,), name=SCRIPT_THREAD)
+    run.start()
+    return run
+
+
+def test_the_later_work_waits_for_the_pages_runs_to_end() -> None:
+    """The start-up thread's later work waits while a page's script runs, then for ``quiet`` seconds with none
+    (the browser still asks for the page's files after its run), at most its limit; with no run, only ``quiet``."""
+    run, started = _run(0.6), time.monotonic()
+    wait_for_quiet()
+    assert not run.is_alive() and 0.5 < time.monotonic() - started < 2.0
+    run, started = _run(0.6), time.monotonic()
+    wait_for_quiet(1.0)
+    assert 1.5 < time.monotonic() - started < 3.0                   # the run, then a second with none
+    started = time.monotonic()
+    wait_for_quiet(0.5)
+    assert 0.4 < time.monotonic() - started < 1.5
+    run, started = _run(4.0), time.monotonic()
+    wait_for_quiet(1.0, limit=0.5)
+    assert run.is_alive() and time.monotonic() - started < 2.0
+    run.join()
+    calls: list[int] = []
+    done = import_page_modules(lambda: calls.append(1))
+    assert len(calls) >= len(done) > 10               # called before every module (a name that is not one too)
 
 
 def test_a_store_without_boundaries_is_left_to_the_page(tmp_path):
