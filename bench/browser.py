@@ -16,13 +16,14 @@ headless Chromium at 1920x1080:
   Chromium spent on it (``later_server_cpu_s``, ``later_browser_cpu_s``); then the map by the sidebar's link,
   the server's first map (``later_map_s``, ``later_map_bare_s``: click to the map drawn, medians);
 * ``warm_s``: for each page with the shared filters (总览, 地图, 工作量, 办结, 志愿者, 责任台账), opened once,
-  then the community filter changed: click to the end of the script run it causes (timed in the page with
-  ``performance.now()``); on the map and volunteers pages the run fails unless Leaflet then draws the map (a
+  then the community filter changed: from the press on the option to the end of the script run it causes (timed in
+  the page with ``performance.now()``); on the map and volunteers pages the run fails unless Leaflet then draws the map (a
   static folder Streamlit refuses to serve, such as a symlinked ``static/vendor``, leaves it blank, and fast);
 * ``sessions``: that many more tabs (each its own Streamlit session) open the overview, then all change the
-  community at once, twice: p50, p95 and the slowest click-to-end, script errors shown on any tab, the CPU
-  seconds of the server and of the browser (the tabs draw on the server's two cores: a tab's first change
-  costs Chromium more than twice its later ones), and the server's memory after;
+  community at once, twice: p50, p95 (nearest rank) and the slowest press-to-end, script errors shown on any tab,
+  the CPU seconds of the server and of the browser (the tabs draw on the server's two cores: a tab's first change
+  costs Chromium more than twice its later ones), the tabs whose list had to be opened again to take the click,
+  and the server's memory after;
 * the floor, the baseline of the last two: ``floor_cold_start_s`` and ``floor_sessions``, the same first page and
   sessions on ``bench/floor_app.py``, a page with the community box alone (what Chromium and Streamlit take on this
   machine with no work of the program's).

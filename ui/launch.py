@@ -49,7 +49,6 @@ def _prepare() -> None:
         while not runtime.exists():   # the cached loaders need Streamlit's runtime: it is made as the server starts
             time.sleep(0.05)
         log.info("first page prepared: %s in %.1f s", prepare_home_page(), time.perf_counter() - started)
-        started = time.perf_counter()
         wait_for_quiet(QUIET_S)
         started = time.perf_counter()
         log.info("other pages' modules imported: %d in %.1f s", len(import_page_modules(wait_for_quiet)),
